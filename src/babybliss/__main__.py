@@ -1,0 +1,3 @@
+from babybliss.cli import main
+
+raise SystemExit(main())

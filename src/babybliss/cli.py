@@ -1,0 +1,289 @@
+"""The `babybliss` command: a thin registry mapping each subcommand to a plain function of its stage."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from importlib import resources
+from pathlib import Path
+
+from babybliss.config import Config, ConfigError, load_config
+
+# Progress bars and logs stay readable; the hub is only contacted by `download`.
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+os.environ.setdefault("TRANSFORMERS_NO_ADVISORY_WARNINGS", "1")
+
+
+def shipped_config(name: str) -> Path | None:
+    """`default-cpu` or `llama2-7b-qlora.toml`: a config shipped with babybliss."""
+    folder = resources.files("babybliss") / "configs"
+    for candidate in (name, f"{name}.toml"):
+        path = folder / candidate
+        if path.is_file():
+            return Path(str(path))
+    return None
+
+
+def config_from(args: argparse.Namespace) -> Config:
+    """Defaults, the --config file, then --set and the command's own flags (--model, --data, --out)."""
+    path = getattr(args, "config", None)
+    if path and not Path(path).exists():
+        path = shipped_config(path) or path
+    overrides = list(getattr(args, "set", None) or [])
+    for flag, key in (("model", "model.spec"), ("data", "data.path"), ("out", "out")):
+        value = getattr(args, flag, None)
+        if value:
+            overrides.append(f"{key}={value}")
+    return load_config(path, overrides)
+
+
+# --- one function per command -------------------------------------------------------------------------------------
+
+
+def cmd_data_check(args):
+    from babybliss.data import load_pairs
+
+    _, report = load_pairs(args.file)
+    print("\n".join(report.lines()))
+
+
+def cmd_data_prepare(args):
+    from babybliss.data import prepare
+
+    summary = prepare(config_from(args), args.out_dir)
+    print(json.dumps(summary, indent=2))
+
+
+def cmd_download(args):
+    from babybliss.models import download
+
+    print(f"downloaded {args.model_id} to {download(args.model_id, args.dir)}")
+
+
+def cmd_info(args):
+    from babybliss.info import info_lines
+
+    print("\n".join(info_lines(config_from(args))))
+
+
+def cmd_original_use(args):
+    from babybliss.evaluate import evaluate_base
+    from babybliss.original_use import original_use
+
+    config = config_from(args)
+    original_use(config)
+    print(f"wrote {Path(config.out) / 'original-use' / 'result.md'}")
+    if args.few_shot:
+        from babybliss.data import prepare
+
+        if not (Path(config.out) / "data" / "test.jsonl").is_file():
+            prepare(config, Path(config.out) / "data")
+        result = evaluate_base(config, Path(config.out), args.few_shot)
+        print(json.dumps(result["splits"], indent=2))
+
+
+def cmd_finetune(args):
+    from babybliss.train import finetune
+
+    print(json.dumps(finetune(config_from(args), resume=args.resume), indent=2))
+
+
+def cmd_export(args):
+    from babybliss.export import export
+
+    print(f"exported to {export(args.adapter, args.out_dir, merge=args.merge)}")
+
+
+def cmd_generate(args):
+    from babybliss.generate import read_inputs, run_generate
+
+    config = config_from(args)
+    if args.sample:
+        config.generate.do_sample = True
+        config.generate.temperature = args.temperature
+        config.generate.top_p = args.top_p
+    texts = list(args.sentences) + (read_inputs(args.file) if args.file else [])
+    if args.prompt is None and not texts:
+        raise ValueError("give sentences, --file FILE, or --prompt TEXT")
+    outputs = run_generate(config, args.adapter, args.direction, texts, args.prompt)
+    for output in outputs:
+        print(output.raw.strip() if args.prompt is not None else output.answer)
+
+
+def cmd_score(args):
+    from babybliss.metrics import score_one
+
+    scores = score_one(args.original, args.expected, args.generated)
+    if args.json:
+        print(json.dumps(scores))
+    else:
+        for key, value in scores.items():
+            print(f"{key}: {value:.4f}")
+
+
+def cmd_evaluate(args):
+    from babybliss.evaluate import evaluate
+
+    run = Path(args.run)
+    if not getattr(args, "config", None) and (run / "config.resolved.toml").is_file():
+        args.config = str(run / "config.resolved.toml")
+    config = config_from(args)
+    for result in evaluate(config, run):
+        print(json.dumps({"model": result["model"], "test": result["splits"].get("test", {})}, indent=2))
+
+
+def cmd_report(args):
+    from babybliss.report import write_report
+
+    result = write_report(args.run)
+    print(f"report: {result['report_html']}\nbest: {result['best']}")
+
+
+def cmd_slurm(args):
+    from babybliss import slurm
+
+    config = config_from(args)
+    text = slurm.render_script(
+        args.stage,
+        config,
+        args.stage_args,
+        config_path=args.config,
+        overrides=list(args.set or []),
+        nodes=args.nodes,
+        gpus_per_node=args.gpus_per_node,
+    )
+    if not args.out_file:
+        print(text, end="")
+        return
+    slurm.write_script(text, args.out_file)
+    print(f"wrote {args.out_file}")
+    if args.submit:
+        print(slurm.submit(args.out_file))
+
+
+def cmd_demo(args):
+    from babybliss.demo import demo
+
+    if not args.config:
+        args.config = "default-cpu"
+    demo(config_from(args), skip_original_use=args.skip_original_use)
+
+
+# --- the registry ---------------------------------------------------------------------------------------------------
+
+
+def _common(parser, *, config=True, out=False, model=False, data=False):
+    if config:
+        parser.add_argument("--config", help="a TOML/YAML config file, or a shipped one: default-cpu, llama2-7b-qlora")
+        parser.add_argument("--set", action="append", metavar="SECTION.KEY=VALUE", help="override one config value (repeatable)")
+    if out:
+        parser.add_argument("--out", help="run folder (config key `out`)")
+    if model:
+        parser.add_argument("--model", help="model spec: smollm2-135m (default), tiny, a local folder, or a downloaded hub id")
+    if data:
+        parser.add_argument("--data", help="pairs file (JSON list or JSONL of {original, bliss}); default: the shipped corpus")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="babybliss",
+        description="Teach a causal language model to convert English <-> Conceptual Bliss, and measure it.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    data = sub.add_parser("data", help="check or prepare a pairs file").add_subparsers(dest="data_command", required=True)
+    p = data.add_parser("check", help="validate a pairs file; print pairs, duplicates, conflicts and tense markers")
+    p.add_argument("file", help="JSON list or JSONL of {original, bliss}")
+    p.set_defaults(func=cmd_data_check)
+    p = data.add_parser("prepare", help="de-duplicate, split and write the two-direction instruction sets as JSONL")
+    _common(p, data=True)
+    p.add_argument("--out", dest="out_dir", required=True, help="folder for {train,validation,test}.jsonl and sft/")
+    p.set_defaults(func=cmd_data_prepare)
+
+    p = sub.add_parser("download", help="fetch a hub model (safetensors) with HF_TOKEN or your hf login")
+    p.add_argument("model_id", help="e.g. meta-llama/Llama-2-7b-hf")
+    p.add_argument("--dir", help="download into this folder instead of the Hugging Face cache (HF_HOME)")
+    p.set_defaults(func=cmd_download)
+
+    p = sub.add_parser("info", help="torch, CUDA and device, model specs, cache folder")
+    _common(p, model=True)
+    p.set_defaults(func=cmd_info)
+
+    p = sub.add_parser("original-use", help="the un-tuned model: text generation, word prediction, inference")
+    _common(p, out=True, model=True, data=True)
+    p.add_argument("--few-shot", type=int, default=0, metavar="K", help="also convert the test split with K examples in the prompt")
+    p.set_defaults(func=cmd_original_use)
+
+    p = sub.add_parser("finetune", help="LoRA/QLoRA fine-tuning for each epoch count of the config")
+    _common(p, out=True, model=True, data=True)
+    p.add_argument("--resume", action="store_true", help="continue an interrupted run from its last checkpoint")
+    p.set_defaults(func=cmd_finetune)
+
+    p = sub.add_parser("export", help="copy an adapter, or merge it into its base model as a plain HF folder")
+    p.add_argument("adapter", help="RUN/epoch-N")
+    p.add_argument("--out", dest="out_dir", required=True, help="destination folder")
+    p.add_argument("--merge", action="store_true", help="merge into the base model (loads with transformers alone)")
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("generate", help="convert sentences with an adapter or a base model")
+    _common(p, model=True)
+    p.add_argument("sentences", nargs="*", help="sentences to convert")
+    p.add_argument("--adapter", help="RUN/epoch-N (its base model and prompt template are used)")
+    p.add_argument("--direction", choices=["e2b", "b2e"], help="e2b: English to Bliss; b2e: Bliss to English")
+    p.add_argument("--prompt", help="free text sent as is (no template)")
+    p.add_argument("--file", help="one input per line (or JSONL rows with original/bliss/input)")
+    p.add_argument("--sample", action="store_true", help="sample instead of greedy decoding")
+    p.add_argument("--temperature", type=float, default=0.7, help="sampling temperature (with --sample)")
+    p.add_argument("--top-p", type=float, default=0.9, help="nucleus mass (with --sample)")
+    p.set_defaults(func=cmd_generate)
+
+    p = sub.add_parser("score", help="the research team's measures for one generated sentence")
+    p.add_argument("--original", required=True, help="the input sentence")
+    p.add_argument("--expected", required=True, help="the reference answer")
+    p.add_argument("--generated", required=True, help="the model's answer")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=cmd_score)
+
+    p = sub.add_parser("evaluate", help="convert the held-out splits with the base model and every epoch adapter")
+    _common(p)
+    p.add_argument("run", help="run folder written by finetune")
+    p.set_defaults(func=cmd_evaluate)
+
+    p = sub.add_parser("report", help="write RUN/report.md and RUN/report.html from the stages' files")
+    p.add_argument("run", help="run folder")
+    p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("slurm", help="render (and submit) a SLURM job script for a stage")
+    _common(p)
+    p.add_argument("stage", help="original-use, finetune, evaluate, report, demo, generate, export or data")
+    p.add_argument("stage_args", nargs=argparse.REMAINDER, help="arguments passed on to the stage")
+    p.add_argument("--nodes", type=int, help="nodes (default: slurm.nodes)")
+    p.add_argument("--gpus-per-node", help="e.g. v100l:4 or 4 (default: slurm.gpus_per_node)")
+    p.add_argument("--out", dest="out_file", help="write the script here instead of printing it")
+    p.add_argument("--submit", action="store_true", help="submit with sbatch (needs --out)")
+    p.set_defaults(func=cmd_slurm)
+
+    p = sub.add_parser("demo", help="the main job: data, baseline, fine-tuning, evaluation and report on the defaults")
+    _common(p, out=True, model=True, data=True)
+    p.add_argument("--skip-original-use", action="store_true", help="skip the three original uses")
+    p.set_defaults(func=cmd_demo)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from babybliss.data import DataError
+    from babybliss.models import ModelError
+    from babybliss.train import TrainError
+
+    try:
+        args.func(args)
+    except (ConfigError, DataError, ModelError, TrainError, FileNotFoundError, ValueError, RuntimeError) as err:
+        print(f"babybliss: error: {err}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("babybliss: interrupted", file=sys.stderr)
+        return 130
+    return 0

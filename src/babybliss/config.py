@@ -1,0 +1,401 @@
+"""Run configuration: nested dataclasses whose defaults are the research team's recipe.
+
+A config file (TOML or YAML) only overrides these defaults, and ``--set section.key=value`` overrides the file.
+Unknown sections or keys are an error that lists the valid ones.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import tomllib
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+E2B_INSTRUCTION = "### Instruction: \nConvert the input English sentence to a Bliss sentence.\n\n"
+B2E_INSTRUCTION = "### Instruction: \nConvert the input Bliss sentence to a English sentence.\n\n"
+PROMPT_TEMPLATE = "{instruction}### Input:\n{input}\n\n### Response:\n"
+"""The research team's template up to the answer; the answer and a newline follow it."""
+
+
+class ConfigError(ValueError):
+    """A config file or override that cannot be applied."""
+
+
+@dataclass
+class ModelConfig:
+    spec: str = "smollm2-135m"
+    """`smollm2-135m` (embedded default), `tiny` (random, for tests), a local folder, or a hub id."""
+    trust_remote_code: bool = False
+    """Run code shipped with a model folder. Off unless you trust the folder."""
+    cache_dir: str = ""
+    """Where converted weights and downloads live; empty means $BABYBLISS_CACHE or ~/.cache/babybliss."""
+    dtype: str = "auto"
+    """Weights dtype for loading: auto (float32 on CPU, bfloat16/float16 on GPU), float32, bfloat16, float16."""
+    attn_implementation: str = "sdpa"
+    """Attention kernel: sdpa, eager, or flash_attention_2 where installed."""
+
+
+@dataclass
+class DataConfig:
+    path: str = ""
+    """Pairs file (JSON list or JSONL of {original, bliss}); empty means the corpus shipped with babybliss."""
+    extra_train: list[str] = field(default_factory=list)
+    """More pair files added to the training split only (e.g. the shipped corpus: `builtin`)."""
+    seed: int = 42
+    """Seed of the train/validation/test split."""
+    validation_fraction: float = 0.1
+    """Share of Bliss groups held out for validation."""
+    test_fraction: float = 0.1
+    """Share of Bliss groups held out for the test split."""
+    directions: list[str] = field(default_factory=lambda: ["e2b", "b2e"])
+    """Which conversions to train and evaluate: e2b (English to Bliss), b2e (Bliss to English)."""
+
+
+@dataclass
+class PromptConfig:
+    e2b_instruction: str = E2B_INSTRUCTION
+    """Instruction block for English to Bliss, byte for byte the research team's."""
+    b2e_instruction: str = B2E_INSTRUCTION
+    """Instruction block for Bliss to English, byte for byte the research team's."""
+    template: str = PROMPT_TEMPLATE
+    """Prompt up to the answer; the answer, a newline and the tokenizer's EOS follow in training."""
+
+
+@dataclass
+class LoraConfig:
+    enabled: bool = True
+    """Train a LoRA adapter; false fine-tunes every weight (only sensible for small models)."""
+    r: int = 64
+    """LoRA rank."""
+    alpha: int = 16
+    """LoRA alpha (scaling = alpha / r)."""
+    dropout: float = 0.1
+    """Dropout on the LoRA input."""
+    bias: str = "none"
+    """Which biases to train: none, all, lora_only."""
+    target_modules: list[str] = field(default_factory=lambda: ["q_proj", "v_proj"])
+    """Modules that get adapters; `all-linear` as the only entry means every linear layer."""
+
+
+@dataclass
+class QuantConfig:
+    load_in_4bit: bool = True
+    """QLoRA: load the base model in 4 bit (bitsandbytes) when CUDA is present; ignored on CPU."""
+    quant_type: str = "nf4"
+    """4-bit data type: nf4 or fp4."""
+    compute_dtype: str = "float16"
+    """dtype of the matmuls of the 4-bit layers."""
+    double_quant: bool = False
+    """Quantise the quantisation constants too."""
+
+
+@dataclass
+class TrainConfig:
+    epochs: list[int] = field(default_factory=lambda: [1])
+    """Epoch counts to train; [1, 2, 3, 4] reproduces the research team's sweep."""
+    sweep: str = "separate"
+    """`separate`: a full run per epoch count (the research design); `checkpoints`: one run, an adapter per epoch."""
+    fp16: bool = False
+    """float16 mixed precision (GPU)."""
+    bf16: bool = False
+    """bfloat16 mixed precision (GPUs from Ampere on, CPUs with avx512_bf16/AMX)."""
+    per_device_train_batch_size: int = 4
+    """Training batch size per device."""
+    per_device_eval_batch_size: int = 4
+    """Validation batch size per device."""
+    gradient_accumulation_steps: int = 1
+    """Batches per optimizer step."""
+    gradient_checkpointing: bool = True
+    """Recompute activations in the backward pass to save memory."""
+    max_grad_norm: float = 0.3
+    """Gradient clipping norm."""
+    learning_rate: float = 2e-4
+    """Peak learning rate."""
+    weight_decay: float = 0.001
+    """AdamW weight decay."""
+    optim: str = "paged_adamw_32bit"
+    """Optimizer name as transformers knows it; paged_* falls back to adamw_torch without CUDA."""
+    lr_scheduler_type: str = "cosine"
+    """Learning-rate schedule."""
+    max_steps: int = -1
+    """Stop after this many steps; -1 means run the epochs."""
+    warmup_ratio: float = 0.03
+    """Share of steps spent warming up the learning rate."""
+    group_by_length: bool = True
+    """Batch prompts of similar length together (less padding)."""
+    save_steps: int = 25
+    """Checkpoint every this many steps (what --resume continues from)."""
+    logging_steps: int = 25
+    """Log training loss every this many steps."""
+    max_seq_length: int = 4096
+    """Longest tokenised example; longer ones are truncated."""
+    packing: bool = False
+    """Pack several examples into one sequence (with per-sequence attention)."""
+    padding_free: bool = False
+    """Concatenate a batch without padding (needs flash attention on GPU)."""
+    use_liger_kernel: bool = False
+    """Use Liger's fused kernels (GPU, liger-kernel installed)."""
+    torch_compile: bool = False
+    """Compile the model with torch.compile."""
+    seed: int = 42
+    """Seed of initialisation and data order."""
+    num_threads: int = 0
+    """CPU threads for torch; 0 leaves torch's default."""
+    fsdp: str = ""
+    """FSDP mode passed to transformers (e.g. `full_shard auto_wrap`) for models that do not fit one card."""
+
+
+@dataclass
+class GenerateConfig:
+    max_new_tokens: int = 64
+    """Longest answer generated."""
+    batch_size: int = 32
+    """Prompts decoded together (left padding, sorted by length)."""
+    do_sample: bool = False
+    """Sample instead of greedy decoding."""
+    temperature: float = 0.7
+    """Sampling temperature (the research team's)."""
+    top_p: float = 0.9
+    """Nucleus sampling mass (the research team's)."""
+
+
+@dataclass
+class EvaluateConfig:
+    splits: list[str] = field(default_factory=lambda: ["validation", "test"])
+    """Splits converted for every model."""
+    few_shot: int = 3
+    """Training pairs shown to the un-tuned model in its baseline prompt."""
+    base_model: bool = True
+    """Evaluate the un-tuned model (few-shot) as the `before fine-tuning` row."""
+    embedding_model: str = ""
+    """Sentence-embedding folder for semantic coherence; empty means the packaged all-MiniLM-L6-v2."""
+    max_examples: int = 0
+    """Evaluate at most this many pairs per split (0: all)."""
+
+
+@dataclass
+class OriginalUseConfig:
+    instruction: str = "Convert this English sentence to a structure in the Bliss language: "
+    """Prefix of each text-generation prompt (the research team's)."""
+    prompts: list[str] = field(
+        default_factory=lambda: [
+            "The government says the measures are meant to address the cost of living and spur home building in "
+            "the province while critics say the spending is reckless.",
+            "Today is a lovely sunny day.",
+            "Yesterday, I watched a captivating movie that thoroughly engaged my senses and emotions, providing a "
+            "delightful escape into the realm of cinematic storytelling.",
+            "I will explore the picturesque landscapes of a charming countryside village.",
+        ]
+    )
+    """English sentences for text generation and inference."""
+    word_prediction_prompt: str = "Joe is feeling sick and in the hospital. He wants to"
+    """Text continued by word prediction."""
+    word_prediction_sequences: int = 3
+    """Sampled continuations for word prediction."""
+    word_prediction_max_length: int = 20
+    """Total token length of each word-prediction continuation."""
+    inference_max_length: int = 300
+    """Total token length of each greedy inference."""
+    text_generation_max_new_tokens: int = 100
+    """New tokens per text-generation answer."""
+
+
+@dataclass
+class SlurmConfig:
+    job_name: str = "babybliss"
+    """#SBATCH --job-name (the stage is appended)."""
+    account: str = ""
+    """#SBATCH --account; empty leaves it out (set it for Alliance clusters, e.g. def-yourpi)."""
+    time: str = "2-00:00"
+    """#SBATCH --time."""
+    gpus_per_node: str = "v100l:1"
+    """#SBATCH --gpus-per-node (type:count, or a count)."""
+    mem: str = "64G"
+    """#SBATCH --mem (per node)."""
+    ntasks_per_node: int = 4
+    """#SBATCH --ntasks-per-node on one node; multi-node jobs use one task per node."""
+    cpus_per_task: int = 4
+    """#SBATCH --cpus-per-task."""
+    output: str = "%x.o%j"
+    """#SBATCH --output pattern."""
+    nodes: int = 1
+    """Nodes; more than one (or several GPUs) launches through srun + accelerate."""
+    modules: list[str] = field(default_factory=lambda: ["python/3.11.5"])
+    """Environment modules loaded before anything else."""
+    venv: str = ""
+    """An existing virtualenv to activate; empty makes one in $SLURM_TMPDIR with --no-download."""
+    pip_install: str = "babybliss"
+    """What the fresh virtualenv installs (a wheel path, a project folder, or a package name)."""
+    hf_home: str = "$HOME/projects/babybliss/hf"
+    """HF_HOME on project storage, where `babybliss download` put the weights."""
+    launcher: str = "accelerate"
+    """Multi-GPU launcher: accelerate or torchrun."""
+    extra_sbatch: list[str] = field(default_factory=list)
+    """More #SBATCH lines, written as given (without the #SBATCH prefix)."""
+
+
+@dataclass
+class Config:
+    out: str = "runs/default"
+    """Run folder: data splits, adapters, logs, evaluation and report."""
+    model: ModelConfig = field(default_factory=ModelConfig)
+    data: DataConfig = field(default_factory=DataConfig)
+    prompts: PromptConfig = field(default_factory=PromptConfig)
+    lora: LoraConfig = field(default_factory=LoraConfig)
+    quant: QuantConfig = field(default_factory=QuantConfig)
+    train: TrainConfig = field(default_factory=TrainConfig)
+    generate: GenerateConfig = field(default_factory=GenerateConfig)
+    evaluate: EvaluateConfig = field(default_factory=EvaluateConfig)
+    original_use: OriginalUseConfig = field(default_factory=OriginalUseConfig)
+    slurm: SlurmConfig = field(default_factory=SlurmConfig)
+
+
+def _field_types(cls: type) -> dict[str, Any]:
+    hints = typing.get_type_hints(cls)
+    return {f.name: hints[f.name] for f in dataclasses.fields(cls)}
+
+
+def _coerce(value: Any, kind: Any, where: str) -> Any:
+    """Turn a TOML/YAML value or a --set string into the field's type."""
+    origin = typing.get_origin(kind)
+    if origin is list:
+        (item,) = typing.get_args(kind)
+        if isinstance(value, str):
+            text = value.strip()
+            value = json.loads(text) if text.startswith("[") else [v for v in text.split(",") if v.strip()]
+        if not isinstance(value, list):
+            raise ConfigError(f"{where}: expected a list, got {value!r}")
+        return [_coerce(v, item, where) for v in value]
+    if kind is bool:
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.lower() in {"true", "1", "yes", "on", "false", "0", "no", "off"}:
+            return value.lower() in {"true", "1", "yes", "on"}
+        raise ConfigError(f"{where}: expected true or false, got {value!r}")
+    if kind in (int, float):
+        if isinstance(value, bool):
+            raise ConfigError(f"{where}: expected a number, got {value!r}")
+        try:
+            number = kind(value)
+        except (TypeError, ValueError):
+            raise ConfigError(f"{where}: expected {kind.__name__}, got {value!r}") from None
+        if kind is int and isinstance(value, float) and value != number:
+            raise ConfigError(f"{where}: expected an integer, got {value!r}")
+        return number
+    if kind is str:
+        if isinstance(value, (dict, list)):
+            raise ConfigError(f"{where}: expected text, got {value!r}")
+        return str(value)
+    raise ConfigError(f"{where}: unsupported type {kind}")
+
+
+def _apply(target: Any, overrides: dict[str, Any], where: str) -> None:
+    types = _field_types(type(target))
+    for key, value in overrides.items():
+        if key not in types:
+            valid = ", ".join(sorted(types))
+            raise ConfigError(f"{where}: unknown key {key!r}; valid keys: {valid}")
+        current = getattr(target, key)
+        if dataclasses.is_dataclass(current):
+            if not isinstance(value, dict):
+                raise ConfigError(f"{where}.{key}: expected a section (table), got {value!r}")
+            _apply(current, value, f"{where}.{key}" if where else key)
+        else:
+            setattr(target, key, _coerce(value, types[key], f"{where}.{key}" if where else key))
+
+
+def read_config_file(path: str | Path) -> dict[str, Any]:
+    """Parse a TOML or YAML config file into plain dicts."""
+    path = Path(path)
+    if not path.is_file():
+        raise ConfigError(f"{path}: config file not found")
+    text = path.read_text(encoding="utf-8")
+    try:
+        if path.suffix in {".yaml", ".yml"}:
+            import yaml
+
+            data = yaml.safe_load(text) or {}
+        else:
+            data = tomllib.loads(text)
+    except Exception as err:  # both parsers raise their own error types
+        raise ConfigError(f"{path}: cannot parse: {err}") from None
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: the top level must be a table of sections")
+    return data
+
+
+def parse_set(item: str) -> dict[str, Any]:
+    """`section.key=value` into a nested dict."""
+    if "=" not in item:
+        raise ConfigError(f"--set {item!r}: expected section.key=value")
+    dotted, value = item.split("=", 1)
+    parts = [p for p in dotted.strip().split(".") if p]
+    if not parts:
+        raise ConfigError(f"--set {item!r}: expected section.key=value")
+    nested: dict[str, Any] = {parts[-1]: value}
+    for part in reversed(parts[:-1]):
+        nested = {part: nested}
+    return nested
+
+
+def load_config(path: str | Path | None = None, overrides: list[str] | None = None) -> Config:
+    """Defaults, then the file, then each `--set` override, in that order."""
+    config = Config()
+    if path:
+        _apply(config, read_config_file(path), str(path) + ":")
+    for item in overrides or []:
+        _apply(config, parse_set(item), "--set")
+    validate(config)
+    return config
+
+
+def validate(config: Config) -> None:
+    if config.train.sweep not in {"separate", "checkpoints"}:
+        raise ConfigError(f"train.sweep: expected 'separate' or 'checkpoints', got {config.train.sweep!r}")
+    if not config.train.epochs or any(e < 1 for e in config.train.epochs):
+        raise ConfigError(f"train.epochs: expected positive epoch counts, got {config.train.epochs}")
+    bad = [d for d in config.data.directions if d not in {"e2b", "b2e"}]
+    if bad or not config.data.directions:
+        raise ConfigError(f"data.directions: expected e2b and/or b2e, got {config.data.directions}")
+    for name in ("validation_fraction", "test_fraction"):
+        if not 0 <= getattr(config.data, name) < 0.5:
+            raise ConfigError(f"data.{name}: expected a fraction in [0, 0.5)")
+    if config.slurm.launcher not in {"accelerate", "torchrun"}:
+        raise ConfigError(f"slurm.launcher: expected accelerate or torchrun, got {config.slurm.launcher!r}")
+
+
+def to_dict(config: Config) -> dict[str, Any]:
+    return dataclasses.asdict(config)
+
+
+def to_toml(config: Config) -> str:
+    """The resolved config as TOML (saved beside every adapter and run)."""
+    lines: list[str] = []
+    data = to_dict(config)
+    for key, value in data.items():
+        if not isinstance(value, dict):
+            lines.append(f"{key} = {_toml_value(value)}")
+    for section, values in data.items():
+        if isinstance(values, dict):
+            lines.append(f"\n[{section}]")
+            lines.extend(f"{k} = {_toml_value(v)}" for k, v in values.items())
+    return "\n".join(lines) + "\n"
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    return json.dumps(value, ensure_ascii=False)
+
+
+def save_config(config: Config, path: str | Path) -> None:
+    from babybliss.io import atomic_write_text
+
+    atomic_write_text(path, to_toml(config))

@@ -1,0 +1,172 @@
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from babybliss import metrics
+
+ORIGINAL = (
+    "I had the pleasure of watching a captivating movie that thoroughly engaged my senses and emotions, "
+    "providing a delightful escape into the realm of cinematic storytelling."
+)
+EXPECTED = (
+    "past:I have pleasure of watching movie captivating that engage thoroughly my senses and emotions "
+    "providing escape delightful into realm of storytelling cinematic."
+)
+GENERATED = (
+    "past:I watch pleasure of movie captivating that engage thoroughly my senses emotions provide escape "
+    "into realm storytelling cinematic."
+)
+
+
+@pytest.fixture(scope="module")
+def embedder():
+    return metrics.load_embedding_model("", device="cpu")
+
+
+# ----------------------------------------------------------------- task metrics (no model)
+
+
+def test_normalize_and_exact_match():
+    assert metrics.normalize("  past:We  visit\tmuseum \n") == "past:We visit museum"
+    assert metrics.normalize(None) == ""
+    assert metrics.exact_match("past:We visit  museum.", " past:We visit museum.")
+    assert not metrics.exact_match("past:We visit museum.", "past:We visit museum")
+    assert metrics.exact_match_rate(["a", "b c", "x"], ["a", "b  c", "y"]) == pytest.approx(2 / 3)
+    assert metrics.exact_match_rate([], []) == 0.0
+    with pytest.raises(ValueError):
+        metrics.exact_match_rate(["a"], [])
+
+
+def test_chrf_and_bleu_scale():
+    assert metrics.chrf(["past:We visit museum."], ["past:We visit museum."]) == pytest.approx(100.0)
+    assert metrics.bleu(["future:We visit museum week next."], ["future:We visit museum week next."]) == pytest.approx(100.0)
+    partial = metrics.chrf(["past:We visit park."], ["past:We visit museum."])
+    assert 0.0 < partial < 100.0
+    assert metrics.chrf([], []) == 0.0 and metrics.bleu([], []) == 0.0
+
+
+def test_tense_marker():
+    assert metrics.tense_marker("future:We visit museum week next.") == "future"
+    assert metrics.tense_marker("present progressive:I read book.") == "present progressive"
+    assert metrics.tense_marker(" past :I eat.") == "past"
+    assert metrics.tense_marker("We visit museum.") is None
+    assert metrics.tense_marker("note: something") is None
+    assert metrics.tense_marker("") is None
+
+
+def test_tense_accuracy_and_clean_stop():
+    gens = ["past:I eat.", "present:I eat.", "I eat.", "future:x"]
+    exps = ["past:I ate.", "past:I eat.", "past:I eat.", "no marker"]
+    assert metrics.tense_accuracy(gens, exps) == pytest.approx(1 / 3)
+    assert metrics.tense_accuracy(["a"], ["b"]) is None
+    assert metrics.clean_stop_rate([True, False, True, True]) == 0.75
+    assert metrics.clean_stop_rate([]) == 0.0
+
+
+def test_novelty_definition():
+    assert metrics.novelty("We visit museum.", "We visit museum.") == pytest.approx(0.0, abs=1e-9)
+    assert metrics.novelty("alpha beta", "gamma delta") == pytest.approx(1.0)
+    assert 0.0 < metrics.novelty("We visit museum.", "We will visit the museum.") < 1.0
+    # no token the vectorizer accepts
+    assert metrics.novelty("?", "?") == 0.0
+    assert metrics.novelty("?", "!") == 1.0
+
+
+def test_readability_is_textstat():
+    import textstat
+
+    assert metrics.readability("The cat sat on the mat.") == textstat.flesch_reading_ease("The cat sat on the mat.")
+
+
+def test_packaged_model_path_and_bad_path(tmp_path):
+    path = metrics.packaged_embedding_model_path()
+    assert path.is_dir() and (path / "config.json").exists()
+    assert metrics.resolve_embedding_model("") == path
+    with pytest.raises(FileNotFoundError, match="embedding_model"):
+        metrics.resolve_embedding_model(tmp_path / "missing")
+
+
+# ----------------------------------------------------------------- with the embedding model
+
+
+def test_published_example_regression(embedder):
+    scores = metrics.score_one(ORIGINAL, EXPECTED, GENERATED)
+    assert set(scores) == {"semantic_coherence", "novelty", "readability"}
+    assert scores["semantic_coherence"] == pytest.approx(0.881828, abs=1e-3)
+    assert scores["novelty"] == pytest.approx(0.471302, abs=1e-3)
+    assert round(scores["readability"], 6) == 9.965
+
+
+def test_model_cached_and_offline_restored(embedder):
+    assert metrics.load_embedding_model("", device="cpu") is embedder
+    assert metrics.load_embedding_model(str(metrics.packaged_embedding_model_path()), device="cpu") is embedder
+    before = os.environ.get("HF_HUB_OFFLINE")
+    with metrics._offline():
+        assert os.environ["HF_HUB_OFFLINE"] == "1"
+        import huggingface_hub.constants as hub_constants
+
+        assert hub_constants.HF_HUB_OFFLINE is True
+    assert os.environ.get("HF_HUB_OFFLINE") == before
+
+
+def test_score_many_batched(embedder):
+    originals = ["We will visit the museum next week.", "I ate an apple."]
+    expecteds = ["future:We visit museum week next.", "past:I eat apple."]
+    generateds = ["future:We visit museum week next.", "present:dog run."]
+    scores = metrics.score_many(originals, expecteds, generateds, device="cpu")
+    assert len(scores) == 2
+    assert scores[0]["semantic_coherence"] == pytest.approx(1.0, abs=1e-5)
+    assert scores[1]["semantic_coherence"] < 0.9
+    assert metrics.score_many([], [], []) == []
+
+
+def test_direction_metrics(embedder):
+    rows = [
+        {
+            "input": "We will visit the museum next week.",
+            "expected": "future:We visit museum week next.",
+            "generated": "future:We visit museum week next.",
+            "clean_stop": True,
+            "original": "We will visit the museum next week.",
+        },
+        {
+            "input": "I ate an apple.",
+            "expected": "past:I eat apple.",
+            "generated": "present:I eat apple.",
+            "clean_stop": False,
+            "original": "I ate an apple.",
+        },
+    ]
+    out = metrics.direction_metrics(rows, "e2b", device="cpu")
+    assert list(out) == list(metrics.METRIC_KEYS)
+    assert out["n"] == 2
+    assert out["exact_match"] == 0.5
+    assert out["tense_accuracy"] == 0.5
+    assert out["clean_stop"] == 0.5
+    assert 0 < out["chrf"] <= 100 and 0 <= out["bleu"] <= 100
+    for key in ("semantic_coherence", "novelty", "readability"):
+        assert isinstance(out[key], float)
+    expected_novelty = sum(metrics.novelty(r["generated"], r["input"]) for r in rows) / 2
+    assert out["novelty"] == pytest.approx(expected_novelty)
+
+    b2e_rows = [
+        {
+            "input": "past:I eat apple.",
+            "expected": "I ate an apple.",
+            "generated": "I ate an apple.",
+            "clean_stop": True,
+            "original": "I ate an apple.",
+        }
+    ]
+    b2e = metrics.direction_metrics(b2e_rows, "b2e", device="cpu")
+    assert b2e["tense_accuracy"] is None
+    assert b2e["exact_match"] == 1.0
+    # novelty is against the row's input (the Bliss sentence for b2e)
+    assert b2e["novelty"] == pytest.approx(metrics.novelty("I ate an apple.", "past:I eat apple."))
+
+    empty = metrics.direction_metrics([], "b2e")
+    assert empty["n"] == 0 and empty["chrf"] is None
+    with pytest.raises(ValueError):
+        metrics.direction_metrics(rows, "x2y")

@@ -1,0 +1,155 @@
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from babybliss.report import write_report
+
+CONFIG = '[model]\nspec = "tiny"\n\n[train]\nepochs = [1, 2]\nnote = "<b>&"\n'
+
+
+def _metrics(chrf: float, exact: float, direction: str) -> dict:
+    return {
+        "n": 4,
+        "exact_match": exact,
+        "chrf": chrf,
+        "bleu": chrf / 2,
+        "tense_accuracy": exact if direction == "e2b" else None,
+        "clean_stop": 0.75,
+        "semantic_coherence": 0.8,
+        "novelty": 0.4,
+        "readability": 90.0,
+    }
+
+
+def _write_eval(run: Path, model: str, epochs: int, val_chrf: float, test_chrf: float, predictions: list[dict]) -> None:
+    folder = run / "eval" / model
+    folder.mkdir(parents=True)
+    splits = {
+        split: {d: _metrics(chrf + (5 if d == "b2e" else 0), 0.5, d) for d in ("e2b", "b2e")}
+        for split, chrf in (("validation", val_chrf), ("test", test_chrf))
+    }
+    data = {"model": model, "epochs": epochs, "few_shot": 3 if model == "base" else 0, "seconds": 12.5,
+            "device": "cpu", "splits": splits}
+    (folder / "metrics.json").write_text(json.dumps(data), encoding="utf-8")
+    (folder / "predictions.jsonl").write_text("".join(json.dumps(r) + "\n" for r in predictions), encoding="utf-8")
+
+
+def _predictions(tag: str) -> list[dict]:
+    rows = []
+    for split in ("validation", "test"):
+        for i in range(12):
+            exact = i % 3 == 0
+            rows.append({"split": split, "direction": "e2b", "input": f"We visit museum {i}.",
+                         "expected": f"future:We visit museum {i}.",
+                         "generated": f"future:We visit museum {i}." if exact else f"{tag} WRONG e2b {i} <x>",
+                         "original": f"We visit museum {i}.", "clean_stop": exact, "exact": exact})
+            rows.append({"split": split, "direction": "b2e", "input": f"past:I eat apple {i}.",
+                         "expected": f"I ate apple {i}.",
+                         "generated": f"I ate apple {i}." if exact else f"{tag} WRONG b2e {i}",
+                         "original": f"I ate apple {i}.", "clean_stop": True, "exact": exact})
+    return rows
+
+
+@pytest.fixture()
+def run(tmp_path: Path) -> Path:
+    run = tmp_path / "myrun"
+    run.mkdir()
+    (run / "config.resolved.toml").write_text(CONFIG, encoding="utf-8")
+    logs = run / "logs"
+    logs.mkdir()
+    lines = []
+    for n in (1, 2):
+        for step in range(1, 5 * n + 1):
+            lines.append({"run": f"epochs-{n}", "step": step * 10, "epoch": step / 5, "loss": 2.0 / step})
+        for e in range(1, n + 1):
+            lines.append({"run": f"epochs-{n}", "step": e * 50, "epoch": float(e), "eval_loss": 1.5 / e})
+    (logs / "metrics.jsonl").write_text("".join(json.dumps(x) + "\n" for x in lines) + "not json\n", encoding="utf-8")
+    for n in (1, 2):
+        (run / f"epoch-{n}").mkdir()
+        (run / f"epoch-{n}" / "training.json").write_text(json.dumps({
+            "epochs": n, "train_seconds": 100.0 * n, "train_samples": 200, "samples_per_second": 2.0,
+            "device": "cpu", "final_eval_loss": 1.5 / n}), encoding="utf-8")
+    # epoch-1 best on validation, epoch-2 best on test: the choice must follow validation.
+    _write_eval(run, "base", 0, val_chrf=10, test_chrf=11, predictions=_predictions("BASE"))
+    _write_eval(run, "epoch-1", 1, val_chrf=60, test_chrf=50, predictions=_predictions("EP1"))
+    _write_eval(run, "epoch-2", 2, val_chrf=55, test_chrf=70, predictions=_predictions("EP2"))
+    return run
+
+
+def test_full_report(run: Path):
+    out = write_report(run)
+    md, page = Path(out["report_md"]), Path(out["report_html"])
+    assert md == run / "report.md" and page == run / "report.html"
+    assert md.exists() and page.exists()
+    assert out["best"] == "epoch-1"
+    assert out["headline"]["e2b"]["chrf"] == 50 and out["headline"]["b2e"]["chrf"] == 55
+
+    text = page.read_text(encoding="utf-8")
+    assert text.count("data:image/png;base64,") == 3  # losses, test metrics, validation metrics
+    assert not re.search(r"""(?:src|href)=["']https?://""", text)  # self-contained
+    # failures of the best model (test split) shown first and marked, successes too
+    assert "EP1 WRONG e2b" in text and "EP2 WRONG" not in text
+    assert "✗" in text and "✓" in text
+    assert "&lt;x&gt;" in text and "<x>" not in text  # escaped
+    assert "&lt;b&gt;&amp;" in text and "<details>" in text  # config, escaped, collapsible
+    for model in ("base", "epoch-1", "epoch-2"):
+        assert model in text
+    assert "How to read this" in text
+
+    md_text = md.read_text(encoding="utf-8")
+    assert "```toml\n" + CONFIG.rstrip("\n") + "\n```" in md_text
+    assert "## Metrics: test split" in md_text and "## Metrics: validation split" in md_text
+    assert "epoch-1 ★" in md_text
+    assert "1 unreadable line" in md_text  # the bad log line became a note
+    # ten examples per direction: 8 failures first then 2... at least 3 successes kept
+    section = md_text.split("### e2b")[1].split("###")[0]
+    marks = [line.split("|")[1].strip() for line in section.splitlines() if line.startswith("| ✓") or line.startswith("| ✗")]
+    assert len(marks) == 10
+    assert marks[0] == "✗" and "✓" in marks
+    assert marks == sorted(marks, key=lambda m: m == "✓")
+    assert "4 of 12 test conversions exact" in md_text
+    # times
+    assert "100.0 s" in md_text and "200 s (3.3 min)" in md_text and "12.5 s" in md_text
+
+
+def test_missing_pieces_are_notes(run: Path):
+    (run / "logs" / "metrics.jsonl").unlink()
+    (run / "config.resolved.toml").unlink()
+    for n in (1, 2):
+        (run / f"epoch-{n}" / "training.json").unlink()
+    (run / "eval" / "epoch-1" / "predictions.jsonl").unlink()
+    out = write_report(run)
+    assert out["best"] == "epoch-1"
+    text = Path(out["report_html"]).read_text(encoding="utf-8")
+    assert text.count("data:image/png;base64,") == 2
+    md = Path(out["report_md"]).read_text(encoding="utf-8")
+    assert "No training log" in md and "No resolved config" in md and "No predictions for `epoch-1`" in md
+    assert len(out["notes"]) >= 3
+
+
+def test_original_use_section(run: Path):
+    folder = run / "original-use"
+    folder.mkdir()
+    (folder / "result.json").write_text(json.dumps({
+        "text_generation": [{"prompt": "Once upon", "output": "a time <there>"}],
+        "word_prediction": [],
+        "inference": [{"prompt": "Is it?", "output": "yes"}],
+    }), encoding="utf-8")
+    out = write_report(run)
+    text = Path(out["report_html"]).read_text(encoding="utf-8")
+    assert "Original uses" in text and "a time &lt;there&gt;" in text
+    assert "Original uses" in Path(out["report_md"]).read_text(encoding="utf-8")
+
+
+def test_no_eval_raises(tmp_path: Path):
+    run = tmp_path / "empty"
+    run.mkdir()
+    with pytest.raises(FileNotFoundError) as info:
+        write_report(run)
+    message = str(info.value)
+    assert str(run / "eval") in message and "babybliss evaluate" in message
+    assert not (run / "report.md").exists()

@@ -1,0 +1,357 @@
+"""SLURM scripts: syntax, golden files, no secrets, and a dry run of the scripts against stub cluster commands.
+
+Regenerate the golden files with: BABYBLISS_UPDATE_GOLDEN=1 python -m pytest tests/test_slurm.py
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import stat
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from babybliss import slurm
+from babybliss.config import Config, load_config
+from babybliss.slurm import VALID_STAGES, gpu_count, render_script, submit, write_script
+
+GOLDEN = Path(__file__).parent / "golden"
+CONFIG_PATH = "configs/llama2-7b-qlora.toml"
+BASH = shutil.which("bash")
+needs_bash = pytest.mark.skipif(BASH is None, reason="bash not installed")
+
+FORMS = {
+    "1gpu": {"nodes": 1, "gpus_per_node": "v100l:1"},
+    "1node-4gpu": {"nodes": 1, "gpus_per_node": "v100l:4"},
+    "2node-4gpu": {"nodes": 2, "gpus_per_node": "v100l:4"},
+    "2node-1gpu": {"nodes": 2, "gpus_per_node": "1"},
+}
+
+
+def render(stage: str = "finetune", config: Config | None = None, args=(), overrides=(), **form) -> str:
+    return render_script(
+        stage, config or Config(), list(args), config_path=CONFIG_PATH, overrides=list(overrides), **form
+    )
+
+
+def bash_syntax_ok(text: str, tmp_path: Path) -> None:
+    path = tmp_path / "job.sh"
+    path.write_text(text, encoding="utf-8")
+    result = subprocess.run([BASH, "-n", str(path)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr + "\n" + text
+
+
+# ---- syntax ----
+
+
+@needs_bash
+@pytest.mark.parametrize("form", sorted(FORMS))
+@pytest.mark.parametrize("stage", VALID_STAGES)
+def test_every_stage_and_form_passes_bash_n(stage, form, tmp_path):
+    bash_syntax_ok(render(stage, **FORMS[form]), tmp_path)
+
+
+@needs_bash
+@pytest.mark.parametrize("launcher", ["accelerate", "torchrun"])
+@pytest.mark.parametrize("venv", ["", "$HOME/envs/bliss"])
+def test_variants_pass_bash_n(launcher, venv, tmp_path):
+    config = Config()
+    config.slurm.launcher = launcher
+    config.slurm.venv = venv
+    config.slurm.account = "def-someprof"
+    config.slurm.extra_sbatch = ["--mail-type=END", "#SBATCH --constraint=cascade"]
+    config.slurm.pip_install = "$HOME/wheels/babybliss-0.1-py3-none-any.whl 'sentence-transformers>=3'"
+    text = render(
+        "finetune", config, args=["--resume"], overrides=["train.fsdp=full_shard auto_wrap", "out=it's here"],
+        nodes=2, gpus_per_node="a100:2",
+    )
+    bash_syntax_ok(text, tmp_path)
+
+
+# ---- golden files ----
+
+
+@pytest.mark.parametrize(
+    ("name", "form"),
+    [("slurm-1gpu-finetune.sh", FORMS["1gpu"]), ("slurm-2node-4gpu-finetune.sh", FORMS["2node-4gpu"])],
+)
+def test_golden(name, form):
+    text = render("finetune", **form)
+    path = GOLDEN / name
+    if os.environ.get("BABYBLISS_UPDATE_GOLDEN") == "1":
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    assert path.is_file(), f"{path} missing: run with BABYBLISS_UPDATE_GOLDEN=1 to create it"
+    assert text == path.read_text(encoding="utf-8"), (
+        f"{name} differs from the rendered script; if the change is intended, regenerate with "
+        "BABYBLISS_UPDATE_GOLDEN=1 python -m pytest tests/test_slurm.py"
+    )
+
+
+def test_golden_files_hold_no_machine_paths():
+    for path in GOLDEN.glob("slurm-*.sh"):
+        text = path.read_text(encoding="utf-8")
+        for needle in {str(Path.home()), os.getcwd(), str(Path(__file__).resolve().parent.parent)} - {"/", ""}:
+            assert needle not in text, (path, needle)
+
+
+# ---- content ----
+
+
+def test_header_follows_config():
+    text = render("finetune", **FORMS["1gpu"])
+    assert text.startswith("#!/bin/bash\n#SBATCH --job-name=babybliss-finetune\n")
+    for line in (
+        "#SBATCH --nodes=1",
+        "#SBATCH --gpus-per-node=v100l:1",
+        "#SBATCH --ntasks-per-node=4",
+        "#SBATCH --cpus-per-task=4",
+        "#SBATCH --mem=64G",
+        "#SBATCH --time=2-00:00",
+        "#SBATCH --output=%x.o%j",
+        "module load python/3.11.5",
+        "set -euo pipefail",
+        "export HF_HUB_OFFLINE=1",
+        "export TRANSFORMERS_OFFLINE=1",
+    ):
+        assert line in text.splitlines(), line
+    assert "babybliss download smollm2-135m" in text
+    assert "srun" not in text
+
+
+def test_all_sbatch_lines_come_before_any_command():
+    config = Config()
+    config.slurm.extra_sbatch = ["--mail-type=END"]
+    lines = render("finetune", config, **FORMS["2node-4gpu"]).splitlines()
+    sbatch = [i for i, line in enumerate(lines) if line.startswith("#SBATCH")]
+    first_command = next(i for i, line in enumerate(lines) if line.strip() and not line.startswith("#"))
+    assert max(sbatch) < first_command
+    assert "#SBATCH --mail-type=END" in lines
+
+
+def test_account_only_when_set():
+    assert "--account" not in render()
+    config = Config()
+    config.slurm.account = "def-someprof"
+    assert "#SBATCH --account=def-someprof" in render(config=config).splitlines()
+
+
+def test_gpu_count_parsing():
+    assert gpu_count("v100l:4") == 4
+    assert gpu_count("4") == 4
+    assert gpu_count("a100:2") == 2
+    assert gpu_count("nvidia_h100_80gb_hbm3_3g.40gb:1") == 1
+    assert gpu_count("") == 0
+    for bad in ("v100l", "a100:", "two", "a100:x"):
+        with pytest.raises(ValueError, match="gpus-per-node"):
+            gpu_count(bad)
+
+
+def test_no_gpu_line_when_no_gpus():
+    text = render("data", gpus_per_node="")
+    assert "--gpus-per-node" not in text
+
+
+def test_unknown_stage_names_the_valid_ones():
+    with pytest.raises(ValueError) as err:
+        render("download")
+    for stage in VALID_STAGES:
+        assert stage in str(err.value)
+
+
+def test_bad_values_are_refused():
+    with pytest.raises(ValueError, match="nodes"):
+        render(nodes=0)
+    config = Config()
+    config.slurm.extra_sbatch = ["--comment=a\nrm -rf ~"]
+    with pytest.raises(ValueError, match="single line"):
+        render(config=config)
+
+
+def test_hf_token_never_in_script(monkeypatch):
+    secret = "hf_FAKEsecretDoNotLeak1234567890"
+    monkeypatch.setenv("HF_TOKEN", secret)
+    monkeypatch.setenv("HUGGING_FACE_HUB_TOKEN", secret)
+    config = load_config(None, [])
+    for stage in VALID_STAGES:
+        for form in FORMS.values():
+            text = render(stage, config, **form)
+            assert secret not in text
+            assert "unset HF_TOKEN" in text
+
+
+def test_multinode_uses_srun_and_slurm_rendezvous():
+    text = render("finetune", **FORMS["2node-4gpu"])
+    assert "#SBATCH --nodes=2" in text
+    assert "#SBATCH --ntasks-per-node=1" in text  # one launcher per node
+    assert "#SBATCH --cpus-per-task=16" in text  # 4 CPUs for each of the 4 GPU processes
+    assert 'MASTER_ADDR="$(scontrol show hostnames "$SLURM_JOB_NODELIST" | head -n 1)"' in text
+    assert "srun " in text
+    # the per-node variables sit inside the single-quoted srun script, so the batch host does not expand them
+    launch = text.split("bash -c '")[-1].split("\n' ")[0]
+    for fragment in ('--machine_rank "$SLURM_NODEID"', '--num_machines "$SLURM_NNODES"',
+                     '"$((SLURM_NNODES * 4))"', '--main_process_ip "$MASTER_ADDR"',
+                     '--main_process_port "$MASTER_PORT"', "--multi_gpu", '-m babybliss "$@"'):
+        assert fragment in launch, fragment
+    assert "'" not in launch
+
+
+def test_torchrun_launcher():
+    config = Config()
+    config.slurm.launcher = "torchrun"
+    text = render("finetune", config, **FORMS["2node-4gpu"])
+    for fragment in ('--nnodes "$SLURM_NNODES"', "--nproc_per_node 4", '--node_rank "$SLURM_NODEID"',
+                     '--master_addr "$MASTER_ADDR"', '--master_port "$MASTER_PORT"'):
+        assert fragment in text
+    assert "accelerate launch" not in text
+
+
+@pytest.mark.parametrize("stage", [s for s in VALID_STAGES if s != "finetune"])
+def test_only_finetune_is_distributed(stage):
+    text = render(stage, **FORMS["2node-4gpu"])
+    assert "accelerate launch" not in text and "scontrol" not in text
+    assert "runs as one" in text
+
+
+def test_explicit_venv_is_activated_not_built():
+    config = Config()
+    config.slurm.venv = "$HOME/envs/bliss/"
+    text = render(config=config, **FORMS["2node-4gpu"])
+    assert 'source "$HOME/envs/bliss/bin/activate"' in text
+    assert "virtualenv --no-download" not in text and "pip install" not in text
+
+
+def test_data_stage_picks_subcommand():
+    assert f"babybliss data prepare --config {CONFIG_PATH}\n" in render("data")
+    assert f"babybliss data check --config {CONFIG_PATH} --strict\n" in render("data", args=["check", "--strict"])
+
+
+# ---- writing and submitting ----
+
+
+def test_write_script_is_atomic_and_executable(tmp_path):
+    out = tmp_path / "jobs" / "finetune.sh"
+    write_script("#!/bin/bash\necho old\n", out)
+    path = write_script(render(), out)
+    assert path == out
+    assert out.read_text(encoding="utf-8") == render()
+    assert stat.S_IMODE(out.stat().st_mode) == 0o755
+    assert [p.name for p in out.parent.iterdir()] == ["finetune.sh"]  # no temporary file left
+
+
+def test_submit_without_sbatch(monkeypatch, tmp_path):
+    monkeypatch.setattr(slurm.shutil, "which", lambda name, *a, **k: None)
+    with pytest.raises(RuntimeError) as err:
+        submit(tmp_path / "job.sh")
+    message = str(err.value)
+    assert message.startswith("sbatch not found: this machine is not a SLURM login node")
+    assert f"run sbatch {tmp_path / 'job.sh'}" in message
+
+
+def test_submit_with_sbatch_returns_job_id(monkeypatch, tmp_path):
+    bindir = tmp_path / "bin"
+    bindir.mkdir()
+    _stub(bindir, "sbatch", 'echo "$@" > "$(dirname "$0")/sbatch.args"; echo "4242;cedar"')
+    monkeypatch.setenv("PATH", f"{bindir}{os.pathsep}{os.environ.get('PATH', '')}")
+    job = tmp_path / "job.sh"
+    assert submit(job) == "4242"
+    assert (bindir / "sbatch.args").read_text().split() == ["--parsable", str(job)]
+
+    _stub(bindir, "sbatch", 'echo "sbatch: error: Batch job submission failed: Invalid account" >&2; exit 1')
+    with pytest.raises(RuntimeError, match="Invalid account"):
+        submit(job)
+
+
+# ---- dry run against stub cluster commands ----
+
+
+def _stub(bindir: Path, name: str, body: str) -> None:
+    path = bindir / name
+    path.write_text(f"#!/bin/bash\n{body}\n", encoding="utf-8")
+    path.chmod(0o755)
+
+
+LOGGING = (
+    '{ printf "%s" "$(basename "$0")|node=${SLURM_NODEID:-batch}|offline=${HF_HUB_OFFLINE:-}|token=${HF_TOKEN:-}"; '
+    'printf "|%s" "$@"; printf "\\n"; } >> "$STUB_LOG"'
+)
+
+
+def dry_run(text: str, tmp_path: Path, nodes: int) -> list[list[str]]:
+    """Run the script with stub module/virtualenv/pip/srun/scontrol/launchers; return their logged calls."""
+    bindir = tmp_path / "bin"
+    bindir.mkdir()
+    for name in ("module", "pip", "babybliss", "accelerate", "torchrun"):
+        _stub(bindir, name, LOGGING)
+    _stub(bindir, "virtualenv", LOGGING + '\nmkdir -p "${@: -1}/bin"\n: > "${@: -1}/bin/activate"')
+    _stub(bindir, "scontrol", 'printf "node-a\\nnode-b\\n"')
+    # srun: skip its options, then run the command once per node with that node's SLURM_NODEID
+    _stub(
+        bindir,
+        "srun",
+        'while [[ "$1" == -* ]]; do shift; done\n'
+        'for ((i = 0; i < SLURM_NNODES; i++)); do SLURM_NODEID=$i "$@" || exit; done',
+    )
+    script = tmp_path / "job.sh"
+    write_script(text, script)
+    log = tmp_path / "calls.log"
+    env = {
+        "PATH": f"{bindir}:/usr/bin:/bin",
+        "HOME": str(tmp_path / "home"),
+        "STUB_LOG": str(log),
+        "HF_TOKEN": "hf_FAKEsecretDoNotLeak",
+        "SLURM_JOB_ID": "123456",
+        "SLURM_NNODES": str(nodes),
+        "SLURM_JOB_NODELIST": "node-[a-b]",
+        "SLURM_CPUS_PER_TASK": "16",
+        "SLURM_SUBMIT_DIR": str(tmp_path),
+        "SLURM_TMPDIR": str(tmp_path / "local"),
+    }
+    result = subprocess.run([BASH, str(script)], env=env, capture_output=True, text=True, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    return [line.split("|") for line in log.read_text().splitlines()]
+
+
+@needs_bash
+def test_dry_run_one_gpu(tmp_path):
+    text = render("finetune", overrides=["train.fsdp=full_shard auto_wrap", "out=it's here"], args=["--resume"],
+                  **FORMS["1gpu"])
+    calls = dry_run(text, tmp_path, nodes=1)
+    names = [c[0] for c in calls]
+    assert names == ["module", "virtualenv", "pip", "pip", "babybliss"]
+    assert calls[0][4:] == ["load", "python/3.11.5"]
+    assert calls[2][4:] == ["install", "--no-index", "--upgrade", "pip"]
+    assert calls[3][4:] == ["install", "--no-index", "babybliss"]
+    run = calls[-1]
+    assert run[1:4] == ["node=batch", "offline=1", "token="]
+    assert run[4:] == ["finetune", "--config", CONFIG_PATH, "--set", "train.fsdp=full_shard auto_wrap",
+                       "--set", "out=it's here", "--resume"]
+
+
+@needs_bash
+@pytest.mark.parametrize("launcher", ["accelerate", "torchrun"])
+def test_dry_run_two_nodes(launcher, tmp_path):
+    config = Config()
+    config.slurm.launcher = launcher
+    text = render("finetune", config, overrides=["out=runs/a b"], **FORMS["2node-4gpu"])
+    calls = dry_run(text, tmp_path, nodes=2)
+    # the virtualenv is built on each node, then one launcher per node
+    assert [(c[0], c[1]) for c in calls if c[0] == "virtualenv"] == [("virtualenv", "node=0"), ("virtualenv", "node=1")]
+    launches = [c for c in calls if c[0] == launcher]
+    assert [c[1] for c in launches] == ["node=0", "node=1"]
+    port = str(20000 + 123456 % 10000)
+    for rank, call in enumerate(launches):
+        assert call[2:4] == ["offline=1", "token="]
+        args = call[4:]
+        tail = ["-m", "babybliss", "finetune", "--config", CONFIG_PATH, "--set", "out=runs/a b"]
+        assert args[-len(tail):] == tail
+        if launcher == "accelerate":
+            assert args[:-len(tail)] == ["launch", "--multi_gpu", "--num_machines", "2", "--num_processes", "8",
+                                         "--machine_rank", str(rank), "--main_process_ip", "node-a",
+                                         "--main_process_port", port]
+        else:
+            assert args[:-len(tail)] == ["--nnodes", "2", "--nproc_per_node", "4", "--node_rank", str(rank),
+                                         "--master_addr", "node-a", "--master_port", port]
+    assert not [c for c in calls if c[0] == "babybliss"]
