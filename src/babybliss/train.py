@@ -215,14 +215,10 @@ def _metrics_logger(log_file: Path, run_name: str):
     return JsonlLogger()
 
 
-def train_run(
+def build_trainer(
     config: Config, run_dir: Path, run_name: str, epochs: int, keep: list[int], resume: bool, loaded: Loaded | None = None
-) -> dict:
-    """One SFTTrainer run of `epochs` epochs that writes RUN/epoch-N for each N in `keep`.
-
-    `loaded` replaces loading `config.model` (benchmarks pass a randomly initialised model). Returns the trainer's
-    training metrics (runtime, samples per second).
-    """
+):
+    """The SFTTrainer of one run and the checkpoint it resumes from (None for a fresh start)."""
     from datasets import Dataset
     from trl import SFTTrainer
 
@@ -231,6 +227,7 @@ def train_run(
     checkpoints = run_dir / "checkpoints" / run_name
     if not resume and checkpoints.exists() and _is_main():
         shutil.rmtree(checkpoints)
+    _barrier()
     train_rows = read_jsonl(run_dir / "data" / "sft" / "train.jsonl")
     eval_rows = read_jsonl(run_dir / "data" / "sft" / "validation.jsonl")
     strip = lambda rows: [{"prompt": r["prompt"], "completion": r["completion"]} for r in rows]  # noqa: E731
@@ -256,13 +253,28 @@ def train_run(
         eval_dataset=Dataset.from_list(strip(eval_rows)) if eval_rows else None,
         processing_class=loaded.tokenizer,
         peft_config=peft_config(config),
-        callbacks=[_epoch_saver(config, run_dir, run_name, keep, timer), _metrics_logger(run_dir / "logs" / "metrics.jsonl", run_name)],
+        callbacks=[
+            _epoch_saver(config, run_dir, run_name, keep, timer),
+            _metrics_logger(run_dir / "logs" / "metrics.jsonl", run_name),
+        ],
     )
+    return trainer, resume_from
+
+
+def train_run(
+    config: Config, run_dir: Path, run_name: str, epochs: int, keep: list[int], resume: bool, loaded: Loaded | None = None
+) -> dict:
+    """One SFTTrainer run of `epochs` epochs that writes RUN/epoch-N for each N in `keep`.
+
+    `loaded` replaces loading `config.model` (benchmarks pass a randomly initialised model). Returns the trainer's
+    training metrics (runtime, samples per second).
+    """
+    trainer, resume_from = build_trainer(config, run_dir, run_name, epochs, keep, resume, loaded)
     if _is_main():
         total, trainable = parameter_counts(trainer.model)
         print(
-            f"[babybliss] {run_name}: {len(train_rows)} training prompts, {epochs} epoch(s), "
-            f"{trainable:,} of {total:,} parameters trained, on {timer['device']}"
+            f"[babybliss] {run_name}: {len(trainer.train_dataset)} training prompts, {epochs} epoch(s), "
+            f"{trainable:,} of {total:,} parameters trained, on {_device_label()}"
             + (f", resuming from {resume_from.name}" if resume_from else ""),
             flush=True,
         )

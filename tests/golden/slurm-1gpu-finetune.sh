@@ -14,7 +14,7 @@
 # Compute nodes have no internet access and the job runs with HF_HUB_OFFLINE=1, so fetch the model
 # on a login node first, into the same HF_HOME:
 #     export HF_HOME="$HOME/projects/babybliss/hf"
-#     babybliss download smollm2-135m
+#     babybliss download meta-llama/Llama-2-7b-hf
 
 # ---- environment ----
 set -euo pipefail

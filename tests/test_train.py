@@ -1,0 +1,144 @@
+"""Fine-tuning on the tiny model: labels, EOS, the epoch sweep, resume after kill -9, DDP with two CPU processes."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from babybliss.config import load_config
+from babybliss.data import prepare
+from babybliss.train import build_trainer, epoch_dir, finetune, last_complete_checkpoint
+from conftest import make_pairs, write_json
+
+BASE = ["model.spec=tiny", "lora.r=4", "train.per_device_train_batch_size=8", "train.logging_steps=2", "train.save_steps=100"]
+
+
+def tiny_config(tmp_path: Path, *extra: str, n_pairs: int = 40):
+    pairs = write_json(tmp_path / "pairs.json", make_pairs(n_pairs))
+    return load_config(None, BASE + [f"data.path={pairs}", f"out={tmp_path / 'run'}", *extra])
+
+
+def test_labels_mask_the_prompt_and_keep_the_eos(tmp_path):
+    config = tiny_config(tmp_path)
+    run = Path(config.out)
+    prepare(config, run / "data")
+    trainer, _ = build_trainer(config, run, "probe", 1, [1], resume=False)
+    tokenizer = trainer.processing_class
+    batch = trainer.data_collator([trainer.train_dataset[i] for i in range(4)])
+    first_row = json.loads((run / "data" / "sft" / "train.jsonl").read_text().splitlines()[0])
+    prompt_len = len(tokenizer(first_row["prompt"], add_special_tokens=False)["input_ids"])
+    labels, ids = batch["labels"][0], batch["input_ids"][0]
+    assert (labels[:prompt_len] == -100).all(), "prompt tokens must not be in the loss"
+    learned = labels[labels != -100]
+    assert tokenizer.decode(learned[:-1]) == first_row["completion"]
+    assert learned[-1].item() == tokenizer.eos_token_id, "the EOS after the answer must be learned"
+    # The EOS stays in the labels even though padding uses another id: padding alone is masked.
+    pad_positions = ids == tokenizer.pad_token_id
+    assert (labels[pad_positions] == -100).all()
+
+
+def test_checkpoint_sweep_writes_one_adapter_per_epoch(tmp_path):
+    config = tiny_config(tmp_path, "train.epochs=[1,2]", "train.sweep=checkpoints", n_pairs=24)
+    result = finetune(config)
+    run = Path(config.out)
+    assert result["adapters"] == [str(epoch_dir(run, 1)), str(epoch_dir(run, 2))]
+    for n in (1, 2):
+        folder = epoch_dir(run, n)
+        info = json.loads((folder / "training.json").read_text())
+        assert info["epochs"] == n and info["run"] == "sweep"
+        assert info["final_eval_loss"] is not None
+        assert (folder / "adapter_model.safetensors").is_file()
+        assert load_config(folder / "config.resolved.toml").train.epochs == [n]
+        prompt = json.loads((folder / "prompt.json").read_text())
+        assert prompt["e2b_instruction"] == config.prompts.e2b_instruction
+    step1 = json.loads((epoch_dir(run, 1) / "training.json").read_text())["global_step"]
+    step2 = json.loads((epoch_dir(run, 2) / "training.json").read_text())["global_step"]
+    assert step2 == 2 * step1
+    rows = [json.loads(line) for line in (run / "logs" / "metrics.jsonl").read_text().splitlines()]
+    assert {r["run"] for r in rows} == {"sweep"}
+    assert sum("eval_loss" in r for r in rows) == 2, "validation loss at each epoch end"
+
+
+def test_separate_runs_each_have_their_own_schedule(tmp_path):
+    config = tiny_config(tmp_path, "train.epochs=[1,2]", n_pairs=16)
+    finetune(config)
+    run = Path(config.out)
+    rows = [json.loads(line) for line in (run / "logs" / "metrics.jsonl").read_text().splitlines()]
+    assert {r["run"] for r in rows} == {"epochs-1", "epochs-2"}
+    assert json.loads((epoch_dir(run, 2) / "training.json").read_text())["run"] == "epochs-2"
+
+
+def _finetune_command(run: Path, pairs: Path, *extra: str) -> list[str]:
+    sets = BASE + ["train.save_steps=2", "train.epochs=[2]", "train.sweep=checkpoints", "train.per_device_train_batch_size=2"]
+    args = [sys.executable, "-m", "babybliss", "finetune", "--data", str(pairs), "--out", str(run), *extra]
+    for item in sets:
+        args += ["--set", item]
+    return args
+
+
+def _files(run: Path) -> set[str]:
+    skip = ("checkpoints", "logs")
+    return {str(p.relative_to(run)) for p in run.rglob("*") if p.is_file() and not str(p.relative_to(run)).startswith(skip)}
+
+
+def test_resume_after_kill_finishes_with_the_same_files(tmp_path):
+    pairs = write_json(tmp_path / "pairs.json", make_pairs(40))
+    reference = tmp_path / "reference"
+    subprocess.run(_finetune_command(reference, pairs), check=True, capture_output=True)
+
+    run = tmp_path / "killed"
+    process = subprocess.Popen(_finetune_command(run, pairs), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 120
+    while time.time() < deadline and last_complete_checkpoint(run / "checkpoints" / "sweep") is None:
+        time.sleep(0.05)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    assert last_complete_checkpoint(run / "checkpoints" / "sweep") is not None, "no checkpoint before the kill"
+    assert not (epoch_dir(run, 2) / "training.json").exists()
+
+    resumed = subprocess.run(_finetune_command(run, pairs, "--resume"), capture_output=True, text=True)
+    assert resumed.returncode == 0, resumed.stderr[-2000:]
+    assert "resuming from checkpoint-" in resumed.stdout or "already finished" in resumed.stdout
+    assert _files(run) == _files(reference)
+    info = json.loads((epoch_dir(run, 2) / "training.json").read_text())
+    reference_info = json.loads((epoch_dir(reference, 2) / "training.json").read_text())
+    assert info["global_step"] == reference_info["global_step"]
+    assert not list(run.glob(".*.partial")), "no half-written folder is left"
+
+
+def test_incomplete_checkpoint_is_never_resumed_from(tmp_path):
+    folder = tmp_path / "checkpoints"
+    (folder / "checkpoint-4").mkdir(parents=True)
+    (folder / "checkpoint-4" / "trainer_state.json").write_text("{}")
+    (folder / "checkpoint-6").mkdir()
+    (folder / "checkpoint-6" / "trainer_state.json").write_text('{"global_st')  # killed while writing
+    (folder / "checkpoint-8").mkdir()  # killed before the state was written
+    assert last_complete_checkpoint(folder) == folder / "checkpoint-4"
+
+
+@pytest.mark.skipif(shutil.which("torchrun") is None and not Path(sys.executable).with_name("torchrun").exists(), reason="torchrun missing")
+def test_ddp_with_two_cpu_processes(tmp_path):
+    pairs = write_json(tmp_path / "pairs.json", make_pairs(40))
+    run = tmp_path / "ddp"
+    torchrun = str(Path(sys.executable).with_name("torchrun"))
+    command = [torchrun, "--nproc_per_node", "2", "-m", "babybliss", "finetune", "--data", str(pairs), "--out", str(run)]
+    for item in BASE + ["train.max_steps=4"]:
+        command += ["--set", item]
+    env = {**os.environ, "OMP_NUM_THREADS": "1"}
+    result = subprocess.run(command, capture_output=True, text=True, env=env, timeout=300)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert sorted(p.name for p in run.glob("epoch-*")) == ["epoch-1"], "one set of adapters"
+    rows = [json.loads(line) for line in (run / "logs" / "metrics.jsonl").read_text().splitlines()]
+    losses = [r["loss"] for r in rows if "loss" in r]
+    assert losses and all(l == l and abs(l) < 1e4 for l in losses), "finite loss, logged once (rank 0 only)"
+    assert len(losses) == 2
+    info = json.loads((epoch_dir(run, 1) / "training.json").read_text())
+    assert info["global_step"] == 4
