@@ -169,7 +169,7 @@ def cmd_demo(args):
     from babybliss.demo import demo
 
     if not args.config:
-        args.config = "default-cpu"
+        args.config = "demo"
     demo(config_from(args), skip_original_use=args.skip_original_use)
 
 

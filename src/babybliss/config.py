@@ -50,6 +50,8 @@ class DataConfig:
     """Share of Bliss groups held out for validation."""
     test_fraction: float = 0.1
     """Share of Bliss groups held out for the test split."""
+    max_train_pairs: int = 0
+    """Train on a seeded sample of at most this many pairs (0: all); for quick demos, never for results."""
     directions: list[str] = field(default_factory=lambda: ["e2b", "b2e"])
     """Which conversions to train and evaluate: e2b (English to Bliss), b2e (Bliss to English)."""
 
@@ -83,7 +85,7 @@ class LoraConfig:
 @dataclass
 class QuantConfig:
     load_in_4bit: bool = True
-    """QLoRA: load the base model in 4 bit (bitsandbytes) when CUDA is present; ignored on CPU."""
+    """QLoRA: load the base model in 4 bit (bitsandbytes) when CUDA is present; ignored on CPU and for full fine-tuning."""
     quant_type: str = "nf4"
     """4-bit data type: nf4 or fp4."""
     compute_dtype: str = "float16"

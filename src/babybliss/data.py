@@ -201,6 +201,8 @@ def prepare(config: Config, out_dir: str | Path) -> dict[str, object]:
     """
     pairs, report = load_pairs(config.data.path)
     splits = split_pairs(pairs, config.data.seed, config.data.validation_fraction, config.data.test_fraction)
+    if 0 < config.data.max_train_pairs < len(splits["train"]):
+        splits["train"] = random.Random(f"{config.data.seed}:cap").sample(splits["train"], config.data.max_train_pairs)
     held_out = {_group_key(p["bliss"]) for name in ("validation", "test") for p in splits[name]}
     held_out_english = {p["original"] for name in ("validation", "test") for p in splits[name]}
     for extra in config.data.extra_train:

@@ -59,7 +59,15 @@ def _is_main() -> bool:
 
 
 def _barrier() -> None:
-    if torch.distributed.is_available() and torch.distributed.is_initialized():
+    """Wait for every rank. Under a launcher (WORLD_SIZE > 1) the process group is started here if nothing has yet,
+    so rank 0's data preparation is finished before the others read it, and each rank is bound to its own GPU."""
+    if not torch.distributed.is_available():
+        return
+    if not torch.distributed.is_initialized() and int(os.environ.get("WORLD_SIZE", "1")) > 1:
+        from accelerate import PartialState
+
+        PartialState()  # the same state Trainer uses later; sets the GPU of LOCAL_RANK
+    if torch.distributed.is_initialized():
         torch.distributed.barrier()
 
 
@@ -91,7 +99,8 @@ def sft_arguments(config: Config, output_dir: Path, epochs: int, has_eval: bool)
         save_total_limit=2,
         logging_steps=train.logging_steps,
         eval_strategy="epoch" if has_eval else "no",
-        max_length=train.max_seq_length,
+        # TRL cannot truncate padding-free batches without packing and refuses a max_length then: examples stay whole.
+        max_length=None if train.padding_free and not train.packing else train.max_seq_length,
         packing=train.packing,
         padding_free=train.padding_free,
         use_liger_kernel=train.use_liger_kernel,
@@ -173,11 +182,12 @@ def _epoch_saver(config: Config, run_dir: Path, run_name: str, keep: list[int], 
 
         def on_epoch_end(self, args, state, control, model=None, processing_class=None, **kwargs):
             epoch = round(state.epoch or 0)
-            if epoch in keep and state.is_world_process_zero:
+            # With train.max_steps the "epochs" are the trainer's own count, not passes over the data.
+            if epoch in keep and state.is_world_process_zero and args.max_steps <= 0:
                 self.save(epoch, state, model, processing_class)
 
         def on_train_end(self, args, state, control, model=None, processing_class=None, **kwargs):
-            # train.max_steps can end training mid-epoch: the last adapter is still written, as the last epoch.
+            # train.max_steps ends training off the epoch grid: its adapter is written here, as the last epoch.
             if max(keep) not in self.saved and state.is_world_process_zero:
                 self.save(max(keep), state, model, processing_class)
 
@@ -231,7 +241,8 @@ def build_trainer(
     train_rows = read_jsonl(run_dir / "data" / "sft" / "train.jsonl")
     eval_rows = read_jsonl(run_dir / "data" / "sft" / "validation.jsonl")
     strip = lambda rows: [{"prompt": r["prompt"], "completion": r["completion"]} for r in rows]  # noqa: E731
-    loaded = loaded or load_model(config.model, config.quant)
+    # 4-bit weights are frozen, so QLoRA is a LoRA switch: full fine-tuning always loads them unquantised.
+    loaded = loaded or load_model(config.model, config.quant if config.lora.enabled else None)
     model = loaded.model
     if loaded.quantized:
         from peft import prepare_model_for_kbit_training
