@@ -10,8 +10,14 @@ are extrapolated to the epoch (said so in the table). Results go to OUT/finetune
     # CPU smoke test of the same code path
     python bench/bench_gpu_finetune.py --shape tiny --data ../shared/bliss.json --tokenizer .g1/tok --out /tmp/bench
 
-`--check-padding-free` (on by default) verifies on a small model that a padding-free batch gives every sequence the
-same loss as the padded batch (no attention across sequences), with a control that must differ.
+Caveat measured on an H200: the first epoch that meets a batch shape pays for it (kernel choice, lazy loading,
+Triton compilation), and without `train.pad_to_multiple_of` padding-free batches have a new shape every step. So a
+variant's time depends on what ran before it in this process (variants with the same batch size and seed replay the
+same shapes). For what one `babybliss finetune` run gets, time one variant per fresh process (bench_multi_gpu.py).
+
+The padding-free check (skip with `--skip-check`) verifies on a small model that a padding-free batch, also padded
+to a multiple of 64, gives every sequence the same loss as the padded batch (no attention across sequences), with a
+control that must differ.
 """
 
 from __future__ import annotations
@@ -60,28 +66,28 @@ class Variant:
 def variants() -> list[Variant]:
     """In run order: each weights group reuses one loaded base; Liger patches modules, so it runs last in a group."""
     ladder = BF16 + B32
+    lean, fast = "configs/lean-gpu.toml", "configs/fast-gpu.toml"
+    b32_lean = ["train.per_device_train_batch_size=32", "train.learning_rate=5.66e-4"]
+    b64 = ["train.per_device_train_batch_size=64", "train.learning_rate=8e-4"]
     return [
         Variant("a-recipe@80", "q4", max_steps=80),
-        Variant("c-lean", "q4", config_file="configs/lean-gpu.toml"),
-        Variant("c-lean+bf16amp", "q4", config_file="configs/lean-gpu.toml", sets=["train.bf16=true"]),
-        Variant("c-lean-b16", "q4", config_file="configs/lean-gpu.toml",
-                sets=["train.per_device_train_batch_size=16", "train.learning_rate=4e-4"]),
-        Variant("c-lean+liger", "q4", config_file="configs/lean-gpu.toml", sets=["train.use_liger_kernel=true"], needs="liger_kernel"),
+        Variant("c-lean-b32", "q4", config_file=lean, sets=b32_lean),
+        Variant("c-lean-b32+bf16amp", "q4", config_file=lean, sets=b32_lean + ["train.bf16=true"]),
+        Variant("c-lean", "q4", config_file=lean),
+        Variant("c-lean-b32+liger", "q4", config_file=lean, sets=b32_lean + ["train.use_liger_kernel=true"], needs="liger_kernel"),
         Variant("bf16-b32-padded", "bf16", sets=ladder),
         Variant("+padding_free", "bf16", sets=ladder + ["train.padding_free=true"]),
         Variant("+no_ckpt", "bf16", sets=ladder + ["train.padding_free=true", "train.gradient_checkpointing=false"]),
         Variant("+fused_adamw", "bf16", sets=ladder + ["train.padding_free=true", "train.gradient_checkpointing=false",
                                                         "train.optim=adamw_torch_fused"]),
-        Variant("b-fast", "bf16", config_file="configs/fast-gpu.toml"),
-        Variant("b-fast-b64", "bf16", config_file="configs/fast-gpu.toml",
-                sets=["train.per_device_train_batch_size=64", "train.learning_rate=8e-4"]),
-        Variant("b-fast-b128", "bf16", config_file="configs/fast-gpu.toml",
+        Variant("b-fast-nopad", "bf16", config_file=fast, sets=["train.pad_to_multiple_of=0"]),
+        Variant("b-fast", "bf16", config_file=fast),
+        Variant("b-fast-b64", "bf16", config_file=fast, sets=b64),
+        Variant("b-fast-b128", "bf16", config_file=fast,
                 sets=["train.per_device_train_batch_size=128", "train.learning_rate=1.13e-3"]),
-        Variant("b-fast+compile", "bf16", config_file="configs/fast-gpu.toml", sets=["train.torch_compile=true"]),
-        Variant("b-fast+liger", "bf16", config_file="configs/fast-gpu.toml", sets=["train.use_liger_kernel=true"], needs="liger_kernel"),
-        Variant("b-fast-b64+liger", "bf16", config_file="configs/fast-gpu.toml",
-                sets=["train.per_device_train_batch_size=64", "train.learning_rate=8e-4", "train.use_liger_kernel=true"],
-                needs="liger_kernel"),
+        Variant("b-fast+compile", "bf16", config_file=fast, sets=["train.torch_compile=true"]),
+        Variant("b-fast+liger", "bf16", config_file=fast, sets=["train.use_liger_kernel=true"], needs="liger_kernel"),
+        Variant("b-fast-b64+liger", "bf16", config_file=fast, sets=b64 + ["train.use_liger_kernel=true"], needs="liger_kernel"),
     ]
 
 
@@ -236,6 +242,9 @@ def padding_free_check(tokenizer, pairs_path: str, device: str, dtype=torch.floa
         return torch.stack([lp[0, s : e - 1].sum() / mask[0, s : e - 1].sum() for s, e in zip(starts, starts[1:])]).cpu()
 
     got = per_sequence(*run(packed))
+    # The same with the packed row padded to a multiple of 64 (train.pad_to_multiple_of): pad tokens must change nothing
+    bucketed = DataCollatorForLanguageModeling(pad_token_id=pad_id, padding_free=True, pad_to_multiple_of=64)(examples)
+    got_bucketed = per_sequence(*run(bucketed))
     control_batch = {k: v for k, v in packed.items() if not k.startswith(("cu_seq", "max_length", "seq_idx"))}
     control_batch["attention_mask"] = torch.ones_like(packed["input_ids"])
     control = per_sequence(*run(control_batch))
@@ -244,9 +253,10 @@ def padding_free_check(tokenizer, pairs_path: str, device: str, dtype=torch.floa
         "sequences": len(examples),
         "max_abs_diff_padding_free": float((got - ref).abs().max()),
         "max_abs_diff_control_cross_attention": float((control - ref).abs().max()),
+        "max_abs_diff_padding_free_pad_to_64": float((got_bucketed - ref).abs().max()),
     }
     tol = 1e-4 if dtype == torch.float32 else 2e-2
-    result["equal_within_noise"] = result["max_abs_diff_padding_free"] <= tol
+    result["equal_within_noise"] = max(result["max_abs_diff_padding_free"], result["max_abs_diff_padding_free_pad_to_64"]) <= tol
     result["control_differs"] = result["max_abs_diff_control_cross_attention"] > 10 * max(result["max_abs_diff_padding_free"], 1e-6)
     del net
     _free()
@@ -254,6 +264,35 @@ def padding_free_check(tokenizer, pairs_path: str, device: str, dtype=torch.floa
 
 
 # --- one variant ----------------------------------------------------------------------------------------------------
+
+STEP_TIMES: list[float] = []
+
+
+def time_steps() -> None:
+    """Record each optimizer step's duration (synchronised) by adding a callback to every trainer train_run builds."""
+    from transformers import TrainerCallback
+
+    def sync():
+        if torch.cuda.is_available():
+            torch.cuda.synchronize()
+
+    class StepTimer(TrainerCallback):
+        def on_step_begin(self, args, state, control, **kwargs):
+            sync()
+            self.start = time.perf_counter()
+
+        def on_step_end(self, args, state, control, **kwargs):
+            sync()
+            STEP_TIMES.append(time.perf_counter() - self.start)
+
+    build = train.build_trainer
+
+    def build_timed(*args, **kwargs):
+        trainer, resume_from = build(*args, **kwargs)
+        trainer.add_callback(StepTimer())
+        return trainer, resume_from
+
+    train.build_trainer = build_timed
 
 
 def variant_config(v: Variant, run_dir: Path) -> Config:
@@ -270,9 +309,11 @@ def run_variant(v: Variant, loaded, run_root: Path, rows: int, tokens: int) -> d
     if cuda:
         torch.cuda.synchronize()
         torch.cuda.reset_peak_memory_stats()
+    STEP_TIMES.clear()
     start = time.perf_counter()
     metrics = train.train_run(config, run_root, "bench", 1, [1], resume=False, loaded=loaded)
     wall = time.perf_counter() - start
+    steps = sorted(STEP_TIMES)
     peak = torch.cuda.max_memory_allocated() / 2**30 if cuda else float("nan")
     t = config.train
     batch = t.per_device_train_batch_size * t.gradient_accumulation_steps * int(os.environ.get("WORLD_SIZE", "1"))
@@ -296,6 +337,8 @@ def run_variant(v: Variant, loaded, run_root: Path, rows: int, tokens: int) -> d
         "train_runtime": round(runtime, 2),
         "train_run_wall_s": round(wall, 2),
         "train_loss": metrics.get("train_loss"),
+        "first_steps_s": [round(x, 3) for x in STEP_TIMES[:3]],
+        "median_step_s": round(steps[len(steps) // 2], 3) if steps else None,
     }
 
 
@@ -324,6 +367,7 @@ def main(argv=None) -> int:
     parser.add_argument("--skip-check", action="store_true", help="skip the padding-free equivalence check")
     parser.add_argument("--limit", type=int, default=0, help="first N pairs only (smoke tests)")
     parser.add_argument("--run-dir", default="", help="run folder (default OUT/run)")
+    parser.add_argument("--repeat", type=int, default=1, help="run each variant this many times (shape warm-up)")
     parser.add_argument("--budget-s", type=float, default=0, help="start no variant after this many seconds")
     args = parser.parse_args(argv)
     global LIMIT
@@ -354,8 +398,11 @@ def main(argv=None) -> int:
     folder = random_folder(args.shape, tokenizer, Path(args.weights_dir)) if wanted else None
     patches = LlamaModulePatches()
     loaded, loaded_kind = None, None
+    time_steps()
+    runs = [v if i == 0 else Variant(f"{v.name}#{i + 1}", v.weights, v.sets, v.config_file, v.max_steps, v.needs)
+            for v in wanted for i in range(args.repeat)]
     began = time.perf_counter()
-    for v in wanted:
+    for v in runs:
         if args.budget_s and time.perf_counter() - began > args.budget_s:
             print(f"[bench] {v.name}: not started, --budget-s {args.budget_s:.0f} spent", flush=True)
             continue

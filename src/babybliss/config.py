@@ -137,7 +137,11 @@ class TrainConfig:
     packing: bool = False
     """Pack several examples into one sequence (with per-sequence attention)."""
     padding_free: bool = False
-    """Concatenate a batch without padding (needs flash attention on GPU)."""
+    """Concatenate a batch without padding; sequences stay separate (flash attention, or sdpa's block mask from
+    position ids), and max_seq_length is then not enforced."""
+    pad_to_multiple_of: int = 0
+    """Pad each batch's length up to a multiple of this (0: off). With padding_free, a few bucketed shapes instead
+    of a new one every step spare the GPU per-shape warm-up (kernel choice, compilation) in short runs."""
     use_liger_kernel: bool = False
     """Use Liger's fused kernels (GPU, liger-kernel installed)."""
     torch_compile: bool = False

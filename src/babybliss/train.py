@@ -103,6 +103,7 @@ def sft_arguments(config: Config, output_dir: Path, epochs: int, has_eval: bool)
         max_length=None if train.padding_free and not train.packing else train.max_seq_length,
         packing=train.packing,
         padding_free=train.padding_free,
+        pad_to_multiple_of=train.pad_to_multiple_of or None,
         use_liger_kernel=train.use_liger_kernel,
         torch_compile=train.torch_compile,
         seed=train.seed,
