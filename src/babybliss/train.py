@@ -54,7 +54,8 @@ def last_complete_checkpoint(folder: Path) -> Path | None:
     return best[1] if best else None
 
 
-def _is_main() -> bool:
+def is_main_process() -> bool:
+    """Rank 0, or the only process: the one that writes run files and prints."""
     return int(os.environ.get("RANK", "0")) == 0
 
 
@@ -236,7 +237,7 @@ def build_trainer(
     if config.train.num_threads:
         torch.set_num_threads(config.train.num_threads)
     checkpoints = run_dir / "checkpoints" / run_name
-    if not resume and checkpoints.exists() and _is_main():
+    if not resume and checkpoints.exists() and is_main_process():
         shutil.rmtree(checkpoints)
     _barrier()
     train_rows = read_jsonl(run_dir / "data" / "sft" / "train.jsonl")
@@ -282,7 +283,7 @@ def train_run(
     training metrics (runtime, samples per second).
     """
     trainer, resume_from = build_trainer(config, run_dir, run_name, epochs, keep, resume, loaded)
-    if _is_main():
+    if is_main_process():
         total, trainable = parameter_counts(trainer.model)
         print(
             f"[babybliss] {run_name}: {len(trainer.train_dataset)} training prompts, {epochs} epoch(s), "
@@ -311,18 +312,18 @@ def _device_label() -> str:
 def finetune(config: Config, resume: bool = False) -> dict[str, object]:
     """Prepare the data, then train every planned run; with `resume`, finished runs are kept and the rest continue."""
     run_dir = Path(config.out)
-    if _is_main():
+    if is_main_process():
         run_dir.mkdir(parents=True, exist_ok=True)
         save_config(config, run_dir / "config.resolved.toml")
         if not (resume and (run_dir / "data" / "summary.json").is_file()):
             prepare(config, run_dir / "data")
     _barrier()
-    if wants_4bit(config.quant) is False and config.quant.load_in_4bit and _is_main() and config.model.spec != "tiny":
+    if wants_4bit(config.quant) is False and config.quant.load_in_4bit and is_main_process() and config.model.spec != "tiny":
         print("[babybliss] no CUDA: quant.load_in_4bit is ignored, training plain LoRA on the CPU", flush=True)
     done = []
     for run_name, epochs, keep in planned_runs(config):
         if resume and all(is_finished(epoch_dir(run_dir, n)) for n in keep):
-            if _is_main():
+            if is_main_process():
                 print(f"[babybliss] {run_name}: already finished, skipped", flush=True)
         else:
             train_run(config, run_dir, run_name, epochs, keep, resume)
