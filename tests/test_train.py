@@ -142,3 +142,46 @@ def test_ddp_with_two_cpu_processes(tmp_path):
     assert len(losses) == 2
     info = json.loads((epoch_dir(run, 1) / "training.json").read_text())
     assert info["global_step"] == 4
+
+
+def test_answer_positions_only_scoring_keeps_the_loss_and_gradients(tmp_path, monkeypatch):
+    import torch
+    from trl.trainer import utils as trl_utils
+
+    config = tiny_config(tmp_path, "lora.dropout=0")  # dropout would make two backward passes differ
+    run = Path(config.out)
+    prepare(config, run / "data")
+    trainer, _ = build_trainer(config, run, "probe", 1, [1], resume=False)
+    assert getattr(trl_utils._use_triton, "babybliss", False), "build_trainer must switch answer-only scoring on"
+    batch = trainer.data_collator([trainer.train_dataset[i] for i in range(6)])
+    model = trainer.model.train()
+
+    def loss_and_grads():
+        model.zero_grad()
+        loss = trainer.compute_loss(model, dict(batch))
+        loss.backward()
+        return loss.item(), [p.grad.clone() for p in model.parameters() if p.requires_grad]
+
+    compact_loss, compact_grads = loss_and_grads()
+    monkeypatch.setattr(trl_utils, "_use_triton", lambda device: False)  # TRL's own CPU path: every position scored
+    full_loss, full_grads = loss_and_grads()
+    assert compact_loss == pytest.approx(full_loss, rel=1e-5)
+    for a, b in zip(compact_grads, full_grads):
+        torch.testing.assert_close(a, b, rtol=1e-4, atol=1e-6)
+
+
+@pytest.mark.parametrize("upcast", [True, False])
+def test_4bit_base_is_upcast_only_when_the_config_says(tmp_path, monkeypatch, upcast):
+    import peft
+
+    from babybliss.models import load_model
+
+    calls = []
+    monkeypatch.setattr(peft, "prepare_model_for_kbit_training", lambda model, **kw: calls.append(kw) or model)
+    config = tiny_config(tmp_path, f"quant.upcast_unquantized={str(upcast).lower()}")
+    run = Path(config.out)
+    prepare(config, run / "data")
+    loaded = load_model(config.model)
+    loaded.quantized = True  # stands in for a bitsandbytes base, which needs CUDA
+    build_trainer(config, run, "probe", 1, [1], resume=False, loaded=loaded)
+    assert len(calls) == (1 if upcast else 0)

@@ -72,6 +72,27 @@ def _barrier() -> None:
         torch.distributed.barrier()
 
 
+def score_answer_positions_only() -> None:
+    """Make TRL's fused LM head project only the answer positions on the CPU too, as it does on Triton devices.
+
+    Without Triton, TRL 1.16 scores every position (so compiled tile shapes stay fixed) and masks the prompt
+    positions afterwards: the same loss, but on the default model the LM head over every position is half of a CPU
+    training step (bench/RESULTS.md, CPU section). Not applied with `train.torch_compile`. A TRL without this hook
+    is left as it is.
+    """
+    from trl.trainer import utils as trl_utils
+
+    original = getattr(trl_utils, "_use_triton", None)
+    if original is None or getattr(original, "babybliss", False):
+        return
+
+    def compact_on_cpu(device) -> bool:
+        return device.type == "cpu" or original(device)
+
+    compact_on_cpu.babybliss = True
+    trl_utils._use_triton = compact_on_cpu
+
+
 def sft_arguments(config: Config, output_dir: Path, epochs: int, has_eval: bool):
     from trl import SFTConfig
 
@@ -236,6 +257,8 @@ def build_trainer(
 
     if config.train.num_threads:
         torch.set_num_threads(config.train.num_threads)
+    if not config.train.torch_compile:
+        score_answer_positions_only()
     checkpoints = run_dir / "checkpoints" / run_name
     if not resume and checkpoints.exists() and is_main_process():
         shutil.rmtree(checkpoints)
@@ -246,7 +269,7 @@ def build_trainer(
     # 4-bit weights are frozen, so QLoRA is a LoRA switch: full fine-tuning always loads them unquantised.
     loaded = loaded or load_model(config.model, config.quant if config.lora.enabled else None)
     model = loaded.model
-    if loaded.quantized:
+    if loaded.quantized and config.quant.upcast_unquantized:
         from peft import prepare_model_for_kbit_training
 
         model = prepare_model_for_kbit_training(model, use_gradient_checkpointing=config.train.gradient_checkpointing)
