@@ -96,6 +96,10 @@ class QuantConfig:
     """dtype of the matmuls of the 4-bit layers."""
     double_quant: bool = False
     """Quantise the quantisation constants too."""
+    upcast_unquantized: bool = True
+    """Cast the layers left unquantised (embeddings, LM head, norms) to float32 before training, as peft's
+    prepare_model_for_kbit_training does (the recipe). Off keeps them in the model's dtype: about 0.75 GiB less on a
+    7B model with a 49k vocabulary."""
 
 
 @dataclass
