@@ -23,7 +23,7 @@ from babybliss.cli import shipped_config
 from babybliss.config import load_config
 from babybliss.data import prepare
 from babybliss.io import read_jsonl
-from babybliss.train import build_trainer
+from babybliss import train
 
 
 class StepClock(TrainerCallback):
@@ -47,15 +47,19 @@ def main() -> None:
     parser.add_argument("--config", default="default-cpu")
     parser.add_argument("--data", required=True)
     parser.add_argument("--set", action="append", default=[])
+    parser.add_argument("--score-all-positions", action="store_true",
+                        help="TRL's own CPU LM head (every position scored): the timing before babybliss changed it")
     parser.add_argument("--steps", type=int, help="time this many steps and extrapolate (default: the whole epoch)")
     args = parser.parse_args()
     config_path = shipped_config(args.config) or args.config
+    if args.score_all_positions:
+        train.score_answer_positions_only = lambda: None
     with tempfile.TemporaryDirectory() as tmp:
         overrides = [f"data.path={args.data}", f"out={tmp}", "train.epochs=[1]", "data.validation_fraction=0", "train.save_steps=100000"]
         config = load_config(config_path, overrides + args.set)
         prepare(config, Path(tmp) / "data")
         prompts = len(read_jsonl(Path(tmp) / "data" / "sft" / "train.jsonl"))
-        trainer, _ = build_trainer(config, Path(tmp), "bench", 1, [1], resume=False)
+        trainer, _ = train.build_trainer(config, Path(tmp), "bench", 1, [1], resume=False)
         warmup = 2 if args.steps else 0
         clock = StepClock(warmup, args.steps)
         trainer.add_callback(clock)
@@ -71,7 +75,7 @@ def main() -> None:
                 "date": time.strftime("%Y-%m-%d"),
                 "machine": f"{platform.machine()} {torch.get_num_threads()} threads, torch {torch.__version__}",
                 "config": str(args.config),
-                "overrides": args.set,
+                "overrides": args.set + (["--score-all-positions"] if args.score_all_positions else []),
                 "prompts": prompts,
                 "steps_timed": len(clock.times),
                 "seconds_per_epoch": round(epoch_seconds, 1),

@@ -3,7 +3,8 @@ train path (`train.train_run(..., loaded=...)`) on a randomly initialised Llama-
 
 Each variant is the recipe (config defaults) plus `--set` overrides, or a config file; it prints seconds per epoch,
 samples/s, tokens/s, peak GPU memory and its ratio to the recipe. Variants whose name ends in `@N` train N steps and
-are extrapolated to the epoch (said so in the table). Results go to OUT/finetune.json after every variant.
+are extrapolated to the epoch (said so in the table): the run's time plus the missing steps at the steady rate of
+its last three quarters. Results go to OUT/finetune.json after every variant.
 
     # GPU (wheels of trl, datasets, bitsandbytes, liger-kernel installed; PYTHONPATH=src)
     python bench/bench_gpu_finetune.py --data .g1/bliss.json --tokenizer .g1/tok --out $OUT
@@ -56,7 +57,7 @@ B32 = ["train.per_device_train_batch_size=32", "train.learning_rate=5.66e-4"]
 @dataclass
 class Variant:
     name: str
-    weights: str  # "q4": QLoRA base loaded from disk, "bf16": bf16 base
+    weights: str  # "q4": QLoRA base loaded from disk, "q4dq": the same with double quantisation, "bf16": bf16 base
     sets: list[str] = field(default_factory=list)
     config_file: str = ""
     max_steps: int = -1
@@ -67,33 +68,58 @@ def variants() -> list[Variant]:
     """In run order: each weights group reuses one loaded base; Liger patches modules, so it runs last in a group."""
     ladder = BF16 + B32
     lean, fast = "configs/lean-gpu.toml", "configs/fast-gpu.toml"
+    # lean-gpu.toml as the first session left it (fp32 upcast, batch 16, no buckets): the ladder's rows build on it
+    lean_s1 = ["quant.upcast_unquantized=true", "train.pad_to_multiple_of=0",
+               "train.per_device_train_batch_size=16", "train.learning_rate=4e-4"]
+    b24_lean = ["train.per_device_train_batch_size=24", "train.learning_rate=4.9e-4"]
     b32_lean = ["train.per_device_train_batch_size=32", "train.learning_rate=5.66e-4"]
     b64 = ["train.per_device_train_batch_size=64", "train.learning_rate=8e-4"]
+    b128 = ["train.per_device_train_batch_size=128", "train.learning_rate=1.13e-3"]
+    # fast-gpu.toml as the first session left it (batch 32, no Liger), with its buckets of 256
+    fast_s1 = ["train.per_device_train_batch_size=32", "train.learning_rate=5.66e-4", "train.use_liger_kernel=false"]
+    pad = lean_s1 + ["train.pad_to_multiple_of=256"]
+    pad_8bit = pad + ["train.optim=adamw_8bit"]
+    liger = ["train.use_liger_kernel=true"]
+    no_upcast, dq = pad + ["quant.upcast_unquantized=false"], ["quant.double_quant=true"]
     return [
         Variant("a-recipe@80", "q4", max_steps=80),
-        Variant("c-lean-b32", "q4", config_file=lean, sets=b32_lean),
-        Variant("c-lean-b32+bf16amp", "q4", config_file=lean, sets=b32_lean + ["train.bf16=true"]),
-        Variant("c-lean", "q4", config_file=lean),
-        Variant("c-lean-b32+liger", "q4", config_file=lean, sets=b32_lean + ["train.use_liger_kernel=true"], needs="liger_kernel"),
+        Variant("a-recipe@120", "q4", max_steps=120),
+        Variant("c-lean", "q4", config_file=lean),  # as shipped
+        Variant("c-lean-b32", "q4", config_file=lean, sets=lean_s1 + b32_lean),
+        Variant("c-lean-b32+bf16amp", "q4", config_file=lean, sets=lean_s1 + b32_lean + ["train.bf16=true"]),
+        Variant("c-lean-b16", "q4", config_file=lean, sets=lean_s1),
+        Variant("c-lean-pad", "q4", config_file=lean, sets=pad),
+        Variant("c-lean-pad-8bit", "q4", config_file=lean, sets=pad_8bit),
+        Variant("c-lean-b32+liger", "q4", config_file=lean, sets=lean_s1 + b32_lean + liger, needs="liger_kernel"),
+        Variant("c-lean-pad-8bit+liger", "q4", config_file=lean, sets=pad_8bit + liger, needs="liger_kernel"),
+        Variant("c-lean-b24-pad-8bit+liger", "q4", config_file=lean, sets=pad_8bit + liger + b24_lean, needs="liger_kernel"),
+        Variant("c-lean-nu-b16", "q4", config_file=lean, sets=no_upcast),
+        Variant("c-lean-nu-b24", "q4", config_file=lean, sets=no_upcast + b24_lean),
+        Variant("c-lean-nu-b32", "q4", config_file=lean, sets=no_upcast + b32_lean),
+        Variant("c-lean-nu-b32+liger", "q4", config_file=lean, sets=no_upcast + b32_lean + liger, needs="liger_kernel"),
+        Variant("c-lean-nu-dq-b24", "q4dq", config_file=lean, sets=no_upcast + b24_lean + dq),
+        Variant("c-lean-nu-dq-b32", "q4dq", config_file=lean, sets=no_upcast + b32_lean + dq),
         Variant("bf16-b32-padded", "bf16", sets=ladder),
         Variant("+padding_free", "bf16", sets=ladder + ["train.padding_free=true"]),
         Variant("+no_ckpt", "bf16", sets=ladder + ["train.padding_free=true", "train.gradient_checkpointing=false"]),
         Variant("+fused_adamw", "bf16", sets=ladder + ["train.padding_free=true", "train.gradient_checkpointing=false",
                                                         "train.optim=adamw_torch_fused"]),
-        Variant("b-fast-nopad", "bf16", config_file=fast, sets=["train.pad_to_multiple_of=0"]),
-        Variant("b-fast", "bf16", config_file=fast),
-        Variant("b-fast-b64", "bf16", config_file=fast, sets=b64),
-        Variant("b-fast-b128", "bf16", config_file=fast,
-                sets=["train.per_device_train_batch_size=128", "train.learning_rate=1.13e-3"]),
-        Variant("b-fast+compile", "bf16", config_file=fast, sets=["train.torch_compile=true"]),
-        Variant("b-fast+liger", "bf16", config_file=fast, sets=["train.use_liger_kernel=true"], needs="liger_kernel"),
-        Variant("b-fast-b64+liger", "bf16", config_file=fast, sets=b64 + ["train.use_liger_kernel=true"], needs="liger_kernel"),
+        Variant("b-fast", "bf16", config_file=fast),  # as shipped
+        Variant("b-fast-b32", "bf16", config_file=fast, sets=fast_s1),
+        Variant("b-fast-nopad", "bf16", config_file=fast, sets=fast_s1 + ["train.pad_to_multiple_of=0"]),
+        Variant("b-fast-b64", "bf16", config_file=fast, sets=fast_s1 + b64),
+        Variant("b-fast-b128", "bf16", config_file=fast, sets=fast_s1 + b128),
+        Variant("b-fast+compile", "bf16", config_file=fast, sets=fast_s1 + ["train.torch_compile=true"]),
+        Variant("b-fast+liger", "bf16", config_file=fast, sets=fast_s1 + liger, needs="liger_kernel"),
+        Variant("b-fast-b64+liger", "bf16", config_file=fast, sets=fast_s1 + b64 + liger, needs="liger_kernel"),
+        Variant("b-fast-b128+liger", "bf16", config_file=fast, sets=fast_s1 + b128 + liger, needs="liger_kernel"),
     ]
 
 
 # --- data -----------------------------------------------------------------------------------------------------------
 
 
+WEIGHTS_DIR = "/tmp/babybliss-bench"  # random weights, saved once per machine (random_folder)
 LIMIT = 0  # --limit: first N pairs only (smoke tests)
 
 
@@ -266,33 +292,40 @@ def padding_free_check(tokenizer, pairs_path: str, device: str, dtype=torch.floa
 # --- one variant ----------------------------------------------------------------------------------------------------
 
 STEP_TIMES: list[float] = []
+STEP_ENDS: list[float] = []  # perf_counter at each step's end: the steady rate includes data loading between steps
+
+
+def synced_now() -> float:
+    if torch.cuda.is_available():
+        torch.cuda.synchronize()
+    return time.perf_counter()
+
+
+def add_callback_to_every_trainer(callback) -> None:
+    """Every trainer that `train.build_trainer` builds from now on gets `callback` (the benches time through it)."""
+    build = train.build_trainer
+
+    def build_with_callback(*args, **kwargs):
+        trainer, resume_from = build(*args, **kwargs)
+        trainer.add_callback(callback)
+        return trainer, resume_from
+
+    train.build_trainer = build_with_callback
 
 
 def time_steps() -> None:
-    """Record each optimizer step's duration (synchronised) by adding a callback to every trainer train_run builds."""
+    """Record each optimizer step's duration (synchronised) in STEP_TIMES and STEP_ENDS."""
     from transformers import TrainerCallback
-
-    def sync():
-        if torch.cuda.is_available():
-            torch.cuda.synchronize()
 
     class StepTimer(TrainerCallback):
         def on_step_begin(self, args, state, control, **kwargs):
-            sync()
-            self.start = time.perf_counter()
+            self.start = synced_now()
 
         def on_step_end(self, args, state, control, **kwargs):
-            sync()
-            STEP_TIMES.append(time.perf_counter() - self.start)
+            STEP_ENDS.append(synced_now())
+            STEP_TIMES.append(STEP_ENDS[-1] - self.start)
 
-    build = train.build_trainer
-
-    def build_timed(*args, **kwargs):
-        trainer, resume_from = build(*args, **kwargs)
-        trainer.add_callback(StepTimer())
-        return trainer, resume_from
-
-    train.build_trainer = build_timed
+    add_callback_to_every_trainer(StepTimer())
 
 
 def variant_config(v: Variant, run_dir: Path) -> Config:
@@ -310,6 +343,7 @@ def run_variant(v: Variant, loaded, run_root: Path, rows: int, tokens: int) -> d
         torch.cuda.synchronize()
         torch.cuda.reset_peak_memory_stats()
     STEP_TIMES.clear()
+    STEP_ENDS.clear()
     start = time.perf_counter()
     metrics = train.train_run(config, run_root, "bench", 1, [1], resume=False, loaded=loaded)
     wall = time.perf_counter() - start
@@ -320,10 +354,12 @@ def run_variant(v: Variant, loaded, run_root: Path, rows: int, tokens: int) -> d
     steps_epoch = math.ceil(rows / batch)
     runtime = metrics["train_runtime"]
     extrapolated = t.max_steps > 0 and t.max_steps < steps_epoch
-    epoch_s = runtime * steps_epoch / t.max_steps if extrapolated else runtime
+    # A partial run pays the one-time warm-up once, as a full epoch would: the steps it did not run are added at the
+    # steady rate of its last three quarters (end to end, data loading included), not by scaling the whole run.
+    epoch_s = runtime + (steps_epoch - t.max_steps) * steady_step_s() if extrapolated else runtime
     return {
         "variant": v.name,
-        "weights": "nf4 4-bit (QLoRA)" if loaded.quantized else str(next(loaded.model.parameters()).dtype).replace("torch.", ""),
+        "weights": ("nf4 4-bit (QLoRA)" + (" dq" if config.quant.double_quant else "")) if loaded.quantized else str(next(loaded.model.parameters()).dtype).replace("torch.", ""),
         "config_file": v.config_file,
         "sets": v.sets,
         "batch": batch,
@@ -339,7 +375,13 @@ def run_variant(v: Variant, loaded, run_root: Path, rows: int, tokens: int) -> d
         "train_loss": metrics.get("train_loss"),
         "first_steps_s": [round(x, 3) for x in STEP_TIMES[:3]],
         "median_step_s": round(steps[len(steps) // 2], 3) if steps else None,
+        "steady_step_s": round(steady_step_s(), 4) if len(STEP_ENDS) > 4 else None,
     }
+
+
+def steady_step_s() -> float:
+    skip = len(STEP_ENDS) // 4
+    return (STEP_ENDS[-1] - STEP_ENDS[skip]) / (len(STEP_ENDS) - 1 - skip)
 
 
 def print_table(results: list[dict]) -> None:
@@ -362,7 +404,7 @@ def main(argv=None) -> int:
     parser.add_argument("--data", required=True, help="bliss.json")
     parser.add_argument("--tokenizer", required=True, help="saved tokenizer folder (babybliss's SmolLM2 tokenizer)")
     parser.add_argument("--out", default=os.environ.get("OUT", "runs/bench-gpu"))
-    parser.add_argument("--weights-dir", default="/tmp/babybliss-bench", help="where random weights are saved once")
+    parser.add_argument("--weights-dir", default=WEIGHTS_DIR, help="where random weights are saved once")
     parser.add_argument("--variants", default="all", help="comma-separated names, or all")
     parser.add_argument("--skip-check", action="store_true", help="skip the padding-free equivalence check")
     parser.add_argument("--limit", type=int, default=0, help="first N pairs only (smoke tests)")
@@ -397,7 +439,7 @@ def main(argv=None) -> int:
     print(f"[bench] {rows} prompts, {tokens} tokens per epoch on {report['device']}", flush=True)
     folder = random_folder(args.shape, tokenizer, Path(args.weights_dir)) if wanted else None
     patches = LlamaModulePatches()
-    loaded, loaded_kind = None, None
+    loaded, loaded_kind, upcast_done = None, None, False
     time_steps()
     runs = [v if i == 0 else Variant(f"{v.name}#{i + 1}", v.weights, v.sets, v.config_file, v.max_steps, v.needs)
             for v in wanted for i in range(args.repeat)]
@@ -412,18 +454,21 @@ def main(argv=None) -> int:
             except ImportError:
                 print(f"[bench] {v.name}: skipped, {v.needs} missing", flush=True)
                 continue
-        if loaded_kind != v.weights:
+        config = variant_config(v, run_root)
+        # the recipe's fp32 upcast changes the shared base in place: a variant without it needs a fresh load
+        upcast = config.quant.upcast_unquantized
+        if loaded_kind != v.weights or (loaded.quantized and upcast_done and not upcast):
             loaded = None
             patches.restore()
             _free()
             start = time.perf_counter()
-            config = variant_config(v, run_root)
             loaded = models.load_model(replace_spec(config.model, str(folder)), config.quant)
-            loaded_kind = v.weights
+            loaded_kind, upcast_done = v.weights, False
             print(f"[bench] loaded {v.weights} base in {time.perf_counter() - start:.1f} s", flush=True)
         print(f"\n[bench] === {v.name} ===", flush=True)
         try:
             result = run_variant(v, loaded, run_root, rows, tokens)
+            upcast_done = upcast_done or upcast
         except Exception as err:  # keep the other variants' numbers
             import traceback
 

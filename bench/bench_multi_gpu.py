@@ -7,6 +7,10 @@ Each rank builds its own copy of the model (same seed) on its GPU; DDP comes fro
         --out $OUT/gpu2                                                                                # 2 GPUs
 
 Rank 0 writes OUT/multi_gpu.json. CPU smoke test: --shape tiny --limit 64 (torchrun --nproc_per_node 2 for gloo).
+
+`--epochs 2` times each epoch: the first one pays the process's one-time warm-up (kernel choice, Triton compilation,
+each new batch shape), the second shows the steady rate. A config with `quant.load_in_4bit` (configs/lean-gpu.toml)
+loads the random weights that bench_gpu_finetune.py saved (`--weights`) through `models.load_model`, in nf4.
 """
 
 from __future__ import annotations
@@ -39,6 +43,9 @@ def main(argv=None) -> int:
     parser.add_argument("--config", default="configs/fast-gpu.toml")
     parser.add_argument("--set", action="append", default=[], help="more section.key=value overrides")
     parser.add_argument("--limit", type=int, default=0)
+    parser.add_argument("--epochs", type=int, default=1, help="epochs in one run, each timed")
+    parser.add_argument("--weights", default=f"{bench.WEIGHTS_DIR}/random-7b-bf16",
+                        help="saved random weights, for 4-bit configs (made by bench_gpu_finetune.py)")
     args = parser.parse_args(argv)
     bench.LIMIT = args.limit
 
@@ -60,12 +67,17 @@ def main(argv=None) -> int:
         rows = sum(1 for line in (run_root / "data" / "sft" / "train.jsonl").open() if line.strip())
         tokens = 0
     start = time.perf_counter()
-    net = bench.random_model(args.shape, tokenizer, device, torch.bfloat16 if cuda else torch.float32)
+    if config.quant.load_in_4bit:
+        loaded = models.load_model(bench.replace_spec(config.model, args.weights), config.quant)
+    else:
+        net = bench.random_model(args.shape, tokenizer, device, torch.bfloat16 if cuda else torch.float32)
+        loaded = models.Loaded(net, tokenizer, f"random-{args.shape}", time.perf_counter() - start)
     build_s = time.perf_counter() - start
-    loaded = models.Loaded(net, tokenizer, f"random-{args.shape}", build_s)
     if cuda:
         torch.cuda.reset_peak_memory_stats()
-    metrics = train.train_run(config, run_root, "bench", 1, [1], resume=False, loaded=loaded)
+    clock, step_clock = time_epochs()
+    epochs = list(range(1, args.epochs + 1))
+    metrics = train.train_run(config, run_root, "bench", args.epochs, epochs, resume=False, loaded=loaded)
     peak = torch.cuda.max_memory_allocated() / 2**30 if cuda else float("nan")
     peaks = [peak]
     if world > 1 and torch.distributed.is_initialized():
@@ -84,13 +96,17 @@ def main(argv=None) -> int:
             "global_batch": t.per_device_train_batch_size * t.gradient_accumulation_steps * world,
             "prompts": rows,
             "tokens": tokens,
-            "seconds_per_epoch": round(metrics["train_runtime"], 2),
-            "samples_per_s": round(rows / metrics["train_runtime"], 2),
-            "tokens_per_s": round(tokens / metrics["train_runtime"]),
+            "seconds_per_epoch": [round(x, 2) for x in clock],
+            "samples_per_s": [round(rows / x, 2) for x in clock],
+            "tokens_per_s": [round(tokens / x) for x in clock],
+            "train_steps_seconds": [round(x, 2) for x in step_clock],
+            "samples_per_s_train_steps": [round(rows / x, 2) for x in step_clock],
+            "train_runtime": round(metrics["train_runtime"], 2),
+            "quantized": loaded.quantized,
             "peak_gib_per_gpu": [round(p, 2) for p in peaks],
             "model_build_s": round(build_s, 1),
             "train_loss": metrics.get("train_loss"),
-            "adapter_written": (run_root / "epoch-1" / "adapter_model.safetensors").is_file(),
+            "adapter_written": (run_root / f"epoch-{args.epochs}" / "adapter_model.safetensors").is_file(),
             "versions": bench._versions(),
         }
         out.mkdir(parents=True, exist_ok=True)
@@ -98,6 +114,30 @@ def main(argv=None) -> int:
         print("[multi-gpu] " + json.dumps(result), flush=True)
     train._barrier()
     return 0
+
+
+def time_epochs() -> tuple[list[float], list[float]]:
+    """Seconds of each epoch (the end-of-epoch adapter save included) and of its training steps alone (first step's
+    start to last step's end: data loading and the optimizer included, the epoch-end save and bookkeeping not),
+    from a callback on every trainer built."""
+    from transformers import TrainerCallback
+
+    seconds: list[float] = []
+    step_seconds: list[float] = []
+
+    class EpochClock(TrainerCallback):
+        def on_epoch_begin(self, args, state, control, **kwargs):
+            self.start = bench.synced_now()
+
+        def on_step_end(self, args, state, control, **kwargs):
+            self.last_step_end = bench.synced_now()
+
+        def on_epoch_end(self, args, state, control, **kwargs):
+            seconds.append(bench.synced_now() - self.start)
+            step_seconds.append(self.last_step_end - self.start)
+
+    bench.add_callback_to_every_trainer(EpochClock())
+    return seconds, step_seconds
 
 
 if __name__ == "__main__":
