@@ -336,8 +336,7 @@ def variant_config(v: Variant, run_dir: Path) -> Config:
     return load_config(path, sets)
 
 
-def run_variant(v: Variant, loaded, run_root: Path, rows: int, tokens: int) -> dict:
-    config = variant_config(v, run_root)
+def run_variant(v: Variant, config: Config, loaded, run_root: Path, rows: int, tokens: int) -> dict:
     cuda = torch.cuda.is_available()
     if cuda:
         torch.cuda.synchronize()
@@ -467,7 +466,7 @@ def main(argv=None) -> int:
             print(f"[bench] loaded {v.weights} base in {time.perf_counter() - start:.1f} s", flush=True)
         print(f"\n[bench] === {v.name} ===", flush=True)
         try:
-            result = run_variant(v, loaded, run_root, rows, tokens)
+            result = run_variant(v, config, loaded, run_root, rows, tokens)
             upcast_done = upcast_done or upcast
         except Exception as err:  # keep the other variants' numbers
             import traceback

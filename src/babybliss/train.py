@@ -11,7 +11,7 @@ from pathlib import Path
 
 import torch
 
-from babybliss.config import Config, save_config
+from babybliss.config import TINY_SPEC, Config, save_config
 from babybliss.data import prepare
 from babybliss.io import atomic_dir, atomic_write_json, read_jsonl
 from babybliss.models import Loaded, device_name, load_model, parameter_counts, wants_4bit
@@ -341,7 +341,7 @@ def finetune(config: Config, resume: bool = False) -> dict[str, object]:
         if not (resume and (run_dir / "data" / "summary.json").is_file()):
             prepare(config, run_dir / "data")
     _barrier()
-    if wants_4bit(config.quant) is False and config.quant.load_in_4bit and is_main_process() and config.model.spec != "tiny":
+    if wants_4bit(config.quant) is False and config.quant.load_in_4bit and is_main_process() and config.model.spec != TINY_SPEC:
         print("[babybliss] no CUDA: quant.load_in_4bit is ignored, training plain LoRA on the CPU", flush=True)
     done = []
     for run_name, epochs, keep in planned_runs(config):
