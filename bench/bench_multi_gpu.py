@@ -11,6 +11,10 @@ Rank 0 writes OUT/multi_gpu.json. CPU smoke test: --shape tiny --limit 64 (torch
 `--epochs 2` times each epoch: the first one pays the process's one-time warm-up (kernel choice, Triton compilation,
 each new batch shape), the second shows the steady rate. A config with `quant.load_in_4bit` (configs/lean-gpu.toml)
 loads the random weights that bench_gpu_finetune.py saved (`--weights`) through `models.load_model`, in nf4.
+
+What-ifs for the 2-GPU run, none of them babybliss's behaviour: `--accelerate-dealing` (accelerate's whole batches in
+turn instead of epoch_shards), `--ddp KEY=VALUE` (DDP fields of TrainingArguments), `--bf16-grad-comm`,
+`--local-metrics`; `--profile` prints where the last epoch's GPU time went.
 """
 
 from __future__ import annotations
@@ -30,7 +34,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import bench_gpu_finetune as bench  # noqa: E402
 
-from babybliss import models, train  # noqa: E402
+from babybliss import epoch_shards, models, train  # noqa: E402
 from babybliss.config import load_config  # noqa: E402
 
 
@@ -44,10 +48,29 @@ def main(argv=None) -> int:
     parser.add_argument("--set", action="append", default=[], help="more section.key=value overrides")
     parser.add_argument("--limit", type=int, default=0)
     parser.add_argument("--epochs", type=int, default=1, help="epochs in one run, each timed")
+    parser.add_argument("--accelerate-dealing", action="store_true",
+                        help="accelerate's own dealing (whole batches in turn, the short last round topped up with "
+                             "repeats; babybliss before epoch_shards) instead of epoch_shards.deal_rounds")
+    parser.add_argument("--ddp", action="append", default=[], metavar="KEY=VALUE",
+                        help="a TrainingArguments DDP field: ddp_bucket_cap_mb, ddp_broadcast_buffers, ddp_static_graph")
+    parser.add_argument("--bf16-grad-comm", action="store_true",
+                        help="DDP averages the gradients in bfloat16 (torch's bf16_compress_hook): half the bytes")
+    parser.add_argument("--local-metrics", action="store_true",
+                        help="TRL's per-step logging metrics (entropy, token accuracy, token counts) stay on each rank "
+                             "instead of being gathered across ranks after every forward")
+    parser.add_argument("--profile", action="store_true", help="profile the last epoch on rank 0 (torch.profiler)")
     parser.add_argument("--weights", default=f"{bench.WEIGHTS_DIR}/random-7b-bf16",
                         help="saved random weights, for 4-bit configs (made by bench_gpu_finetune.py)")
     args = parser.parse_args(argv)
     bench.LIMIT = args.limit
+    if args.accelerate_dealing:
+        epoch_shards.deal_rounds = lambda loader: loader
+    if args.ddp:
+        set_ddp_fields(dict(item.split("=", 1) for item in args.ddp))
+    if args.local_metrics:
+        keep_logging_metrics_local()
+    if args.bf16_grad_comm:
+        compress_ddp_gradients()
 
     from transformers import AutoTokenizer
 
@@ -75,7 +98,9 @@ def main(argv=None) -> int:
     build_s = time.perf_counter() - start
     if cuda:
         torch.cuda.reset_peak_memory_stats()
-    clock, step_clock = time_epochs()
+    clock, step_clock, last_epoch_steps = time_epochs()
+    if args.profile and rank == 0:
+        profile_epoch(args.epochs)
     epochs = list(range(1, args.epochs + 1))
     metrics = train.train_run(config, run_root, "bench", args.epochs, epochs, resume=False, loaded=loaded)
     peak = torch.cuda.max_memory_allocated() / 2**30 if cuda else float("nan")
@@ -92,6 +117,11 @@ def main(argv=None) -> int:
             "shape": args.shape,
             "config": args.config,
             "sets": args.set,
+            "dealing": "accelerate" if args.accelerate_dealing else "epoch_shards.deal_rounds",
+            "ddp": args.ddp,
+            "local_metrics": args.local_metrics,
+            "bf16_grad_comm": args.bf16_grad_comm,
+            "profiled": args.profile,
             "per_device_batch": t.per_device_train_batch_size,
             "global_batch": t.per_device_train_batch_size * t.gradient_accumulation_steps * world,
             "prompts": rows,
@@ -101,6 +131,7 @@ def main(argv=None) -> int:
             "tokens_per_s": [round(tokens / x) for x in clock],
             "train_steps_seconds": [round(x, 2) for x in step_clock],
             "samples_per_s_train_steps": [round(rows / x, 2) for x in step_clock],
+            "last_epoch_step_seconds": [round(x, 3) for x in last_epoch_steps],
             "train_runtime": round(metrics["train_runtime"], 2),
             "quantized": loaded.quantized,
             "peak_gib_per_gpu": [round(p, 2) for p in peaks],
@@ -116,28 +147,102 @@ def main(argv=None) -> int:
     return 0
 
 
-def time_epochs() -> tuple[list[float], list[float]]:
-    """Seconds of each epoch (the end-of-epoch adapter save included) and of its training steps alone (first step's
-    start to last step's end: data loading and the optimizer included, the epoch-end save and bookkeeping not),
-    from a callback on every trainer built."""
+def time_epochs() -> tuple[list[float], list[float], list[float]]:
+    """Seconds of each epoch (the end-of-epoch adapter save included), of its training steps alone (first step's
+    start to last step's end: data loading and the optimizer included, the epoch-end save and bookkeeping not), and
+    of each step of the latest epoch, from a callback on every trainer built."""
     from transformers import TrainerCallback
 
     seconds: list[float] = []
     step_seconds: list[float] = []
+    each_step: list[float] = []
 
     class EpochClock(TrainerCallback):
         def on_epoch_begin(self, args, state, control, **kwargs):
-            self.start = bench.synced_now()
+            self.start = self.last_step_end = bench.synced_now()
+            each_step.clear()
 
         def on_step_end(self, args, state, control, **kwargs):
-            self.last_step_end = bench.synced_now()
+            now = bench.synced_now()
+            each_step.append(now - self.last_step_end)
+            self.last_step_end = now
 
         def on_epoch_end(self, args, state, control, **kwargs):
             seconds.append(bench.synced_now() - self.start)
             step_seconds.append(self.last_step_end - self.start)
 
     bench.add_callback_to_every_trainer(EpochClock())
-    return seconds, step_seconds
+    return seconds, step_seconds, each_step
+
+
+def set_ddp_fields(fields: dict[str, str]) -> None:
+    build = train.sft_arguments
+
+    def with_ddp_fields(*args, **kwargs):
+        arguments = build(*args, **kwargs)
+        for key, text in fields.items():
+            if not hasattr(arguments, key):
+                raise SystemExit(f"--ddp {key}: this transformers has no such TrainingArguments field")
+            flags = {"true": True, "false": False}
+            setattr(arguments, key, flags[text.lower()] if text.lower() in flags else int(text))
+        return arguments
+
+    train.sft_arguments = with_ddp_fields
+
+
+def compress_ddp_gradients() -> None:
+    from torch.distributed.algorithms.ddp_comm_hooks import default_hooks
+    from torch.nn.parallel import DistributedDataParallel
+
+    init = DistributedDataParallel.__init__
+
+    def init_with_hook(self, *args, **kwargs):
+        init(self, *args, **kwargs)
+        self.register_comm_hook(self.process_group, default_hooks.bf16_compress_hook)
+
+    DistributedDataParallel.__init__ = init_with_hook
+
+
+def keep_logging_metrics_local() -> None:
+    from accelerate import Accelerator
+
+    gather = Accelerator.gather_for_metrics
+
+    def local_scalars(self, data, *args, **kwargs):
+        if isinstance(data, torch.Tensor) and data.dim() == 0:
+            return data.unsqueeze(0)
+        return gather(self, data, *args, **kwargs)
+
+    Accelerator.gather_for_metrics = local_scalars
+
+
+def profile_epoch(epoch: int) -> None:
+    """Profile epoch `epoch` and print where its GPU time went, and how much of the wall time the GPU was busy."""
+    from torch.profiler import ProfilerActivity, profile
+    from transformers import TrainerCallback
+
+    class EpochProfiler(TrainerCallback):
+        def on_epoch_begin(self, args, state, control, **kwargs):
+            if round(state.epoch or 0) == epoch - 1:
+                self.prof = profile(activities=[ProfilerActivity.CPU, ProfilerActivity.CUDA])
+                self.prof.__enter__()
+                self.start = bench.synced_now()
+
+        def on_epoch_end(self, args, state, control, **kwargs):
+            if getattr(self, "prof", None) is None:
+                return
+            wall = bench.synced_now() - self.start
+            self.prof.__exit__(None, None, None)
+            events = [e for e in self.prof.events() if e.device_type.name == "CUDA"]
+            busy = sum(e.time_range.elapsed_us() for e in events) / 1e6
+            nccl = sum(e.time_range.elapsed_us() for e in events if "nccl" in e.name.lower()) / 1e6
+            print(f"\n[profile] wall {wall:.2f} s, GPU kernels {busy:.2f} s (NCCL {nccl:.2f} s), "
+                  f"{len(events)} kernels", flush=True)
+            print(self.prof.key_averages().table(sort_by="self_device_time_total", row_limit=12, max_name_column_width=60),
+                  flush=True)
+            self.prof = None
+
+    bench.add_callback_to_every_trainer(EpochProfiler())
 
 
 if __name__ == "__main__":

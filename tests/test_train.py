@@ -124,24 +124,78 @@ def test_incomplete_checkpoint_is_never_resumed_from(tmp_path):
     assert last_complete_checkpoint(folder) == folder / "checkpoint-4"
 
 
-@pytest.mark.skipif(shutil.which("torchrun") is None and not Path(sys.executable).with_name("torchrun").exists(), reason="torchrun missing")
-def test_ddp_with_two_cpu_processes(tmp_path):
+needs_torchrun = pytest.mark.skipif(
+    shutil.which("torchrun") is None and not Path(sys.executable).with_name("torchrun").exists(), reason="torchrun missing"
+)
+
+ACCELERATE_DEALING = """import sys
+from babybliss import cli, epoch_shards
+epoch_shards.deal_rounds = lambda loader: loader
+sys.exit(cli.main())
+"""
+
+
+def finetune_on_two_cpu_processes(tmp_path: Path, name: str, sets: list[str], accelerate_dealing: bool = False) -> Path:
+    """`babybliss finetune` under torchrun with two gloo processes; with accelerate_dealing, accelerate's own
+    batches instead of epoch_shards'."""
     pairs = write_json(tmp_path / "pairs.json", make_pairs(40))
-    run = tmp_path / "ddp"
+    run = tmp_path / name
     torchrun = str(Path(sys.executable).with_name("torchrun"))
-    command = [torchrun, "--nproc_per_node", "2", "-m", "babybliss", "finetune", "--data", str(pairs), "--out", str(run)]
-    for item in BASE + ["train.max_steps=4"]:
+    entry = ["-m", "babybliss"]
+    if accelerate_dealing:
+        script = tmp_path / "accelerate_dealing.py"
+        script.write_text(ACCELERATE_DEALING)
+        entry = [str(script)]
+    command = [torchrun, "--nproc_per_node", "2", *entry, "finetune", "--data", str(pairs), "--out", str(run)]
+    for item in BASE + sets:
         command += ["--set", item]
     env = {**os.environ, "OMP_NUM_THREADS": "1"}
     result = subprocess.run(command, capture_output=True, text=True, env=env, timeout=300)
     assert result.returncode == 0, result.stderr[-3000:]
-    assert sorted(p.name for p in run.glob("epoch-*")) == ["epoch-1"], "one set of adapters"
+    return run
+
+
+def logged(run: Path, key: str) -> list[float]:
     rows = [json.loads(line) for line in (run / "logs" / "metrics.jsonl").read_text().splitlines()]
-    losses = [r["loss"] for r in rows if "loss" in r]
+    return [r[key] for r in rows if key in r]
+
+
+@needs_torchrun
+def test_ddp_with_two_cpu_processes(tmp_path):
+    # 6 per rank: the epoch ends with a short round, which each rank gets half of (epoch_shards)
+    run = finetune_on_two_cpu_processes(tmp_path, "ddp", ["train.per_device_train_batch_size=6"])
+    assert sorted(p.name for p in run.glob("epoch-*")) == ["epoch-1"], "one set of adapters"
+    prompts = len((run / "data" / "sft" / "train.jsonl").read_text().splitlines())
+    assert prompts % 12, "the data must leave a short last round"
+    steps = -(-prompts // 12)
+    losses = logged(run, "loss")
     assert losses and all(l == l and abs(l) < 1e4 for l in losses), "finite loss, logged once (rank 0 only)"
-    assert len(losses) == 2
+    assert len(losses) == steps // 2
     info = json.loads((epoch_dir(run, 1) / "training.json").read_text())
-    assert info["global_step"] == 4
+    assert info["global_step"] == steps
+
+
+@needs_torchrun
+def test_dealt_steps_train_like_accelerates_steps(tmp_path):
+    # whole rounds only (accelerate's short last round differs on purpose); no dropout, so the steps are comparable
+    sets = ["train.per_device_train_batch_size=6", "train.max_steps=3", "train.logging_steps=1", "lora.dropout=0"]
+    dealt = finetune_on_two_cpu_processes(tmp_path, "dealt", sets)
+    plain = finetune_on_two_cpu_processes(tmp_path, "plain", sets, accelerate_dealing=True)
+    for key in ("loss", "grad_norm"):
+        assert len(logged(dealt, key)) == 3
+        assert logged(dealt, key) == pytest.approx(logged(plain, key), rel=1e-5), key
+
+
+def test_the_trainer_deals_multi_gpu_rounds_prompt_by_prompt(tmp_path, monkeypatch):
+    from babybliss import epoch_shards
+
+    config = tiny_config(tmp_path)
+    run = Path(config.out)
+    prepare(config, run / "data")
+    trainer, _ = build_trainer(config, run, "probe", 1, [1], resume=False)
+    dealt = []
+    monkeypatch.setattr(epoch_shards, "deal_rounds", lambda loader: dealt.append(loader) or loader)
+    assert trainer.get_train_dataloader() is dealt[0]
 
 
 def test_answer_positions_only_scoring_keeps_the_loss_and_gradients(tmp_path, monkeypatch):

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import torch
 
+from babybliss import epoch_shards
 from babybliss.config import TINY_SPEC, Config, save_config
 from babybliss.data import prepare
 from babybliss.io import atomic_dir, atomic_write_json, read_jsonl
@@ -253,7 +254,6 @@ def build_trainer(
 ):
     """The SFTTrainer of one run and the checkpoint it resumes from (None for a fresh start)."""
     from datasets import Dataset
-    from trl import SFTTrainer
 
     if config.train.num_threads:
         torch.set_num_threads(config.train.num_threads)
@@ -282,7 +282,7 @@ def build_trainer(
     if resume_from is not None and (checkpoints / "elapsed.json").is_file():
         before = json.loads((checkpoints / "elapsed.json").read_text()).get("seconds", 0.0)
     timer = {"start": time.perf_counter(), "before": before, "samples": len(train_rows), "device": _device_label()}
-    trainer = SFTTrainer(
+    trainer = _trainer_class()(
         model=model,
         args=args,
         train_dataset=Dataset.from_list(strip(train_rows)),
@@ -295,6 +295,18 @@ def build_trainer(
         ],
     )
     return trainer, resume_from
+
+
+def _trainer_class():
+    from trl import SFTTrainer
+
+    class BlissTrainer(SFTTrainer):
+        """SFTTrainer whose multi-GPU steps split their prompts evenly and train each once an epoch (epoch_shards)."""
+
+        def get_train_dataloader(self):
+            return epoch_shards.deal_rounds(super().get_train_dataloader())
+
+    return BlissTrainer
 
 
 def train_run(
