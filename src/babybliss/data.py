@@ -62,6 +62,11 @@ def builtin_path() -> Path:
     return Path(str(resources.files("babybliss") / "corpus" / "pairs.json"))
 
 
+def novel_path() -> Path:
+    """The shipped `novel` evaluation set: pairs written unlike any training corpus, never trained on."""
+    return Path(str(resources.files("babybliss") / "corpus" / "novel.json"))
+
+
 def resolve_path(path: str | Path | None) -> Path:
     if not path or str(path) == BUILTIN:
         return builtin_path()
