@@ -10,7 +10,16 @@ The research team's measures, computed their way and offline:
 Task metrics: exact match, corpus chrF and BLEU (sacrebleu), tense-marker accuracy (e2b) and
 clean-stop rate. `direction_metrics` puts them all together for one split and direction.
 
-Heavy libraries (sentence-transformers, scikit-learn, textstat, sacrebleu) are imported lazily.
+Meaning kept (exact match undercounts Bliss -> English, where several English sentences are right),
+from spaCy's parse (`babybliss.nlp.parse`), always against the pair's Bliss sentence (the input for
+b2e, the expected answer for e2b):
+
+* content recall: share of the Bliss sentence's content words found, by lemma, in the output;
+* invented rate: share of outputs with a content word the Bliss sentence does not have;
+* tense agreement (b2e): share of English outputs whose main-clause tense, read from the parse,
+  is the Bliss sentence's marker.
+
+Heavy libraries (sentence-transformers, scikit-learn, textstat, sacrebleu, spaCy) are imported lazily.
 """
 
 from __future__ import annotations
@@ -34,6 +43,9 @@ METRIC_KEYS = (
     "bleu",
     "tense_accuracy",
     "clean_stop",
+    "content_recall",
+    "invented_rate",
+    "tense_agreement",
     "semantic_coherence",
     "novelty",
     "readability",
@@ -296,6 +308,136 @@ def score_one(
     return score_many([original], [expected], [generated], embedding_model, device)[0]
 
 
+# --------------------------------------------------------------------------- meaning kept
+
+CONTENT_POS = frozenset({"NOUN", "PROPN", "VERB", "ADJ", "ADV", "NUM"})
+"""spaCy coarse tags of content words."""
+
+MEANING_FUNCTION_WORDS = frozenset({"not", "never", "can", "should", "must"})
+"""Lemmas counted as content although spaCy tags them PART/AUX: negation and the three modals change the meaning."""
+
+_LEMMA_ALIASES = {"going": "go", "ca": "can", "wo": "will", "n't": "not"}
+"""Forms spaCy leaves unlemmatised (`going` tagged AUX in `are going shopping`, the halves of `can't`/`won't`)."""
+
+
+def _lemma(token: Any) -> str:
+    lemma = token.lemma_.lower()
+    return _LEMMA_ALIASES.get(lemma, lemma)
+
+
+def _is_going_to(token: Any) -> bool:
+    """The `going` of a going-to future (`is going to repaint`): tense, not the verb *go*."""
+    return token.tag_ == "VBG" and token.lemma_.lower() in ("go", "going") and any(
+        child.dep_ == "xcomp" and any(grand.lower_ == "to" for grand in child.children) for child in token.children
+    )
+
+
+def _is_content(token: Any) -> bool:
+    lemma = _lemma(token)
+    if lemma in MEANING_FUNCTION_WORDS:
+        return True
+    if token.pos_ not in CONTENT_POS or lemma == "be" or _is_going_to(token):
+        return False
+    following = token.nbor(1) if token.i + 1 < len(token.doc) else None
+    return not (lemma == "right" and following is not None and following.lower_ == "now")  # `right now` is Bliss `now`
+
+
+def _content(doc: Any) -> list[str]:
+    return [_lemma(t) for t in doc if _is_content(t)]
+
+
+def _words(doc: Any) -> set[str]:
+    """Every lemma and lower-cased form in `doc`: a content word is found when it is any of these."""
+    return {_lemma(t) for t in doc} | {t.lower_ for t in doc}
+
+
+def bliss_body(text: str | None) -> str:
+    """The Bliss sentence without its tense marker (the whole text when it has none)."""
+    text = normalize(text)
+    return text.split(":", 1)[1] if tense_marker(text) else text
+
+
+def english_tense(doc: Any) -> str | None:
+    """The Bliss marker the main clause of a parsed English sentence calls for (docs/conceptual-bliss.md §2).
+
+    None when the parse has no verb to read a tense from, or the tense has no marker (`could`, `would`).
+    """
+    root = next((t for t in doc if t.dep_ == "ROOT"), None)
+    if root is None:
+        return None
+    aux, stack = [], [root]
+    while stack:  # spaCy hangs an auxiliary on the root or on another auxiliary (`will` <- `be` <- `crowded`)
+        found = [c for c in stack.pop().children if c.dep_ in ("aux", "auxpass")]
+        aux += found
+        stack += found
+    lemmas = {_lemma(a) for a in aux}
+    if lemmas & {"will", "shall"} or ("go" in lemmas and "to" in lemmas) or _is_going_to(root):
+        return "future"
+    be = next((a for a in aux if a.dep_ == "aux" and _lemma(a) == "be"), None)
+    if be is not None and root.tag_ == "VBG":
+        return "past" if be.tag_ == "VBD" else "present progressive"
+    if _lemma(root) == "be" and any(  # a question spaCy misparses: `Is Ines waking up?` (waking: acl of Ines)
+        t.tag_ == "VBG" and t.dep_ == "acl" and t.head.dep_ == "nsubj" and t.head.head == root for t in doc
+    ):
+        return "past" if root.tag_ == "VBD" else "present progressive"
+    if "have" in lemmas and root.tag_ == "VBN":
+        return "past"
+    modal = next((a for a in aux if a.tag_ == "MD"), None)
+    if modal is not None:
+        return "present" if _lemma(modal) in MEANING_FUNCTION_WORDS else None
+    finite = next((a for a in aux if a.tag_ in ("VBD", "VBZ", "VBP")), root)
+    if finite.tag_ in ("VBD", "VBN"):
+        return "past"
+    if finite.tag_ in ("VBZ", "VBP", "VB"):
+        return "present"
+    return None
+
+
+def meaning_checks(blisses: Sequence[str], outputs: Sequence[str], english_output: bool) -> list[dict[str, Any]]:
+    """Per pair of (the pair's Bliss sentence, the output): which of the Bliss sentence's content words the
+    output misses, which content words it invents, and (when the output is English) whether its tense agrees
+    with the Bliss marker.
+
+    Content words are nouns, proper nouns, verbs, adjectives, adverbs, numbers, `not`/`never` and the modals
+    `can`/`should`/`must`; never `be`, auxiliaries, articles, pronouns or prepositions. They are matched by
+    lemma (or lower-cased form), so `children`/`child` and `shop`/`shopping` match. Returns dicts with
+    `content` (the Bliss content lemmas), `missing`, `invented` (lists) and `tense_agrees` (bool, or None
+    when the output is Bliss or the Bliss sentence has no marker).
+    """
+    from babybliss.nlp import parse
+
+    _same_length(blisses, outputs)
+    bodies = [bliss_body(b) for b in blisses]
+    texts = [bliss_body(o) if not english_output else normalize(o) for o in outputs]
+    docs = parse(bodies + texts)
+    checks = []
+    for bliss, bliss_doc, out_doc in zip(blisses, docs[: len(bodies)], docs[len(bodies) :]):
+        content = _content(bliss_doc)
+        out_words, bliss_words = _words(out_doc), _words(bliss_doc)
+        marker = tense_marker(bliss)
+        checks.append({
+            "content": content,
+            "missing": [w for w in content if w not in out_words],
+            "invented": [w for w in _content(out_doc) if w not in bliss_words],
+            "tense_agrees": english_tense(out_doc) == marker if english_output and marker else None,
+        })
+    return checks
+
+
+def meaning_kept(blisses: Sequence[str], outputs: Sequence[str], english_output: bool) -> dict[str, float | None]:
+    """content_recall (share of all Bliss content words found), invented_rate (share of outputs inventing a
+    content word) and tense_agreement (share of English outputs whose tense is the marker; None for Bliss
+    outputs) over the pairs; each None when there is nothing to count."""
+    checks = meaning_checks(blisses, outputs, english_output)
+    total = sum(len(c["content"]) for c in checks)
+    agrees = [c["tense_agrees"] for c in checks if c["tense_agrees"] is not None]
+    return {
+        "content_recall": 1 - sum(len(c["missing"]) for c in checks) / total if total else None,
+        "invented_rate": _mean(bool(c["invented"]) for c in checks),
+        "tense_agreement": _mean(agrees),
+    }
+
+
 # --------------------------------------------------------------------------- per direction
 
 
@@ -313,6 +455,9 @@ def direction_metrics(
     bleu on sacrebleu's 0..100 scale; semantic_coherence, novelty and readability averaged over
     the rows (None when there are no rows).
 
+    content_recall, invented_rate and tense_agreement (b2e only) are `meaning_kept` against the pair's Bliss
+    sentence: the row's `input` for b2e, its `expected` answer for e2b.
+
     Novelty compares the generated text with the row's `input`, as the research team compared
     the output with the sentence the model was given: the English sentence for e2b, the Bliss
     sentence for b2e.
@@ -327,6 +472,8 @@ def direction_metrics(
     generateds = [str(row.get("generated", "")) for row in rows]
     clean = [bool(row.get("clean_stop", False)) for row in rows]
     scores = score_many(inputs, expecteds, generateds, embedding_model, device)
+    blisses = inputs if direction == "b2e" else expecteds
+    meaning = meaning_kept(blisses, generateds, english_output=direction == "b2e")
     return {
         "n": n,
         "exact_match": exact_match_rate(generateds, expecteds),
@@ -334,6 +481,7 @@ def direction_metrics(
         "bleu": bleu(generateds, expecteds),
         "tense_accuracy": tense_accuracy(generateds, expecteds) if direction == "e2b" else None,
         "clean_stop": clean_stop_rate(clean),
+        **meaning,
         "semantic_coherence": _mean(s["semantic_coherence"] for s in scores),
         "novelty": _mean(s["novelty"] for s in scores),
         "readability": _mean(s["readability"] for s in scores),
