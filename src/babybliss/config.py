@@ -188,6 +188,10 @@ class EvaluateConfig:
     """Sentence-embedding folder for semantic coherence; empty means the packaged all-MiniLM-L6-v2."""
     max_examples: int = 0
     """Evaluate at most this many pairs per split (0: all)."""
+    novel: bool = True
+    """Also score the shipped `novel` set (pairs written unlike any training corpus, never trained on)."""
+    rules: bool = True
+    """Score the rule converter (English -> Bliss only) as the `rules` row."""
 
 
 @dataclass
