@@ -199,6 +199,11 @@ def test_direction_metrics(embedder):
         ("Children must hold the rail on the stairs.", "present"),
         ("There is a spider in the bathtub.", "present"),
         ("He could swim.", None),
+        # spaCy slips the measure corrects: a verb read as a noun's clause, an irregular past read as present,
+        # a going-to hung under `is`
+        ("The dog barked at the strangers yesterday.", "past"),
+        ("She swam in the pool yesterday.", "past"),
+        ("Where is the old cat going to sleep?", "future"),
     ],
 )
 def test_english_tense(english, marker):
@@ -239,6 +244,17 @@ def test_meaning_checks_b2e():
     assert kept["content_recall"] == pytest.approx(1 - 4 / total)
     assert kept["invented_rate"] == pytest.approx(2 / 6)
     assert kept["tense_agreement"] == pytest.approx(5 / 6)
+
+
+def test_content_words_match_any_lemma_spacy_allows():
+    checks = metrics.meaning_checks(
+        ["past:Keanu swim across bay.", "past:museum be crowded.", "past:You hope to ride horse.",
+         "present progressive:baker be go sail."],
+        ["Keanu swam across the bay.", "The museum was crowded.", "You hoped to ride a horse.",
+         "The baker is going sailing."],
+        english_output=True,
+    )
+    assert [(c["missing"], c["invented"]) for c in checks] == [([], [])] * 4
 
 
 def test_meaning_checks_e2b_against_expected_bliss():

@@ -342,13 +342,38 @@ def _is_content(token: Any) -> bool:
     return not (lemma == "right" and following is not None and following.lower_ == "now")  # `right now` is Bliss `now`
 
 
-def _content(doc: Any) -> list[str]:
-    return [_lemma(t) for t in doc if _is_content(t)]
+_LEMMA_POS = ("verb", "noun", "adj")
+
+
+@functools.lru_cache(maxsize=1)
+def _lemma_tables() -> tuple[Any, Any, Any]:
+    from babybliss.nlp import load_nlp
+
+    lookups = load_nlp().get_pipe("lemmatizer").lookups
+    index = {pos: set(lookups.get_table("lemma_index").get(pos, [])) for pos in _LEMMA_POS}
+    return lookups.get_table("lemma_exc"), index, lookups.get_table("lemma_rules")
+
+
+def _forms(token: Any) -> set[str]:
+    """The token's lemma, its lower-cased form, and every verb/noun/adjective lemma spaCy's tables allow for it:
+    the parse's one lemma follows its tag, which slips on Bliss word order and on `swam`, `crowded`, `hoped`."""
+    word = token.lower_
+    forms = {_lemma(token), word}
+    exceptions, index, rules = _lemma_tables()
+    for pos in _LEMMA_POS:
+        forms.update(exceptions.get(pos, {}).get(word, []))
+        forms.update(word[: -len(old)] + new for old, new in rules.get(pos, []) if word.endswith(old)
+                     and word[: -len(old)] + new in index.get(pos, ()))
+    return forms
+
+
+def _content(doc: Any) -> list[Any]:
+    return [t for t in doc if _is_content(t)]
 
 
 def _words(doc: Any) -> set[str]:
-    """Every lemma and lower-cased form in `doc`: a content word is found when it is any of these."""
-    return {_lemma(t) for t in doc} | {t.lower_ for t in doc}
+    """Every form of every token in `doc`: a content word is found when one of its forms is among these."""
+    return set().union(*(_forms(t) for t in doc))
 
 
 def bliss_body(text: str | None) -> str:
@@ -357,12 +382,28 @@ def bliss_body(text: str | None) -> str:
     return text.split(":", 1)[1] if tense_marker(text) else text
 
 
+def _main_verb(doc: Any) -> Any:
+    """The main clause's verb: the parse's root, or the verb spaCy hung on a root noun (`The dog barked at ...`
+    read as a noun with a reduced relative clause)."""
+    root = next((t for t in doc if t.dep_ == "ROOT"), None)
+    if root is None or root.pos_ in ("VERB", "AUX"):
+        return root
+    return next((c for c in root.children if c.pos_ in ("VERB", "AUX") and c.dep_ in ("acl", "relcl")), root)
+
+
+def _irregular_past(token: Any) -> bool:
+    """`swam` tagged as a present (VBP): a form spaCy's verb exceptions map to another lemma."""
+    word = token.lower_
+    forms = _lemma_tables()[0].get("verb", {}).get(word, [])
+    return token.tag_ in ("VBP", "VB") and _lemma(token) != "be" and any(form != word for form in forms)
+
+
 def english_tense(doc: Any) -> str | None:
     """The Bliss marker the main clause of a parsed English sentence calls for (docs/conceptual-bliss.md §2).
 
     None when the parse has no verb to read a tense from, or the tense has no marker (`could`, `would`).
     """
-    root = next((t for t in doc if t.dep_ == "ROOT"), None)
+    root = _main_verb(doc)
     if root is None:
         return None
     aux, stack = [], [root]
@@ -371,7 +412,8 @@ def english_tense(doc: Any) -> str | None:
         aux += found
         stack += found
     lemmas = {_lemma(a) for a in aux}
-    if lemmas & {"will", "shall"} or ("go" in lemmas and "to" in lemmas) or _is_going_to(root):
+    going_to = any(_is_going_to(t) and root in (t, t.head) for t in doc)  # also `Where is the cat going to sleep?`
+    if lemmas & {"will", "shall"} or ("go" in lemmas and "to" in lemmas) or going_to:
         return "future"
     be = next((a for a in aux if a.dep_ == "aux" and _lemma(a) == "be"), None)
     if be is not None and root.tag_ == "VBG":
@@ -386,7 +428,7 @@ def english_tense(doc: Any) -> str | None:
     if modal is not None:
         return "present" if _lemma(modal) in MEANING_FUNCTION_WORDS else None
     finite = next((a for a in aux if a.tag_ in ("VBD", "VBZ", "VBP")), root)
-    if finite.tag_ in ("VBD", "VBN"):
+    if finite.tag_ in ("VBD", "VBN") or _irregular_past(finite):
         return "past"
     if finite.tag_ in ("VBZ", "VBP", "VB"):
         return "present"
@@ -416,9 +458,9 @@ def meaning_checks(blisses: Sequence[str], outputs: Sequence[str], english_outpu
         out_words, bliss_words = _words(out_doc), _words(bliss_doc)
         marker = tense_marker(bliss)
         checks.append({
-            "content": content,
-            "missing": [w for w in content if w not in out_words],
-            "invented": [w for w in _content(out_doc) if w not in bliss_words],
+            "content": [_lemma(t) for t in content],
+            "missing": [_lemma(t) for t in content if not _forms(t) & out_words],
+            "invented": [_lemma(t) for t in _content(out_doc) if not _forms(t) & bliss_words],
             "tense_agrees": english_tense(out_doc) == marker if english_output and marker else None,
         })
     return checks
