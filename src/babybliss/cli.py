@@ -133,7 +133,8 @@ def cmd_evaluate(args):
         args.config = str(run / "config.resolved.toml")
     config = config_from(args)
     for result in evaluate(config, run):
-        print(json.dumps({"model": result["model"], "test": result["splits"].get("test", {})}, indent=2))
+        shown = {split: result["splits"][split] for split in ("test", "novel") if split in result["splits"]}
+        print(json.dumps({"model": result["model"], **shown}, indent=2))
 
 
 def cmd_report(args):
@@ -248,7 +249,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=cmd_score)
 
-    p = sub.add_parser("evaluate", help="convert the held-out splits with the base model and every epoch adapter")
+    p = sub.add_parser("evaluate", help="convert the held-out splits and the novel set with the base model, the rule converter and every epoch adapter")
     _common(p)
     p.add_argument("run", help="run folder written by finetune")
     p.set_defaults(func=cmd_evaluate)
