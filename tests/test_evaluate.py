@@ -9,7 +9,7 @@ import pytest
 
 from babybliss.cli import main
 from babybliss.config import load_config
-from babybliss.evaluate import epoch_folders, evaluate, evaluate_model, pick_shots
+from babybliss.evaluate import epoch_folders, eval_splits, evaluate, evaluate_model, pick_shots
 from babybliss.io import read_jsonl
 from babybliss.metrics import METRIC_KEYS
 from babybliss.models import load_model
@@ -266,3 +266,15 @@ def test_read_only_run_fails_before_any_work(tiny_run, tmp_path, monkeypatch, ca
     assert err == f"babybliss: error: {run / 'eval'}: cannot write the evaluation there (Permission denied); " \
                   "evaluate a writable copy of the run"
     assert list((run / "eval").iterdir()) == []
+
+
+def test_max_examples_samples_the_novel_set_in_file_order(run, config, tmp_path, monkeypatch):
+    novel = [{"original": f"Mara paints fence {i}.", "bliss": f"present:Mara paint fence {i}."} for i in range(40)]
+    (tmp_path / "novel.json").write_text(json.dumps(novel), encoding="utf-8")
+    monkeypatch.setattr("babybliss.evaluate.novel_path", lambda: tmp_path / "novel.json")
+    splits = eval_splits(config, run)  # max_examples=3
+    assert [len(pairs) for pairs in splits.values()] == [3, 3, 3]
+    picked = [novel.index(p) for p in splits["novel"]]
+    assert picked == sorted(picked) and picked != [0, 1, 2]  # a seeded spread over the file, not its first rules
+    assert eval_splits(config, run)["novel"] == splits["novel"]
+    assert list(eval_splits(replace(config, evaluate=replace(config.evaluate, novel=False)), run)) == ["validation", "test"]

@@ -53,7 +53,7 @@ def check_writable(run_dir: Path) -> None:
                             "evaluate a writable copy of the run") from None
 
 
-def novel_pairs(config: Config, data_dir: Path) -> list[dict[str, str]] | None:
+def novel_pairs(data_dir: Path) -> list[dict[str, str]] | None:
     """The shipped novel set without any pair the run trained on; None (with a notice) when it is not shipped."""
     path = novel_path()
     if not path.is_file():
@@ -69,15 +69,17 @@ def novel_pairs(config: Config, data_dir: Path) -> list[dict[str, str]] | None:
 
 
 def eval_splits(config: Config, run_dir: Path) -> dict[str, list[dict[str, str]]]:
-    """{split: pairs} for the configured splits, then `novel` when configured and shipped."""
+    """{split: pairs} for the configured splits, then `novel` when configured and shipped; at most
+    `evaluate.max_examples` pairs each (the novel set, written rule by rule, by a seeded sample in file order)."""
     data_dir = run_dir / "data"
-    splits = {split: read_split(data_dir, split) for split in config.evaluate.splits}
-    if config.evaluate.novel and NOVEL not in splits:
-        pairs = novel_pairs(config, data_dir)
-        if pairs is not None:
-            splits[NOVEL] = pairs
-    if config.evaluate.max_examples:
-        splits = {split: pairs[: config.evaluate.max_examples] for split, pairs in splits.items()}
+    limit = config.evaluate.max_examples
+    splits = {split: read_split(data_dir, split)[: limit or None] for split in config.evaluate.splits}
+    novel = novel_pairs(data_dir) if config.evaluate.novel and NOVEL not in splits else None
+    if novel is not None:
+        if limit and len(novel) > limit:
+            keep = sorted(random.Random(f"novel:{config.data.seed}").sample(range(len(novel)), limit))
+            novel = [novel[i] for i in keep]
+        splits[NOVEL] = novel
     return splits
 
 
