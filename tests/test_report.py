@@ -192,6 +192,7 @@ def test_novel_columns_and_rules_row(run: Path):
     assert meaning["novel b2e content recall"] == "90.0%" and meaning["novel b2e invented"] == "12.5%"
     assert meaning["novel b2e tense agreement"] == "75.0%" and meaning["test b2e content recall"] == "—"
     assert "## Metrics: novel split" in md and "Novel: e2b chrF 40.0" in md
+    assert not [note for note in out["notes"] if "novel set" in note or "rules row" in note]
     assert Path(out["report_html"]).read_text(encoding="utf-8").count("data:image/png;base64,") == 4
 
 
@@ -211,6 +212,7 @@ def test_unevaluated_epoch_is_listed_not_scored(run: Path):
     row = _md_row(times, "epoch-1 (not scored)")
     assert row[2] == "100.0 s" and row[6] == "not scored"  # its training time, and no evaluation time
     assert "Not scored (trained, never evaluated): epoch-1." in md
+    assert "- No model was scored on the novel set" in md and "- No rules row" in md
     assert 'class="not-scored"' in Path(out["report_html"]).read_text(encoding="utf-8")
 
 

@@ -81,6 +81,10 @@ def write_report(run_dir: str | Path) -> dict[str, Any]:
             f"Trained but never evaluated: {', '.join(not_scored)} (no `eval/<model>/metrics.json`). They are not "
             f"scored, and the best model is chosen among the scored ones only; run `babybliss evaluate {run}` to score them."
         )
+    if not any(_split_metrics(data, "novel") for data in evals.values()):
+        notes.append("No model was scored on the novel set (not shipped when evaluate ran, or evaluate.novel off).")
+    if RULES not in evals:
+        notes.append("No rules row: the rule converter was not evaluated (not available, or evaluate.rules off).")
     if selection_note:
         notes.append(selection_note)
     headline = _split_metrics(evals[best], "test")
