@@ -75,7 +75,9 @@ def test_predictions_rows(run, results):
             (s, d) for s in ("validation", "test") for d in ("e2b", "b2e")
         }
         for row in rows:
-            assert set(row) >= {"split", "direction", "input", "expected", "generated", "original", "clean_stop", "exact", "raw"}
+            assert set(row) >= {"split", "direction", "input", "expected", "generated", "original", "clean_stop", "exact", "raw",
+                                "missing", "invented", "tense_agrees"}
+            assert (row["tense_agrees"] is None) == (row["direction"] == "e2b")
             assert row["exact"] == (" ".join(row["generated"].split()) == " ".join(row["expected"].split()))
             assert "\n" not in row["generated"]
         e2b_test = [r for r in rows if r["split"] == "test" and r["direction"] == "e2b"]

@@ -239,7 +239,7 @@ def test_meaning_checks_b2e():
     assert checks[4]["invented"] == ["four"] and checks[4]["missing"] == []
     assert checks[5]["missing"] == [] and checks[5]["invented"] == []
 
-    kept = metrics.meaning_kept(bliss, english, english_output=True)
+    kept = metrics.meaning_kept(checks)
     total = sum(len(c["content"]) for c in checks)
     assert kept["content_recall"] == pytest.approx(1 - 4 / total)
     assert kept["invented_rate"] == pytest.approx(2 / 6)
@@ -266,7 +266,11 @@ def test_meaning_checks_e2b_against_expected_bliss():
     assert checks[0]["missing"] == ["old", "highway"] and checks[0]["invented"] == ["road"]
     assert checks[0]["tense_agrees"] is None
     assert checks[1]["missing"] == [] and checks[1]["invented"] == []
-    kept = metrics.meaning_kept(["present:sky be cloudy."], ["present:sky be cloudy."], english_output=False)
+    kept = metrics.meaning_kept(checks[1:])
     assert kept == {"content_recall": 1.0, "invented_rate": 0.0, "tense_agreement": None}
-    assert metrics.meaning_kept([], [], english_output=True) == {
+    rows = [{"input": "I ate the apple.", "expected": "past:I eat apple.", "generated": "past:I eat pear."}]
+    assert metrics.row_meaning_checks(rows, "e2b")[0]["missing"] == ["apple"]  # against the expected Bliss
+    rows = [{"input": "past:I eat apple.", "expected": "I ate the apple.", "generated": "I ate a pear."}]
+    assert metrics.row_meaning_checks(rows, "b2e")[0]["invented"] == ["pear"]  # against the Bliss input
+    assert metrics.meaning_kept([]) == {
         "content_recall": None, "invented_rate": None, "tense_agreement": None}

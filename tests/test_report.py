@@ -50,7 +50,9 @@ def _predictions(tag: str) -> list[dict]:
             rows.append({"split": split, "direction": "b2e", "input": f"past:I eat apple {i}.",
                          "expected": f"I ate apple {i}.",
                          "generated": f"I ate apple {i}." if exact else f"{tag} WRONG b2e {i}",
-                         "original": f"I ate apple {i}.", "clean_stop": True, "exact": exact})
+                         "original": f"I ate apple {i}.", "clean_stop": True, "exact": exact,
+                         **({"missing": [], "invented": [], "tense_agrees": True} if exact else
+                            {"missing": ["eat", "apple"], "invented": ["wrong"], "tense_agrees": False})})
     return rows
 
 
@@ -112,6 +114,9 @@ def test_full_report(run: Path):
     assert marks[0] == "✗" and "✓" in marks
     assert marks == sorted(marks, key=lambda m: m == "✓")
     assert "4 of 12 test conversions exact" in md_text
+    # each b2e example says what meaning it kept; rows written without a check (the e2b ones here) say —
+    b2e = md_text.split("### b2e")[1].split("##")[0]
+    assert "| missing: eat, apple; invented: wrong; tense differs |" in b2e and "| kept |" in b2e and "| — |" in section
     # times
     assert "100.0 s" in md_text and "200 s (3.3 min)" in md_text and "12.5 s" in md_text
 

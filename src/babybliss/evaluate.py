@@ -14,7 +14,7 @@ from babybliss.config import Config
 from babybliss.data import load_pairs, novel_path, read_split
 from babybliss.generate import adapter_config, generate_raw, load_for_generation
 from babybliss.io import atomic_dir, atomic_write_json, atomic_write_jsonl
-from babybliss.metrics import direction_metrics, exact_match
+from babybliss.metrics import direction_metrics, exact_match, row_meaning_checks
 from babybliss.models import Loaded, load_model
 from babybliss.prompts import Example, build_prompt, few_shot_prompt, pair_examples
 from babybliss.train import is_finished
@@ -100,6 +100,14 @@ def _rows(split: str, direction: str, examples: list[Example], answers: list[str
     ]
 
 
+def _score(config: Config, rows: list[dict], direction: str) -> dict:
+    """The direction's metrics; each row gets its meaning check (missing and invented content words, tense)."""
+    checks = row_meaning_checks(rows, direction)
+    for row, check in zip(rows, checks):
+        row.update(missing=check["missing"], invented=check["invented"], tense_agrees=check["tense_agrees"])
+    return direction_metrics(rows, direction, config.evaluate.embedding_model, checks=checks)
+
+
 def _write(run_dir: Path, name: str, rows: list[dict], result: dict) -> dict:
     with atomic_dir(run_dir / "eval" / name) as tmp:
         atomic_write_jsonl(tmp / "predictions.jsonl", rows)
@@ -129,7 +137,7 @@ def evaluate_model(config: Config, run_dir: Path, name: str, loaded: Loaded, few
             outputs = generate_raw(loaded, prompts, config.generate, show_progress=True)
             split_rows = _rows(split, direction, examples, [o.answer for o in outputs],
                                [o.clean_stop for o in outputs], [o.raw for o in outputs])
-            metrics[split][direction] = direction_metrics(split_rows, direction, config.evaluate.embedding_model)
+            metrics[split][direction] = _score(config, split_rows, direction)
             rows.extend(split_rows)
     result = {
         "model": name,
@@ -156,7 +164,7 @@ def evaluate_rules(config: Config, run_dir: Path, splits: dict[str, list[dict[st
             print(f"[babybliss] the rule converter is not available ({err}): the rules row is skipped", flush=True)
             return None
         split_rows = _rows(split, "e2b", examples, answers, [True] * len(answers), answers)
-        metrics[split] = {"e2b": direction_metrics(split_rows, "e2b", config.evaluate.embedding_model)}
+        metrics[split] = {"e2b": _score(config, split_rows, "e2b")}
         rows.extend(split_rows)
     result = {"model": RULES, "epochs": None, "few_shot": 0, "seconds": round(time.perf_counter() - start, 2),
               "device": "cpu", "splits": metrics}

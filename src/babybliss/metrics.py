@@ -466,11 +466,18 @@ def meaning_checks(blisses: Sequence[str], outputs: Sequence[str], english_outpu
     return checks
 
 
-def meaning_kept(blisses: Sequence[str], outputs: Sequence[str], english_output: bool) -> dict[str, float | None]:
-    """content_recall (share of all Bliss content words found), invented_rate (share of outputs inventing a
-    content word) and tense_agreement (share of English outputs whose tense is the marker; None for Bliss
-    outputs) over the pairs; each None when there is nothing to count."""
-    checks = meaning_checks(blisses, outputs, english_output)
+def row_meaning_checks(rows: Sequence[Mapping[str, Any]], direction: str) -> list[dict[str, Any]]:
+    """`meaning_checks` of evaluation rows: each `generated` against the pair's Bliss sentence, the row's `input`
+    for b2e and its `expected` answer for e2b."""
+    bliss_key = "input" if direction == "b2e" else "expected"
+    blisses = [str(row.get(bliss_key, "")) for row in rows]
+    return meaning_checks(blisses, [str(row.get("generated", "")) for row in rows], english_output=direction == "b2e")
+
+
+def meaning_kept(checks: Sequence[Mapping[str, Any]]) -> dict[str, float | None]:
+    """From `meaning_checks`: content_recall (share of all Bliss content words found), invented_rate (share of
+    outputs inventing a content word) and tense_agreement (share of English outputs whose tense is the marker;
+    None for Bliss outputs); each None when there is nothing to count."""
     total = sum(len(c["content"]) for c in checks)
     agrees = [c["tense_agrees"] for c in checks if c["tense_agrees"] is not None]
     return {
@@ -488,8 +495,9 @@ def direction_metrics(
     direction: str,
     embedding_model: str | os.PathLike[str] | None = "",
     device: str | None = None,
+    checks: Sequence[Mapping[str, Any]] | None = None,
 ) -> dict[str, Any]:
-    """Every metric for one split and direction.
+    """Every metric for one split and direction (`checks`: the rows' `row_meaning_checks`, when computed already).
 
     Each row has `input`, `expected`, `generated`, `clean_stop` (bool) and `original` (the
     English sentence of the pair). Returns a dict with the keys of `METRIC_KEYS`: n;
@@ -497,8 +505,7 @@ def direction_metrics(
     bleu on sacrebleu's 0..100 scale; semantic_coherence, novelty and readability averaged over
     the rows (None when there are no rows).
 
-    content_recall, invented_rate and tense_agreement (b2e only) are `meaning_kept` against the pair's Bliss
-    sentence: the row's `input` for b2e, its `expected` answer for e2b.
+    content_recall, invented_rate and tense_agreement (b2e only) are `meaning_kept` of `row_meaning_checks`.
 
     Novelty compares the generated text with the row's `input`, as the research team compared
     the output with the sentence the model was given: the English sentence for e2b, the Bliss
@@ -514,8 +521,7 @@ def direction_metrics(
     generateds = [str(row.get("generated", "")) for row in rows]
     clean = [bool(row.get("clean_stop", False)) for row in rows]
     scores = score_many(inputs, expecteds, generateds, embedding_model, device)
-    blisses = inputs if direction == "b2e" else expecteds
-    meaning = meaning_kept(blisses, generateds, english_output=direction == "b2e")
+    meaning = meaning_kept(row_meaning_checks(rows, direction) if checks is None else checks)
     return {
         "n": n,
         "exact_match": exact_match_rate(generateds, expecteds),

@@ -538,10 +538,21 @@ def _time_table(evals: Mapping[str, Mapping[str, Any]], training: Mapping[str, M
     return {"header": header, "rows": rows}
 
 
+def _meaning_note(row: Mapping[str, Any]) -> str:
+    """`missing: old; invented: paint; tense differs` from the row's meaning check; `—` when it has none."""
+    if not isinstance(row.get("missing"), list):
+        return "—"
+    parts = [f"{label}: {', '.join(map(str, row.get(key) or []))}" for key, label in
+             (("missing", "missing"), ("invented", "invented")) if row.get(key)]
+    if row.get("tense_agrees") is False:
+        parts.append("tense differs")
+    return "; ".join(parts) or "kept"
+
+
 def _example_items(examples: Mapping[str, Mapping[str, Any]], split: str | None) -> list[dict[str, Any]]:
     out = []
     for direction, picked in examples.items():
-        rows = picked["rows"]
+        rows = [{**row, "meaning": _meaning_note(row)} for row in picked["rows"]]
         shown_fail = sum(1 for r in rows if not r["exact"])
         out.append({
             "direction": direction,
