@@ -350,7 +350,7 @@ def _plots(run: Path, evals: Mapping[str, Mapping[str, Any]], models: Sequence[s
         if png:
             plots.append({"title": f"Metrics by epoch ({split} split)", "png": png,
                           "alt": f"Each metric of the {split} split by epoch, e2b and b2e; stars are the un-tuned "
-                                 "model; the tables above hold the same numbers"})
+                                 "model, dotted lines the rule converter; the tables above hold the same numbers"})
     return plots
 
 
@@ -408,6 +408,8 @@ def _plot_metrics(evals: Mapping[str, Mapping[str, Any]], models: Sequence[str],
             for model in present:
                 value = _num((_split_metrics(evals[model], split).get(direction) or {}).get(key))
                 epochs = _model_epochs(model, evals[model])
+                if model == RULES and value is not None:
+                    ax.axhline(value, color=colors[direction], linestyle=":", label=f"{direction} rules")
                 if value is None or epochs is None:
                     continue
                 if model == "base":
