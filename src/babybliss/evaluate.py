@@ -194,7 +194,9 @@ def evaluate(config: Config, run_dir: str | Path, skip_done: bool = False) -> li
         results.append(evaluate_model(config, run_dir, BASE, base, few_shot=config.evaluate.few_shot, splits=splits))
     if config.evaluate.rules and todo(RULES):
         print("[babybliss] evaluating the rule converter", flush=True)
-        results += [r for r in [evaluate_rules(config, run_dir, splits)] if r is not None]
+        scored = evaluate_rules(config, run_dir, splits)
+        if scored is not None:
+            results.append(scored)
     folders = epoch_folders(run_dir)
     if not folders:
         print(f"[babybliss] {run_dir}: no finished epoch-N adapter to evaluate", flush=True)
