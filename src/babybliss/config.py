@@ -249,6 +249,9 @@ class SlurmConfig:
     """Multi-GPU launcher: accelerate or torchrun."""
     extra_sbatch: list[str] = field(default_factory=list)
     """More #SBATCH lines, written as given (without the #SBATCH prefix)."""
+    template: str = ""
+    """Your own Jinja2 job template (a path, e.g. `jobs/narval.sh.j2`); empty uses the shipped one. It may
+    `{% extends "babybliss/job.sh.j2" %}` and replace blocks; docs/slurm.md lists its variables."""
 
 
 @dataclass
