@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import stat
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -185,12 +187,28 @@ def test_hf_token_never_in_script(monkeypatch):
             assert "unset HF_TOKEN" in text
 
 
+def test_hf_token_never_in_hub_model_script(monkeypatch):
+    """The hub-model preamble (download instructions, HF_HOME) is the branch where a token could matter."""
+    secret = "hf_FAKEsecretDoNotLeak1234567890"
+    monkeypatch.setenv("HF_TOKEN", secret)
+    monkeypatch.setenv("HUGGING_FACE_HUB_TOKEN", secret)
+    config = load_config(None, ["model.spec=meta-llama/Llama-2-7b-hf"])
+    for stage in VALID_STAGES:
+        for form in FORMS.values():
+            text = render(stage, config, **form)
+            assert "#     babybliss download meta-llama/Llama-2-7b-hf" in text.splitlines()  # the hub branch
+            assert secret not in text
+            assert "unset HF_TOKEN HUGGING_FACE_HUB_TOKEN" in text.splitlines()
+
+
 def test_multinode_uses_srun_and_slurm_rendezvous():
     text = render("finetune", **FORMS["2node-4gpu"])
     assert "#SBATCH --nodes=2" in text
     assert "#SBATCH --ntasks-per-node=1" in text  # one launcher per node
     assert "#SBATCH --cpus-per-task=16" in text  # 4 CPUs for each of the 4 GPU processes
-    assert 'MASTER_ADDR="$(scontrol show hostnames "$SLURM_JOB_NODELIST" | head -n 1)"' in text
+    assert 'NODES="$(scontrol show hostnames "$SLURM_JOB_NODELIST")"' in text
+    commands = [line for line in text.splitlines() if not line.startswith("#")]
+    assert not [line for line in commands if "| head" in line]  # head's early exit would SIGPIPE scontrol
     assert "srun " in text
     # the per-node variables sit inside the single-quoted srun script, so the batch host does not expand them
     launch = text.split("bash -c '")[-1].split("\n' ")[0]
@@ -282,28 +300,35 @@ LOGGING = (
 )
 
 
-def dry_run(text: str, tmp_path: Path, nodes: int) -> list[list[str]]:
-    """Run the script with stub module/virtualenv/pip/srun/scontrol/launchers; return their logged calls."""
+def stub_cluster(text: str, tmp_path: Path, nodes: int, babybliss: str = LOGGING) -> tuple[list[str], dict]:
+    """The script written beside stub module/virtualenv/pip/srun/scontrol/launchers: (command, environment)."""
     bindir = tmp_path / "bin"
     bindir.mkdir()
-    for name in ("module", "pip", "babybliss", "accelerate", "torchrun"):
+    for name in ("module", "pip", "accelerate", "torchrun"):
         _stub(bindir, name, LOGGING)
+    _stub(bindir, "babybliss", babybliss)
     _stub(bindir, "virtualenv", LOGGING + '\nmkdir -p "${@: -1}/bin"\n: > "${@: -1}/bin/activate"')
-    _stub(bindir, "scontrol", 'printf "node-a\\nnode-b\\n"')
-    # srun: skip its options, then run the command once per node with that node's SLURM_NODEID
+    # scontrol: a node list longer than a pipe's buffer, so a reader that stops early would SIGPIPE it
+    _stub(
+        bindir,
+        "scontrol",
+        'if [[ "$1" == show ]]; then printf "node-a\\nnode-b\\n"; seq -f "node-%g" 200000; exit; fi\n' + LOGGING,
+    )
+    # srun: skip its options, then run the command once per node with that node's SLURM_NODEID, passing
+    # SIGTERM on to it as srun does
     _stub(
         bindir,
         "srun",
         'while [[ "$1" == -* ]]; do shift; done\n'
-        'for ((i = 0; i < SLURM_NNODES; i++)); do SLURM_NODEID=$i "$@" || exit; done',
+        'trap \'kill -TERM "$task"; wait "$task"\' TERM\n'
+        'for ((i = 0; i < SLURM_NNODES; i++)); do SLURM_NODEID=$i "$@" & task=$!; wait "$task" || exit; done',
     )
     script = tmp_path / "job.sh"
     write_script(text, script)
-    log = tmp_path / "calls.log"
     env = {
         "PATH": f"{bindir}:/usr/bin:/bin",
         "HOME": str(tmp_path / "home"),
-        "STUB_LOG": str(log),
+        "STUB_LOG": str(tmp_path / "calls.log"),
         "HF_TOKEN": "hf_FAKEsecretDoNotLeak",
         "SLURM_JOB_ID": "123456",
         "SLURM_NNODES": str(nodes),
@@ -312,9 +337,19 @@ def dry_run(text: str, tmp_path: Path, nodes: int) -> list[list[str]]:
         "SLURM_SUBMIT_DIR": str(tmp_path),
         "SLURM_TMPDIR": str(tmp_path / "local"),
     }
-    result = subprocess.run([BASH, str(script)], env=env, capture_output=True, text=True, cwd=tmp_path)
+    return [BASH, str(script)], env
+
+
+def logged_calls(env: dict) -> list[list[str]]:
+    return [line.split("|") for line in Path(env["STUB_LOG"]).read_text().splitlines()]
+
+
+def dry_run(text: str, tmp_path: Path, nodes: int) -> list[list[str]]:
+    """Run the script against the stub cluster; return the stubs' logged calls."""
+    command, env = stub_cluster(text, tmp_path, nodes)
+    result = subprocess.run(command, env=env, capture_output=True, text=True, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    return [line.split("|") for line in log.read_text().splitlines()]
+    return logged_calls(env)
 
 
 @needs_bash
@@ -348,7 +383,7 @@ def test_dry_run_two_nodes(launcher, tmp_path):
     for rank, call in enumerate(launches):
         assert call[2:4] == ["offline=1", "token="]
         args = call[4:]
-        tail = ["-m", "babybliss", "finetune", "--config", CONFIG_PATH, "--set", "out=runs/a b"]
+        tail = ["-m", "babybliss", "finetune", "--config", CONFIG_PATH, "--set", "out=runs/a b", "--resume"]
         assert args[-len(tail):] == tail
         if launcher == "accelerate":
             assert args[:-len(tail)] == ["launch", "--multi_gpu", "--num_machines", "2", "--num_processes", "8",
@@ -358,3 +393,63 @@ def test_dry_run_two_nodes(launcher, tmp_path):
             assert args[:-len(tail)] == ["--nnodes", "2", "--nproc_per_node", "4", "--node_rank", str(rank),
                                          "--master_addr", "node-a", "--master_port", port]
     assert not [c for c in calls if c[0] == "babybliss"]
+
+
+# ---- time limit: SIGTERM, checkpoint, requeue, resume ----
+
+
+def test_finetune_job_is_signalled_and_requeued():
+    config = Config()
+    text = render("finetune", config, **FORMS["1gpu"]).splitlines()
+    for line in ("#SBATCH --requeue", "#SBATCH --signal=B:TERM@300", "#SBATCH --open-mode=append", "trap requeue_job TERM"):
+        assert line in text, line
+    assert f"babybliss finetune --config {CONFIG_PATH} --resume &" in text
+    config.slurm.signal_grace = 90
+    assert "#SBATCH --signal=B:TERM@90" in render("finetune", config, **FORMS["2node-4gpu"]).splitlines()
+    given = render("finetune", config, args=["--resume"]).splitlines()
+    assert f"babybliss finetune --config {CONFIG_PATH} --resume &" in given  # not given twice
+
+
+def test_signal_grace_zero_and_other_stages_are_not_requeued():
+    config = Config()
+    config.slurm.signal_grace = 0
+    for stage, conf in (("finetune", config), ("evaluate", Config()), ("demo", Config())):
+        text = render(stage, conf, **FORMS["2node-4gpu"])
+        assert "--requeue" not in text and "--signal" not in text and "--resume" not in text and "trap" not in text
+    config.slurm.signal_grace = -1
+    with pytest.raises(ValueError, match="signal_grace"):
+        render("finetune", config)
+
+
+SLOW_RUN = (
+    LOGGING + '\nsleep 60 & sleeper=$!\n'
+    'trap \'echo "babybliss|checkpoint" >> "$STUB_LOG"; kill $sleeper; exit 0\' TERM\n'
+    ': > "$STUB_LOG.started"\nwait $sleeper'
+)
+"""A stub babybliss that runs until SIGTERM, then logs the checkpoint it would write and exits 0."""
+
+
+@needs_bash
+@pytest.mark.parametrize("form", ["1gpu", "2node-4gpu"])
+def test_sigterm_reaches_the_run_then_the_job_is_requeued(form, tmp_path):
+    nodes = FORMS[form]["nodes"]
+    launcher = "babybliss" if nodes == 1 else "accelerate"
+    stubs = {"babybliss": SLOW_RUN} if nodes == 1 else {}
+    command, env = stub_cluster(render("finetune", **FORMS[form]), tmp_path, nodes, **stubs)
+    if nodes > 1:  # the launcher is the long-running process here; srun runs one node (the stub runs nodes in turn)
+        (tmp_path / "bin" / "accelerate").write_text("#!/bin/bash\n" + SLOW_RUN.replace("babybliss|", "accelerate|"))
+        env["SLURM_NNODES"] = "1"
+    job = subprocess.Popen(command, env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    started = Path(env["STUB_LOG"] + ".started")
+    deadline = time.monotonic() + 30
+    while not started.exists() and time.monotonic() < deadline and job.poll() is None:
+        time.sleep(0.05)
+    assert started.exists(), job.communicate()
+    job.send_signal(signal.SIGTERM)  # what SLURM does signal_grace seconds before the time limit
+    _, stderr = job.communicate(timeout=30)
+    assert job.returncode == 0, stderr
+    start, checkpoint, requeue = logged_calls(env)[-3:]
+    assert start[0] == launcher and start[-1] == "--resume"
+    assert checkpoint == [launcher, "checkpoint"]
+    assert requeue[0] == "scontrol" and requeue[4:] == ["requeue", "123456"]
+    assert "SIGTERM" in stderr

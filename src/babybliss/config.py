@@ -249,6 +249,10 @@ class SlurmConfig:
     """Multi-GPU launcher: accelerate or torchrun."""
     extra_sbatch: list[str] = field(default_factory=list)
     """More #SBATCH lines, written as given (without the #SBATCH prefix)."""
+    signal_grace: int = 300
+    """Seconds before the time limit at which SLURM sends a finetune job SIGTERM (#SBATCH --signal=B:TERM@N, with
+    --requeue): the run writes a checkpoint of its current step, the job is requeued and continues with --resume.
+    SLURM may signal up to 60 s early; 0 leaves signal, requeue and --resume out."""
     template: str = ""
     """Your own Jinja2 job template (a path, e.g. `jobs/narval.sh.j2`); empty uses the shipped one. It may
     `{% extends "babybliss/job.sh.j2" %}` and replace blocks; docs/slurm.md lists its variables."""

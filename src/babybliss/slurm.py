@@ -40,6 +40,9 @@ VALID_STAGES: tuple[str, ...] = (
 DISTRIBUTED_STAGES: frozenset[str] = frozenset({"finetune"})
 """Stages launched once per GPU across nodes; the others are single-process programs and run as one process."""
 
+REQUEUED_STAGES: frozenset[str] = frozenset({"finetune"})
+"""Stages that resume where they stopped: their jobs are signalled before the time limit and requeued."""
+
 DATA_SUBCOMMANDS: tuple[str, ...] = ("prepare", "check")
 
 BASE_PORT = 20000
@@ -112,12 +115,18 @@ def script_context(
         raise ValueError(f"{stage} on {nodes} nodes needs GPUs: set --gpus-per-node (e.g. v100l:1)")
     if slurm.launcher not in {"accelerate", "torchrun"}:
         raise ValueError(f"slurm.launcher: expected accelerate or torchrun, got {slurm.launcher!r}")
+    if not isinstance(slurm.signal_grace, int) or slurm.signal_grace < 0:
+        raise ValueError(f"slurm.signal_grace: expected whole seconds, 0 or more, got {slurm.signal_grace!r}")
+    requeue = stage in REQUEUED_STAGES and slurm.signal_grace > 0
+    command = job_command(stage, stage_args, config_path, overrides)
+    if requeue and "--resume" not in command:
+        command.append("--resume")
     pip_install = shlex.split(slurm.pip_install) or ["babybliss"]
     return {
         "stage": stage,
         "config": config,
         "slurm": slurm,
-        "sbatch": _sbatch_options(stage, config, nodes, gpus_spec, gpus, distributed),
+        "sbatch": _sbatch_options(stage, config, nodes, gpus_spec, gpus, distributed, requeue),
         "spec": _comment(config.model.spec),
         "embedded_model": config.model.spec in {DEFAULT_SPEC, TINY_SPEC},
         "wheel": SMOLLM2_WHEEL,
@@ -126,7 +135,9 @@ def script_context(
         "venv": _one_line(slurm.venv.strip(), "slurm.venv").rstrip("/"),
         "pip_install": [_one_line(w, "slurm.pip_install") for w in pip_install],
         "multinode": distributed and nodes > 1,
-        "command": job_command(stage, stage_args, config_path, overrides),
+        "command": command,
+        "requeue": requeue,
+        "signal_grace": slurm.signal_grace,
         "nodes": nodes,
         "gpus": gpus,
         "distributed": distributed,
@@ -190,7 +201,9 @@ def _one_line(value: str, what: str) -> str:
     return value
 
 
-def _sbatch_options(stage: str, config: Config, nodes: int, gpus_spec: str, gpus: int, distributed: bool) -> list[str]:
+def _sbatch_options(
+    stage: str, config: Config, nodes: int, gpus_spec: str, gpus: int, distributed: bool, requeue: bool
+) -> list[str]:
     slurm = config.slurm
     if distributed:
         # One task per node: srun starts one launcher per node, which starts one process per GPU, so the
@@ -211,6 +224,10 @@ def _sbatch_options(stage: str, config: Config, nodes: int, gpus_spec: str, gpus
         f"--time={slurm.time}",
         f"--output={slurm.output}",
     ]
+    if requeue:
+        # B: signals only the batch shell, which passes SIGTERM on to babybliss; append keeps the first
+        # attempt's log when the requeued job writes to the same output file.
+        options += ["--requeue", f"--signal=B:TERM@{slurm.signal_grace}", "--open-mode=append"]
     for line in slurm.extra_sbatch:
         line = line.strip()
         if line.startswith("#SBATCH"):
