@@ -6,6 +6,7 @@ Regenerate the golden files with: BABYBLISS_UPDATE_GOLDEN=1 python -m pytest tes
 from __future__ import annotations
 
 import os
+import shlex
 import shutil
 import signal
 import stat
@@ -246,7 +247,8 @@ def test_explicit_venv_is_activated_not_built():
 
 def test_data_stage_picks_subcommand():
     assert f"babybliss data prepare --config {CONFIG_PATH}\n" in render("data")
-    assert f"babybliss data check --config {CONFIG_PATH} --strict\n" in render("data", args=["check", "--strict"])
+    # data check takes no --config (it would stop the job): the config only shapes the script
+    assert "babybliss data check pairs.json\n" in render("data", args=["check", "pairs.json"])
 
 
 # ---- writing and submitting ----
@@ -453,3 +455,102 @@ def test_sigterm_reaches_the_run_then_the_job_is_requeued(form, tmp_path):
     assert checkpoint == [launcher, "checkpoint"]
     assert requeue[0] == "scontrol" and requeue[4:] == ["requeue", "123456"]
     assert "SIGTERM" in stderr
+
+
+# ---- the command line: every documented order ----
+
+
+@pytest.fixture
+def login_node(tmp_path, monkeypatch):
+    """A folder holding configs/llama2-7b-qlora.toml, with a stub sbatch on PATH that records what it submits."""
+    (tmp_path / "configs").mkdir()
+    shutil.copy(Path(__file__).parents[1] / CONFIG_PATH, tmp_path / CONFIG_PATH)
+    bindir = tmp_path / "bin"
+    bindir.mkdir()
+    _stub(bindir, "sbatch", 'echo "$@" >> "$(dirname "$0")/sbatch.args"; echo "4242;cedar"')
+    monkeypatch.setenv("PATH", f"{bindir}{os.pathsep}{os.environ.get('PATH', '')}")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def slurm_cli(*argv: str) -> int:
+    from babybliss.cli import main
+
+    return main(["slurm", *argv])
+
+
+def job_line(script: Path) -> list[str]:
+    """The job's babybliss arguments, read back from the script."""
+    line = next(line for line in script.read_text().splitlines() if line.startswith("babybliss "))
+    return shlex.split(line.removesuffix(" &"))[1:]
+
+
+def test_cli_readme_order_writes_and_submits(login_node, capsys):
+    code = slurm_cli("finetune", "--config", CONFIG_PATH, "--set", "slurm.account=def-yourpi",
+                     "--out", "finetune.sh", "--submit")
+    assert code == 0
+    script = login_node / "finetune.sh"
+    assert capsys.readouterr().out == "wrote finetune.sh\n4242\n"
+    assert (login_node / "bin" / "sbatch.args").read_text().split() == ["--parsable", "finetune.sh"]
+    text = script.read_text()
+    assert "#SBATCH --account=def-yourpi" in text.splitlines()
+    assert "#     babybliss download meta-llama/Llama-2-7b-hf" in text.splitlines()  # rendered from the config
+    assert job_line(script) == ["finetune", "--config", CONFIG_PATH, "--set", "slurm.account=def-yourpi", "--resume"]
+
+
+def test_cli_slurm_options_before_and_after_the_stage(login_node):
+    assert slurm_cli("--config", CONFIG_PATH, "--set", "slurm.account=a", "--out", "before.sh", "finetune") == 0
+    assert slurm_cli("--set", "slurm.account=a", "finetune", "--out", "mixed.sh", "--config", CONFIG_PATH) == 0
+    before, mixed = (login_node / "before.sh").read_text(), (login_node / "mixed.sh").read_text()
+    assert before == mixed
+    assert "#SBATCH --account=a" in before.splitlines()
+    assert slurm_cli("--set", "slurm.account=a", "finetune", "--set", "slurm.time=1:00:00", "--out", "two.sh") == 0
+    two = (login_node / "two.sh").read_text().splitlines()
+    assert "#SBATCH --account=a" in two and "#SBATCH --time=1:00:00" in two
+
+
+def test_cli_stage_arguments_known_flags_positionals_and_after_dashes(login_node):
+    assert slurm_cli("original-use", "--few-shot", "3", "--out", "ou.sh", "--config", CONFIG_PATH) == 0
+    assert job_line(login_node / "ou.sh") == ["original-use", "--config", CONFIG_PATH, "--few-shot", "3"]
+    assert slurm_cli("evaluate", "runs/x", "--config", CONFIG_PATH, "--out", "ev.sh") == 0
+    assert job_line(login_node / "ev.sh") == ["evaluate", "--config", CONFIG_PATH, "runs/x"]
+    # the stage's own --out shares slurm's name: after -- it goes to the stage
+    assert slurm_cli("finetune", "--config", CONFIG_PATH, "--out", "ft.sh", "--", "--out", "runs/a", "--data", "b.json") == 0
+    assert job_line(login_node / "ft.sh") == ["finetune", "--config", CONFIG_PATH, "--out", "runs/a", "--data", "b.json",
+                                            "--resume"]
+    # report, export and data check take no config options: the config shapes only the script
+    assert slurm_cli("data", "check", "pairs.json", "--config", CONFIG_PATH, "--out", "dc.sh") == 0
+    assert job_line(login_node / "dc.sh") == ["data", "check", "pairs.json"]
+
+
+def test_cli_a_job_command_that_would_not_parse_is_refused(login_node, capsys):
+    assert slurm_cli("finetune", "--config", CONFIG_PATH, "--bogus", "--out", "bad.sh") == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "--bogus" in err and "babybliss finetune --config" in err and " -- " not in err[:20]
+    assert slurm_cli("evaluate", "--out", "bad.sh") == 2  # evaluate needs its RUN
+    assert "required: run" in capsys.readouterr().err
+    assert slurm_cli("finetune", "--submit") == 2
+    assert "--submit needs --out" in capsys.readouterr().err
+    assert not (login_node / "bad.sh").exists()
+
+
+def test_cli_help_says_where_stage_arguments_go(capsys):
+    with pytest.raises(SystemExit):
+        slurm_cli("--help")
+    text = " ".join(capsys.readouterr().out.split())
+    assert "before or after STAGE" in text and "go after --" in text
+
+
+def test_commands_without_config_options_match_the_parser():
+    from babybliss.cli import build_parser
+
+    parser = build_parser()
+    commands = parser._subparsers._group_actions[0].choices  # noqa: SLF001 - argparse keeps them here
+    commands = {**{k: v for k, v in commands.items() if k != "data"},
+                **{f"data {k}": v for k, v in commands["data"]._subparsers._group_actions[0].choices.items()}}
+    for stage in VALID_STAGES:
+        name = "data prepare" if stage == "data" else stage
+        takes_config = "--config" in commands[name]._option_string_actions
+        assert takes_config == (name not in slurm.WITHOUT_CONFIG), name
+    assert "--config" not in commands["data check"]._option_string_actions
+    assert "data check" in slurm.WITHOUT_CONFIG

@@ -10,6 +10,7 @@ from importlib import resources
 from pathlib import Path
 
 from babybliss.config import Config, ConfigError, load_config
+from babybliss.slurm import VALID_STAGES as JOB_STAGES
 
 # Progress bars and logs stay readable; the hub is only contacted by `download`.
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
@@ -146,15 +147,17 @@ def cmd_report(args):
 def cmd_slurm(args):
     from babybliss import slurm
 
-    config = config_from(args)
+    if args.submit and not args.out_file:
+        raise ValueError("--submit needs --out FILE: the script is submitted from a file")
     text = slurm.render_script(
         args.stage,
-        config,
+        config_from(args),
         args.stage_args,
         config_path=args.config,
         overrides=list(args.set or []),
         nodes=args.nodes,
         gpus_per_node=args.gpus_per_node,
+        parser=build_parser(),
     )
     if not args.out_file:
         print(text, end="")
@@ -257,10 +260,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("run", help="run folder")
     p.set_defaults(func=cmd_report)
 
-    p = sub.add_parser("slurm", help="render (and submit) a SLURM job script for a stage")
+    p = sub.add_parser(
+        "slurm",
+        help="render (and submit) a SLURM job script for a stage",
+        usage="babybliss slurm STAGE [slurm options] [stage arguments] [-- stage arguments]",
+        epilog="slurm's options above may come before or after STAGE; --config and --set also go to the job's "
+        "command. Every other word is passed on to the job's `babybliss STAGE ...`: the stage's own flags and "
+        "arguments (finetune --resume, evaluate RUN, data check FILE). Stage arguments that slurm would take as "
+        "its own (the stage's --out) go after --. The job's command is checked before the script is written.",
+        allow_abbrev=False,
+    )
     _common(p)
-    p.add_argument("stage", help="original-use, finetune, evaluate, report, demo, generate, export or data")
-    p.add_argument("stage_args", nargs=argparse.REMAINDER, help="arguments passed on to the stage")
+    p.add_argument("stage", choices=JOB_STAGES, metavar="STAGE", help=", ".join(JOB_STAGES))
     p.add_argument("--nodes", type=int, help="nodes (default: slurm.nodes)")
     p.add_argument("--gpus-per-node", help="e.g. v100l:4 or 4 (default: slurm.gpus_per_node)")
     p.add_argument("--out", dest="out_file", help="write the script here instead of printing it")
@@ -274,8 +285,23 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    """argparse, except that `slurm` keeps the words it does not know, and all after `--`, for the job's stage."""
+    parser = build_parser()
+    tail: list[str] = []
+    if argv[:1] == ["slurm"] and "--" in argv:
+        cut = argv.index("--")
+        argv, tail = argv[:cut], argv[cut + 1 :]
+    args, unknown = parser.parse_known_args(argv)
+    if args.command == "slurm":
+        args.stage_args = unknown + tail
+    elif unknown:
+        parser.error(f"unrecognized arguments: {' '.join(unknown)}")
+    return args
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    args = parse_args(sys.argv[1:] if argv is None else list(argv))
     from babybliss.data import DataError
     from babybliss.models import ModelError
     from babybliss.train import TrainError

@@ -12,7 +12,9 @@ end up in it.
 
 from __future__ import annotations
 
+import argparse
 import contextlib
+import io
 import os
 import re
 import shlex
@@ -20,8 +22,6 @@ import shutil
 import subprocess
 import tempfile
 from pathlib import Path
-
-import jinja2
 
 from babybliss.config import DEFAULT_SPEC, SMOLLM2_WHEEL, TINY_SPEC, Config
 
@@ -44,6 +44,9 @@ REQUEUED_STAGES: frozenset[str] = frozenset({"finetune"})
 """Stages that resume where they stopped: their jobs are signalled before the time limit and requeued."""
 
 DATA_SUBCOMMANDS: tuple[str, ...] = ("prepare", "check")
+
+WITHOUT_CONFIG: frozenset[str] = frozenset({"report", "export", "data check"})
+"""Commands that take no --config or --set: for them the config only shapes the script."""
 
 BASE_PORT = 20000
 """MASTER_PORT is BASE_PORT + job id mod 10000, so two jobs sharing a node do not collide."""
@@ -77,18 +80,36 @@ def render_script(
     overrides: list[str],
     nodes: int | None = None,
     gpus_per_node: str | None = None,
+    parser: argparse.ArgumentParser | None = None,
 ) -> str:
     """The sbatch script that runs `babybliss STAGE` with the same config file and `--set` overrides.
 
     `nodes` and `gpus_per_node` replace config.slurm's values when given. `stage_args` follow the config
     options on the stage's command line; for `data` a leading `prepare` or `check` picks the subcommand
-    (default `prepare`). The text comes from the shipped template, or from `slurm.template` where set.
+    (default `prepare`). With `parser` (babybliss's), the job's command line must parse: a mistake shows now,
+    not when the job starts. The text comes from the shipped template, or from `slurm.template` where set.
     """
     context = script_context(
         stage, config, stage_args, config_path=config_path, overrides=overrides, nodes=nodes,
         gpus_per_node=gpus_per_node,
     )
+    if parser is not None:
+        check_command(parser, context["command"])
     return render_template(config.slurm.template, context)
+
+
+def check_command(parser: argparse.ArgumentParser, words: list[str]) -> None:
+    """ValueError, with argparse's one-line reason, where `babybliss WORDS` would stop at its arguments."""
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            parser.parse_args(words)
+    except SystemExit:
+        reason = (err.getvalue().strip().splitlines() or ["it only prints help"])[-1]
+        raise ValueError(
+            f"the job would run `babybliss {shlex.join(words)}`, which stops: {reason} "
+            "(arguments for the stage that `babybliss slurm` would take as its own go after --)"
+        ) from None
 
 
 def script_context(
@@ -149,6 +170,8 @@ def script_context(
 
 def render_template(template: str, context: dict[str, object]) -> str:
     """Render the shipped job template, or the user's file `template` (which may extend "babybliss/job.sh.j2")."""
+    import jinja2  # here, not at the top: the CLI's parser imports this module for VALID_STAGES
+
     shipped = jinja2.PackageLoader("babybliss", "templates/slurm")
     if template:
         path = Path(template).expanduser()
@@ -187,10 +210,11 @@ def job_command(stage: str, stage_args: list[str], config_path: str | None, over
         if args and args[0] in DATA_SUBCOMMANDS:
             sub, args = args[0], args[1:]
         words.append(sub)
-    if config_path:
-        words += ["--config", str(config_path)]
-    for item in overrides:
-        words += ["--set", str(item)]
+    if " ".join(words) not in WITHOUT_CONFIG:
+        if config_path:
+            words += ["--config", str(config_path)]
+        for item in overrides:
+            words += ["--set", str(item)]
     return words + args
 
 
