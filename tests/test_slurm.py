@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 import pytest
+import torch
 
 from babybliss import slurm
 from babybliss.config import Config, load_config
@@ -554,3 +555,20 @@ def test_commands_without_config_options_match_the_parser():
         assert takes_config == (name not in slurm.WITHOUT_CONFIG), name
     assert "--config" not in commands["data check"]._option_string_actions
     assert "data check" in slurm.WITHOUT_CONFIG
+
+
+def test_resume_on_a_fresh_run_trains_it_as_a_plain_run_would(tiny_run, tmp_path):
+    """The requeued job and the first one run the same `finetune --resume`: on an empty folder it must just train."""
+    from safetensors.torch import load_file
+
+    from conftest import TINY_RUN_OVERRIDES, make_pairs, write_json
+    from babybliss.train import finetune
+
+    pairs = write_json(tmp_path / "pairs.json", make_pairs(40))  # the same pairs as tiny_run's
+    run = tmp_path / "never-started"
+    config = load_config(None, TINY_RUN_OVERRIDES + [f"data.path={pairs}", f"out={run}"])
+    assert finetune(config, resume=True)["adapters"] == [str(run / "epoch-1")]
+    fresh = load_file(run / "epoch-1" / "adapter_model.safetensors")
+    plain = load_file(tiny_run / "epoch-1" / "adapter_model.safetensors")
+    assert fresh.keys() == plain.keys()
+    assert all(torch.equal(fresh[k], plain[k]) for k in fresh)
