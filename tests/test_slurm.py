@@ -572,3 +572,58 @@ def test_resume_on_a_fresh_run_trains_it_as_a_plain_run_would(tiny_run, tmp_path
     plain = load_file(tiny_run / "epoch-1" / "adapter_model.safetensors")
     assert fresh.keys() == plain.keys()
     assert all(torch.equal(fresh[k], plain[k]) for k in fresh)
+
+
+# ---- your own template ----
+
+DOCS = Path(__file__).parents[1] / "docs" / "slurm.md"
+
+
+def docs_block(language: str) -> str:
+    """The first fenced block of docs/slurm.md's template section in `language`."""
+    section = DOCS.read_text(encoding="utf-8").split("## Your own job template", 1)[1]
+    return section.split(f"```{language}\n", 1)[1].split("```", 1)[0]
+
+
+@needs_bash
+def test_documented_template_example_renders(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "jobs").mkdir()
+    (tmp_path / "jobs" / "scratch-cluster.sh.j2").write_text(docs_block("jinja"), encoding="utf-8")
+    (tmp_path / "cluster.toml").write_text(docs_block("toml"), encoding="utf-8")
+    config = load_config(tmp_path / "cluster.toml")
+    text = render("finetune", config)
+    lines = text.splitlines()
+    sbatch = [i for i, line in enumerate(lines) if line.startswith("#SBATCH")]
+    assert lines[sbatch[-2]:sbatch[-1] + 1] == ["#SBATCH --partition=gpu", "#SBATCH --constraint=a100"]
+    assert sbatch == list(range(1, len(sbatch) + 1))  # all #SBATCH lines at the top, after the shebang
+    assert 'export TMPDIR="$SCRATCH/tmp/$SLURM_JOB_ID"' in lines
+    assert lines.index('mkdir -p "$TMPDIR"') < lines.index("# ---- launch ----")
+    assert "module load cuda/12.1" in lines and 'source "/scratch/$USER/envs/babybliss/bin/activate"' in lines
+    assert "#SBATCH --gpus-per-node=a100:1" in lines
+    assert text.split("# ---- launch ----")[1] == render("finetune").split("# ---- launch ----")[1]
+    bash_syntax_ok(text, tmp_path)
+
+
+def test_template_errors_are_one_line(tmp_path):
+    config = Config()
+    config.slurm.template = str(tmp_path / "missing.sh.j2")
+    with pytest.raises(ValueError, match="slurm.template: no such file .*missing.sh.j2"):
+        render(config=config)
+    (tmp_path / "broken.sh.j2").write_text("#!/bin/bash\n\n{% if stage %}\necho\n", encoding="utf-8")
+    config.slurm.template = str(tmp_path / "broken.sh.j2")
+    with pytest.raises(ValueError, match=r"broken.sh.j2, line \d"):
+        render(config=config)
+    (tmp_path / "typo.sh.j2").write_text("#!/bin/bash\nbabybliss {{ comand }}\n", encoding="utf-8")
+    config.slurm.template = str(tmp_path / "typo.sh.j2")
+    with pytest.raises(ValueError, match="typo.sh.j2: 'comand' is undefined"):
+        render(config=config)
+
+
+def test_own_template_replaces_the_shipped_one(tmp_path):
+    (tmp_path / "job.sh.j2").write_text('#!/bin/bash\nsrun babybliss {{ command | map("sq") | join(" ") }}\n')
+    config = Config()
+    config.slurm.template = str(tmp_path / "job.sh.j2")
+    assert render(config=config, overrides=["out=a b"]) == (
+        f"#!/bin/bash\nsrun babybliss finetune --config {CONFIG_PATH} --set 'out=a b' --resume\n"
+    )
