@@ -44,6 +44,19 @@ TINY = [
 ]
 """Appended to commands that load a model: the tiny in-process model, one epoch of two steps, few short answers."""
 
+def slurm_wrote_and_submitted(words: list[str], folder: Path) -> None:
+    """`babybliss slurm ... --out FILE [--submit]` wrote FILE, a job script, and handed it to sbatch."""
+    own = words[: words.index("--")] if "--" in words else words
+    if "--out" in own:
+        script = folder / own[own.index("--out") + 1]
+        assert script.is_file() and script.read_text().startswith("#!/bin/bash\n#SBATCH "), script
+    if "--submit" in own:
+        assert (folder / "bin" / "sbatch.calls").read_text().split()[-1] == own[own.index("--out") + 1]
+
+
+CHECKS = {"slurm": slurm_wrote_and_submitted}
+"""What a command must have done besides exiting 0."""
+
 RUNNERS: dict[str, list[str]] = {
     "data check": [],
     "data prepare": [],
@@ -198,6 +211,8 @@ def test_documented_commands_run(where, commands, docs_folder, capsys):
             code = exit.code
         output = capsys.readouterr()
         assert code == 0, f"{command.where}: `{command}` exited {code}:\n{output.err[-2000:]}"
+        if command.key in CHECKS:
+            CHECKS[command.key](argv, docs_folder)
     if skipped and len(skipped) == len(commands):
         pytest.skip("; ".join(skipped))
 
