@@ -404,7 +404,8 @@ def test_dry_run_two_nodes(launcher, tmp_path):
 def test_finetune_job_is_signalled_and_requeued():
     config = Config()
     text = render("finetune", config, **FORMS["1gpu"]).splitlines()
-    for line in ("#SBATCH --requeue", "#SBATCH --signal=B:TERM@300", "#SBATCH --open-mode=append", "trap requeue_job TERM"):
+    for line in ("#SBATCH --requeue", "#SBATCH --signal=B:TERM@300", "#SBATCH --open-mode=append",
+                 "trap requeue_job TERM"):
         assert line in text, line
     assert f"babybliss finetune --config {CONFIG_PATH} --resume &" in text
     config.slurm.signal_grace = 90
@@ -516,9 +517,9 @@ def test_cli_stage_arguments_known_flags_positionals_and_after_dashes(login_node
     assert slurm_cli("evaluate", "runs/x", "--config", CONFIG_PATH, "--out", "ev.sh") == 0
     assert job_line(login_node / "ev.sh") == ["evaluate", "--config", CONFIG_PATH, "runs/x"]
     # the stage's own --out shares slurm's name: after -- it goes to the stage
-    assert slurm_cli("finetune", "--config", CONFIG_PATH, "--out", "ft.sh", "--", "--out", "runs/a", "--data", "b.json") == 0
-    assert job_line(login_node / "ft.sh") == ["finetune", "--config", CONFIG_PATH, "--out", "runs/a", "--data", "b.json",
-                                            "--resume"]
+    stage_args = ["--out", "runs/a", "--data", "b.json"]
+    assert slurm_cli("finetune", "--config", CONFIG_PATH, "--out", "ft.sh", "--", *stage_args) == 0
+    assert job_line(login_node / "ft.sh") == ["finetune", "--config", CONFIG_PATH, *stage_args, "--resume"]
     # report, export and data check take no config options: the config shapes only the script
     assert slurm_cli("data", "check", "pairs.json", "--config", CONFIG_PATH, "--out", "dc.sh") == 0
     assert job_line(login_node / "dc.sh") == ["data", "check", "pairs.json"]
