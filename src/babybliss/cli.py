@@ -31,7 +31,7 @@ def config_from(args: argparse.Namespace) -> Config:
     """Defaults, the --config file, then --set and the command's own flags (--model, --data, --out)."""
     path = getattr(args, "config", None)
     if path and not Path(path).exists():
-        path = shipped_config(path) or path
+        path = shipped_config(path) or shipped_config(Path(path).name) or path
     overrides = list(getattr(args, "set", None) or [])
     for flag, key in (("model", "model.spec"), ("data", "data.path"), ("out", "out")):
         value = getattr(args, flag, None)

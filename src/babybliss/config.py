@@ -286,7 +286,16 @@ def _coerce(value: Any, kind: Any, where: str) -> Any:
         (item,) = typing.get_args(kind)
         if isinstance(value, str):
             text = value.strip()
-            value = json.loads(text) if text.startswith("[") else [v for v in text.split(",") if v.strip()]
+            if text.startswith("["):
+                try:
+                    value = json.loads(text)
+                except json.JSONDecodeError:
+                    # `[test]` from a shell: the brackets survived, the quotes did not.
+                    value = [v.strip() for v in text[1:-1].split(",") if v.strip()] if text.endswith("]") else None
+                    if value is None:
+                        raise ConfigError(f"{where}: expected a list like [a, b] or a,b, got {text!r}") from None
+            else:
+                value = [v for v in text.split(",") if v.strip()]
         if not isinstance(value, list):
             raise ConfigError(f"{where}: expected a list, got {value!r}")
         return [_coerce(v, item, where) for v in value]
