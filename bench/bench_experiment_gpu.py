@@ -118,7 +118,7 @@ def run_way(way: Way, args, model_folder: Path, pairs: Path, work: Path, env: di
     shutil.rmtree(run, ignore_errors=True)
     run.mkdir(parents=True)
     step_log = run / "steps.jsonl"
-    sets = [*way.sets, f"model.spec={model_folder}", *extra_sets(args)]
+    sets = [*way.sets, f"model.spec={model_folder}", *extra_sets(args), *(args.fast_set if way.name == "fast" else [])]
     if way.name == "team" and args.team_steps > 0:
         sets.append(f"train.max_steps={args.team_steps}")
     config = ["--config", str(ROOT / way.config)] + [x for s in sets for x in ("--set", s)]
@@ -149,6 +149,7 @@ def run_way(way: Way, args, model_folder: Path, pairs: Path, work: Path, env: di
         "title": way.title,
         "config": way.config,
         "sets": sets,
+        "caps": {"team_steps": args.team_steps if way.name == "team" else 0, "max_examples": args.max_examples},
         "measured_s": {k: round(v, 2) for k, v in measured.items()},
         "full_s": {k: round(v, 2) for k, v in full.items()},
         "total_measured_s": round(sum(measured.values()), 2),
@@ -209,9 +210,10 @@ def evaluate_remainder(run: Path, config) -> tuple[float, int, int]:
 
 def markdown(report: dict) -> str:
     ways = report["ways"]
+    options = report["options"]
     lines = [f"Device: {report['device']}; model: random {report['shape']} ({report['model_folder_note']}); "
-             f"{report['pairs']} pairs; --team-steps {report['options']['team_steps']}, "
-             f"--max-examples {report['options']['max_examples']}.", ""]
+             f"{report['pairs']} pairs; --team-steps {options['team_steps']}, --max-examples {options['max_examples']}"
+             + "".join(f", --fast-set {s}" for s in options.get("fast_sets", [])) + ".", ""]
     names = [n for n in ("team", "fast") if n in ways]
     head = ["stage"] + [f"{n} measured s" for n in names] + [f"{n} full s (est.)" for n in names]
     if len(names) == 2:
@@ -271,13 +273,15 @@ def main(argv=None) -> int:
     parser.add_argument("--with-base", action="store_true", help="also evaluate the un-tuned model (few-shot)")
     parser.add_argument("--limit", type=int, default=None, help="first N pairs only")
     parser.add_argument("--set", action="append", default=[], help="more section.key=value for both ways")
+    parser.add_argument("--fast-set", action="append", default=[], help="section.key=value for the fast way only "
+                        "(e.g. generate.batch_size=256); it reaches evaluate through the run's resolved config")
     parser.add_argument("--out", default=os.environ.get("OUT", "runs/bench-experiment"))
     parser.add_argument("--work", default="/tmp/babybliss-experiment", help="run folders (adapters, checkpoints)")
     parser.add_argument("--weights-dir", default="/tmp/babybliss-bench", help="where the random model is saved once")
     parser.add_argument("--prepare-only", action="store_true", help="save the random model folder, print it, stop")
     args = parser.parse_args(argv)
     tiny = dict(shape="tiny", limit=24, team_steps=4, max_examples=4)
-    defaults = dict(limit=0, team_steps=0, max_examples=0) if args.full else dict(limit=0, team_steps=30, max_examples=24)
+    defaults = dict(limit=0, team_steps=0, max_examples=0) if args.full else dict(limit=0, team_steps=30, max_examples=16)
     for key, value in (tiny if args.tiny else defaults).items():
         if key == "shape" or getattr(args, key) is None:
             setattr(args, key, value)
@@ -305,7 +309,7 @@ def main(argv=None) -> int:
     report.update(device=device_label(), shape=args.shape, pairs=len(json.loads(pairs.read_text(encoding="utf-8"))),
                   model_folder_note="saved once, loaded by each stage", versions=gpu_bench._versions(),
                   options={"team_steps": args.team_steps, "max_examples": args.max_examples, "limit": args.limit,
-                           "with_base": args.with_base, "sets": args.set})
+                           "with_base": args.with_base, "sets": args.set, "fast_sets": args.fast_set})
     for name in [n.strip() for n in args.ways.replace("both", "team,fast").split(",") if n.strip()]:
         report["ways"][name] = run_way(WAYS[name], args, folder, pairs, work, env)
         report_path.write_text(json.dumps(report, indent=2))
