@@ -307,12 +307,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 
 
 def main(argv: list[str] | None = None) -> int:
-<<<<<<< HEAD
-    args = parse_args(sys.argv[1:] if argv is None else list(argv))
-=======
-    args = build_parser().parse_args(argv)
-    args.argv = list(sys.argv[1:] if argv is None else argv)  # a command may start itself again (launch.py)
->>>>>>> gpu
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args = parse_args(argv)
+    args.argv = argv  # a command may start itself again (launch.py)
     from babybliss.data import DataError
     from babybliss.models import ModelError
     from babybliss.train import TrainError
