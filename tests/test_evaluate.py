@@ -279,4 +279,5 @@ def test_max_examples_samples_the_novel_set_in_file_order(run, config, tmp_path,
     picked = [novel.index(p) for p in splits["novel"]]
     assert picked == sorted(picked) and picked != [0, 1, 2]  # a seeded spread over the file, not its first rules
     assert eval_splits(config, run)["novel"] == splits["novel"]
-    assert list(eval_splits(replace(config, evaluate=replace(config.evaluate, novel=False)), run)) == ["validation", "test"]
+    no_novel = replace(config, evaluate=replace(config.evaluate, novel=False))
+    assert list(eval_splits(no_novel, run)) == ["validation", "test"]

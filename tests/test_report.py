@@ -188,12 +188,13 @@ def test_novel_columns_and_rules_row(run: Path):
     summary = md.split("## Summary: test and novel")[1].split("## Metrics")[0]
     header = _md_row(summary, "model")
     assert header[:3] == ["model", "test e2b exact match", "test e2b chrF"] and "novel b2e chrF" in header
-    assert [line.split("|")[1].strip() for line in summary.splitlines() if line.startswith("| ") and "model" not in line][:4] \
-        == ["base", "rules", "epoch-1 ★", "epoch-2"]
+    labels = [line.split("|")[1].strip() for line in summary.splitlines() if line.startswith("| ")]
+    assert labels[1:5] == ["base", "rules", "epoch-1 ★", "epoch-2"]
     rules_row = dict(zip(header, _md_row(summary, "rules")))
     assert rules_row["test e2b exact match"] == "96.0%" and rules_row["novel e2b chrF"] == "99.0"
     assert rules_row["test b2e chrF"] == "n/a" and rules_row["novel b2e exact match"] == "n/a"
-    meaning = dict(zip(_md_row(summary.split("Meaning kept")[1], "model"), _md_row(summary.split("Meaning kept")[1], "epoch-1 ★")))
+    meaning_table = summary.split("Meaning kept")[1]
+    meaning = dict(zip(_md_row(meaning_table, "model"), _md_row(meaning_table, "epoch-1 ★")))
     assert meaning["novel b2e content recall"] == "90.0%" and meaning["novel b2e invented"] == "12.5%"
     assert meaning["novel b2e tense agreement"] == "75.0%" and meaning["test b2e content recall"] == "—"
     assert "## Metrics: novel split" in md and "Novel: e2b chrF 40.0" in md

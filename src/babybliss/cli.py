@@ -258,7 +258,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=cmd_score)
 
-    p = sub.add_parser("evaluate", help="convert the held-out splits and the novel set with the base model, the rule converter and every epoch adapter")
+    p = sub.add_parser("evaluate", help="convert the held-out splits and the novel set with the base model, "
+                       "the rule converter and every epoch adapter")
     _common(p)
     p.add_argument("run", help="run folder written by finetune")
     p.set_defaults(func=cmd_evaluate)

@@ -64,7 +64,8 @@ def novel_pairs(data_dir: Path) -> list[dict[str, str]] | None:
     seen = {p["original"] for p in train} | {p["bliss"] for p in train}
     kept = [p for p in pairs if p["original"] not in seen and p["bliss"] not in seen]
     if len(kept) < len(pairs):
-        print(f"[babybliss] {len(pairs) - len(kept)} novel pair(s) are in the run's train split: not scored", flush=True)
+        dropped = len(pairs) - len(kept)
+        print(f"[babybliss] {dropped} novel pair(s) are in the run's train split: not scored", flush=True)
     return kept
 
 
@@ -83,7 +84,8 @@ def eval_splits(config: Config, run_dir: Path) -> dict[str, list[dict[str, str]]
     return splits
 
 
-def _rows(split: str, direction: str, examples: list[Example], answers: list[str], clean: list[bool], raws: list[str]) -> list[dict]:
+def _rows(split: str, direction: str, examples: list[Example], answers: list[str], clean: list[bool],
+          raws: list[str]) -> list[dict]:
     return [
         {
             "split": split,
@@ -117,7 +119,8 @@ def _write(run_dir: Path, name: str, rows: list[dict], result: dict) -> dict:
 
 def evaluate_model(config: Config, run_dir: Path, name: str, loaded: Loaded, few_shot: int = 0, epochs: int = 0,
                    splits: dict[str, list[dict[str, str]]] | None = None) -> dict:
-    """Convert each split (default: `eval_splits`) in each direction with `loaded`; write RUN/eval/<name>/ atomically."""
+    """Convert each split (default: `eval_splits`) in each direction with `loaded`; write RUN/eval/<name>/
+    atomically."""
     splits = eval_splits(config, run_dir) if splits is None else splits
     shots = pick_shots(read_split(run_dir / "data", "train"), few_shot, config.data.seed)
     rows, metrics, start = [], {}, time.perf_counter()

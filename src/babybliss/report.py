@@ -79,7 +79,8 @@ def write_report(run_dir: str | Path) -> dict[str, Any]:
     if not_scored:
         notes.append(
             f"Trained but never evaluated: {', '.join(not_scored)} (no `eval/<model>/metrics.json`). They are not "
-            f"scored, and the best model is chosen among the scored ones only; run `babybliss evaluate {run}` to score them."
+            "scored, and the best model is chosen among the scored ones only; "
+            f"run `babybliss evaluate {run}` to score them."
         )
     if not any(_split_metrics(data, "novel") for data in evals.values()):
         notes.append("No model was scored on the novel set (not shipped when evaluate ran, or evaluate.novel off).")
@@ -338,7 +339,8 @@ def _ordered_directions(found: Iterable[Any]) -> list[str]:
 # --------------------------------------------------------------------------- plots
 
 
-def _plots(run: Path, evals: Mapping[str, Mapping[str, Any]], models: Sequence[str], notes: list[str]) -> list[dict[str, str]]:
+def _plots(run: Path, evals: Mapping[str, Mapping[str, Any]], models: Sequence[str],
+           notes: list[str]) -> list[dict[str, str]]:
     """[{"title", "png" (base64), "alt"}]: the losses, then the metrics by epoch of each split."""
     plots = []
     loss_png = _plot_losses(_load_logs(run, notes))
@@ -506,7 +508,8 @@ def _summary_table(evals: Mapping[str, Mapping[str, Any]], models: Sequence[str]
     return {"header": header, "rows": rows}
 
 
-def _metric_table(evals: Mapping[str, Mapping[str, Any]], models: Sequence[str], best: str, split: str) -> dict[str, Any]:
+def _metric_table(evals: Mapping[str, Mapping[str, Any]], models: Sequence[str], best: str,
+                  split: str) -> dict[str, Any]:
     rows = []
     for model in models:
         by_direction = _split_metrics(evals[model], split)
@@ -519,7 +522,8 @@ def _metric_table(evals: Mapping[str, Mapping[str, Any]], models: Sequence[str],
 
 def _time_table(evals: Mapping[str, Mapping[str, Any]], training: Mapping[str, Mapping[str, Any]],
                 models: Sequence[str], not_scored: Sequence[str]) -> dict[str, Any]:
-    header = ["model", "epochs", "training time", "train samples", "samples/s", "final val. loss", "evaluation time", "device"]
+    header = ["model", "epochs", "training time", "train samples", "samples/s", "final val. loss", "evaluation time",
+              "device"]
     rows = []
     for name in sorted(set(models) | set(training), key=_model_sort_key):
         train, ev = training.get(name, {}), evals.get(name, {})
@@ -527,8 +531,9 @@ def _time_table(evals: Mapping[str, Mapping[str, Any]], training: Mapping[str, M
         devices = sorted({str(d) for d in (train.get("device"), ev.get("device")) if d})
         few_shot = ev.get("few_shot")
         rate, loss = _num(train.get("samples_per_second")), _num(train.get("final_eval_loss"))
+        label = f"{name} ({few_shot}-shot)" if name == "base" and few_shot else name
         rows.append({"cells": [
-            f"{name} ({NOT_SCORED})" if name in not_scored else f"{name} ({few_shot}-shot)" if name == "base" and few_shot else name,
+            f"{name} ({NOT_SCORED})" if name in not_scored else label,
             "—" if epochs is None else str(epochs),
             _fmt_seconds(train.get("train_seconds")),
             "—" if train.get("train_samples") is None else str(train.get("train_samples")),
@@ -572,7 +577,7 @@ def _truncate(text: Any, limit: int = 400) -> str:
 
 def _best_summary(evals: Mapping[str, Mapping[str, Any]], best: str) -> str:
     val = _mean_chrf(evals[best], "validation")
-    text = f"Best model: {best}" + (f" (validation chrF, mean over directions: {val:.1f})" if val is not None else "") + "."
+    text = f"Best model: {best}" + ("" if val is None else f" (validation chrF, mean over directions: {val:.1f})") + "."
     for split in SUMMARY_SPLITS:
         scores = [f"{d} chrF {_fmt('chrf', m.get('chrf'))}, exact {_fmt('exact_match', m.get('exact_match'))}"
                   for d, m in _split_metrics(evals[best], split).items() if isinstance(m, dict)]
