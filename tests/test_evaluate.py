@@ -281,3 +281,25 @@ def test_max_examples_samples_the_novel_set_in_file_order(run, config, tmp_path,
     assert eval_splits(config, run)["novel"] == splits["novel"]
     no_novel = replace(config, evaluate=replace(config.evaluate, novel=False))
     assert list(eval_splits(no_novel, run)) == ["validation", "test"]
+
+
+def test_epochs_share_one_base_load_and_never_merge_into_it(run, config, tmp_path, monkeypatch):
+    """Two adapters of one base: the base is loaded once, and each adapter is merged into its own copy, so the
+    loaded base keeps its weights (a merge into it would give the next epoch the sum of both adapters)."""
+    import torch
+
+    two = tmp_path / "run"
+    shutil.copytree(run, two)
+    shutil.rmtree(two / "eval", ignore_errors=True)
+    shutil.copytree(two / "epoch-1", two / "epoch-2")
+    loads = []
+    monkeypatch.setattr("babybliss.evaluate.load_model", lambda *a, **k: loads.append(load_model(*a, **k)) or loads[-1])
+    monkeypatch.setattr("babybliss.evaluate.novel_path", lambda: tmp_path / "no-novel.json")
+    cfg = replace(config, out=str(two), evaluate=replace(config.evaluate, base_model=False, rules=False))
+    evaluate(cfg, two)
+    assert len(loads) == 1
+    fresh = load_model(load_config(two / "epoch-1" / "config.resolved.toml").model)
+    kept, untouched = loads[0].model.state_dict(), fresh.model.state_dict()
+    assert all(torch.equal(kept[name], untouched[name]) for name in untouched)
+    first, second = (read_jsonl(two / "eval" / name / "predictions.jsonl") for name in ("epoch-1", "epoch-2"))
+    assert [r["raw"] for r in first] == [r["raw"] for r in second]

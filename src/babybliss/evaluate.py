@@ -16,6 +16,7 @@ from babybliss.generate import adapter_config, generate_raw, load_for_generation
 from babybliss.io import atomic_dir, atomic_write_json, atomic_write_jsonl
 from babybliss.metrics import direction_metrics, exact_match, row_meaning_checks
 from babybliss.models import Loaded, load_model
+from babybliss.nlp import NlpError
 from babybliss.prompts import Example, build_prompt, few_shot_prompt, pair_examples
 from babybliss.train import is_finished
 
@@ -104,7 +105,11 @@ def _rows(split: str, direction: str, examples: list[Example], answers: list[str
 
 def _score(config: Config, rows: list[dict], direction: str) -> dict:
     """The direction's metrics; each row gets its meaning check (missing and invented content words, tense)."""
-    checks = row_meaning_checks(rows, direction)
+    try:
+        checks = row_meaning_checks(rows, direction)
+    except NlpError as err:
+        print(f"[babybliss] meaning-kept measures skipped: {err}", flush=True)
+        checks = []
     for row, check in zip(rows, checks):
         row.update(missing=check["missing"], invented=check["invented"], tense_agrees=check["tense_agrees"])
     return direction_metrics(rows, direction, config.evaluate.embedding_model, checks=checks)
@@ -163,7 +168,7 @@ def evaluate_rules(config: Config, run_dir: Path, splits: dict[str, list[dict[st
         examples = [e for p in pairs for e in pair_examples(p, ["e2b"])]
         try:
             answers = rules.to_bliss([e.input for e in examples])
-        except NotImplementedError as err:
+        except (NotImplementedError, NlpError) as err:
             print(f"[babybliss] the rule converter is not available ({err}): the rules row is skipped", flush=True)
             return None
         split_rows = _rows(split, "e2b", examples, answers, [True] * len(answers), answers)
@@ -203,12 +208,16 @@ def evaluate(config: Config, run_dir: str | Path, skip_done: bool = False) -> li
     folders = epoch_folders(run_dir)
     if not folders:
         print(f"[babybliss] {run_dir}: no finished epoch-N adapter to evaluate", flush=True)
+    base, base_of = None, None  # each adapter is merged into a copy of one loaded base model
     for folder in folders:
         if not todo(folder.name):
             continue
         print(f"[babybliss] evaluating {folder.name}", flush=True)
         trained = adapter_config(folder)
-        loaded = load_for_generation(config, folder)
+        if base_of != trained.model:
+            base = None  # free the previous base before loading another
+            base, base_of = load_model(trained.model), trained.model
+        loaded = load_for_generation(config, folder, base=base)
         epochs = trained.train.epochs[0]
         results.append(evaluate_model(config, run_dir, folder.name, loaded, epochs=epochs, splits=splits))
     return results
