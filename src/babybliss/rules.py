@@ -260,10 +260,10 @@ def _order_clause(verb, s: _Sentence) -> None:
     carrier = verb.head if verb.dep_ == "xcomp" and _going_to(verb.head) else verb
     subject = _subject(carrier)
     group = [c for c in carrier.children if c.dep_ == "neg"]
-    group += [c for c in verb.children if c.dep_ == "neg" and carrier is not verb]
+    group += [c for c in verb.children if c.dep_ == "neg" and carrier.i != verb.i]
     group += [
         c
-        for c in list(carrier.children) + ([] if carrier is verb else list(verb.children))
+        for c in list(carrier.children) + ([] if carrier.i == verb.i else list(verb.children))
         if c.dep_ in ("aux", "auxpass") and c.i in s.word and c.lower_ not in ("to", "going")
     ]
     if verb.lemma_ == "be" and verb.i in s.word:

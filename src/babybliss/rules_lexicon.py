@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from babybliss.nlp import load_nlp
 
 QUANTIFIERS = frozenset({"many", "more", "much", "few", "own", "other", "several", "some", "any"})
@@ -66,21 +68,35 @@ def fix_tags(doc) -> list[str]:
     return notes
 
 
-def _tables():
-    return load_nlp().get_pipe("lemmatizer").lookups
+def past_forms() -> dict[str, set[str]]:
+    """Irregular inflections by base form (`go` -> {`went`, `gone`, ...}), from spaCy's lemmatizer tables."""
+    forms: dict[str, set[str]] = {}
+    for word, lemmas in _verb_exceptions().items():
+        for lemma in lemmas:
+            forms.setdefault(lemma, set()).add(word)
+    return forms
+
+
+@lru_cache(maxsize=1)
+def _verb_exceptions() -> dict[str, list[str]]:
+    return dict(load_nlp().get_pipe("lemmatizer").lookups.get_table("lemma_exc").get("verb", {}))
+
+
+@lru_cache(maxsize=1)
+def _known_words() -> frozenset[str]:
+    lookups = load_nlp().get_pipe("lemmatizer").lookups
+    index, exc = lookups.get_table("lemma_index"), lookups.get_table("lemma_exc")
+    return frozenset(w for pos in ("noun", "verb", "adj", "adv") for table in (index, exc) for w in table.get(pos, ()))
 
 
 def _known_word(word: str) -> bool:
-    index = _tables().get_table("lemma_index")
-    exc = _tables().get_table("lemma_exc")
-    return any(word in index.get(pos, ()) or word in exc.get(pos, {}) for pos in ("noun", "verb", "adj", "adv")) or (
-        word.endswith("s") and word[:-1] in index.get("noun", ())
-    )
+    known = _known_words()
+    return word in known or word.endswith("s") and word[:-1] in known
 
 
 def _aux_children(token):
     """An auxiliary has no dependents: hand them to the verb it serves."""
-    if token.dep_ not in ("aux", "auxpass") or token.head is token:
+    if token.dep_ not in ("aux", "auxpass") or token.head.i == token.i:
         return None
     moved = [c for c in token.children]
     for child in moved:
@@ -92,7 +108,7 @@ def _irregular_past(token):
     """`forgot` tagged as a present verb: an irregular past form whose base form differs."""
     if token.tag_ not in ("VB", "VBP") or any(c.dep_ in ("aux", "auxpass") for c in token.children):
         return None
-    lemmas = _tables().get_table("lemma_exc").get("verb", {}).get(token.lower_)
+    lemmas = _verb_exceptions().get(token.lower_)
     if not lemmas or lemmas[0] in (token.lower_, "be", "have") or token.lower_.endswith("s"):
         return None
     token.tag_, token.lemma_ = "VBD", lemmas[0]
@@ -110,7 +126,7 @@ def _next_last(token):
 
 def _verb_of(token):
     head = token.head
-    while head.pos_ not in ("VERB", "AUX") and head.head is not head:
+    while head.pos_ not in ("VERB", "AUX") and head.head.i != head.i:
         head = head.head
     return head if head.pos_ in ("VERB", "AUX") else None
 
