@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from babybliss.nlp import parse
+from babybliss.rules_variants import best_parse
 from babybliss.rules_lexicon import (
     ARTICLES,
     FIXED_ADVERBS,
@@ -57,7 +58,7 @@ def to_bliss(sentences: Sequence[str]) -> list[str]:
 def convert(sentences: Iterable[str]) -> list[Conversion]:
     """`Conversion`s (Bliss, warnings, confident) for `sentences`, parsed in one spaCy batch."""
     texts = [" ".join(str(s).split()) for s in sentences]
-    return [_convert_doc(text, doc) for text, doc in zip(texts, parse(texts))]
+    return [_convert_doc(text, best_parse(doc)) for text, doc in zip(texts, parse(texts))]
 
 
 def convert_one(sentence: str) -> Conversion:
@@ -185,13 +186,13 @@ def _rewrite(t, s: _Sentence) -> None:
     if t.dep_ == "neg" or lower in ("n't", "not"):
         s.word[t.i] = "not" if lower != "never" else "never"
         return None
-    if t.dep_ in ("aux", "auxpass"):
+    if t.dep_ in ("aux", "auxpass") or _do_support(t):
         return _rewrite_aux(t, s)
     if _going_to(t):
         return s.drop(t)
     if t.dep_ == "aux" and lower == "to" and _going_to(head.head) and head.dep_ == "xcomp":
         return s.drop(t)
-    if t.tag_ == "VBN" and any(c.dep_ == "auxpass" for c in t.children):
+    if t.tag_ == "VBN" and (any(c.dep_ == "auxpass" for c in t.children) or t.dep_ in ("acomp", "amod", "oprd")):
         return None  # `be born`, `be crowded`: the participle stays as written (§4)
     if t.pos_ in ("VERB", "AUX"):
         s.word[t.i] = verb_lemma(t)
@@ -226,6 +227,12 @@ def _rewrite_aux(t, s: _Sentence) -> None:
     return None
 
 
+def _do_support(t) -> bool:
+    """`does`/`did` before a base verb (or `not`), whatever spaCy attached it to."""
+    following = t.doc[t.i + 1] if t.i + 1 < len(t.doc) else None
+    return t.lemma_ == "do" and following is not None and (following.tag_ == "VB" or following.dep_ == "neg")
+
+
 def _time_determiner(t) -> bool:
     """`this`/`that`/`all` before a time noun: `this morning`, `all night`."""
     return t.lower_ in ("this", "that", "all") and t.head.lower_ in TIME_NOUNS
@@ -250,6 +257,8 @@ def _adjective_compound(t) -> bool:
 
 
 def _is_clause_head(t) -> bool:
+    if t.dep_ == "ROOT":
+        return True
     if t.pos_ not in ("VERB", "AUX") or t.dep_ in ("aux", "auxpass"):
         return False
     return t.dep_ in ("ROOT", "conj", "advcl", "relcl", "ccomp", "xcomp", "pcomp", "acl", "csubj") or t.dep_ == "dep"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from babybliss.nlp import load_nlp
@@ -30,6 +31,9 @@ def verb_lemma(token) -> str:
     lemma = token.lemma_
     if token.pos_ != "VERB" or lemma.lower() == token.lower_ and token.tag_ not in ("VB", "VBP"):
         lemma = _rule_lemma(token, lemma)
+    base, kind = verb_base(token.lower_)
+    if base and kind in ("ed", "ing") and base != lemma.lower() and base[:-1] == lemma.lower():
+        lemma = base  # `hoped` -> hope, `riding` -> ride (spaCy's rules pick hop, rid)
     return lemma.lower() if token.text[:1].islower() or token.i == 0 else lemma
 
 
@@ -80,6 +84,41 @@ def past_forms() -> dict[str, set[str]]:
 @lru_cache(maxsize=1)
 def _verb_exceptions() -> dict[str, list[str]]:
     return dict(load_nlp().get_pipe("lemmatizer").lookups.get_table("lemma_exc").get("verb", {}))
+
+
+@lru_cache(maxsize=1)
+def _verbs() -> frozenset[str]:
+    lookups = load_nlp().get_pipe("lemmatizer").lookups
+    return frozenset(lookups.get_table("lemma_index").get("verb", ()))
+
+
+def known_verb(word: str) -> bool:
+    return word in _verbs()
+
+
+def verb_base(word: str) -> tuple[str | None, str]:
+    """(base form, kind) of a verb form by spelling: kind `s`, `ed` or `ing`; (None, "") if none fits."""
+    irregular = _verb_exceptions().get(word)
+    if irregular and irregular[0] != word and not word.endswith(("s", "ing")):
+        return irregular[0], "ed"
+    for suffix, kind in (("ies", "s"), ("es", "s"), ("s", "s"), ("ied", "ed"), ("ed", "ed"), ("ing", "ing")):
+        if not word.endswith(suffix) or len(word) <= len(suffix) + 1:
+            continue
+        stem = word[: -len(suffix)]
+        if suffix in ("ies", "ied"):
+            candidates = [stem + "y"]
+        elif kind == "s":
+            candidates = [stem]
+        elif len(stem) > 2 and stem[-1] == stem[-2] and stem[-1] not in "lsz":
+            candidates = [stem[:-1], stem]  # `hopped` -> hop
+        elif re.search(r"[^aeiou][aeiou][^aeiouwxy]$", stem) or not known_verb(stem):
+            candidates = [stem + "e", stem]  # `hoped` -> hope, `riding` -> ride, `used` -> use
+        else:
+            candidates = [stem, stem + "e"]  # `singing` -> sing
+        for candidate in candidates:
+            if known_verb(candidate):
+                return candidate, kind
+    return None, ""
 
 
 @lru_cache(maxsize=1)
