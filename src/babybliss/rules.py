@@ -18,6 +18,10 @@ from babybliss.nlp import parse
 from babybliss.rules_variants import best_parse
 from babybliss.rules_lexicon import (
     ARTICLES,
+    GERUND_HEADS,
+    adjective_word,
+    known_verb,
+    verb_base,
     FIXED_ADVERBS,
     MODALS_KEPT,
     MODALS_UNCOVERED,
@@ -196,6 +200,8 @@ def _rewrite(t, s: _Sentence) -> None:
         return None  # `be born`, `be crowded`: the participle stays as written (§4)
     if t.pos_ in ("VERB", "AUX"):
         s.word[t.i] = verb_lemma(t)
+    elif _gerund(t):
+        s.word[t.i] = verb_base(t.lower_)[0]
     return None
 
 
@@ -229,8 +235,21 @@ def _rewrite_aux(t, s: _Sentence) -> None:
 
 def _do_support(t) -> bool:
     """`does`/`did` before a base verb (or `not`), whatever spaCy attached it to."""
-    following = t.doc[t.i + 1] if t.i + 1 < len(t.doc) else None
-    return t.lemma_ == "do" and following is not None and (following.tag_ == "VB" or following.dep_ == "neg")
+    if t.lemma_ != "do":
+        return False
+    following = next((f for f in t.doc[t.i + 1 :] if f.pos_ != "ADV" or f.dep_ == "neg"), None)
+    return following is not None and (following.tag_ in ("VB", "VBP") or following.dep_ == "neg" or known_verb(following.lower_))
+
+
+def _gerund(t) -> bool:
+    """`go shopping`, `finish dancing`: an -ing complement read as a noun."""
+    return (
+        t.lower_.endswith("ing")
+        and t.pos_ == "NOUN"
+        and t.head.lemma_ in GERUND_HEADS
+        and not any(c.dep_ in ("det", "poss") for c in t.children)
+        and verb_base(t.lower_)[0] is not None
+    )
 
 
 def _time_determiner(t) -> bool:
@@ -253,7 +272,7 @@ def _move_adjectives(noun, s: _Sentence) -> None:
 
 
 def _adjective_compound(t) -> bool:
-    return t.dep_ == "compound" and t.tag_ in ("JJ", "JJR", "JJS")
+    return t.dep_ == "compound" and (t.tag_ in ("JJ", "JJR", "JJS") or adjective_word(t.lower_))
 
 
 def _is_clause_head(t) -> bool:

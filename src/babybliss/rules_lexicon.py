@@ -20,6 +20,22 @@ TIME_NOUNS = frozenset(
     "morning afternoon evening night day week weekend month year summer winter spring autumn fall season "
     "monday tuesday wednesday thursday friday saturday sunday time hour minute term semester holiday".split()
 )
+MATERIALS = frozenset(
+    "stone leather metal silver gold glass wooden wool woollen woolen cotton plastic paper iron steel brick silk "
+    "clay copper rubber velvet linen marble bronze".split()
+)
+"""Material nouns used as adjectives: `the stone wall` -> `wall stone` (§6, material is an adjective class)."""
+NOT_ADJECTIVES = frozenset({"orange", "chocolate", "lemon", "evening", "living", "dining", "post", "sea", "summer"})
+"""Nouns that WordNet also lists as adjectives but that stay compounds in front of their noun."""
+PHRASAL_VERBS = frozenset(
+    "hang_up pick_up wake_up get_up clean_up give_up put_on take_off turn_off turn_on switch_off switch_on "
+    "put_away throw_away write_down sit_down lie_down break_down look_up fill_up tidy_up wash_up set_up "
+    "put_down take_out bring_back give_back come_back go_back try_on check_in fill_in".split()
+)
+GERUND_HEADS = frozenset(
+    "go love like enjoy hate finish start stop keep practise practice begin avoid mind prefer miss".split()
+)
+"""Verbs whose -ing complement becomes a base form (`go shopping` -> `go shop`, §3)."""
 FIXED_ADVERBS = frozenset({"here", "there", "home", "so", "then", "not", "never", "n't", "how", "when", "where", "why"})
 """Adverbs that keep their place: places that act as goals, and conjunction-like words."""
 
@@ -32,7 +48,7 @@ def verb_lemma(token) -> str:
     if token.pos_ != "VERB" or lemma.lower() == token.lower_ and token.tag_ not in ("VB", "VBP"):
         lemma = _rule_lemma(token, lemma)
     base, kind = verb_base(token.lower_)
-    if base and kind in ("ed", "ing") and base != lemma.lower() and base[:-1] == lemma.lower():
+    if base and base != lemma.lower() and base[:-1] == lemma.lower():
         lemma = base  # `hoped` -> hope, `riding` -> ride (spaCy's rules pick hop, rid)
     return lemma.lower() if token.text[:1].islower() or token.i == 0 else lemma
 
@@ -101,7 +117,9 @@ def verb_base(word: str) -> tuple[str | None, str]:
     irregular = _verb_exceptions().get(word)
     if irregular and irregular[0] != word and not word.endswith(("s", "ing")):
         return irregular[0], "ed"
-    for suffix, kind in (("ies", "s"), ("es", "s"), ("s", "s"), ("ied", "ed"), ("ed", "ed"), ("ing", "ing")):
+    sibilant = word.endswith(("ches", "shes", "sses", "xes", "zes", "oes"))
+    suffixes = (("ies", "s"), ("es" if sibilant else "s", "s"), ("ied", "ed"), ("ed", "ed"), ("ing", "ing"))
+    for suffix, kind in suffixes:
         if not word.endswith(suffix) or len(word) <= len(suffix) + 1:
             continue
         stem = word[: -len(suffix)]
@@ -126,6 +144,17 @@ def _known_words() -> frozenset[str]:
     lookups = load_nlp().get_pipe("lemmatizer").lookups
     index, exc = lookups.get_table("lemma_index"), lookups.get_table("lemma_exc")
     return frozenset(w for pos in ("noun", "verb", "adj", "adv") for table in (index, exc) for w in table.get(pos, ()))
+
+
+@lru_cache(maxsize=1)
+def _adjectives() -> frozenset[str]:
+    lookups = load_nlp().get_pipe("lemmatizer").lookups
+    return frozenset(lookups.get_table("lemma_index").get("adj", ()))
+
+
+def adjective_word(word: str) -> bool:
+    """A material or a word WordNet lists as an adjective (`kind`, `green`), less a few food/room compounds."""
+    return word in MATERIALS or word in _adjectives() and word not in NOT_ADJECTIVES
 
 
 def _known_word(word: str) -> bool:
@@ -172,15 +201,20 @@ def _verb_of(token):
 
 def _adverb_on_noun(token):
     """`her dog carefully`: a manner adverb attached to a noun belongs to the verb."""
-    if token.dep_ != "advmod" or token.tag_ != "RB" or not token.lower_.endswith("ly"):
+    if token.dep_ != "advmod" and not (token.dep_ == "amod" and token.lower_ in ("late", "early")):
         return None
-    if token.head.pos_ not in ("NOUN", "PROPN", "PRON") or token.i < token.head.i:
+    head = token.head
+    on_time = head.lower_ in TIME_NOUNS | TIME_WORDS and token.lower_ not in ("next", "last", "right")
+    after_noun = token.tag_ == "RB" and token.lower_.endswith("ly") and token.i > head.i
+    if head.pos_ not in ("NOUN", "PROPN", "PRON", "ADJ", "ADP") or not (on_time or after_noun):
+        return None
+    if token.dep_ == "amod" and head.lower_ not in TIME_WORDS:
         return None
     verb = _verb_of(token.head)
     if verb is None:
         return None
-    token.head = verb
-    return "advmod moved from noun to verb"
+    token.head, token.dep_, token.pos_ = verb, "advmod", "ADV"
+    return "advmod moved to the verb"
 
 
 def _gerund_compound(token):
@@ -225,4 +259,15 @@ def _initial_name(token):
     return "-> PROPN"
 
 
-_REPAIRS = (_aux_children, _question_progressive, _irregular_past, _next_last, _adverb_on_noun, _gerund_compound, _initial_name)
+def _particle(token):
+    """`hanging up the laundry`: `up` read as a preposition of a phrasal verb is its particle."""
+    verb = token.head
+    if token.dep_ != "prep" or token.i != verb.i + 1 or f"{verb.lemma_}_{token.lower_}" not in PHRASAL_VERBS:
+        return None
+    token.dep_ = "prt"
+    for child in list(token.children):
+        child.head, child.dep_ = verb, "dobj"
+    return "prep -> prt"
+
+
+_REPAIRS = (_particle, _aux_children, _question_progressive, _irregular_past, _next_last, _adverb_on_noun, _gerund_compound, _initial_name)

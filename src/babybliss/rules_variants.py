@@ -11,9 +11,10 @@
 from __future__ import annotations
 
 from babybliss.nlp import parse
-from babybliss.rules_lexicon import known_verb, verb_base
+from babybliss.rules_lexicon import adjective_word, verb_base
 
 BE_FORMS = {"is": "is", "are": "are", "am": "am", "was": "was", "were": "were"}
+DETERMINERS = frozenset({"the", "a", "an", "my", "your", "his", "her", "its", "our", "their", "this", "that"})
 WH_WORDS = frozenset({"what", "who", "where", "when", "why", "how", "which"})
 CLAUSE_DEPS = frozenset({"ROOT", "conj", "advcl", "relcl", "ccomp"})
 
@@ -39,7 +40,9 @@ def _do_support(doc) -> list[str]:
         if t.pos_ == "VERB" and any(c.dep_ in ("nsubj", "expl", "aux") for c in t.children):
             continue
         before = doc[t.i - 1]
-        if before.pos_ not in ("NOUN", "PROPN", "PRON", "ADV") and before.lower_ not in WH_WORDS:
+        if before.pos_ not in ("NOUN", "PROPN", "PRON", "ADV") and before.lower_ not in WH_WORDS and before.i != 0:
+            continue
+        if before.pos_ == "NOUN" and before.i > 0 and doc[before.i - 1].lower_ in DETERMINERS:
             continue
         if before.lower_ in ("the", "a", "an") or before.tag_ == "PRP$":
             continue
@@ -62,7 +65,10 @@ def _uninvert(doc) -> list[str]:
     if start >= len(doc) or doc[start].lower_ not in BE_FORMS:
         return []
     for t in doc[start + 2 : len(doc) - 1]:
-        if t.lower_.endswith("ing") and verb_base(t.lower_)[0] and t.i > start + 1:
+        predicate = t.tag_ in ("JJ", "VBN") or adjective_word(t.lower_)
+        if predicate and doc[t.i - 1].lower_ in DETERMINERS | {"'s", "very", "too"}:
+            predicate = False
+        if t.lower_.endswith("ing") and verb_base(t.lower_)[0] or predicate:
             subject = words[start + 1 : t.i]
             be = doc[start].lower_
             return [(_join(words[:start] + subject + [be] + words[t.i :]), True)]
