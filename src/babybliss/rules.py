@@ -198,7 +198,7 @@ def _rewrite(t, s: _Sentence) -> None:
         return s.drop(t)
     if t.tag_ == "VBN" and (any(c.dep_ == "auxpass" for c in t.children) or t.dep_ in ("acomp", "amod", "oprd")):
         return None  # `be born`, `be crowded`: the participle stays as written (§4)
-    if t.pos_ in ("VERB", "AUX"):
+    if t.pos_ in ("VERB", "AUX") and t.lower_ not in TIME_NOUNS:
         s.word[t.i] = verb_lemma(t)
     elif _gerund(t):
         s.word[t.i] = verb_base(t.lower_)[0]
@@ -272,7 +272,9 @@ def _move_adjectives(noun, s: _Sentence) -> None:
 
 
 def _adjective_compound(t) -> bool:
-    return t.dep_ == "compound" and (t.tag_ in ("JJ", "JJR", "JJS") or adjective_word(t.lower_))
+    if t.dep_ != "compound" or t.pos_ == "PROPN" or t.text[:1].isupper() and t.i > 0:
+        return False
+    return t.tag_ in ("JJ", "JJR", "JJS") or adjective_word(t.lower_)
 
 
 def _is_clause_head(t) -> bool:
