@@ -144,6 +144,9 @@ def _marker(root, warnings: list[str]) -> str:
     for a in auxes:
         if a.tag_ == "MD" and a.lemma_.lower() in MODALS_UNCOVERED:
             warnings.append(f"{a.text!r} is not covered")
+    support = [a for a in auxes if a.lemma_ == "do"]
+    if support:
+        return "past" if support[0].tag_ == "VBD" else "present"
     if "have" in lemmas and root.tag_ == "VBN":
         if any(a.tag_ == "VBD" for a in auxes if a.lemma_ == "have"):
             warnings.append("past perfect is not covered")
@@ -179,7 +182,7 @@ def _rewrite(t, s: _Sentence) -> None:
     lower, head = t.lower_, t.head
     if t.is_punct or t.dep_ == "case" and lower in ("'s", "'", "’s"):
         return s.drop(t)
-    if t.dep_ == "expl" and lower == "there":
+    if lower == "there" and (t.dep_ == "expl" or t.i == 1 and t.doc[0].lemma_ == "be" and t.doc[-1].text == "?"):
         return s.drop(t)
     if t.dep_ in ("det", "predet") and (lower in ARTICLES or lower == "every" or _time_determiner(t)):
         return s.drop(t)
@@ -267,7 +270,8 @@ def _move_adjectives(noun, s: _Sentence) -> None:
     ]
     if not adjectives:
         return
-    units = [i for a in adjectives for i in range(a.left_edge.i, a.i + 1)]
+    units = [i for a in adjectives for c in a.lefts if c.dep_ == "advmod" for i in range(c.left_edge.i, c.i + 1)]
+    units = sorted(set(units) | {a.i for a in adjectives})
     s.move_after(units, noun.i)
 
 

@@ -22,10 +22,12 @@ TIME_NOUNS = frozenset(
 )
 MATERIALS = frozenset(
     "stone leather metal silver gold glass wooden wool woollen woolen cotton plastic paper iron steel brick silk "
-    "clay copper rubber velvet linen marble bronze".split()
+    "clay copper rubber velvet linen marble bronze brass oak pine porcelain pewter wicker tin".split()
 )
 """Material nouns used as adjectives: `the stone wall` -> `wall stone` (§6, material is an adjective class)."""
-NOT_ADJECTIVES = frozenset({"orange", "chocolate", "lemon", "evening", "living", "dining", "post", "sea", "summer"})
+NOT_ADJECTIVES = frozenset(
+    {"orange", "chocolate", "lemon", "cherry", "laundry", "evening", "living", "dining", "post", "sea", "summer"}
+)
 """Nouns that WordNet also lists as adjectives but that stay compounds in front of their noun."""
 PHRASAL_VERBS = frozenset(
     "hang_up pick_up wake_up get_up clean_up give_up put_on take_off turn_off turn_on switch_off switch_on "
@@ -250,10 +252,11 @@ def _question_progressive(token):
 
 
 def _initial_name(token):
-    """A capitalised first word that is no English word (`Ravi`, `Ines`) is a name."""
+    """A capitalised first word that is no English word (`Ravi`, `Ines`) or owns something (`Pilar's`) is a name."""
     if token.i != 0 or not token.text[:1].isupper() or token.pos_ not in ("NOUN", "ADJ"):
         return None
-    if _known_word(token.lower_):
+    owner = len(token.doc) > 1 and token.doc[1].lower_ in ("'s", "’s")
+    if _known_word(token.lower_) and not owner:
         return None
     token.pos_, token.tag_ = "PROPN", "NNP"
     return "-> PROPN"
@@ -270,4 +273,17 @@ def _particle(token):
     return "prep -> prt"
 
 
-_REPAIRS = (_particle, _aux_children, _question_progressive, _irregular_past, _next_last, _adverb_on_noun, _gerund_compound, _initial_name)
+def _noun_read_as_verb(token):
+    """`the oak planks`, `squeaky wheelbarrows`: a plural noun after its article or adjective, tagged as a verb."""
+    if token.pos_ != "VERB" or token.tag_ != "VBZ" or token.i == 0:
+        return None
+    before = token.doc[token.i - 1]
+    if before.lower_ not in ARTICLES | POSSESSIVES and before.pos_ != "ADJ" and before.lower_ not in MATERIALS:
+        return None
+    if any(c.dep_ in ("nsubj", "aux", "dobj") for c in token.children):
+        return None
+    token.pos_, token.tag_, token.lemma_ = "NOUN", "NNS", token.lower_
+    return "VBZ -> NNS"
+
+
+_REPAIRS = (_noun_read_as_verb, _particle, _aux_children, _question_progressive, _irregular_past, _next_last, _adverb_on_noun, _gerund_compound, _initial_name)

@@ -42,8 +42,6 @@ def _do_support(doc) -> list[str]:
         before = doc[t.i - 1]
         if before.pos_ not in ("NOUN", "PROPN", "PRON", "ADV") and before.lower_ not in WH_WORDS and before.i != 0:
             continue
-        if before.pos_ == "NOUN" and before.i > 0 and doc[before.i - 1].lower_ in DETERMINERS:
-            continue
         if before.lower_ in ("the", "a", "an") or before.tag_ == "PRP$":
             continue
         base, tense = verb_base(t.lower_)
