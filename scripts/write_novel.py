@@ -62,7 +62,7 @@ VERBS = {
 }
 INTRANSITIVE = {  # verb: (3rd person, past, -ing, prepositional phrases that fit)
     "paddle": ("paddles", "paddled", "paddling", ["across the canal", "to the pier", "along the river"]),
-    "hike": ("hikes", "hiked", "hiking", ["up the steep hill", "through the vineyard", "to the lighthouse"]),
+    "hike": ("hikes", "hiked", "hiking", ["up the hill", "through the vineyard", "to the lighthouse"]),
     "shiver": ("shivers", "shivered", "shivering", ["in the cellar", "on the pier", "at the bus shelter"]),
     "giggle": ("giggles", "giggled", "giggling", ["in the attic", "behind the curtain", "during the rehearsal"]),
     "yawn": ("yawns", "yawned", "yawning", ["in the workshop", "during the lecture", "at the counter"]),

@@ -9,6 +9,7 @@ from babybliss.nlp import load_nlp
 
 QUANTIFIERS = frozenset({"many", "more", "much", "few", "own", "other", "several", "some", "any"})
 """Determiner-like adjectives that stay in front of their noun (§5)."""
+AUXILIARIES = frozenset({"be", "have", "do", "will", "shall", "to", "can", "should", "must", "would", "could", "may", "might"})
 ARTICLES = frozenset({"a", "an", "the"})
 MODALS_KEPT = frozenset({"can", "should", "must"})
 MODALS_UNCOVERED = frozenset({"would", "could", "might", "may", "ought"})
@@ -286,4 +287,64 @@ def _noun_read_as_verb(token):
     return "VBZ -> NNS"
 
 
-_REPAIRS = (_noun_read_as_verb, _particle, _aux_children, _question_progressive, _irregular_past, _next_last, _adverb_on_noun, _gerund_compound, _initial_name)
+def _split_noun_phrase(token):
+    """`her crimson tablecloth` read as two objects, `four dusty chessboards` with the adjective as object: the
+    first word modifies the noun right after it."""
+    if token.i + 1 >= len(token.doc) or token.dep_ not in ("dobj", "pobj", "nsubj", "attr"):
+        return None
+    noun = token.doc[token.i + 1]
+    if noun.pos_ not in ("NOUN",) or token.pos_ not in ("NOUN", "ADJ") or noun.head.i not in (token.head.i, token.i):
+        return None
+    if noun.head.i == token.head.i and noun.dep_ != token.dep_ and token.pos_ == "NOUN":
+        return None
+    for child in list(token.children):
+        if child.i < token.i:
+            child.head = noun
+    noun.head, noun.dep_ = token.head, token.dep_
+    adjective = token.pos_ == "ADJ" or adjective_word(token.lower_)
+    token.head, token.dep_ = noun, "amod" if adjective else "compound"
+    if adjective:
+        token.pos_, token.tag_ = "ADJ", "JJ"
+    return "-> modifier of the next noun"
+
+
+def _verb_read_as_aux(token):
+    """`He loves tuning ...`, `enjoyed photographing`: a verb with a gerund read as the gerund's auxiliary."""
+    if token.dep_ != "aux" or token.lemma_.lower() in AUXILIARIES or token.tag_ == "MD" or token.lower_ == "going":
+        return None
+    gerund = token.head
+    if gerund.tag_ != "VBG":
+        return None
+    for child in list(gerund.children):
+        if child.i < token.i:
+            child.head = token
+    if gerund.dep_ == "ROOT":
+        token.head = token
+    else:
+        token.head = gerund.head
+    token.dep_, token.pos_ = gerund.dep_, "VERB"
+    gerund.head, gerund.dep_ = token, "xcomp"
+    base, kind = verb_base(token.lower_)
+    token.lemma_ = base or token.lower_
+    token.tag_ = {"s": "VBZ", "ed": "VBD"}.get(kind, "VBP")
+    return "aux -> verb with a gerund"
+
+
+def _there_participle(token):
+    """`There will be spotted ponies ...`: the participle is an adjective of the noun after it."""
+    if token.dep_ != "ROOT" or token.tag_ != "VBN" or not any(c.dep_ == "expl" for c in token.children):
+        return None
+    be = next((c for c in token.children if c.dep_ == "auxpass"), None)
+    noun = next((c for c in token.children if c.dep_ in ("dobj", "attr") and c.i == token.i + 1), None)
+    if be is None or noun is None:
+        return None
+    for child in list(token.children):
+        if child.i not in (be.i, noun.i):
+            child.head = be
+    be.head, be.dep_ = be, "ROOT"
+    noun.head, noun.dep_ = be, "attr"
+    token.head, token.dep_, token.pos_, token.tag_ = noun, "amod", "ADJ", "JJ"
+    return "participle -> adjective"
+
+
+_REPAIRS = (_there_participle, _verb_read_as_aux, _split_noun_phrase, _noun_read_as_verb, _particle, _aux_children, _question_progressive, _irregular_past, _next_last, _adverb_on_noun, _gerund_compound, _initial_name)
