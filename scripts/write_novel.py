@@ -16,7 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 SEED = 2718
-OUT = Path(__file__).resolve().parent.parent / "src" / "babybliss" / "corpus" / "novel.json"
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "src" / "babybliss" / "corpus" / "novel.json"
+OTHERS = [ROOT / "src" / "babybliss" / "corpus" / "pairs.json", ROOT.parent / "shared" / "bliss.json"]
+"""Sets the novel set must share no English and no Bliss sentence with (the research data when it lies beside)."""
 QUOTA = {
     "statement": 70, "negation": 34, "yes-no question": 34, "wh-question": 26, "copula": 34, "there is": 10,
     "two clauses": 40, "coordination": 18, "complement verb": 22, "phrasal verb": 20, "modal": 20, "perfect": 14,
@@ -422,7 +425,7 @@ def coordination(rng):
 def complement(rng):
     tense = rng.choice(["past", "present", "future"])
     subj = subject(rng, rng.choice(["name", "pronoun", "person"]))
-    head = rng.choice(["want", "try", "enjoy", "love", "hope", "go"])
+    head = rng.choice(["want", "try", "enjoy", "love", "go"] + (["hope"] if tense != "future" else []))
     forms = {"want": ("wants", "wanted"), "try": ("tries", "tried"), "enjoy": ("enjoys", "enjoyed"),
              "love": ("loves", "loved"), "hope": ("hopes", "hoped"), "go": ("goes", "went")}[head]
     head_en = {"past": forms[1], "present": forms[0] if subj.third else head, "future": "will " + head}[tense]
@@ -533,21 +536,37 @@ HANDWRITTEN = [
 ]
 
 
+def _key(text: str) -> str:
+    return " ".join(text.split()).lower()
+
+
+def taken() -> set[str]:
+    """English and Bliss sentences of the other sets, normalised."""
+    out = set()
+    for path in OTHERS:
+        if path.is_file():
+            for pair in json.loads(path.read_text(encoding="utf-8")):
+                out |= {_key(pair["original"]), _key(pair["bliss"])}
+    return out
+
+
 def main() -> None:
     rng = random.Random(SEED)
-    pairs, seen = [], set()
+    pairs, seen = [], taken()
     for english, bliss in HANDWRITTEN:
+        if {_key(english), _key(bliss)} & seen:
+            raise SystemExit(f"hand-written pair already in another set: {english}")
         pairs.append({"original": english, "bliss": bliss})
-        seen.add(english)
+        seen |= {_key(english), _key(bliss)}
     counts = Counter()
     for category, quota in QUOTA.items():
         tries = 0
         while counts[category] < quota and tries < quota * 50:
             tries += 1
             pair = make(rng, category)
-            if pair["original"] in seen or len(pair["original"].split()) > 22:
+            if {_key(pair["original"]), _key(pair["bliss"])} & seen or len(pair["original"].split()) > 22:
                 continue
-            seen.add(pair["original"])
+            seen |= {_key(pair["original"]), _key(pair["bliss"])}
             pairs.append(pair)
             counts[category] += 1
     OUT.write_text(json.dumps(pairs, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")

@@ -60,10 +60,10 @@ def _uninvert(doc) -> list[str]:
     if not words or words[-1] != "?":
         return []
     start = 1 if doc[0].lower_ in WH_WORDS else 0
-    if start >= len(doc) or doc[start].lower_ not in BE_FORMS:
+    if start + 1 >= len(doc) or doc[start].lower_ not in BE_FORMS or doc[start + 1].lower_ == "there":
         return []
     for t in doc[start + 2 : len(doc) - 1]:
-        predicate = t.tag_ in ("JJ", "VBN") or adjective_word(t.lower_)
+        predicate = t.pos_ != "ADP" and (t.tag_ in ("JJ", "VBN") or adjective_word(t.lower_))
         if predicate and doc[t.i - 1].lower_ in DETERMINERS | {"'s", "very", "too"}:
             predicate = False
         if t.lower_.endswith("ing") and verb_base(t.lower_)[0] or predicate:
