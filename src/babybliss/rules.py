@@ -266,7 +266,9 @@ def _time_determiner(t) -> bool:
 def _move_adjectives(noun, s: _Sentence) -> None:
     """§6: attributive adjectives (with their degree word) follow the noun and its compounds, in English order."""
     adjectives = [
-        c for c in noun.lefts if (c.dep_ == "amod" or _adjective_compound(c)) and c.lower_ not in QUANTIFIERS
+        c
+        for c in noun.lefts
+        if (c.dep_ == "amod" or _adjective_compound(c)) and c.lower_ not in QUANTIFIERS and f"{c.lower_} {noun.lower_}" != "next door"
     ]
     if not adjectives:
         return

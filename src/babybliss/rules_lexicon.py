@@ -47,6 +47,8 @@ def verb_lemma(token) -> str:
     """The base form of a verb token (any form of *be* is `be`)."""
     if token.lemma_.lower() == "be" or token.lower_ in ("'m", "'re", "am", "is", "are", "was", "were", "been", "being"):
         return "be"
+    if known_verb(token.lower_) and verb_base(token.lower_)[0] is None:
+        return token.lower_  # a base form that reads as no inflection (`hiss`, `read`), whatever its lemma
     lemma = token.lemma_
     if token.pos_ != "VERB" or lemma.lower() == token.lower_ and token.tag_ not in ("VB", "VBP"):
         lemma = _rule_lemma(token, lemma)
@@ -279,7 +281,8 @@ def _noun_read_as_verb(token):
     if token.pos_ != "VERB" or token.tag_ != "VBZ" or token.i == 0:
         return None
     before = token.doc[token.i - 1]
-    if before.lower_ not in ARTICLES | POSSESSIVES and before.pos_ != "ADJ" and before.lower_ not in MATERIALS:
+    after_modifier = before.lower_ in ARTICLES | POSSESSIVES or before.pos_ == "ADJ" or before.lower_ in MATERIALS
+    if not after_modifier and token.dep_ not in ("dobj", "pobj"):
         return None
     if any(c.dep_ in ("nsubj", "aux", "dobj") for c in token.children):
         return None
