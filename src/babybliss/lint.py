@@ -45,7 +45,10 @@ def _is_inflection(word: str, base: str, past_forms: dict) -> bool:
 
 def classify(bliss: str, rules: str, past_forms: dict | None = None) -> str:
     """The kind of disagreement between a file's Bliss and the rules' Bliss (one of KINDS)."""
-    past_forms = past_forms or {}
+    if past_forms is None:
+        from babybliss.rules_lexicon import past_forms as irregular_forms
+
+        past_forms = irregular_forms()
     if tense_marker(bliss) != tense_marker(rules):
         return "marker differs"
     theirs, ours = _words(bliss), _words(rules)

@@ -35,7 +35,9 @@ def _do_support(doc) -> list[str]:
     words = [t.text for t in doc]
     out = []
     for t in doc:
-        if t.i == 0 or t.pos_ not in ("NOUN", "PROPN", "ADJ", "VERB") or t.tag_ in ("VBZ", "VBP", "VBD", "VB"):
+        if t.i == 0 or t.pos_ not in ("NOUN", "PROPN", "ADJ", "VERB"):
+            continue
+        if t.tag_ in ("VBZ", "VBP", "VBD", "VB") and t.dep_ != "acl":
             continue
         if t.pos_ == "VERB" and any(c.dep_ in ("nsubj", "expl", "aux") for c in t.children):
             continue
