@@ -156,6 +156,8 @@ def _marker(root, warnings: list[str]) -> str:
             warnings.append("past progressive is not covered")
             return "past"
         return "present progressive"
+    if root.tag_ == "VBD" and not auxes and _present_habit(root):
+        return "present"
     if any(a.tag_ == "VBD" for a in auxes) or root.tag_ == "VBD":
         return "past"
     if root.tag_ == "VBN" and not auxes:
@@ -165,6 +167,18 @@ def _marker(root, warnings: list[str]) -> str:
     elif root.tag_ == "VB" and not auxes:
         warnings.append("imperative is not covered")
     return "present"
+
+
+def _present_habit(verb) -> bool:
+    """`I read a book every night`: a past-looking form that is also the base form, with a habit's time words."""
+    if not known_verb(verb.lower_) or verb_base(verb.lower_)[0] is not None:
+        return False
+    words = {t.lower_ for t in verb.doc}
+    if words & {"yesterday", "last", "ago"}:
+        return False
+    return bool(words & {"every", "usually", "often", "always", "sometimes", "never"}) or any(
+        t.tag_ == "NNPS" or t.text.endswith("days") and t.text[:1].isupper() for t in verb.doc
+    )
 
 
 def _going_to(verb) -> bool:
