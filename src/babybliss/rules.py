@@ -130,11 +130,6 @@ def _convert_doc(text: str, doc) -> Conversion:
 # --- the marker (§2) --------------------------------------------------------------------------------------------------
 
 
-def _main_verb(root):
-    """The verb that carries the tense: `going` of `going to VERB` hands it on to nothing (the marker is future)."""
-    return root
-
-
 def _marker(root, warnings: list[str]) -> str:
     auxes = [c for c in root.children if c.dep_ in ("aux", "auxpass")]
     lemmas = {a.lemma_.lower() for a in auxes}
@@ -193,7 +188,7 @@ def _going_to(verb) -> bool:
 
 def _rewrite(t, s: _Sentence) -> None:
     """Drop or rewrite token `t` in place."""
-    lower, head = t.lower_, t.head
+    lower = t.lower_
     if t.is_punct or t.dep_ == "case" and lower in ("'s", "'", "’s"):
         return s.drop(t)
     if lower == "there" and (t.dep_ == "expl" or t.i == 1 and t.doc[0].lemma_ == "be" and t.doc[-1].text == "?"):
@@ -202,7 +197,7 @@ def _rewrite(t, s: _Sentence) -> None:
         return s.drop(t)
     if t.dep_ == "nummod" and t.like_num:
         return s.drop(t)
-    if lower == "right" and head.lower_ == "now":
+    if lower == "right" and t.head.lower_ == "now":
         return s.drop(t)
     if t.dep_ == "neg" or lower in ("n't", "not"):
         s.word[t.i] = "not" if lower != "never" else "never"
@@ -210,8 +205,6 @@ def _rewrite(t, s: _Sentence) -> None:
     if t.dep_ in ("aux", "auxpass") or _do_support(t):
         return _rewrite_aux(t, s)
     if _going_to(t):
-        return s.drop(t)
-    if t.dep_ == "aux" and lower == "to" and _going_to(head.head) and head.dep_ == "xcomp":
         return s.drop(t)
     if t.tag_ == "VBN" and (any(c.dep_ == "auxpass" for c in t.children) or t.dep_ in ("acomp", "amod", "oprd")):
         return None  # `be born`, `be crowded`: the participle stays as written (§4)

@@ -350,4 +350,17 @@ def _there_participle(token):
     return "participle -> adjective"
 
 
-_REPAIRS = (_there_participle, _verb_read_as_aux, _split_noun_phrase, _noun_read_as_verb, _particle, _aux_children, _question_progressive, _irregular_past, _next_last, _adverb_on_noun, _gerund_compound, _initial_name)
+_REPAIRS = (  # in this order: later repairs read the tree the earlier ones fixed
+    _there_participle,
+    _verb_read_as_aux,
+    _split_noun_phrase,
+    _noun_read_as_verb,
+    _particle,
+    _aux_children,
+    _question_progressive,
+    _irregular_past,
+    _next_last,
+    _adverb_on_noun,
+    _gerund_compound,
+    _initial_name,
+)
