@@ -145,6 +145,12 @@ def verb_base(word: str) -> tuple[str | None, str]:
 
 
 @lru_cache(maxsize=1)
+def _nouns() -> frozenset[str]:
+    lookups = load_nlp().get_pipe("lemmatizer").lookups
+    return frozenset(lookups.get_table("lemma_index").get("noun", ()))
+
+
+@lru_cache(maxsize=1)
 def _known_words() -> frozenset[str]:
     lookups = load_nlp().get_pipe("lemmatizer").lookups
     index, exc = lookups.get_table("lemma_index"), lookups.get_table("lemma_exc")
@@ -223,15 +229,21 @@ def _adverb_on_noun(token):
 
 
 def _gerund_compound(token):
-    """`her reading glasses`: an -ing word between a determiner and its noun is a compound, not a verb."""
-    if token.tag_ != "VBG" or token.i == 0 or token.i + 1 >= len(token.doc):
+    """`her reading glasses`, `her spotted pony`: an -ing word between a determiner and its noun is a compound, an
+    -ed participle there an adjective; neither is a verb."""
+    if token.tag_ not in ("VBG", "VBN") or token.i == 0 or token.i + 1 >= len(token.doc):
         return None
     before, after = token.doc[token.i - 1], token.doc[token.i + 1]
-    if before.lower_ not in POSSESSIVES | ARTICLES or after.pos_ != "NOUN" or token.dep_ in ("aux", "ROOT"):
+    noun = after.pos_ == "NOUN" or after.lower_ in _nouns() and after.pos_ not in ("ADP", "DET", "PRON", "PART")
+    if before.lower_ not in POSSESSIVES | ARTICLES or not noun or token.dep_ in ("aux", "ROOT", "amod"):
         return None
     old_head, old_dep = token.head, token.dep_
     after.head, after.dep_ = old_head, ("dobj" if old_dep in ("ccomp", "xcomp", "dobj") else old_dep)
     before.head, before.dep_ = after, ("det" if before.lower_ in ARTICLES else "poss")
+    after.pos_, after.tag_ = "NOUN", after.tag_ if after.tag_.startswith("NN") else "NN"
+    if token.tag_ == "VBN":
+        token.head, token.dep_, token.pos_, token.tag_ = after, "amod", "ADJ", "JJ"
+        return "VBN -> adjective"
     token.head, token.dep_, token.pos_, token.tag_ = after, "compound", "NOUN", "NN"
     token.lemma_ = token.lower_
     return "VBG -> compound"
@@ -256,7 +268,9 @@ def _question_progressive(token):
 
 def _initial_name(token):
     """A capitalised first word that is no English word (`Ravi`, `Ines`) or owns something (`Pilar's`) is a name."""
-    if token.i != 0 or not token.text[:1].isupper() or token.pos_ not in ("NOUN", "ADJ"):
+    if token.i != 0 or not token.text[:1].isupper() or token.pos_ in ("PROPN", "PRON", "DET", "AUX", "PART"):
+        return None
+    if token.is_stop or token.tag_ in ("WRB", "WP", "IN", "CC", "MD"):
         return None
     owner = len(token.doc) > 1 and token.doc[1].lower_ in ("'s", "’s")
     if _known_word(token.lower_) and not owner:
