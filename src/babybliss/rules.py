@@ -206,8 +206,10 @@ def _rewrite(t, s: _Sentence) -> None:
         return _rewrite_aux(t, s)
     if _going_to(t):
         return s.drop(t)
-    if t.tag_ == "VBN" and (any(c.dep_ == "auxpass" for c in t.children) or t.dep_ in ("acomp", "amod", "oprd")):
+    if t.tag_ == "VBN" and (any(c.dep_ == "auxpass" for c in t.children) or t.dep_ in ("acomp", "oprd")):
         return None  # `be born`, `be crowded`: the participle stays as written (§4)
+    if t.dep_ == "amod":
+        return None  # `the loving parents`, `the broken gate`: participles used as adjectives stay adjectives (§15)
     if t.pos_ in ("VERB", "AUX") and t.lower_ not in TIME_NOUNS:
         s.word[t.i] = verb_lemma(t)
     elif _gerund(t):
