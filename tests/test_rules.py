@@ -55,6 +55,7 @@ RULES = {
         ("The tall old lighthouse is very bright.", "present:lighthouse tall old be very bright."),
         ("Farid found a very small key.", "past:Farid find key very small."),
         ("The soup is hot and salty.", "present:soup be hot and salty."),
+        ("Ines hugged her loving grandparents.", "past:Ines hug her grandparents loving."),
     ],
     "adverbs after the verb, right now": [
         ("Henrik slowly climbed the ladder.", "past:Henrik climb slowly ladder."),
@@ -107,6 +108,7 @@ RULES = {
         ("Yusuf sings in the choir.", "present:Yusuf sing in choir."),
         ("The cat chases mice in the barn.", "present:cat chase mice in barn."),
         ("Is Marta sleeping?", "present progressive:Marta be sleep?"),
+        ("Sven always forgets his keys.", "present:Sven forget always his keys."),
     ],
 }
 
