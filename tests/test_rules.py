@@ -138,12 +138,14 @@ def test_to_bliss_keeps_order_and_count():
 def test_confidence_flags_uncovered_constructions():
     from babybliss.rules import convert
 
-    sure, modal, past_progressive = convert(
-        ["The dog ate the bone.", "Could you open the window?", "We were reading the news."]
+    sure, modal, past_progressive, negative_question, comparative = convert(
+        ["The dog ate the bone.", "Could you open the window?", "We were reading the news.", "Don't you like tea?",
+         "Lars runs faster than Ole."]
     )
     assert sure.confident and sure.warnings == []
     assert not modal.confident and any("could" in w.lower() for w in modal.warnings)
     assert not past_progressive.confident
+    assert not negative_question.confident and not comparative.confident
 
 
 def test_cli_prints_one_line_per_input(tmp_path, capsys):

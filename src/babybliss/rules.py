@@ -121,10 +121,24 @@ def _convert_doc(text: str, doc) -> Conversion:
             _order_clause(t, s)
     body = _body(s, root)
     end = "?" if tokens[-1].text == "?" else "."
+    s.warnings += _uncovered(tokens, s)
+    return Conversion(text, f"{marker}:{body}{end}", s.warnings, s.corrections)
+
+
+def _uncovered(tokens, s: _Sentence) -> list[str]:
+    """What docs/conceptual-bliss.md §15 leaves out, found in the sentence: each makes the rules unsure."""
+    found = []
     for t in tokens:
         if t.is_punct and t.text not in (".", "?", ",") or t.text in ("!", ";", '"'):
-            s.warnings.append(f"punctuation {t.text!r} is not covered")
-    return Conversion(text, f"{marker}:{body}{end}", s.warnings, s.corrections)
+            found.append(f"punctuation {t.text!r} is not covered")
+        elif t.tag_ in ("JJR", "JJS", "RBR", "RBS") and t.lower_ not in ("more", "most"):
+            found.append(f"comparative or superlative {t.text!r} is not covered")
+        elif t.dep_ == "det" and t.lower_ in ("this", "that", "these", "those") and t.i in s.word:
+            found.append(f"demonstrative {t.text!r} outside a time phrase is not covered")
+    if tokens[-1].text == "?" and tokens[0].lemma_ in ("do", "be", "have", "will", "can") and len(tokens) > 1:
+        if tokens[1].lower_ in ("n't", "not"):
+            found.append("negative question is not covered")
+    return list(dict.fromkeys(found))
 
 
 # --- the marker (§2) --------------------------------------------------------------------------------------------------
