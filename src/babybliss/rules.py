@@ -25,6 +25,7 @@ from babybliss.rules_lexicon import (
     FIXED_ADVERBS,
     MODALS_KEPT,
     MODALS_UNCOVERED,
+    NOT_ADJECTIVES,
     PERSONAL_PRONOUNS,
     QUANTIFIERS,
     TIME_NOUNS,
@@ -291,7 +292,9 @@ def _move_adjectives(noun, s: _Sentence) -> None:
     adjectives = [
         c
         for c in noun.lefts
-        if (c.dep_ == "amod" or _adjective_compound(c)) and c.lower_ not in QUANTIFIERS and f"{c.lower_} {noun.lower_}" != "next door"
+        if (c.dep_ == "amod" or _adjective_compound(c))
+        and c.lower_ not in QUANTIFIERS | NOT_ADJECTIVES
+        and f"{c.lower_} {noun.lower_}" != "next door"
     ]
     if not adjectives:
         return
@@ -301,8 +304,8 @@ def _move_adjectives(noun, s: _Sentence) -> None:
 
 
 def _adjective_compound(t) -> bool:
-    if t.dep_ != "compound" or t.pos_ == "PROPN" or t.text[:1].isupper() and t.i > 0:
-        return False
+    if t.dep_ != "compound" or t.text[:1].isupper() and (t.i > 0 or t.pos_ == "PROPN"):
+        return False  # `Port Elma`; a lowercase word tagged PROPN (`the golden apricot`) is a tagging slip
     return t.tag_ in ("JJ", "JJR", "JJS") or adjective_word(t.lower_)
 
 

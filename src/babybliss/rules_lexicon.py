@@ -267,13 +267,15 @@ def _question_progressive(token):
 
 
 def _initial_name(token):
-    """A capitalised first word that is no English word (`Ravi`, `Ines`) or owns something (`Pilar's`) is a name."""
+    """A capitalised first word that is no English word (`Ravi`, `Ines`), owns something (`Pilar's`) or is read as
+    a noun that is no English noun (`Pilar` should ...) is a name."""
     if token.i != 0 or not token.text[:1].isupper() or token.pos_ in ("PROPN", "PRON", "DET", "AUX", "PART"):
         return None
     if token.is_stop or token.tag_ in ("WRB", "WP", "IN", "CC", "MD"):
         return None
     owner = len(token.doc) > 1 and token.doc[1].lower_ in ("'s", "’s")
-    if _known_word(token.lower_) and not owner:
+    not_a_noun = token.pos_ == "NOUN" and not {token.lower_, token.lemma_.lower()} & _nouns()
+    if _known_word(token.lower_) and not owner and not not_a_noun:
         return None
     token.pos_, token.tag_ = "PROPN", "NNP"
     return "-> PROPN"
@@ -364,6 +366,18 @@ def _there_participle(token):
     return "participle -> adjective"
 
 
+def _initial_plural(token):
+    """`Dogs bark.`: a capitalised first word that is the plural of an English noun is no name."""
+    if token.i != 0 or token.pos_ != "PROPN" or not token.lower_.endswith("s"):
+        return None
+    word = token.lower_
+    singular = word[:-2] if word.endswith(("ses", "xes", "zes", "ches", "shes")) else word[:-1]
+    if word in _nouns() or len(singular) < 3 or singular not in _nouns():
+        return None
+    token.pos_, token.tag_ = "NOUN", "NNS"
+    return "PROPN -> NNS"
+
+
 _REPAIRS = (  # in this order: later repairs read the tree the earlier ones fixed
     _there_participle,
     _verb_read_as_aux,
@@ -377,4 +391,5 @@ _REPAIRS = (  # in this order: later repairs read the tree the earlier ones fixe
     _adverb_on_noun,
     _gerund_compound,
     _initial_name,
+    _initial_plural,
 )
