@@ -34,12 +34,14 @@ def _words(bliss: str) -> list[str]:
 
 
 def _is_inflection(word: str, base: str, past_forms: dict) -> bool:
+    """`went` of `go` (irregular), `bakes`/`baked`/`baking` of `bake`, `studies`/`studied` of `study`."""
     if word in past_forms.get(base, ()):
         return True
-    stem = base[:-1] if base.endswith("e") else base
-    return word != base and word.startswith(stem) and word[len(stem):] in ("s", "es", "ed", "d", "ing", "ies", "ied") or (
-        len(word) > len(base) and word[: len(base)] == base and word[len(base):] in ("s", "es", "ed", "ing") or
-        base.endswith("y") and word in (base[:-1] + "ies", base[:-1] + "ied")
+    stems = {base, base + base[-1:]}  # `hopped`
+    stems.add(base[:-1] if base.endswith("e") else base)  # `baked`
+    stems.add(base[:-1] + "i" if base.endswith("y") else base)  # `studied`
+    return word != base and any(
+        word.startswith(stem) and word[len(stem):] in ("s", "es", "ed", "d", "ing") for stem in stems
     )
 
 
