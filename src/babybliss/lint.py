@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from babybliss.data import read_entries, tense_marker
 from babybliss.metrics import normalize
+from babybliss.rules_lexicon import known_verb
 
 KINDS = ("marker differs", "verb not in base form", "word repeated", "word dropped", "preposition moved", "other")
 """Each disagreeing pair gets the first kind that applies, in this order."""
@@ -55,7 +56,7 @@ def classify(bliss: str, rules: str, past_forms: dict | None = None) -> str:
         return "marker differs"
     theirs, ours = _words(bliss), _words(rules)
     extra, missing = Counter(theirs) - Counter(ours), Counter(ours) - Counter(theirs)
-    if any(_is_inflection(word, base, past_forms) for word in extra for base in missing):
+    if any(_is_inflection(word, base, past_forms) for word in extra for base in missing if known_verb(base)):
         return "verb not in base form"
     if any(Counter(theirs)[w] > 1 and Counter(ours)[w] < Counter(theirs)[w] for w in extra):
         return "word repeated"
