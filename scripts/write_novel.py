@@ -213,21 +213,19 @@ def verb_phrase(rng, subj: Phrase, tense: str, neg: bool, question: bool, forms:
     """(English auxiliary part before the subject, English verb group after it, Bliss verb group) for one clause."""
     base, third, past, participle, ing = forms
     be = be_form(subj, "present")
-    short = rng.random() < 0.5
-    if tense == "past":
-        if neg or question:
-            aux = "did"
-            return (aux if question else "", (("didn't " if short else "did not ") if neg else "") + base, ("not " if neg else "") + base)
-        return "", past, base
-    if tense == "present":
-        do = "does" if subj.third else "do"
-        if neg or question:
-            contracted = "doesn't " if subj.third else "don't "
-            return (do if question else "", ((contracted if short else do + " not ") if neg else "") + base, ("not " if neg else "") + base)
-        return "", third if subj.third else base, base
+    short = rng.random() < 0.5  # contracted negation (`didn't`, `won't`) or not
+    not_bliss = "not " if neg else ""
+    if tense in ("past", "present"):
+        if not (neg or question):
+            return "", past if tense == "past" else third if subj.third else base, base
+        do = "did" if tense == "past" else "does" if subj.third else "do"
+        negation = (do + "n't " if short else do + " not ") if neg else ""
+        return do if question else "", negation + base, not_bliss + base
     if tense == "future":
-        neg_en = ("won't " if short else "will not ") if neg else ""
-        return ("will" if question else "", (neg_en if not question else "") + base if neg or question else "will " + base, ("not " if neg else "") + base)
+        if question:
+            return "will", base, not_bliss + base
+        negation = ("won't " if short else "will not ") if neg else "will "
+        return "", negation + base, not_bliss + base
     if tense == "going":
         if question:
             return be, f"going to {base}", base
@@ -331,7 +329,8 @@ def wh_question(rng, tense):
     third, past, participle, ing, kind = VERBS[verb]
     aux, group_en, group_bl = verb_phrase(rng, subj, tense, False, True, (verb, third, past, participle, ing))
     pp = rng.choice(PREP_PHRASES)
-    return finish(_words(["what", aux, subj.english, group_en, pp]), _words(["what", subj.bliss, group_bl, _bliss_pp(pp)]), tense, question=True)
+    english = _words(["what", aux, subj.english, group_en, pp])
+    return finish(english, _words(["what", subj.bliss, group_bl, _bliss_pp(pp)]), tense, question=True)
 
 
 def copula(rng):
@@ -357,7 +356,10 @@ def copula(rng):
                       "going": f"{lead} {'not ' if neg else ''}going to be"}[tense]
             english = [subj.english, middle, predicate_en]
     else:
-        english = [be, subj.english, predicate_en] if question else [subj.english, be + (" not" if neg else ""), predicate_en]
+        if question:
+            english = [be, subj.english, predicate_en]
+        else:
+            english = [subj.english, be + (" not" if neg else ""), predicate_en]
     bliss = [subj.bliss, "not be" if neg else "be", predicate_bl]
     if time:
         english.append(time[0])
