@@ -15,14 +15,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from babybliss.nlp import parse
-from babybliss.rules_variants import best_parse
 from babybliss.rules_lexicon import (
     ARTICLES,
-    GERUND_HEADS,
-    adjective_word,
-    known_verb,
-    verb_base,
     FIXED_ADVERBS,
+    GERUND_HEADS,
     MODALS_KEPT,
     MODALS_UNCOVERED,
     NOT_ADJECTIVES,
@@ -30,9 +26,13 @@ from babybliss.rules_lexicon import (
     QUANTIFIERS,
     TIME_NOUNS,
     TIME_WORDS,
-    fix_tags,
+    adjective_word,
+    known_verb,
+    verb_base,
     verb_lemma,
 )
+from babybliss.rules_repairs import fix_tags
+from babybliss.rules_variants import best_parse
 
 
 @dataclass
@@ -42,7 +42,7 @@ class Conversion:
     `bliss` is the Conceptual Bliss sentence. `warnings` lists what made the rules unsure, one short phrase each
     (e.g. "no main verb", "'could' is not covered"); `confident` is True when there are none, so a hybrid can
     trust `bliss` when `confident` and ask a model otherwise. `corrections` lists the tags of spaCy's parse that
-    the converter corrected (e.g. "sings: NNS -> VBZ"); they do not lower the confidence.
+    the converter corrected (e.g. "next: -> amod"); they do not lower the confidence.
     """
 
     english: str
