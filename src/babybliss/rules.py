@@ -120,7 +120,7 @@ def _convert_doc(text: str, doc) -> Conversion:
     for t in tokens:
         if _is_clause_head(t):
             _order_clause(t, s)
-    body = _body(s, root)
+    body = _body(s)
     end = "?" if tokens[-1].text == "?" else "."
     s.warnings += _uncovered(tokens, s)
     return Conversion(text, f"{marker}:{body}{end}", s.warnings, s.corrections)
@@ -309,12 +309,12 @@ def _adjective_compound(t) -> bool:
     return t.tag_ in ("JJ", "JJR", "JJS") or adjective_word(t.lower_)
 
 
+CLAUSE_DEPS = frozenset({"conj", "advcl", "relcl", "ccomp", "xcomp", "pcomp", "acl", "csubj", "dep"})
+
+
 def _is_clause_head(t) -> bool:
-    if t.dep_ == "ROOT":
-        return True
-    if t.pos_ not in ("VERB", "AUX") or t.dep_ in ("aux", "auxpass"):
-        return False
-    return t.dep_ in ("ROOT", "conj", "advcl", "relcl", "ccomp", "xcomp", "pcomp", "acl", "csubj") or t.dep_ == "dep"
+    """The root, and every verb that heads a clause of its own."""
+    return t.dep_ == "ROOT" or t.pos_ in ("VERB", "AUX") and t.dep_ in CLAUSE_DEPS
 
 
 def _order_clause(verb, s: _Sentence) -> None:
@@ -347,6 +347,7 @@ def _order_clause(verb, s: _Sentence) -> None:
 
 
 def _subject(verb):
+    """The subject of a clause; after `there is` the noun that follows `be`."""
     for dep in ("nsubj", "nsubjpass", "csubj"):
         for c in verb.children:
             if c.dep_ == dep:
@@ -369,6 +370,7 @@ def _subject_end(subject, s: _Sentence, core: bool) -> int:
 
 
 def _movable_adverb(t) -> bool:
+    """An adverb of the verb that moves to the adverb slot (§7): not a wh-word, a place, a time word or `as soon`."""
     if t.dep_ != "advmod" or t.pos_ not in ("ADV", "ADJ") or t.tag_ in ("WRB",):
         return False
     lower = t.lower_
@@ -382,7 +384,8 @@ def _movable_adverb(t) -> bool:
 # --- the body (§1, §13) ---------------------------------------------------------------------------------------------
 
 
-def _body(s: _Sentence, root) -> str:
+def _body(s: _Sentence) -> str:
+    """The kept words in their order; first word lowercased unless a name, a leading personal pronoun capitalised."""
     kept = [i for i in s.order if i in s.word]
     words = []
     for n, i in enumerate(kept):
