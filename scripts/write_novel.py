@@ -163,7 +163,7 @@ def thing(rng: random.Random, kind: str, owner: Phrase | None = None) -> Phrase:
     adjs = sorted(rng.sample(adjectives, n_adj), key=adjectives.index)
     degree = n_adj == 1 and adjs[0] not in ("brass", "copper", "leather", "wooden", "woollen", "cotton", "linen",
                                               "porcelain", "marble", "silver", "steel", "oak", "striped", "spotted") \
-        and rng.random() < 0.2
+        and rng.random() < 0.2 and adjs[0] not in ("enormous", "golden", "ancient", "tiny")  # no `very enormous`
     adj_en = (["very"] if degree else []) + adjs
     determiner = rng.choice(["the", "the", "a", "poss", "none"] if not plural else ["the", "poss", "none", "number"])
     if word == "dough" or word == "barley":
