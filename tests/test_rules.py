@@ -93,6 +93,7 @@ RULES = {
         ("Where did Sofia park the car?", "past:where Sofia park car?"),
         ("Who is singing in the kitchen?", "present progressive:who be sing in kitchen?"),
         ("Why are the cows in the garden?", "present:why cows be in garden?"),
+        ("How often do you water the roses?", "present:how often you water roses?"),
     ],
     "capitalisation": [
         ("They fed the hens.", "past:They feed hens."),

@@ -378,7 +378,7 @@ def _movable_adverb(t) -> bool:
         return False
     if lower in ("as", "soon") and any(c.lower_ == "as" for c in t.subtree if c.i != t.i):
         return False
-    return True
+    return not any(c.tag_ in ("WRB", "WP", "WDT") for c in t.subtree)  # `how often` stays in front
 
 
 # --- the body (§1, §13) ---------------------------------------------------------------------------------------------
