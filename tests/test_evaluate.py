@@ -38,8 +38,8 @@ def results(run, config, tmp_path_factory):
 
 
 def test_evaluate_writes_base_and_epoch(run, results):
-    assert [r["model"] for r in results] == ["base", "epoch-1"]
-    for name in ("base", "epoch-1"):
+    assert [r["model"] for r in results] == ["base", "rules", "epoch-1"]
+    for name in ("base", "rules", "epoch-1"):
         folder = run / "eval" / name
         assert sorted(p.name for p in folder.iterdir()) == ["metrics.json", "predictions.jsonl"]
     assert not [p for p in (run / "eval").iterdir() if p.name.startswith(".")]  # no partial folders
@@ -51,7 +51,8 @@ def test_metrics_have_both_splits_directions_and_keys(run, results):
         assert saved == result
         assert set(saved["splits"]) == {"validation", "test"}
         for split in ("validation", "test"):
-            assert set(saved["splits"][split]) == {"e2b", "b2e"}
+            directions = {"e2b"} if result["model"] == "rules" else {"e2b", "b2e"}  # rules convert e2b only
+            assert set(saved["splits"][split]) == directions
             for direction, metrics in saved["splits"][split].items():
                 assert set(metrics) == set(METRIC_KEYS)
                 assert metrics["n"] == 3
@@ -60,8 +61,9 @@ def test_metrics_have_both_splits_directions_and_keys(run, results):
                 assert 0.0 <= metrics["chrf"] <= 100.0
                 assert isinstance(metrics["semantic_coherence"], float)
                 assert (metrics["tense_accuracy"] is None) == (direction == "b2e")
-    base, epoch = results
+    base, rules, epoch = results
     assert (base["few_shot"], base["epochs"]) == (3, 0)
+    assert rules["epochs"] is None
     assert (epoch["few_shot"], epoch["epochs"]) == (0, 1)
     assert base["device"] == "cpu"
 
@@ -167,7 +169,8 @@ def test_evaluate_without_data_errors(tmp_path, config):
 def test_evaluate_cli_uses_run_config(tiny_run, tmp_path, capsys):
     run = tmp_path / "run"
     shutil.copytree(tiny_run, run)
-    code = main(["evaluate", str(run), "--set", "evaluate.base_model=false", "--set", "evaluate.max_examples=1",
+    code = main(["evaluate", str(run), "--set", "evaluate.base_model=false", "--set", "evaluate.novel=false",
+                 "--set", "evaluate.max_examples=1",
                  "--set", "generate.max_new_tokens=2", "--set", "evaluate.splits=test"])
     assert code == 0
     out = capsys.readouterr().out
@@ -240,9 +243,14 @@ def test_rules_row_is_e2b_only(novel_run):
 def test_missing_novel_set_and_rules_placeholder_are_skipped_with_a_notice(run, config, tmp_path, monkeypatch, capsys):
     monkeypatch.setattr("babybliss.evaluate.novel_path", lambda: tmp_path / "absent.json")
     monkeypatch.setattr("babybliss.evaluate.epoch_folders", lambda run_dir: [])
+
+    def unavailable(sentences):
+        raise NotImplementedError("no rule converter here")
+
+    monkeypatch.setattr("babybliss.rules.to_bliss", unavailable)
     results = evaluate(replace(config, evaluate=replace(config.evaluate, base_model=False)), run)
     out = capsys.readouterr().out
-    assert results == []  # rules.to_bliss on main is a placeholder
+    assert results == []
     assert f"no novel set at {tmp_path / 'absent.json'}" in out
     assert "rules row is skipped" in out
 
