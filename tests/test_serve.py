@@ -237,3 +237,5 @@ def test_serve_command_and_config():
         load_config(None, ["serve.queue_size=4", "serve.max_sentences=8"])
     with pytest.raises(ConfigError, match="unknown key"):
         load_config(None, ["serve.workers=2"])
+    with pytest.raises(ConfigError, match="serve.threads"):
+        load_config(None, ["serve.threads=-1"])

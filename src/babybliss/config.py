@@ -267,6 +267,9 @@ class ServeConfig:
     """Most sentences converted in one model call."""
     queue_size: int = 256
     """Most sentences waiting for a batch; beyond it a request gets 503 with Retry-After."""
+    threads: int = 0
+    """CPU threads for torch; 0 leaves torch's default (one per core). On a CPU shared with other jobs, 1 avoids
+    OpenMP threads waiting on each other (5x faster measured on a loaded 2-core machine, bench/RESULTS.md)."""
 
 
 @dataclass
@@ -402,6 +405,8 @@ def validate(config: Config) -> None:
             raise ConfigError(f"serve.{name}: expected a positive number, got {getattr(serve, name)}")
     if serve.queue_size < serve.max_sentences:
         raise ConfigError(f"serve.queue_size ({serve.queue_size}) must hold one full request (serve.max_sentences = {serve.max_sentences})")
+    if serve.threads < 0:
+        raise ConfigError(f"serve.threads: expected 0 (torch's default) or more, got {serve.threads}")
     if serve.batch_window_ms < 0:
         raise ConfigError(f"serve.batch_window_ms: expected 0 or more, got {serve.batch_window_ms}")
     if config.slurm.launcher not in {"accelerate", "torchrun"}:

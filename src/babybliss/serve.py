@@ -248,10 +248,15 @@ def run_serve(config: Config, adapter: str | None, model_given: bool) -> None:
     import uvicorn
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
+    if config.serve.threads:
+        import torch
+
+        torch.set_num_threads(config.serve.threads)
     converters = choose_converters(config, adapter, model_given)
     spec = adapter_config(adapter).model.spec if adapter else config.model.spec
     app = create_app(converters, config.serve, spec, adapter)
     for direction, converter in converters.items():
+        converter.convert(direction, RULE_PROBE)  # warm-up: the first request does not pay for it
         log.info("%s: %s", direction, converter.name)
     log.info("serving on http://%s:%d (stop with Ctrl+C)", config.serve.host, config.serve.port)
     uvicorn.run(app, host=config.serve.host, port=config.serve.port, access_log=False, log_level="warning")
