@@ -121,13 +121,13 @@ def screenshot(url: str, path: Path) -> None:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"])
         page = browser.new_page(viewport={"width": 900, "height": 1000})
         page.goto(url + "/")
-        for text in ("The dog slept in the basket all afternoon.", "We will visit the museum next week."):
+        for text in ("The ferry arrived at the harbor last Saturday.", "Was the sky cloudy last winter?"):
             page.fill("#sentences", text)
             page.keyboard.press("Enter")
             page.locator("#history li").filter(has_text=text).wait_for(timeout=120_000)
-        page.fill("#sentences", "I have finished my homework.\nShe teaches science every Thursday evening.")
+        page.fill("#sentences", "The shop was open this morning.\nWhen do the children travel to Accra?")
         page.keyboard.press("Enter")
-        page.locator("#history li").filter(has_text="Thursday").wait_for(timeout=120_000)
+        page.locator("#history li").filter(has_text="Accra").wait_for(timeout=120_000)
         page.screenshot(path=str(path), full_page=True)
         browser.close()
 
@@ -138,7 +138,7 @@ def main() -> None:
     parser.add_argument("--adapter", help="RUN/epoch-N to serve")
     parser.add_argument("--model", help="model spec to serve")
     parser.add_argument("--set", action="append", help="config override passed to the server")
-    parser.add_argument("--levels", default="1,4,16,64", help="concurrent clients per level")
+    parser.add_argument("--levels", default="1,4,16,64", help="concurrent clients per level ('' for none)")
     parser.add_argument("--requests-per-client", type=int, default=8, help="requests per client at each level (min 20)")
     parser.add_argument("--soak", type=int, default=2000, help="requests of the final run at 64 clients (0: none)")
     parser.add_argument("--screenshot", help="save a screenshot of the page here")
@@ -154,7 +154,7 @@ def main() -> None:
         health = httpx.get(f"{url}/healthz").json()
         asyncio.run(load(url, sentences, 1, 2, 1))  # warm-up
         runs = []
-        for clients in (int(c) for c in args.levels.split(",")):
+        for clients in (int(c) for c in args.levels.split(",") if c):
             runs.append(asyncio.run(load(url, sentences, clients, max(20, clients * args.requests_per_client), 1)))
             print(json.dumps(runs[-1]), flush=True)
         if args.soak:
