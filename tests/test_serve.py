@@ -239,3 +239,34 @@ def test_serve_command_and_config():
         load_config(None, ["serve.workers=2"])
     with pytest.raises(ConfigError, match="serve.threads"):
         load_config(None, ["serve.threads=-1"])
+
+
+def test_a_real_disconnect_over_http_drops_the_request(tiny_converters):
+    import socket
+
+    import httpx
+    import uvicorn
+
+    gate = threading.Event()
+    converter = Tagged(gate)
+    app = serve.create_app({"e2b": converter, "b2e": converter}, ServeConfig(batch_window_ms=0, max_batch=1), "tagged")
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    threading.Thread(target=server.run, daemon=True).start()
+    wait_until(lambda: server.started, 20)
+    url = f"http://127.0.0.1:{port}/v1/convert"
+    try:
+        with ThreadPoolExecutor(2) as pool:
+            busy = pool.submit(httpx.post, url, json={"direction": "e2b", "sentences": ["busy"]}, timeout=10)
+            wait_until(lambda: converter.calls)
+            with pytest.raises(httpx.TimeoutException):  # the client gives up and closes the connection
+                httpx.post(url, json={"direction": "e2b", "sentences": ["leaver"]}, timeout=0.3)
+            wait_until(lambda: app.state.batcher.waiting == 0)
+            stays = pool.submit(httpx.post, url, json={"direction": "e2b", "sentences": ["stays"]}, timeout=10)
+            gate.set()
+            assert busy.result().status_code == 200 and stays.result().json()["results"][0]["output"] == "present:e2b stays"
+        assert converter.calls == [["busy"], ["stays"]]
+    finally:
+        server.should_exit = True

@@ -74,9 +74,10 @@ class Batcher:
         try:
             return list(await asyncio.gather(*(item.future for item in items)))
         except asyncio.CancelledError:
-            # The client went away: its sentences are dropped from the queue instead of converted.
+            # The client went away: its sentences leave the queue (and free their room) instead of being converted.
             for item in items:
                 item.future.cancel()
+            self._queue = deque(item for item in self._queue if not item.future.done())
             raise
 
     async def _next_batch(self) -> list[_Item]:
