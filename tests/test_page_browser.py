@@ -37,7 +37,8 @@ def base_url():
     patch.setattr(rules, "to_bliss", lambda sentences: [BLISS for _ in sentences])
     converters = serve.choose_converters(load_config(None, ["model.spec=tiny", "generate.max_new_tokens=8"]), None, False)
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(serve.create_app(converters, ServeConfig(), "tiny"), host="127.0.0.1", port=port, log_level="warning"))
+    app = serve.create_app(converters, ServeConfig(), "tiny")
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     end = time.monotonic() + 20

@@ -404,7 +404,9 @@ def validate(config: Config) -> None:
         if getattr(serve, name) < 1:
             raise ConfigError(f"serve.{name}: expected a positive number, got {getattr(serve, name)}")
     if serve.queue_size < serve.max_sentences:
-        raise ConfigError(f"serve.queue_size ({serve.queue_size}) must hold one full request (serve.max_sentences = {serve.max_sentences})")
+        raise ConfigError(
+            f"serve.queue_size ({serve.queue_size}) must hold one full request (serve.max_sentences = {serve.max_sentences})"
+        )
     if serve.threads < 0:
         raise ConfigError(f"serve.threads: expected 0 (torch's default) or more, got {serve.threads}")
     if serve.batch_window_ms < 0:

@@ -52,7 +52,8 @@ class ModelConverter:
 
     def convert(self, direction: str, sentences: list[str]) -> list[Output]:
         prompts = [build_prompt(self.prompts, direction, s) for s in sentences]
-        return generate_raw(self.loaded, prompts, replace(self.gen, max_new_tokens=self.token_bound(sentences)), stop=self.stop)
+        gen = replace(self.gen, max_new_tokens=self.token_bound(sentences))
+        return generate_raw(self.loaded, prompts, gen, stop=self.stop)
 
     def token_bound(self, sentences: list[str]) -> int:
         """A conversion is about as long as its input (Bliss drops words, English adds a few): twice the longest
@@ -119,6 +120,7 @@ class ConvertResponse(BaseModel):
 
 def create_app(converters: dict[str, Converter], serve: ServeConfig, model: str = "", adapter: str | None = None):
     """The FastAPI app: `/` (the page), `/healthz`, `POST /v1/convert`, OpenAPI docs at `/docs`."""
+
     def convert(direction: str, sentences: list[str]) -> list[Output]:
         return converters[direction].convert(direction, sentences)
 
