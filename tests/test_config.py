@@ -266,3 +266,14 @@ def test_default_to_toml_round_trips_instructions(tmp_path):
     assert again.prompts.e2b_instruction == Config().prompts.e2b_instruction
     assert again.prompts.template == Config().prompts.template
     assert to_dict(again) == to_dict(Config())
+
+
+def test_set_list_without_quotes_from_a_shell():
+    """`--set evaluate.splits=[test]` as a shell passes it (no quotes left) is the list ["test"]."""
+    assert load_config(None, ["evaluate.splits=[test]"]).evaluate.splits == ["test"]
+    assert load_config(None, ["evaluate.splits=[validation, test]"]).evaluate.splits == ["validation", "test"]
+
+
+def test_set_malformed_list_names_the_key():
+    with pytest.raises(ConfigError, match="train.epochs"):
+        load_config(None, ["train.epochs=[1"])

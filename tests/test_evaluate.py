@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from dataclasses import replace
 
@@ -8,7 +9,7 @@ import pytest
 
 from babybliss.cli import main
 from babybliss.config import load_config
-from babybliss.evaluate import epoch_folders, evaluate, evaluate_model, pick_shots
+from babybliss.evaluate import epoch_folders, eval_splits, evaluate, evaluate_model, pick_shots
 from babybliss.io import read_jsonl
 from babybliss.metrics import METRIC_KEYS
 from babybliss.models import load_model
@@ -30,8 +31,10 @@ def config(run):
 
 
 @pytest.fixture(scope="module")
-def results(run, config):
-    return evaluate(config, run)
+def results(run, config, tmp_path_factory):
+    with pytest.MonkeyPatch.context() as patch:  # pin the default run to validation + test, whatever ships
+        patch.setattr("babybliss.evaluate.novel_path", lambda: tmp_path_factory.mktemp("none") / "novel.json")
+        return evaluate(config, run)
 
 
 def test_evaluate_writes_base_and_epoch(run, results):
@@ -72,7 +75,9 @@ def test_predictions_rows(run, results):
             (s, d) for s in ("validation", "test") for d in ("e2b", "b2e")
         }
         for row in rows:
-            assert set(row) >= {"split", "direction", "input", "expected", "generated", "original", "clean_stop", "exact", "raw"}
+            assert set(row) >= {"split", "direction", "input", "expected", "generated", "original", "clean_stop", "exact", "raw",
+                                "missing", "invented", "tense_agrees"}
+            assert (row["tense_agrees"] is None) == (row["direction"] == "e2b")
             assert row["exact"] == (" ".join(row["generated"].split()) == " ".join(row["expected"].split()))
             assert "\n" not in row["generated"]
         e2b_test = [r for r in rows if r["split"] == "test" and r["direction"] == "e2b"]
@@ -171,3 +176,130 @@ def test_evaluate_cli_uses_run_config(tiny_run, tmp_path, capsys):
     metrics = json.loads((run / "eval" / "epoch-1" / "metrics.json").read_text())
     assert set(metrics["splits"]) == {"test"}
     assert metrics["splits"]["test"]["e2b"]["n"] == 1
+
+
+# ----------------------------------------------------------------- novel set, rules row, read-only runs
+
+
+def _novel_pairs(run) -> list[dict]:
+    trained = read_jsonl(run / "data" / "train.jsonl")[0]
+    fresh = [{"original": f"Mara will paint the {c} fence tomorrow.", "bliss": f"future:Mara paint fence {c} tomorrow."}
+             for c in ("red", "green", "blue")]
+    return [{"original": trained["original"], "bliss": trained["bliss"]}] + fresh  # first: max_examples keeps 3
+
+
+def _fake_rules(pairs):
+    """A rule converter that gets every pair right except the first it sees."""
+    answers = {p["original"]: p["bliss"] for p in pairs}
+
+    def to_bliss(sentences):
+        return ["present:wrong." if i == 0 else answers[s] for i, s in enumerate(sentences)]
+
+    return to_bliss
+
+
+@pytest.fixture(scope="module")
+def novel_run(tiny_run, tmp_path_factory):
+    run = tmp_path_factory.mktemp("novel") / "run"
+    shutil.copytree(tiny_run, run)
+    novel = run.parent / "novel.json"
+    novel.write_text(json.dumps(_novel_pairs(run)), encoding="utf-8")
+    pairs = [p for split in ("train", "validation", "test") for p in read_jsonl(run / "data" / f"{split}.jsonl")]
+    config = load_config(run / "config.resolved.toml", [*OVERRIDES, "evaluate.base_model=false", f"out={run}"])
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("babybliss.evaluate.novel_path", lambda: novel)
+        patch.setattr("babybliss.rules.to_bliss", _fake_rules(pairs + _novel_pairs(run)))
+        results = evaluate(config, run)
+    return run, results
+
+
+def test_novel_split_scored_both_directions_without_trained_pairs(novel_run, capsys):
+    run, results = novel_run
+    epoch = next(r for r in results if r["model"] == "epoch-1")
+    assert list(epoch["splits"]) == ["validation", "test", "novel"]
+    assert set(epoch["splits"]["novel"]) == {"e2b", "b2e"}
+    assert epoch["splits"]["novel"]["e2b"]["n"] == 3  # the pair from the train split is left out
+    rows = [r for r in read_jsonl(run / "eval" / "epoch-1" / "predictions.jsonl") if r["split"] == "novel"]
+    assert {r["original"] for r in rows} == {p["original"] for p in _novel_pairs(run)[1:]}
+
+
+def test_rules_row_is_e2b_only(novel_run):
+    run, results = novel_run
+    assert [r["model"] for r in results] == ["rules", "epoch-1"]
+    saved = json.loads((run / "eval" / "rules" / "metrics.json").read_text())
+    assert saved == results[0] and saved["epochs"] is None
+    assert list(saved["splits"]) == ["validation", "test", "novel"]
+    for split, by_direction in saved["splits"].items():
+        assert list(by_direction) == ["e2b"]
+        assert by_direction["e2b"]["exact_match"] == pytest.approx(1 - 1 / by_direction["e2b"]["n"])
+        assert set(by_direction["e2b"]) == set(METRIC_KEYS)
+    rows = read_jsonl(run / "eval" / "rules" / "predictions.jsonl")
+    assert rows[0]["generated"] == "present:wrong." and rows[0]["exact"] is False
+
+
+def test_missing_novel_set_and_rules_placeholder_are_skipped_with_a_notice(run, config, tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr("babybliss.evaluate.novel_path", lambda: tmp_path / "absent.json")
+    monkeypatch.setattr("babybliss.evaluate.epoch_folders", lambda run_dir: [])
+    results = evaluate(replace(config, evaluate=replace(config.evaluate, base_model=False)), run)
+    out = capsys.readouterr().out
+    assert results == []  # rules.to_bliss on main is a placeholder
+    assert f"no novel set at {tmp_path / 'absent.json'}" in out
+    assert "rules row is skipped" in out
+
+
+def test_read_only_run_fails_before_any_work(tiny_run, tmp_path, monkeypatch, capsys):
+    run = tmp_path / "run"
+    shutil.copytree(tiny_run, run)
+    (run / "eval").mkdir()
+    for name in ("load_model", "load_for_generation", "generate_raw", "eval_splits"):
+        monkeypatch.setattr(f"babybliss.evaluate.{name}", lambda *a, **k: pytest.fail("work started"))
+    if os.geteuid() == 0:  # root writes through file modes: refuse the write as a read-only mount would
+        def refuse(*args, dir=None, **kwargs):
+            raise PermissionError(13, "Permission denied", str(dir))
+
+        monkeypatch.setattr("babybliss.evaluate.tempfile.TemporaryFile", refuse)
+    (run / "eval").chmod(0o555)
+    try:
+        code = main(["evaluate", str(run)])
+    finally:
+        (run / "eval").chmod(0o755)
+    err = capsys.readouterr().err.strip()
+    assert code == 2
+    assert err == f"babybliss: error: {run / 'eval'}: cannot write the evaluation there (Permission denied); " \
+                  "evaluate a writable copy of the run"
+    assert list((run / "eval").iterdir()) == []
+
+
+def test_max_examples_samples_the_novel_set_in_file_order(run, config, tmp_path, monkeypatch):
+    novel = [{"original": f"Mara paints fence {i}.", "bliss": f"present:Mara paint fence {i}."} for i in range(40)]
+    (tmp_path / "novel.json").write_text(json.dumps(novel), encoding="utf-8")
+    monkeypatch.setattr("babybliss.evaluate.novel_path", lambda: tmp_path / "novel.json")
+    splits = eval_splits(config, run)  # max_examples=3
+    assert [len(pairs) for pairs in splits.values()] == [3, 3, 3]
+    picked = [novel.index(p) for p in splits["novel"]]
+    assert picked == sorted(picked) and picked != [0, 1, 2]  # a seeded spread over the file, not its first rules
+    assert eval_splits(config, run)["novel"] == splits["novel"]
+    no_novel = replace(config, evaluate=replace(config.evaluate, novel=False))
+    assert list(eval_splits(no_novel, run)) == ["validation", "test"]
+
+
+def test_epochs_share_one_base_load_and_never_merge_into_it(run, config, tmp_path, monkeypatch):
+    """Two adapters of one base: the base is loaded once, and each adapter is merged into its own copy, so the
+    loaded base keeps its weights (a merge into it would give the next epoch the sum of both adapters)."""
+    import torch
+
+    two = tmp_path / "run"
+    shutil.copytree(run, two)
+    shutil.rmtree(two / "eval", ignore_errors=True)
+    shutil.copytree(two / "epoch-1", two / "epoch-2")
+    loads = []
+    monkeypatch.setattr("babybliss.evaluate.load_model", lambda *a, **k: loads.append(load_model(*a, **k)) or loads[-1])
+    monkeypatch.setattr("babybliss.evaluate.novel_path", lambda: tmp_path / "no-novel.json")
+    cfg = replace(config, out=str(two), evaluate=replace(config.evaluate, base_model=False, rules=False))
+    evaluate(cfg, two)
+    assert len(loads) == 1
+    fresh = load_model(load_config(two / "epoch-1" / "config.resolved.toml").model)
+    kept, untouched = loads[0].model.state_dict(), fresh.model.state_dict()
+    assert all(torch.equal(kept[name], untouched[name]) for name in untouched)
+    first, second = (read_jsonl(two / "eval" / name / "predictions.jsonl") for name in ("epoch-1", "epoch-2"))
+    assert [r["raw"] for r in first] == [r["raw"] for r in second]

@@ -50,7 +50,9 @@ def _predictions(tag: str) -> list[dict]:
             rows.append({"split": split, "direction": "b2e", "input": f"past:I eat apple {i}.",
                          "expected": f"I ate apple {i}.",
                          "generated": f"I ate apple {i}." if exact else f"{tag} WRONG b2e {i}",
-                         "original": f"I ate apple {i}.", "clean_stop": True, "exact": exact})
+                         "original": f"I ate apple {i}.", "clean_stop": True, "exact": exact,
+                         **({"missing": [], "invented": [], "tense_agrees": True} if exact else
+                            {"missing": ["eat", "apple"], "invented": ["wrong"], "tense_agrees": False})})
     return rows
 
 
@@ -112,6 +114,9 @@ def test_full_report(run: Path):
     assert marks[0] == "✗" and "✓" in marks
     assert marks == sorted(marks, key=lambda m: m == "✓")
     assert "4 of 12 test conversions exact" in md_text
+    # each b2e example says what meaning it kept; rows written without a check (the e2b ones here) say —
+    b2e = md_text.split("### b2e")[1].split("##")[0]
+    assert "| missing: eat, apple; invented: wrong; tense differs |" in b2e and "| kept |" in b2e and "| — |" in section
     # times
     assert "100.0 s" in md_text and "200 s (3.3 min)" in md_text and "12.5 s" in md_text
 
@@ -153,3 +158,86 @@ def test_no_eval_raises(tmp_path: Path):
     message = str(info.value)
     assert str(run / "eval") in message and "babybliss evaluate" in message
     assert not (run / "report.md").exists()
+
+
+def _add_split(run: Path, model: str, split: str, chrf: float, directions=("e2b", "b2e")) -> None:
+    path = run / "eval" / model / "metrics.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["splits"][split] = {d: {**_metrics(chrf, 0.25, d), "content_recall": 0.9 if d == "b2e" else 0.95,
+                                 "invented_rate": 0.125, "tense_agreement": 0.75 if d == "b2e" else None}
+                             for d in directions}
+    path.write_text(json.dumps(data), encoding="utf-8")
+
+
+def _md_row(md: str, label: str) -> list[str]:
+    line = next(line for line in md.splitlines() if line.startswith(f"| {label} |"))
+    return [cell.strip() for cell in line.strip("|").split("|")]
+
+
+def test_novel_columns_and_rules_row(run: Path):
+    for model in ("base", "epoch-1", "epoch-2"):
+        _add_split(run, model, "novel", 40)
+    rules = {split: {"e2b": _metrics(99, 0.96, "e2b")} for split in ("validation", "test", "novel")}
+    (run / "eval" / "rules").mkdir()
+    (run / "eval" / "rules" / "metrics.json").write_text(json.dumps(
+        {"model": "rules", "epochs": None, "few_shot": 0, "seconds": 1.0, "device": "cpu", "splits": rules}))
+    out = write_report(run)
+    assert out["best"] == "epoch-1"  # the rules row's higher chrF (one direction) never makes it the best model
+    assert out["novel"]["b2e"]["content_recall"] == 0.9
+    md = Path(out["report_md"]).read_text(encoding="utf-8")
+    summary = md.split("## Summary: test and novel")[1].split("## Metrics")[0]
+    header = _md_row(summary, "model")
+    assert header[:3] == ["model", "test e2b exact match", "test e2b chrF"] and "novel b2e chrF" in header
+    labels = [line.split("|")[1].strip() for line in summary.splitlines() if line.startswith("| ")]
+    assert labels[1:5] == ["base", "rules", "epoch-1 ★", "epoch-2"]
+    rules_row = dict(zip(header, _md_row(summary, "rules")))
+    assert rules_row["test e2b exact match"] == "96.0%" and rules_row["novel e2b chrF"] == "99.0"
+    assert rules_row["test b2e chrF"] == "n/a" and rules_row["novel b2e exact match"] == "n/a"
+    meaning_table = summary.split("Meaning kept")[1]
+    meaning = dict(zip(_md_row(meaning_table, "model"), _md_row(meaning_table, "epoch-1 ★")))
+    assert meaning["novel b2e content recall"] == "90.0%" and meaning["novel b2e invented"] == "12.5%"
+    assert meaning["novel b2e tense agreement"] == "75.0%" and meaning["test b2e content recall"] == "—"
+    assert "## Metrics: novel split" in md and "Novel: e2b chrF 40.0" in md
+    assert not [note for note in out["notes"] if "novel set" in note or "rules row" in note]
+    assert Path(out["report_html"]).read_text(encoding="utf-8").count("data:image/png;base64,") == 4
+
+
+def test_unevaluated_epoch_is_listed_not_scored(run: Path):
+    import shutil
+
+    shutil.rmtree(run / "eval" / "epoch-1")  # the epoch that is best on validation was never evaluated
+    out = write_report(run)
+    assert out["not_scored"] == ["epoch-1"]
+    assert out["best"] == "epoch-2"
+    assert any("Trained but never evaluated: epoch-1" in note and "chosen among the scored ones" in note
+               for note in out["notes"])
+    md = Path(out["report_md"]).read_text(encoding="utf-8")
+    summary = md.split("## Summary: test and novel")[1].split("## Metrics")[0]
+    assert set(_md_row(summary, "epoch-1")[1:]) == {"not scored"}
+    times = md.split("## Times")[1]
+    row = _md_row(times, "epoch-1 (not scored)")
+    assert row[2] == "100.0 s" and row[6] == "not scored"  # its training time, and no evaluation time
+    assert "Not scored (trained, never evaluated): epoch-1." in md
+    assert "- No model was scored on the novel set" in md and "- No rules row" in md
+    assert 'class="not-scored"' in Path(out["report_html"]).read_text(encoding="utf-8")
+
+
+@pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="needs Debian's chromium at /usr/bin/chromium")
+def test_report_page_has_no_serious_accessibility_violations(run: Path):
+    from axe_playwright_python.sync_playwright import Axe
+    from playwright.sync_api import sync_playwright
+
+    (run / "eval" / "epoch-2" / "metrics.json").unlink()  # a not-scored row, too
+    page_path = Path(write_report(run)["report_html"])
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
+        try:
+            page = browser.new_page(viewport={"width": 800, "height": 900})  # narrow: wide tables scroll
+            page.goto(page_path.as_uri())
+            page.click("summary")  # the config too
+            violations = Axe().run(page).response["violations"]
+        finally:
+            browser.close()
+    serious = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in violations
+               if v["impact"] in ("serious", "critical")]
+    assert serious == []

@@ -6,12 +6,16 @@ Regenerate the golden files with: BABYBLISS_UPDATE_GOLDEN=1 python -m pytest tes
 from __future__ import annotations
 
 import os
+import shlex
 import shutil
+import signal
 import stat
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
+import torch
 
 from babybliss import slurm
 from babybliss.config import Config, load_config
@@ -185,12 +189,28 @@ def test_hf_token_never_in_script(monkeypatch):
             assert "unset HF_TOKEN" in text
 
 
+def test_hf_token_never_in_hub_model_script(monkeypatch):
+    """The hub-model preamble (download instructions, HF_HOME) is the branch where a token could matter."""
+    secret = "hf_FAKEsecretDoNotLeak1234567890"
+    monkeypatch.setenv("HF_TOKEN", secret)
+    monkeypatch.setenv("HUGGING_FACE_HUB_TOKEN", secret)
+    config = load_config(None, ["model.spec=meta-llama/Llama-2-7b-hf"])
+    for stage in VALID_STAGES:
+        for form in FORMS.values():
+            text = render(stage, config, **form)
+            assert "#     babybliss download meta-llama/Llama-2-7b-hf" in text.splitlines()  # the hub branch
+            assert secret not in text
+            assert "unset HF_TOKEN HUGGING_FACE_HUB_TOKEN" in text.splitlines()
+
+
 def test_multinode_uses_srun_and_slurm_rendezvous():
     text = render("finetune", **FORMS["2node-4gpu"])
     assert "#SBATCH --nodes=2" in text
     assert "#SBATCH --ntasks-per-node=1" in text  # one launcher per node
     assert "#SBATCH --cpus-per-task=16" in text  # 4 CPUs for each of the 4 GPU processes
-    assert 'MASTER_ADDR="$(scontrol show hostnames "$SLURM_JOB_NODELIST" | head -n 1)"' in text
+    assert 'NODES="$(scontrol show hostnames "$SLURM_JOB_NODELIST")"' in text
+    commands = [line for line in text.splitlines() if not line.startswith("#")]
+    assert not [line for line in commands if "| head" in line]  # head's early exit would SIGPIPE scontrol
     assert "srun " in text
     # the per-node variables sit inside the single-quoted srun script, so the batch host does not expand them
     launch = text.split("bash -c '")[-1].split("\n' ")[0]
@@ -228,7 +248,8 @@ def test_explicit_venv_is_activated_not_built():
 
 def test_data_stage_picks_subcommand():
     assert f"babybliss data prepare --config {CONFIG_PATH}\n" in render("data")
-    assert f"babybliss data check --config {CONFIG_PATH} --strict\n" in render("data", args=["check", "--strict"])
+    # data check takes no --config (it would stop the job): the config only shapes the script
+    assert "babybliss data check pairs.json\n" in render("data", args=["check", "pairs.json"])
 
 
 # ---- writing and submitting ----
@@ -282,28 +303,35 @@ LOGGING = (
 )
 
 
-def dry_run(text: str, tmp_path: Path, nodes: int) -> list[list[str]]:
-    """Run the script with stub module/virtualenv/pip/srun/scontrol/launchers; return their logged calls."""
+def stub_cluster(text: str, tmp_path: Path, nodes: int, babybliss: str = LOGGING) -> tuple[list[str], dict]:
+    """The script written beside stub module/virtualenv/pip/srun/scontrol/launchers: (command, environment)."""
     bindir = tmp_path / "bin"
     bindir.mkdir()
-    for name in ("module", "pip", "babybliss", "accelerate", "torchrun"):
+    for name in ("module", "pip", "accelerate", "torchrun"):
         _stub(bindir, name, LOGGING)
+    _stub(bindir, "babybliss", babybliss)
     _stub(bindir, "virtualenv", LOGGING + '\nmkdir -p "${@: -1}/bin"\n: > "${@: -1}/bin/activate"')
-    _stub(bindir, "scontrol", 'printf "node-a\\nnode-b\\n"')
-    # srun: skip its options, then run the command once per node with that node's SLURM_NODEID
+    # scontrol: a node list longer than a pipe's buffer, so a reader that stops early would SIGPIPE it
+    _stub(
+        bindir,
+        "scontrol",
+        'if [[ "$1" == show ]]; then printf "node-a\\nnode-b\\n"; seq -f "node-%g" 200000; exit; fi\n' + LOGGING,
+    )
+    # srun: skip its options, then run the command once per node with that node's SLURM_NODEID, passing
+    # SIGTERM on to it as srun does
     _stub(
         bindir,
         "srun",
         'while [[ "$1" == -* ]]; do shift; done\n'
-        'for ((i = 0; i < SLURM_NNODES; i++)); do SLURM_NODEID=$i "$@" || exit; done',
+        'trap \'kill -TERM "$task"; wait "$task"\' TERM\n'
+        'for ((i = 0; i < SLURM_NNODES; i++)); do SLURM_NODEID=$i "$@" & task=$!; wait "$task" || exit; done',
     )
     script = tmp_path / "job.sh"
     write_script(text, script)
-    log = tmp_path / "calls.log"
     env = {
         "PATH": f"{bindir}:/usr/bin:/bin",
         "HOME": str(tmp_path / "home"),
-        "STUB_LOG": str(log),
+        "STUB_LOG": str(tmp_path / "calls.log"),
         "HF_TOKEN": "hf_FAKEsecretDoNotLeak",
         "SLURM_JOB_ID": "123456",
         "SLURM_NNODES": str(nodes),
@@ -312,9 +340,19 @@ def dry_run(text: str, tmp_path: Path, nodes: int) -> list[list[str]]:
         "SLURM_SUBMIT_DIR": str(tmp_path),
         "SLURM_TMPDIR": str(tmp_path / "local"),
     }
-    result = subprocess.run([BASH, str(script)], env=env, capture_output=True, text=True, cwd=tmp_path)
+    return [BASH, str(script)], env
+
+
+def logged_calls(env: dict) -> list[list[str]]:
+    return [line.split("|") for line in Path(env["STUB_LOG"]).read_text().splitlines()]
+
+
+def dry_run(text: str, tmp_path: Path, nodes: int) -> list[list[str]]:
+    """Run the script against the stub cluster; return the stubs' logged calls."""
+    command, env = stub_cluster(text, tmp_path, nodes)
+    result = subprocess.run(command, env=env, capture_output=True, text=True, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    return [line.split("|") for line in log.read_text().splitlines()]
+    return logged_calls(env)
 
 
 @needs_bash
@@ -348,7 +386,7 @@ def test_dry_run_two_nodes(launcher, tmp_path):
     for rank, call in enumerate(launches):
         assert call[2:4] == ["offline=1", "token="]
         args = call[4:]
-        tail = ["-m", "babybliss", "finetune", "--config", CONFIG_PATH, "--set", "out=runs/a b"]
+        tail = ["-m", "babybliss", "finetune", "--config", CONFIG_PATH, "--set", "out=runs/a b", "--resume"]
         assert args[-len(tail):] == tail
         if launcher == "accelerate":
             assert args[:-len(tail)] == ["launch", "--multi_gpu", "--num_machines", "2", "--num_processes", "8",
@@ -358,3 +396,235 @@ def test_dry_run_two_nodes(launcher, tmp_path):
             assert args[:-len(tail)] == ["--nnodes", "2", "--nproc_per_node", "4", "--node_rank", str(rank),
                                          "--master_addr", "node-a", "--master_port", port]
     assert not [c for c in calls if c[0] == "babybliss"]
+
+
+# ---- time limit: SIGTERM, checkpoint, requeue, resume ----
+
+
+def test_finetune_job_is_signalled_and_requeued():
+    config = Config()
+    text = render("finetune", config, **FORMS["1gpu"]).splitlines()
+    for line in ("#SBATCH --requeue", "#SBATCH --signal=B:TERM@300", "#SBATCH --open-mode=append",
+                 "trap requeue_job TERM"):
+        assert line in text, line
+    assert f"babybliss finetune --config {CONFIG_PATH} --resume &" in text
+    config.slurm.signal_grace = 90
+    assert "#SBATCH --signal=B:TERM@90" in render("finetune", config, **FORMS["2node-4gpu"]).splitlines()
+    given = render("finetune", config, args=["--resume"]).splitlines()
+    assert f"babybliss finetune --config {CONFIG_PATH} --resume &" in given  # not given twice
+
+
+def test_signal_grace_zero_and_other_stages_are_not_requeued():
+    config = Config()
+    config.slurm.signal_grace = 0
+    for stage, conf in (("finetune", config), ("evaluate", Config()), ("demo", Config())):
+        text = render(stage, conf, **FORMS["2node-4gpu"])
+        assert "--requeue" not in text and "--signal" not in text and "--resume" not in text and "trap" not in text
+    config.slurm.signal_grace = -1
+    with pytest.raises(ValueError, match="signal_grace"):
+        render("finetune", config)
+
+
+SLOW_RUN = (
+    LOGGING + '\nsleep 60 & sleeper=$!\n'
+    'trap \'echo "babybliss|checkpoint" >> "$STUB_LOG"; kill $sleeper; exit 0\' TERM\n'
+    ': > "$STUB_LOG.started"\nwait $sleeper'
+)
+"""A stub babybliss that runs until SIGTERM, then logs the checkpoint it would write and exits 0."""
+
+
+@needs_bash
+@pytest.mark.parametrize("form", ["1gpu", "2node-4gpu"])
+def test_sigterm_reaches_the_run_then_the_job_is_requeued(form, tmp_path):
+    nodes = FORMS[form]["nodes"]
+    launcher = "babybliss" if nodes == 1 else "accelerate"
+    stubs = {"babybliss": SLOW_RUN} if nodes == 1 else {}
+    command, env = stub_cluster(render("finetune", **FORMS[form]), tmp_path, nodes, **stubs)
+    if nodes > 1:  # the launcher is the long-running process here; srun runs one node (the stub runs nodes in turn)
+        (tmp_path / "bin" / "accelerate").write_text("#!/bin/bash\n" + SLOW_RUN.replace("babybliss|", "accelerate|"))
+        env["SLURM_NNODES"] = "1"
+    job = subprocess.Popen(command, env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    started = Path(env["STUB_LOG"] + ".started")
+    deadline = time.monotonic() + 30
+    while not started.exists() and time.monotonic() < deadline and job.poll() is None:
+        time.sleep(0.05)
+    assert started.exists(), job.communicate()
+    job.send_signal(signal.SIGTERM)  # what SLURM does signal_grace seconds before the time limit
+    _, stderr = job.communicate(timeout=30)
+    assert job.returncode == 0, stderr
+    start, checkpoint, requeue = logged_calls(env)[-3:]
+    assert start[0] == launcher and start[-1] == "--resume"
+    assert checkpoint == [launcher, "checkpoint"]
+    assert requeue[0] == "scontrol" and requeue[4:] == ["requeue", "123456"]
+    assert "SIGTERM" in stderr
+
+
+# ---- the command line: every documented order ----
+
+
+@pytest.fixture
+def login_node(tmp_path, monkeypatch):
+    """A folder holding configs/llama2-7b-qlora.toml, with a stub sbatch on PATH that records what it submits."""
+    (tmp_path / "configs").mkdir()
+    shutil.copy(Path(__file__).parents[1] / CONFIG_PATH, tmp_path / CONFIG_PATH)
+    bindir = tmp_path / "bin"
+    bindir.mkdir()
+    _stub(bindir, "sbatch", 'echo "$@" >> "$(dirname "$0")/sbatch.args"; echo "4242;cedar"')
+    monkeypatch.setenv("PATH", f"{bindir}{os.pathsep}{os.environ.get('PATH', '')}")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def slurm_cli(*argv: str) -> int:
+    from babybliss.cli import main
+
+    return main(["slurm", *argv])
+
+
+def job_line(script: Path) -> list[str]:
+    """The job's babybliss arguments, read back from the script."""
+    line = next(line for line in script.read_text().splitlines() if line.startswith("babybliss "))
+    return shlex.split(line.removesuffix(" &"))[1:]
+
+
+def test_cli_readme_order_writes_and_submits(login_node, capsys):
+    code = slurm_cli("finetune", "--config", CONFIG_PATH, "--set", "slurm.account=def-yourpi",
+                     "--out", "finetune.sh", "--submit")
+    assert code == 0
+    script = login_node / "finetune.sh"
+    assert capsys.readouterr().out == "wrote finetune.sh\n4242\n"
+    assert (login_node / "bin" / "sbatch.args").read_text().split() == ["--parsable", "finetune.sh"]
+    text = script.read_text()
+    assert "#SBATCH --account=def-yourpi" in text.splitlines()
+    assert "#     babybliss download meta-llama/Llama-2-7b-hf" in text.splitlines()  # rendered from the config
+    assert job_line(script) == ["finetune", "--config", CONFIG_PATH, "--set", "slurm.account=def-yourpi", "--resume"]
+
+
+def test_cli_slurm_options_before_and_after_the_stage(login_node):
+    assert slurm_cli("--config", CONFIG_PATH, "--set", "slurm.account=a", "--out", "before.sh", "finetune") == 0
+    assert slurm_cli("--set", "slurm.account=a", "finetune", "--out", "mixed.sh", "--config", CONFIG_PATH) == 0
+    before, mixed = (login_node / "before.sh").read_text(), (login_node / "mixed.sh").read_text()
+    assert before == mixed
+    assert "#SBATCH --account=a" in before.splitlines()
+    assert slurm_cli("--set", "slurm.account=a", "finetune", "--set", "slurm.time=1:00:00", "--out", "two.sh") == 0
+    two = (login_node / "two.sh").read_text().splitlines()
+    assert "#SBATCH --account=a" in two and "#SBATCH --time=1:00:00" in two
+
+
+def test_cli_stage_arguments_known_flags_positionals_and_after_dashes(login_node):
+    assert slurm_cli("original-use", "--few-shot", "3", "--out", "ou.sh", "--config", CONFIG_PATH) == 0
+    assert job_line(login_node / "ou.sh") == ["original-use", "--config", CONFIG_PATH, "--few-shot", "3"]
+    assert slurm_cli("evaluate", "runs/x", "--config", CONFIG_PATH, "--out", "ev.sh") == 0
+    assert job_line(login_node / "ev.sh") == ["evaluate", "--config", CONFIG_PATH, "runs/x"]
+    # the stage's own --out shares slurm's name: after -- it goes to the stage
+    stage_args = ["--out", "runs/a", "--data", "b.json"]
+    assert slurm_cli("finetune", "--config", CONFIG_PATH, "--out", "ft.sh", "--", *stage_args) == 0
+    assert job_line(login_node / "ft.sh") == ["finetune", "--config", CONFIG_PATH, *stage_args, "--resume"]
+    # report, export and data check take no config options: the config shapes only the script
+    assert slurm_cli("data", "check", "pairs.json", "--config", CONFIG_PATH, "--out", "dc.sh") == 0
+    assert job_line(login_node / "dc.sh") == ["data", "check", "pairs.json"]
+
+
+def test_cli_a_job_command_that_would_not_parse_is_refused(login_node, capsys):
+    assert slurm_cli("finetune", "--config", CONFIG_PATH, "--bogus", "--out", "bad.sh") == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "--bogus" in err and "babybliss finetune --config" in err and " -- " not in err[:20]
+    assert slurm_cli("evaluate", "--out", "bad.sh") == 2  # evaluate needs its RUN
+    assert "required: run" in capsys.readouterr().err
+    assert slurm_cli("finetune", "--submit") == 2
+    assert "--submit needs --out" in capsys.readouterr().err
+    assert not (login_node / "bad.sh").exists()
+
+
+def test_cli_help_says_where_stage_arguments_go(capsys):
+    with pytest.raises(SystemExit):
+        slurm_cli("--help")
+    text = " ".join(capsys.readouterr().out.split())
+    assert "before or after STAGE" in text and "go after --" in text
+
+
+def test_commands_without_config_options_match_the_parser():
+    from babybliss.cli import build_parser
+
+    parser = build_parser()
+    commands = parser._subparsers._group_actions[0].choices  # noqa: SLF001 - argparse keeps them here
+    commands = {**{k: v for k, v in commands.items() if k != "data"},
+                **{f"data {k}": v for k, v in commands["data"]._subparsers._group_actions[0].choices.items()}}
+    for stage in VALID_STAGES:
+        name = "data prepare" if stage == "data" else stage
+        takes_config = "--config" in commands[name]._option_string_actions
+        assert takes_config == (name not in slurm.WITHOUT_CONFIG), name
+    assert "--config" not in commands["data check"]._option_string_actions
+    assert "data check" in slurm.WITHOUT_CONFIG
+
+
+def test_resume_on_a_fresh_run_trains_it_as_a_plain_run_would(tiny_run, tmp_path):
+    """The requeued job and the first one run the same `finetune --resume`: on an empty folder it must just train."""
+    from safetensors.torch import load_file
+
+    from conftest import TINY_RUN_OVERRIDES, make_pairs, write_json
+    from babybliss.train import finetune
+
+    pairs = write_json(tmp_path / "pairs.json", make_pairs(40))  # the same pairs as tiny_run's
+    run = tmp_path / "never-started"
+    config = load_config(None, TINY_RUN_OVERRIDES + [f"data.path={pairs}", f"out={run}"])
+    assert finetune(config, resume=True)["adapters"] == [str(run / "epoch-1")]
+    fresh = load_file(run / "epoch-1" / "adapter_model.safetensors")
+    plain = load_file(tiny_run / "epoch-1" / "adapter_model.safetensors")
+    assert fresh.keys() == plain.keys()
+    assert all(torch.equal(fresh[k], plain[k]) for k in fresh)
+
+
+# ---- your own template ----
+
+DOCS = Path(__file__).parents[1] / "docs" / "slurm.md"
+
+
+def docs_block(language: str) -> str:
+    """The first fenced block of docs/slurm.md's template section in `language`."""
+    section = DOCS.read_text(encoding="utf-8").split("## Your own job template", 1)[1]
+    return section.split(f"```{language}\n", 1)[1].split("```", 1)[0]
+
+
+@needs_bash
+def test_documented_template_example_renders(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "jobs").mkdir()
+    (tmp_path / "jobs" / "scratch-cluster.sh.j2").write_text(docs_block("jinja"), encoding="utf-8")
+    (tmp_path / "cluster.toml").write_text(docs_block("toml"), encoding="utf-8")
+    config = load_config(tmp_path / "cluster.toml")
+    text = render("finetune", config)
+    lines = text.splitlines()
+    sbatch = [i for i, line in enumerate(lines) if line.startswith("#SBATCH")]
+    assert lines[sbatch[-2]:sbatch[-1] + 1] == ["#SBATCH --partition=gpu", "#SBATCH --constraint=a100"]
+    assert sbatch == list(range(1, len(sbatch) + 1))  # all #SBATCH lines at the top, after the shebang
+    assert 'export TMPDIR="$SCRATCH/tmp/$SLURM_JOB_ID"' in lines
+    assert lines.index('mkdir -p "$TMPDIR"') < lines.index("# ---- launch ----")
+    assert "module load cuda/12.1" in lines and 'source "/scratch/$USER/envs/babybliss/bin/activate"' in lines
+    assert "#SBATCH --gpus-per-node=a100:1" in lines
+    assert text.split("# ---- launch ----")[1] == render("finetune").split("# ---- launch ----")[1]
+    bash_syntax_ok(text, tmp_path)
+
+
+def test_template_errors_are_one_line(tmp_path):
+    config = Config()
+    config.slurm.template = str(tmp_path / "missing.sh.j2")
+    with pytest.raises(ValueError, match="slurm.template: no such file .*missing.sh.j2"):
+        render(config=config)
+    (tmp_path / "broken.sh.j2").write_text("#!/bin/bash\n\n{% if stage %}\necho\n", encoding="utf-8")
+    config.slurm.template = str(tmp_path / "broken.sh.j2")
+    with pytest.raises(ValueError, match=r"broken.sh.j2, line \d"):
+        render(config=config)
+    (tmp_path / "typo.sh.j2").write_text("#!/bin/bash\nbabybliss {{ comand }}\n", encoding="utf-8")
+    config.slurm.template = str(tmp_path / "typo.sh.j2")
+    with pytest.raises(ValueError, match="typo.sh.j2: 'comand' is undefined"):
+        render(config=config)
+
+
+def test_own_template_replaces_the_shipped_one(tmp_path):
+    (tmp_path / "job.sh.j2").write_text('#!/bin/bash\nsrun babybliss {{ command | map("sq") | join(" ") }}\n')
+    config = Config()
+    config.slurm.template = str(tmp_path / "job.sh.j2")
+    assert render(config=config, overrides=["out=a b"]) == (
+        f"#!/bin/bash\nsrun babybliss finetune --config {CONFIG_PATH} --set 'out=a b' --resume\n"
+    )

@@ -10,6 +10,7 @@ from importlib import resources
 from pathlib import Path
 
 from babybliss.config import Config, ConfigError, load_config
+from babybliss.slurm import VALID_STAGES as JOB_STAGES
 
 # Progress bars and logs stay readable; the hub is only contacted by `download`.
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
@@ -30,7 +31,7 @@ def config_from(args: argparse.Namespace) -> Config:
     """Defaults, the --config file, then --set and the command's own flags (--model, --data, --out)."""
     path = getattr(args, "config", None)
     if path and not Path(path).exists():
-        path = shipped_config(path) or path
+        path = shipped_config(path) or shipped_config(Path(path).name) or path
     overrides = list(getattr(args, "set", None) or [])
     for flag, key in (("model", "model.spec"), ("data", "data.path"), ("out", "out")):
         value = getattr(args, flag, None)
@@ -85,9 +86,13 @@ def cmd_original_use(args):
 
 
 def cmd_finetune(args):
+    from babybliss.launch import use_gpus
+
+    config = config_from(args)  # a bad config stops here, before any launch
+    use_gpus(args.gpus, args.argv)  # several visible GPUs: re-executes under `accelerate launch` (never returns)
     from babybliss.train import finetune, is_main_process
 
-    result = finetune(config_from(args), resume=args.resume)
+    result = finetune(config, resume=args.resume)
     if is_main_process():
         print(json.dumps(result, indent=2))
 
@@ -133,7 +138,8 @@ def cmd_evaluate(args):
         args.config = str(run / "config.resolved.toml")
     config = config_from(args)
     for result in evaluate(config, run):
-        print(json.dumps({"model": result["model"], "test": result["splits"].get("test", {})}, indent=2))
+        shown = {split: result["splits"][split] for split in ("test", "novel") if split in result["splits"]}
+        print(json.dumps({"model": result["model"], **shown}, indent=2))
 
 
 def cmd_report(args):
@@ -146,15 +152,17 @@ def cmd_report(args):
 def cmd_slurm(args):
     from babybliss import slurm
 
-    config = config_from(args)
+    if args.submit and not args.out_file:
+        raise ValueError("--submit needs --out FILE: the script is submitted from a file")
     text = slurm.render_script(
         args.stage,
-        config,
+        config_from(args),
         args.stage_args,
         config_path=args.config,
         overrides=list(args.set or []),
         nodes=args.nodes,
         gpus_per_node=args.gpus_per_node,
+        parser=build_parser(),
     )
     if not args.out_file:
         print(text, end="")
@@ -231,6 +239,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("finetune", help="LoRA/QLoRA fine-tuning for each epoch count of the config")
     _common(p, out=True, model=True, data=True)
     p.add_argument("--resume", action="store_true", help="continue an interrupted run from its last checkpoint")
+    p.add_argument("--gpus", type=int, metavar="N", help="use the first N visible GPUs (default: all; several train "
+                   "under `accelerate launch`, one process each; 1: this process on the first GPU)")
     p.set_defaults(func=cmd_finetune)
 
     p = sub.add_parser("export", help="copy an adapter, or merge it into its base model as a plain HF folder")
@@ -258,7 +268,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=cmd_score)
 
-    p = sub.add_parser("evaluate", help="convert the held-out splits with the base model and every epoch adapter")
+    p = sub.add_parser("evaluate", help="convert the held-out splits and the novel set with the base model, "
+                       "the rule converter and every epoch adapter")
     _common(p)
     p.add_argument("run", help="run folder written by finetune")
     p.set_defaults(func=cmd_evaluate)
@@ -267,10 +278,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("run", help="run folder")
     p.set_defaults(func=cmd_report)
 
-    p = sub.add_parser("slurm", help="render (and submit) a SLURM job script for a stage")
+    p = sub.add_parser(
+        "slurm",
+        help="render (and submit) a SLURM job script for a stage",
+        usage="babybliss slurm STAGE [slurm options] [stage arguments] [-- stage arguments]",
+        epilog="slurm's options above may come before or after STAGE; --config and --set also go to the job's "
+        "command. Every other word is passed on to the job's `babybliss STAGE ...`: the stage's own flags and "
+        "arguments (finetune --resume, evaluate RUN, data check FILE). Stage arguments that slurm would take as "
+        "its own (the stage's --out) go after --. The job's command is checked before the script is written.",
+        allow_abbrev=False,
+    )
     _common(p)
-    p.add_argument("stage", help="original-use, finetune, evaluate, report, demo, generate, export or data")
-    p.add_argument("stage_args", nargs=argparse.REMAINDER, help="arguments passed on to the stage")
+    p.add_argument("stage", choices=JOB_STAGES, metavar="STAGE", help=", ".join(JOB_STAGES))
     p.add_argument("--nodes", type=int, help="nodes (default: slurm.nodes)")
     p.add_argument("--gpus-per-node", help="e.g. v100l:4 or 4 (default: slurm.gpus_per_node)")
     p.add_argument("--out", dest="out_file", help="write the script here instead of printing it")
@@ -291,8 +310,25 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    """argparse, except that `slurm` keeps the words it does not know, and all after `--`, for the job's stage."""
+    parser = build_parser()
+    tail: list[str] = []
+    if argv[:1] == ["slurm"] and "--" in argv:
+        cut = argv.index("--")
+        argv, tail = argv[:cut], argv[cut + 1 :]
+    args, unknown = parser.parse_known_args(argv)
+    if args.command == "slurm":
+        args.stage_args = unknown + tail
+    elif unknown:
+        parser.error(f"unrecognized arguments: {' '.join(unknown)}")
+    return args
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args = parse_args(argv)
+    args.argv = argv  # a command may start itself again (launch.py)
     from babybliss.data import DataError
     from babybliss.models import ModelError
     from babybliss.train import TrainError

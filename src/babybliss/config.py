@@ -188,6 +188,10 @@ class EvaluateConfig:
     """Sentence-embedding folder for semantic coherence; empty means the packaged all-MiniLM-L6-v2."""
     max_examples: int = 0
     """Evaluate at most this many pairs per split (0: all)."""
+    novel: bool = True
+    """Also score the shipped `novel` set (pairs written unlike any training corpus, never trained on)."""
+    rules: bool = True
+    """Score the rule converter (English -> Bliss only) as the `rules` row."""
 
 
 @dataclass
@@ -249,6 +253,13 @@ class SlurmConfig:
     """Multi-GPU launcher: accelerate or torchrun."""
     extra_sbatch: list[str] = field(default_factory=list)
     """More #SBATCH lines, written as given (without the #SBATCH prefix)."""
+    signal_grace: int = 300
+    """Seconds before the time limit at which SLURM sends a finetune job SIGTERM (#SBATCH --signal=B:TERM@N, with
+    --requeue): the run writes a checkpoint of its current step, the job is requeued and continues with --resume.
+    SLURM may signal up to 60 s early; 0 leaves signal, requeue and --resume out."""
+    template: str = ""
+    """Your own Jinja2 job template (a path, e.g. `jobs/narval.sh.j2`); empty uses the shipped one. It may
+    `{% extends "babybliss/job.sh.j2" %}` and replace blocks; docs/slurm.md lists its variables."""
 
 
 @dataclass
@@ -301,7 +312,16 @@ def _coerce(value: Any, kind: Any, where: str) -> Any:
         (item,) = typing.get_args(kind)
         if isinstance(value, str):
             text = value.strip()
-            value = json.loads(text) if text.startswith("[") else [v for v in text.split(",") if v.strip()]
+            if text.startswith("["):
+                try:
+                    value = json.loads(text)
+                except json.JSONDecodeError:
+                    # `[test]` from a shell: the brackets survived, the quotes did not.
+                    value = [v.strip() for v in text[1:-1].split(",") if v.strip()] if text.endswith("]") else None
+                    if value is None:
+                        raise ConfigError(f"{where}: expected a list like [a, b] or a,b, got {text!r}") from None
+            else:
+                value = [v for v in text.split(",") if v.strip()]
         if not isinstance(value, list):
             raise ConfigError(f"{where}: expected a list, got {value!r}")
         return [_coerce(v, item, where) for v in value]

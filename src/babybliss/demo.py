@@ -30,7 +30,7 @@ def demo(config: Config, skip_original_use: bool = False) -> dict:
         original_use(config, load_model(config.model))
     _step("2/4 fine-tuning (data preparation first)")
     finetune(config)
-    _step("3/4 evaluation: un-tuned baseline and each epoch")
+    _step("3/4 evaluation: un-tuned baseline, rule converter and each epoch")
     if config.evaluate.base_model:
         evaluate_base(config, run, config.evaluate.few_shot)
     config.evaluate.base_model = False
@@ -40,7 +40,8 @@ def demo(config: Config, skip_original_use: bool = False) -> dict:
     minutes = (time.perf_counter() - started) / 60
     print(f"\nreport: {result['report_html']}  (and {result['report_md']})")
     print(f"best model: {result['best']}  |  {minutes:.1f} min in all")
-    for direction, metrics in result["headline"].items():
-        shown = ", ".join(f"{k} {v:.3f}" for k, v in metrics.items() if isinstance(v, float))
-        print(f"  test {direction}: {shown}")
+    for split, by_direction in (("test", result["headline"]), ("novel", result["novel"])):
+        for direction, metrics in by_direction.items():
+            shown = ", ".join(f"{k} {v:.3f}" for k, v in metrics.items() if isinstance(v, float))
+            print(f"  {split} {direction}: {shown}")
     return result

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,8 +33,11 @@ def adapter_config(adapter: str | Path) -> Config:
     return load_config(path)
 
 
-def load_for_generation(config: Config, adapter: str | Path | None = None) -> Loaded:
-    """The base model of `config` (or of the adapter), with the adapter applied and merged for fast decoding."""
+def load_for_generation(config: Config, adapter: str | Path | None = None, base: Loaded | None = None) -> Loaded:
+    """The base model of `config` (or of the adapter), with the adapter applied and merged for fast decoding.
+
+    `base`: the adapter's base model, already loaded (`load_model(adapter_config(adapter).model)`); the adapter is
+    merged into a copy of it, so one load serves every epoch of a run."""
     if adapter is None:
         return load_model(config.model)
     folder = Path(adapter)
@@ -41,8 +45,12 @@ def load_for_generation(config: Config, adapter: str | Path | None = None) -> Lo
     if (folder / "adapter_config.json").is_file():
         from peft import PeftModel
 
-        base = load_model(trained.model)
-        model = PeftModel.from_pretrained(base.model, folder).merge_and_unload()
+        if base is None:
+            base = load_model(trained.model)
+            weights = base.model
+        else:
+            weights = copy.deepcopy(base.model)
+        model = PeftModel.from_pretrained(weights, folder).merge_and_unload()
         return Loaded(model.eval(), base.tokenizer, str(folder), base.seconds)
     # Full fine-tuning saved a whole model in the folder.
     return load_model(replace_spec(trained, str(folder)).model)

