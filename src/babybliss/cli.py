@@ -208,6 +208,16 @@ def cmd_demo(args):
     demo(config_from(args), skip_original_use=args.skip_original_use)
 
 
+def cmd_serve(args):
+    from babybliss.serve import run_serve
+
+    config = config_from(args)
+    for flag in ("host", "port"):
+        if getattr(args, flag) is not None:
+            setattr(config.serve, flag, getattr(args, flag))
+    run_serve(config, args.adapter, model_given=bool(args.model))
+
+
 # --- the registry ---------------------------------------------------------------------------------------------------
 
 
@@ -324,6 +334,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", dest="out_file", help="write the script here instead of printing it")
     p.add_argument("--submit", action="store_true", help="submit with sbatch (needs --out)")
     p.set_defaults(func=cmd_slurm)
+
+    p = sub.add_parser("serve", help="the converter as a web page and an HTTP API (loads once, serves until stopped)")
+    _common(p, model=True)
+    p.add_argument("--adapter", help="RUN/epoch-N to serve; default: the project's best system")
+    p.add_argument("--host", help="address to bind (default: serve.host, 127.0.0.1)")
+    p.add_argument("--port", type=int, help="TCP port (default: serve.port, 8000)")
+    p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("demo", help="the main job: data, baseline, fine-tuning, evaluation and report on the defaults")
     _common(p, out=True, model=True, data=True)

@@ -263,6 +263,27 @@ class SlurmConfig:
 
 
 @dataclass
+class ServeConfig:
+    host: str = "127.0.0.1"
+    """Address `babybliss serve` binds to; 0.0.0.0 exposes it to the network."""
+    port: int = 8000
+    """TCP port of the server."""
+    max_sentences: int = 32
+    """Most sentences in one request; more is a 413 error."""
+    max_chars: int = 300
+    """Longest sentence in characters; a longer one is a 413 error."""
+    batch_window_ms: float = 5.0
+    """How long the first waiting sentence waits for others to join its batch (at no load this adds to latency)."""
+    max_batch: int = 32
+    """Most sentences converted in one model call."""
+    queue_size: int = 256
+    """Most sentences waiting for a batch; beyond it a request gets 503 with Retry-After."""
+    threads: int = 0
+    """CPU threads for torch; 0 leaves torch's default (one per core). On a CPU shared with other jobs, 1 avoids
+    OpenMP threads waiting on each other (5x faster measured on a loaded 2-core machine, bench/RESULTS.md)."""
+
+
+@dataclass
 class Config:
     out: str = "runs/default"
     """Run folder: data splits, adapters, logs, evaluation and report."""
@@ -276,6 +297,7 @@ class Config:
     evaluate: EvaluateConfig = field(default_factory=EvaluateConfig)
     original_use: OriginalUseConfig = field(default_factory=OriginalUseConfig)
     slurm: SlurmConfig = field(default_factory=SlurmConfig)
+    serve: ServeConfig = field(default_factory=ServeConfig)
 
 
 def _field_types(cls: type) -> dict[str, Any]:
@@ -397,6 +419,18 @@ def validate(config: Config) -> None:
     for name in ("validation_fraction", "test_fraction"):
         if not 0 <= getattr(config.data, name) < 0.5:
             raise ConfigError(f"data.{name}: expected a fraction in [0, 0.5)")
+    serve = config.serve
+    for name in ("max_sentences", "max_chars", "max_batch", "queue_size"):
+        if getattr(serve, name) < 1:
+            raise ConfigError(f"serve.{name}: expected a positive number, got {getattr(serve, name)}")
+    if serve.queue_size < serve.max_sentences:
+        raise ConfigError(
+            f"serve.queue_size ({serve.queue_size}) must hold one full request (serve.max_sentences = {serve.max_sentences})"
+        )
+    if serve.threads < 0:
+        raise ConfigError(f"serve.threads: expected 0 (torch's default) or more, got {serve.threads}")
+    if serve.batch_window_ms < 0:
+        raise ConfigError(f"serve.batch_window_ms: expected 0 or more, got {serve.batch_window_ms}")
     if config.slurm.launcher not in {"accelerate", "torchrun"}:
         raise ConfigError(f"slurm.launcher: expected accelerate or torchrun, got {config.slurm.launcher!r}")
 

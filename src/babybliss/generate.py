@@ -63,8 +63,13 @@ def replace_spec(config: Config, spec: str) -> Config:
 
 
 @torch.inference_mode()
-def generate_raw(loaded: Loaded, prompts: list[str], gen: GenerateConfig, show_progress: bool = False) -> list[Output]:
-    """Decode every prompt; batches are sorted by length and left-padded, and end once every row has stopped."""
+def generate_raw(
+    loaded: Loaded, prompts: list[str], gen: GenerateConfig, show_progress: bool = False, stop=None
+) -> list[Output]:
+    """Decode every prompt; batches are sorted by length and left-padded, and end once every row has stopped.
+
+    `stop` is the result of `stop_criteria(tokenizer)`, for callers that decode many times with one tokenizer.
+    """
     model, tokenizer = loaded.model, loaded.tokenizer
     model.eval()
     tokenizer.padding_side = "left"
@@ -78,11 +83,8 @@ def generate_raw(loaded: Loaded, prompts: list[str], gen: GenerateConfig, show_p
 
         iterator = tqdm(batches, desc="generating", unit="batch")
     device = next(model.parameters()).device
-    # Built once per call, not per batch: it reads the whole vocabulary (about 0.3 s for SmolLM2's 49k tokens),
-    # which costs more than decoding a short batch on a GPU.
-    from transformers import StoppingCriteriaList, StopStringCriteria
-
-    stop = StoppingCriteriaList([StopStringCriteria(tokenizer, STOP_STRINGS)]) if batches else None
+    if stop is None and batches:
+        stop = stop_criteria(tokenizer)
     for batch in iterator:
         encoded = tokenizer([prompts[i] for i in batch], return_tensors="pt", padding=True, add_special_tokens=False)
         encoded = {k: v.to(device) for k, v in encoded.items()}
@@ -104,6 +106,14 @@ def generate_raw(loaded: Loaded, prompts: list[str], gen: GenerateConfig, show_p
             answer, nothing_after = extract_answer(raw)
             results[index] = Output(answer, ended and nothing_after, raw)
     return results  # type: ignore[return-value]
+
+
+def stop_criteria(tokenizer):
+    """Stop at a new `###` block. Built once per call (or once per server), not per batch: it reads the whole
+    vocabulary (about 0.3 s for SmolLM2's 49k tokens), which costs more than decoding a short batch."""
+    from transformers import StoppingCriteriaList, StopStringCriteria
+
+    return StoppingCriteriaList([StopStringCriteria(tokenizer, STOP_STRINGS)])
 
 
 def convert(loaded: Loaded, prompts: PromptConfig, direction: str, texts: list[str], gen: GenerateConfig) -> list[Output]:

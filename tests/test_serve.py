@@ -1,0 +1,272 @@
+"""`babybliss serve`: the HTTP API under FastAPI's TestClient, the batcher, and the choice of converters."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from fastapi.testclient import TestClient
+
+from babybliss import serve
+from babybliss.batching import Batcher, QueueFull
+from babybliss.cli import build_parser
+from babybliss.config import ConfigError, GenerateConfig, ServeConfig, load_config
+from babybliss.generate import Output
+
+
+class Tagged:
+    """A stand-in converter whose answer shows its input (the tiny model answers '' to everything)."""
+
+    name = "tagged"
+
+    def __init__(self, gate: threading.Event | None = None):
+        self.calls: list[list[str]] = []
+        self.gate = gate
+
+    def convert(self, direction, sentences):
+        self.calls.append(list(sentences))
+        if self.gate is not None:
+            assert self.gate.wait(10)
+        return [Output(f"present:{direction} {s}", True, "") for s in sentences]
+
+
+def wait_until(condition, seconds: float = 5.0) -> None:
+    end = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < end, "timed out"
+        time.sleep(0.005)
+
+
+@pytest.fixture(scope="module")
+def tiny_converters():
+    return serve.choose_converters(load_config(None, ["model.spec=tiny", "generate.max_new_tokens=8"]), None, True)
+
+
+@pytest.fixture(scope="module")
+def tiny_client(tiny_converters):
+    app = serve.create_app(tiny_converters, ServeConfig(max_sentences=4, max_chars=40), "tiny")
+    with TestClient(app) as client:
+        yield client
+
+
+BAD_BODIES = [
+    (b"not json", 422, "not valid JSON"),
+    (b'["a list"]', 422, "body"),
+    (b'{"sentences": ["Hi."]}', 422, "direction: Field required"),
+    (b'{"direction": "e2b"}', 422, "sentences: Field required"),
+    (b'{"direction": "e2x", "sentences": ["Hi."]}', 422, "direction: Input should be 'e2b' or 'b2e'"),
+    (b'{"direction": "e2b", "sentences": ["Hi."], "speed": 2}', 422, "speed: Extra inputs"),
+    (b'{"direction": "e2b", "sentences": "Hi."}', 422, "sentences: Input should be a valid list"),
+    (b'{"direction": "e2b", "sentences": ["Hi.", 3]}', 422, "sentences[1]: Input should be a valid string"),
+    (b'{"direction": "e2b", "sentences": []}', 422, "the list is empty"),
+    (b'{"direction": "e2b", "sentences": ["Hi.", "  "]}', 422, "sentences[1] is empty"),
+    (b'{"direction": "e2b", "sentences": ["a\\nb"]}', 422, "sentences[0] contains a line break"),
+    (b'{"direction": "e2b", "sentences": ["a", "b", "c", "d", "e"]}', 413, "5 sentences, more than the limit of 4"),
+    (b'{"direction": "e2b", "sentences": ["' + b"x" * 41 + b'"]}', 413, "sentences[0] has 41 characters"),
+]
+
+
+@pytest.mark.parametrize("body,status,message", BAD_BODIES, ids=[m for _, _, m in BAD_BODIES])
+def test_bad_input_is_a_4xx_with_a_message(tiny_client, body, status, message):
+    response = tiny_client.post("/v1/convert", content=body, headers={"content-type": "application/json"})
+    assert response.status_code == status
+    assert message in response.json()["detail"]
+
+
+def test_the_tiny_model_converts_in_input_order(tiny_client, tiny_converters):
+    sentences = ["We go.", "The cat sleeps on the mat.", "Hi."]
+    response = tiny_client.post("/v1/convert", json={"direction": "b2e", "sentences": sentences})
+    assert response.status_code == 200
+    results = response.json()["results"]
+    assert [r["input"] for r in results] == sentences
+    alone = [tiny_converters["b2e"].convert("b2e", [s])[0] for s in sentences]
+    assert [(r["output"], r["clean_stop"]) for r in results] == [(o.answer, o.clean_stop) for o in alone]
+
+
+def test_healthz_names_model_adapter_and_systems(tiny_client):
+    health = tiny_client.get("/healthz").json()
+    assert health["status"] == "ok" and health["model"] == "tiny" and health["adapter"] is None
+    assert "not fine-tuned" in health["systems"]["e2b"] and "not fine-tuned" in health["systems"]["b2e"]
+
+
+def test_the_page_and_its_assets_work_offline(tiny_client):
+    page = tiny_client.get("/").text
+    assert 'aria-live="polite"' in page and '<label for="sentences"' in page and "not fine-tuned" in page
+    for asset in ("static/serve.css", "static/serve.js"):
+        assert asset in page
+        response = tiny_client.get("/" + asset)
+        assert response.status_code == 200 and "http://" not in response.text and "https://" not in response.text
+    assert "https://" not in page and "http://" not in page
+    assert tiny_client.get("/docs").status_code == 200
+
+
+def test_the_model_never_decodes_more_than_twice_the_input(tiny_converters):
+    converter = dataclasses.replace(tiny_converters["e2b"], gen=GenerateConfig(max_new_tokens=64))
+    assert converter.token_bound(["abc"]) == 2 * 3 + 8  # the tiny tokenizer has one token per byte
+    assert converter.token_bound(["x" * 100]) == converter.gen.max_new_tokens
+    output = converter.convert("e2b", ["abc"])[0]
+    assert len(output.raw) <= 14  # the random model never ends: it stops at the bound
+
+
+def concurrent_posts(client, bodies):
+    with ThreadPoolExecutor(len(bodies)) as pool:
+        return list(pool.map(lambda body: client.post("/v1/convert", json=body), bodies))
+
+
+def test_concurrent_requests_are_batched_and_each_keeps_its_order():
+    converter = Tagged()
+    app = serve.create_app({"e2b": converter, "b2e": converter}, ServeConfig(batch_window_ms=300), "tagged")
+    bodies = [{"direction": "e2b", "sentences": [f"r{i} s{j}" for j in range(1 + i % 3)]} for i in range(8)]
+    with TestClient(app) as client:
+        responses = concurrent_posts(client, bodies)
+    for body, response in zip(bodies, responses):
+        assert response.status_code == 200
+        assert [r["output"] for r in response.json()["results"]] == [f"present:e2b {s}" for s in body["sentences"]]
+    assert len(converter.calls) < len(bodies)
+    assert sum(map(len, converter.calls)) == sum(len(b["sentences"]) for b in bodies)
+
+
+def test_concurrent_requests_share_tiny_model_calls(tiny_converters, monkeypatch):
+    model = tiny_converters["e2b"]
+    calls = []
+    real = model.convert
+    monkeypatch.setattr(model, "convert", lambda d, s: calls.append(len(s)) or real(d, s))
+    app = serve.create_app(tiny_converters, ServeConfig(batch_window_ms=300), "tiny")
+    with TestClient(app) as client:
+        responses = concurrent_posts(client, [{"direction": "e2b", "sentences": [f"Sentence {i}."]} for i in range(6)])
+    assert all(r.status_code == 200 for r in responses)
+    assert sum(calls) == 6 and len(calls) < 6
+
+
+def test_full_queue_is_503_with_retry_after_and_the_rest_finish():
+    gate = threading.Event()
+    converter = Tagged(gate)
+    config = ServeConfig(batch_window_ms=0, max_batch=1, queue_size=2, max_sentences=2)
+    app = serve.create_app({"e2b": converter, "b2e": converter}, config, "tagged")
+    batcher = app.state.batcher
+    with TestClient(app) as client, ThreadPoolExecutor(2) as pool:
+        first = pool.submit(client.post, "/v1/convert", json={"direction": "e2b", "sentences": ["one"]})
+        wait_until(lambda: len(converter.calls) == 1)  # converting, the queue is empty again
+        second = pool.submit(client.post, "/v1/convert", json={"direction": "b2e", "sentences": ["two", "three"]})
+        wait_until(lambda: batcher.waiting == 2)
+        refused = client.post("/v1/convert", json={"direction": "e2b", "sentences": ["four"]})
+        assert refused.status_code == 503
+        assert int(refused.headers["Retry-After"]) >= 1 and "busy" in refused.json()["detail"]
+        assert client.get("/healthz").json()["waiting"] == 2  # the loop answers while the model works
+        gate.set()
+        assert first.result().status_code == 200
+        assert [r["output"] for r in second.result().json()["results"]] == ["present:b2e two", "present:b2e three"]
+
+
+def test_a_client_that_leaves_is_dropped_and_does_not_stall_the_others():
+    gate = threading.Event()
+    converter = Tagged(gate)
+
+    async def scenario():
+        batcher = Batcher(lambda d, s: converter.convert(d, s), window_s=0, max_batch=4, queue_size=10)
+        batcher.start()
+        busy = asyncio.create_task(batcher.submit("e2b", ["first"]))
+        while not converter.calls:
+            await asyncio.sleep(0.005)
+        leaving = asyncio.create_task(batcher.submit("e2b", ["gone1", "gone2"]))
+        staying = asyncio.create_task(batcher.submit("e2b", ["stays"]))
+        await asyncio.sleep(0.01)
+        leaving.cancel()
+        gate.set()
+        results = await asyncio.wait_for(asyncio.gather(busy, staying), 5)
+        await batcher.stop()
+        return results
+
+    busy, staying = asyncio.run(scenario())
+    assert [o.answer for o in staying] == ["present:e2b stays"]
+    assert converter.calls == [["first"], ["stays"]]  # the leaver's sentences were never converted
+
+
+def test_a_disconnect_cancels_the_request_work():
+    class Gone:
+        async def receive(self):
+            return {"type": "http.disconnect"}
+
+    async def scenario():
+        never = asyncio.get_running_loop().create_future()
+        with pytest.raises(serve.ClientGone):
+            await serve.unless_disconnected(Gone(), never)
+        return never.cancelled()
+
+    assert asyncio.run(scenario())
+
+
+def test_queue_full_is_raised_before_anything_is_queued():
+    async def scenario():
+        batcher = Batcher(lambda d, s: [], window_s=1, max_batch=4, queue_size=3)
+        with pytest.raises(QueueFull):
+            await batcher.submit("e2b", ["a", "b", "c", "d"])
+        return batcher.waiting
+
+    assert asyncio.run(scenario()) == 0
+
+
+def test_rules_serve_e2b_when_they_work_otherwise_the_model(monkeypatch):
+    config = load_config(None, ["model.spec=tiny"])
+    fallback = serve.choose_converters(config, None, False)  # the placeholder raises NotImplementedError
+    assert isinstance(fallback["e2b"], serve.ModelConverter) and fallback["e2b"] is fallback["b2e"]
+    monkeypatch.setattr("babybliss.rules.to_bliss", lambda sentences: ["future:We visit museum week next."] * len(sentences))
+    best = serve.choose_converters(config, None, False)
+    assert isinstance(best["e2b"], serve.RuleConverter) and isinstance(best["b2e"], serve.ModelConverter)
+    assert best["e2b"].convert("e2b", ["x"])[0].answer == "future:We visit museum week next."
+    named = serve.choose_converters(config, None, True)  # --model: that model serves both directions
+    assert isinstance(named["e2b"], serve.ModelConverter)
+
+
+def test_an_adapter_serves_both_directions_and_is_named(tiny_run):
+    config = load_config(None, ["model.spec=tiny"])
+    converters = serve.choose_converters(config, str(tiny_run / "epoch-1"), False)
+    assert converters["e2b"] is converters["b2e"]
+    assert "fine-tuned (epoch-1" in converters["e2b"].name and "not fine-tuned" not in converters["e2b"].name
+
+
+def test_serve_command_and_config():
+    args = build_parser().parse_args(["serve", "--adapter", "runs/x/epoch-1", "--port", "9001"])
+    assert args.adapter == "runs/x/epoch-1" and args.port == 9001 and args.host is None
+    assert load_config(None).serve.host == "127.0.0.1"
+    with pytest.raises(ConfigError, match="serve.queue_size"):
+        load_config(None, ["serve.queue_size=4", "serve.max_sentences=8"])
+    with pytest.raises(ConfigError, match="unknown key"):
+        load_config(None, ["serve.workers=2"])
+    with pytest.raises(ConfigError, match="serve.threads"):
+        load_config(None, ["serve.threads=-1"])
+
+
+def test_a_real_disconnect_over_http_drops_the_request(tiny_converters):
+    import socket
+
+    import httpx
+    import uvicorn
+
+    gate = threading.Event()
+    converter = Tagged(gate)
+    app = serve.create_app({"e2b": converter, "b2e": converter}, ServeConfig(batch_window_ms=0, max_batch=1), "tagged")
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    threading.Thread(target=server.run, daemon=True).start()
+    wait_until(lambda: server.started, 20)
+    url = f"http://127.0.0.1:{port}/v1/convert"
+    try:
+        with ThreadPoolExecutor(2) as pool:
+            busy = pool.submit(httpx.post, url, json={"direction": "e2b", "sentences": ["busy"]}, timeout=10)
+            wait_until(lambda: converter.calls)
+            with pytest.raises(httpx.TimeoutException):  # the client gives up and closes the connection
+                httpx.post(url, json={"direction": "e2b", "sentences": ["leaver"]}, timeout=0.3)
+            wait_until(lambda: app.state.batcher.waiting == 0)
+            stays = pool.submit(httpx.post, url, json={"direction": "e2b", "sentences": ["stays"]}, timeout=10)
+            gate.set()
+            assert busy.result().status_code == 200 and stays.result().json()["results"][0]["output"] == "present:e2b stays"
+        assert converter.calls == [["busy"], ["stays"]]
+    finally:
+        server.should_exit = True
