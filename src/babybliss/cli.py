@@ -9,7 +9,8 @@ import sys
 from importlib import resources
 from pathlib import Path
 
-from babybliss.config import Config, ConfigError, load_config
+from babybliss.config import Config, load_config
+from babybliss.errors import BlissError
 
 # Progress bars and logs stay readable; the hub is only contacted by `download`.
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
@@ -43,9 +44,13 @@ def config_from(args: argparse.Namespace) -> Config:
 
 
 def cmd_data_check(args):
-    from babybliss.data import load_pairs
+    from babybliss.data import check_lengths, load_pairs
+    from babybliss.models import load_tokenizer
 
-    _, report = load_pairs(args.file)
+    pairs, report = load_pairs(args.file)
+    if args.model or args.config:
+        config = config_from(args)
+        check_lengths(report, pairs, config, load_tokenizer(config.model.spec, config.model))
     print("\n".join(report.lines()))
 
 
@@ -108,7 +113,7 @@ def cmd_generate(args):
         config.generate.top_p = args.top_p
     texts = list(args.sentences) + (read_inputs(args.file) if args.file else [])
     if args.prompt is None and not texts:
-        raise ValueError("give sentences, --file FILE, or --prompt TEXT")
+        raise BlissError(f"{args.file}: no inputs in the file" if args.file else "give sentences, --file FILE, or --prompt TEXT")
     outputs = run_generate(config, args.adapter, args.direction, texts, args.prompt)
     for output in outputs:
         print(output.raw.strip() if args.prompt is not None else output.answer)
@@ -193,11 +198,13 @@ def build_parser() -> argparse.ArgumentParser:
         prog="babybliss",
         description="Teach a causal language model to convert English <-> Conceptual Bliss, and measure it.",
     )
+    parser.add_argument("--debug", action="store_true", help="show the traceback of user errors too")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     data = sub.add_parser("data", help="check or prepare a pairs file").add_subparsers(dest="data_command", required=True)
     p = data.add_parser("check", help="validate a pairs file; print pairs, duplicates, conflicts and tense markers")
     p.add_argument("file", help="JSON list or JSONL of {original, bliss}")
+    _common(p, model=True)  # with a model or config: also list the pairs longer than train.max_seq_length
     p.set_defaults(func=cmd_data_check)
     p = data.add_parser("prepare", help="de-duplicate, split and write the two-direction instruction sets as JSONL")
     _common(p, data=True)
@@ -275,16 +282,28 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one command. A user error (BlissError, a missing file, a folder that cannot be written) is one line and
+    exit 2; SIGTERM exits 143 and Ctrl-C 130 with one line; anything else is a bug and shows its traceback."""
     args = build_parser().parse_args(argv)
-    from babybliss.data import DataError
-    from babybliss.models import ModelError
-    from babybliss.train import TrainError
+    from babybliss.io import write_failure
+    from babybliss.train import SIGTERM_EXIT, Terminated
 
     try:
         args.func(args)
-    except (ConfigError, DataError, ModelError, TrainError, FileNotFoundError, ValueError, RuntimeError) as err:
+    except (BlissError, FileNotFoundError) as err:
+        if args.debug:
+            raise
         print(f"babybliss: error: {err}", file=sys.stderr)
         return 2
+    except OSError as err:
+        failure = write_failure(err, Path(err.filename).parent if err.filename else Path.cwd())
+        if failure is None or args.debug:
+            raise
+        print(f"babybliss: error: {failure}", file=sys.stderr)
+        return 2
+    except Terminated as err:
+        print(f"babybliss: {err}", file=sys.stderr)
+        return SIGTERM_EXIT
     except KeyboardInterrupt:
         print("babybliss: interrupted", file=sys.stderr)
         return 130
