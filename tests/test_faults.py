@@ -94,8 +94,8 @@ def test_a_run_killed_in_every_kind_of_save_resumes_to_the_uninterrupted_adapter
 
     termed = finetune_process(run, pairs, "--resume", fault=f"step:{torn + 1}:TERM")
     assert termed.returncode == SIGTERM_EXIT, termed.stderr[-2000:]
-    message = [line for line in termed.stderr.splitlines() if line.startswith("babybliss:")]
-    assert message == [message[0]] and f"SIGTERM at step {torn + 1}" in message[0], termed.stderr[-2000:]
+    assert termed.stderr.count("babybliss:") == 1, termed.stderr[-2000:]
+    assert f"babybliss: stopped by SIGTERM at step {torn + 1};" in termed.stderr and "Traceback" not in termed.stderr
     assert (run / "checkpoints" / "sweep" / f"checkpoint-{torn + 1}" / "trainer_state.json").is_file()
 
     # A tripwire at a step before the checkpoint: a resume that restarted from step 0 would be killed there.
@@ -121,7 +121,7 @@ def test_a_run_killed_in_every_kind_of_save_resumes_to_the_uninterrupted_adapter
 def test_ctrl_c_exits_130_with_one_line(pairs, tmp_path):
     result = finetune_process(tmp_path / "run", pairs, fault="step:1:INT")
     assert result.returncode == 130
-    assert [line for line in result.stderr.splitlines() if line.startswith("babybliss")] == ["babybliss: interrupted"]
+    assert result.stderr.count("babybliss:") == 1 and "babybliss: interrupted\n" in result.stderr, result.stderr[-2000:]
     assert "Traceback" not in result.stderr
 
 
@@ -174,3 +174,98 @@ def test_an_unknown_run_in_the_folder_is_refused(pairs, tmp_path):
     (run / "epoch-1").mkdir(parents=True)
     with pytest.raises(run_folder.RunFolderError, match="unknown run"):
         run_folder.claim(run, _config(tmp_path, pairs), resume=True)
+
+
+# ------------------------------------------------------------------ errors a user sees as one line
+
+
+@pytest.mark.parametrize(
+    "name, content, problem",
+    [
+        ("empty.txt", b"\n  \n", "the file is empty"),
+        ("binary.txt", b"\xff\xfe\x00bad", "not UTF-8 text"),
+        ("rows.jsonl", b'{"input": "We walk."}\n{"english": "x"}\n', "line 2: expected an object with a text input"),
+        ("rows.jsonl", b'"We walk."\n', "line 1: expected an object"),
+        ("rows.jsonl", b"{not json\n", "line 1: not JSON"),
+    ],
+)
+def test_generate_input_files_fail_with_one_line_naming_the_file(tmp_path, capsys, name, content, problem):
+    from babybliss.cli import main
+
+    path = tmp_path / name
+    path.write_bytes(content)
+    assert main(["generate", "--model", "tiny", "--direction", "e2b", "--file", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and str(path) in err and problem in err, err
+
+
+def test_an_internal_error_keeps_its_traceback(monkeypatch):
+    from babybliss import cli
+
+    def broken(args):
+        raise ValueError("a bug deep inside a library")
+
+    monkeypatch.setattr(cli, "cmd_info", broken)
+    with pytest.raises(ValueError, match="a bug deep inside"):
+        cli.main(["info"])
+
+
+def test_a_user_error_shows_its_traceback_with_debug(tmp_path):
+    from babybliss.cli import main
+    from babybliss.errors import BlissError
+
+    with pytest.raises(BlissError):
+        main(["--debug", "data", "check", str(tmp_path / "none.json")])
+
+
+@pytest.mark.parametrize("code, says", [(28, "no space left on device while writing in {folder}"), (13, "{folder}: folder is not writable")])
+def test_write_failures_name_the_folder_not_a_temp_file(tmp_path, capsys, monkeypatch, code, says):
+    import tempfile
+
+    from babybliss.cli import main
+
+    pairs = write_json(tmp_path / "pairs.json", make_pairs(8))
+    folder = tmp_path / "runs"
+
+    def refuse(*args, dir=None, **kwargs):
+        raise OSError(code, os.strerror(code), str(Path(dir) / ".data.x1y2.partial"))
+
+    monkeypatch.setattr(tempfile, "mkdtemp", refuse)
+    assert main(["data", "prepare", "--data", str(pairs), "--out", str(folder / "data")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and says.format(folder=folder) in err and ".partial" not in err, err
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only folders")
+def test_a_read_only_out_folder_is_named(tmp_path, capsys):
+    from babybliss.cli import main
+
+    pairs = write_json(tmp_path / "pairs.json", make_pairs(8))
+    locked = tmp_path / "locked"
+    locked.mkdir(mode=0o555)
+    assert main(["data", "prepare", "--data", str(pairs), "--out", str(locked / "data")]) == 2
+    assert f"{locked}: folder is not writable" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("mask", [0o022, 0o002, 0o077])
+def test_run_files_and_folders_follow_the_umask(tmp_path, mask):
+    from babybliss.data import prepare
+
+    config = _config(tmp_path, write_json(tmp_path / "pairs.json", make_pairs(12)))
+    old = os.umask(mask)
+    try:
+        prepare(config, tmp_path / "data")
+    finally:
+        os.umask(old)
+    for path in [tmp_path / "data", *(tmp_path / "data").rglob("*")]:
+        expected = (0o777 if path.is_dir() else 0o666) & ~mask
+        assert path.stat().st_mode & 0o777 == expected, f"{path}: {oct(path.stat().st_mode & 0o777)}"
+
+
+def test_generate_reads_the_tokenizer_saved_with_the_adapter(tiny_run, tiny_run_config):
+    from babybliss.generate import load_for_generation
+
+    folder = tiny_run / "epoch-1"
+    loaded = load_for_generation(tiny_run_config, folder)
+    assert Path(loaded.tokenizer.name_or_path) == folder
+    assert loaded.tokenizer.decode(loaded.tokenizer("We walk.", add_special_tokens=False)["input_ids"]) == "We walk."

@@ -46,9 +46,20 @@ def load_for_generation(config: Config, adapter: str | Path | None = None) -> Lo
 
         base = load_model(trained.model)
         model = PeftModel.from_pretrained(base.model, folder).merge_and_unload()
-        return Loaded(model.eval(), base.tokenizer, str(folder), base.seconds)
+        return Loaded(model.eval(), adapter_tokenizer(folder) or base.tokenizer, str(folder), base.seconds)
     # Full fine-tuning saved a whole model in the folder.
     return load_model(replace_spec(trained, str(folder)).model)
+
+
+def adapter_tokenizer(folder: Path):
+    """The tokenizer saved beside an adapter (the one it was trained with), or None for a folder without one."""
+    if not (folder / "tokenizer_config.json").is_file():
+        return None
+    from transformers import AutoTokenizer
+
+    from babybliss.models import prepare_tokenizer
+
+    return prepare_tokenizer(AutoTokenizer.from_pretrained(folder, local_files_only=True))
 
 
 def replace_spec(config: Config, spec: str) -> Config:

@@ -287,6 +287,7 @@ def _stopper(stop: GracefulStop):
             stop.training = True
 
         def on_step_end(self, args, state, control, **kwargs):
+            faults.point("step", state.global_step)
             if not _any_rank(stop.requested, args.device):
                 return
             stop.requested = True
