@@ -88,6 +88,10 @@ def test_a_run_killed_in_every_kind_of_save_resumes_to_the_uninterrupted_adapter
     assert killed.returncode == -signal.SIGKILL, killed.stderr[-2000:]
     assert not epoch_dir(run, 1).exists() and leftovers(run)
 
+    killed = finetune_process(run, pairs, "--resume", fault="eval-epoch:1")
+    assert killed.returncode == -signal.SIGKILL, killed.stderr[-2000:]
+    assert json.loads((epoch_dir(run, 1) / "training.json").read_text())["final_eval_loss"] is None
+
     killed = finetune_process(run, pairs, "--resume", fault=f"save-checkpoint:{torn}")
     assert killed.returncode == -signal.SIGKILL, killed.stderr[-2000:]
     assert (run / "checkpoints" / "sweep" / f"checkpoint-{torn}").is_dir(), "the torn checkpoint is left behind"

@@ -6,6 +6,7 @@ when it reaches POINT for the N-th time or at step/epoch N:
     step:N             after optimizer step N (before its checkpoint)
     save-checkpoint:N  inside the checkpoint of step N: weights written, trainer state not yet
     save-epoch:N       inside the write of RUN/epoch-N: adapter written, folder not yet in place
+    eval-epoch:N       after epoch N's validation loss, before it is recorded in RUN/epoch-N
     prepare:0          inside `data prepare`: some splits written, folder not yet in place
 
 Unset (always, outside tests) a point costs one environment lookup.

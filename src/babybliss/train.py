@@ -239,6 +239,7 @@ def _epoch_saver(config: Config, run_dir: Path, run_name: str, keep: list[int], 
                 return
             info_path = self.last_saved / TRAINING_FILE
             info = json.loads(info_path.read_text())
+            faults.point("eval-epoch", info["epochs"])
             info["final_eval_loss"] = metrics.get("eval_loss")
             atomic_write_json(info_path, info)
             self.last_saved = None
