@@ -300,6 +300,8 @@ def _stopper(stop: GracefulStop):
         def on_epoch_end(self, args, state, control, **kwargs):
             if self.mid_epoch:
                 control.should_evaluate = False  # a part of an epoch is not scored
+            elif stop.requested:
+                control.should_save = True  # stopped on an epoch's last step: checkpoint it after its validation loss
 
         def on_train_end(self, args, state, control, **kwargs):
             stop.training = False
