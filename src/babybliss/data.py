@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import json
 import random
-import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from importlib import resources
@@ -18,8 +17,7 @@ from babybliss.io import atomic_dir, atomic_write_json, atomic_write_jsonl
 from babybliss.prompts import build_prompt, completion, pair_examples
 
 MARKERS = ("present progressive", "past", "present", "future")
-"""Tense markers; the longest first so `present progressive:` is not read as `present:`."""
-_MARKER_RE = re.compile(r"^\s*(present progressive|past|present|future)\s*:", re.IGNORECASE)
+"""The tense markers a Bliss sentence starts with, before its first ':'."""
 BUILTIN = "builtin"
 SPLITS = ("train", "validation", "test")
 
@@ -68,15 +66,17 @@ class Report:
         return out
 
 
-def tense_marker(bliss: str) -> str | None:
-    """The tense marker a Bliss sentence starts with, lower-cased (`Past:` is `past`), or None."""
-    match = _MARKER_RE.match(bliss)
-    return match.group(1).lower() if match else None
+def normalize_space(text: str | None) -> str:
+    """Runs of whitespace as one space, none at the ends (None gives '')."""
+    return " ".join(str(text).split()) if text is not None else ""
 
 
-def normalize_space(text: str) -> str:
-    """Runs of whitespace as one space, none at the ends."""
-    return " ".join(text.split())
+def tense_marker(bliss: str | None) -> str | None:
+    """The tense marker a Bliss sentence starts with: the text before its first ':', spaces normalised and
+    lower-cased (`Past :` is `past`), when it is one of MARKERS; otherwise None."""
+    head, colon, _ = normalize_space(bliss).partition(":")
+    head = head.strip().lower()
+    return head if colon and head in MARKERS else None
 
 
 def builtin_path() -> Path:

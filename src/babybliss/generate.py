@@ -11,9 +11,8 @@ import torch
 from babybliss.config import Config, GenerateConfig, PromptConfig, load_config
 from babybliss.errors import BlissError
 from babybliss.models import Loaded, ModelError, load_model
-from babybliss.prompts import build_prompt, extract_answer
+from babybliss.prompts import STOP_MARKERS, build_prompt, extract_answer
 
-STOP_STRINGS = ["\n###"]
 INPUT_KEYS = ("input", "original", "bliss")
 """The JSONL field read as a row's input, the first present."""
 
@@ -88,7 +87,7 @@ def generate_raw(loaded: Loaded, prompts: list[str], gen: GenerateConfig, show_p
     # which costs more than decoding a short batch on a GPU.
     from transformers import StoppingCriteriaList, StopStringCriteria
 
-    stop = StoppingCriteriaList([StopStringCriteria(tokenizer, STOP_STRINGS)]) if batches else None
+    stop = StoppingCriteriaList([StopStringCriteria(tokenizer, list(STOP_MARKERS))]) if batches else None
     for batch in iterator:
         encoded = tokenizer([prompts[i] for i in batch], return_tensors="pt", padding=True, add_special_tokens=False)
         encoded = {k: v.to(device) for k, v in encoded.items()}
