@@ -240,6 +240,23 @@ def test_write_failures_name_the_folder_not_a_temp_file(tmp_path, capsys, monkey
     assert err.count("\n") == 1 and says.format(folder=folder) in err and ".partial" not in err, err
 
 
+def test_ensure_writable_names_a_read_only_folder(tmp_path, monkeypatch):
+    import errno
+    import tempfile
+
+    from babybliss.io import WriteError, ensure_writable
+
+    ensure_writable(tmp_path / "new")
+    assert list((tmp_path / "new").iterdir()) == [], "the probe is removed"
+
+    def read_only(*args, dir=None, **kwargs):
+        raise OSError(errno.EROFS, "Read-only file system", str(Path(dir) / ".probe.x.tmp"))
+
+    monkeypatch.setattr(tempfile, "mkstemp", read_only)
+    with pytest.raises(WriteError, match=rf"^{tmp_path}: folder is not writable \(read-only file system\)$"):
+        ensure_writable(tmp_path)
+
+
 @pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only folders")
 def test_a_read_only_out_folder_is_named(tmp_path, capsys):
     from babybliss.cli import main

@@ -61,6 +61,16 @@ def writing_in(folder: str | Path) -> Iterator[None]:
         raise failure from err
 
 
+def ensure_writable(folder: str | Path) -> None:
+    """Fail at once, naming `folder`, when it cannot be written: before long work whose results go there."""
+    folder = Path(folder)
+    with writing_in(folder):
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(prefix=".probe.", suffix=TMP_SUFFIX, dir=folder)
+        os.close(fd)
+        os.unlink(probe)
+
+
 def atomic_write_text(path: str | Path, text: str) -> None:
     path = Path(path)
     with writing_in(path.parent):
