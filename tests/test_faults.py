@@ -164,6 +164,7 @@ def test_a_fresh_run_never_mixes_with_the_run_in_its_folder(pairs, tmp_path):
     run_folder.claim(run, config, resume=False)
     (run / "epoch-2").mkdir()
     (run / "checkpoints" / "sweep").mkdir(parents=True)
+    (run / "eval" / "epoch-2").mkdir(parents=True)
 
     with pytest.raises(run_folder.RunFolderError, match=r"holds another run .*lora\.r: 4 -> 8"):
         run_folder.claim(run, _config(tmp_path, pairs, "lora.r=8"), resume=False)
@@ -171,6 +172,7 @@ def test_a_fresh_run_never_mixes_with_the_run_in_its_folder(pairs, tmp_path):
 
     run_folder.claim(run, config, resume=False)  # the same run again starts clean
     assert not (run / "epoch-2").exists() and not (run / "checkpoints").exists()
+    assert not (run / "eval" / "epoch-2").exists(), "evaluate would take the old epoch's scores as done"
 
 
 def test_an_unknown_run_in_the_folder_is_refused(pairs, tmp_path):

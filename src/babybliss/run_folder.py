@@ -117,7 +117,8 @@ def claim(folder: str | Path, config: Config, resume: bool) -> bool:
 
 
 def start_clean(folder: Path) -> None:
-    """Remove what training wrote (adapters, checkpoints, training logs) so no epoch of the old run remains."""
-    for target in [*folder.glob("epoch-*"), folder / "checkpoints", folder / "logs"]:
+    """Remove what training wrote (adapters, checkpoints, training logs) and the adapters' evaluations, so no epoch
+    of the old run remains (evaluate skips an epoch already scored)."""
+    for target in [*folder.glob("epoch-*"), *folder.glob("eval/epoch-*"), folder / "checkpoints", folder / "logs"]:
         if target.is_dir():
             shutil.rmtree(target)
