@@ -273,3 +273,12 @@ def test_rows_longer_than_max_seq_length_are_refused_not_dropped(tmp_path):
 def test_a_full_disk_is_recognised_in_torchs_own_error(tmp_path):
     assert disk_full(tmp_path, RuntimeError("[enforce fail at inline_container.cc:672] . unexpected pos 1234 vs 1200"))
     assert not disk_full(tmp_path, RuntimeError("mat1 and mat2 shapes cannot be multiplied"))
+
+
+def test_max_steps_sweeps_keep_only_the_adapter_they_write(tmp_path):
+    from babybliss.train import planned_runs
+
+    config = tiny_config(tmp_path, "train.epochs=[1,2,3]", "train.sweep=checkpoints", "train.max_steps=5")
+    assert planned_runs(config) == [("sweep", 3, [3])]
+    config.train.max_steps = -1
+    assert planned_runs(config) == [("sweep", 3, [1, 2, 3])]

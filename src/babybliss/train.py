@@ -52,7 +52,8 @@ def planned_runs(config: Config) -> list[tuple[str, int, list[int]]]:
     """(run name, epochs to train, epoch counts whose adapters it keeps)."""
     epochs = sorted(set(config.train.epochs))
     if config.train.sweep == "checkpoints":
-        return [("sweep", max(epochs), epochs)]
+        # With train.max_steps training ends off the epoch grid: only the last adapter is written.
+        return [("sweep", max(epochs), epochs if config.train.max_steps <= 0 else [max(epochs)])]
     return [(f"epochs-{n}", n, [n]) for n in epochs]
 
 
