@@ -51,7 +51,10 @@ def locked(folder: str | Path) -> Iterator[None]:
         os.ftruncate(fd, 0)
         started = time.strftime("%Y-%m-%d %H:%M:%S")
         os.pwrite(fd, f"babybliss process {os.getpid()} on {socket.gethostname()} (since {started})\n".encode(), 0)
-        yield
+        try:
+            yield
+        finally:
+            os.ftruncate(fd, 0)  # no holder named once released
     finally:
         os.close(fd)  # closing releases the flock
 
