@@ -35,6 +35,7 @@ SETS = [
     "train.gradient_checkpointing=false",
     "train.num_threads=1",
     "train.seed=11",
+    "data.validation_fraction=0.25",
 ]
 
 
