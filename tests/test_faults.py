@@ -293,3 +293,18 @@ def test_generate_reads_the_tokenizer_saved_with_the_adapter(tiny_run, tiny_run_
     loaded = load_for_generation(tiny_run_config, folder)
     assert Path(loaded.tokenizer.name_or_path) == folder
     assert loaded.tokenizer.decode(loaded.tokenizer("We walk.", add_special_tokens=False)["input_ids"]) == "We walk."
+
+
+def test_leftovers_of_killed_writers_are_removed_everywhere_in_the_run(tmp_path):
+    from babybliss.io import remove_leftovers
+
+    run = tmp_path / "run"
+    for path in (run / ".data.ab.partial" / "sft", run / "epoch-1", run / "checkpoints" / "sweep"):
+        path.mkdir(parents=True)
+    (run / "epoch-1" / ".training.json.x.tmp").write_text("{")
+    (run / "checkpoints" / "sweep" / ".elapsed.json.y.tmp").write_text("")
+    (run / "epoch-1" / "training.json").write_text("{}")
+    remove_leftovers(run)
+    assert sorted(str(p.relative_to(run)) for p in run.rglob("*")) == [
+        "checkpoints", "checkpoints/sweep", "epoch-1", "epoch-1/training.json"
+    ]

@@ -122,9 +122,13 @@ def atomic_dir(path: str | Path) -> Iterator[Path]:
 
 
 def remove_leftovers(folder: str | Path) -> list[Path]:
-    """Delete the half-written `.*.partial` folders and `.*.tmp` files a killed writer left in `folder`."""
+    """Delete the half-written `.*.partial` folders and `.*.tmp` files a killed writer left anywhere in `folder`.
+
+    Only while no other process writes there (the run lock)."""
     removed = []
-    for leftover in sorted(Path(folder).glob(f".*{PARTIAL_SUFFIX}")) + sorted(Path(folder).glob(f".*{TMP_SUFFIX}")):
+    for leftover in sorted(Path(folder).rglob(f".*{PARTIAL_SUFFIX}")) + sorted(Path(folder).rglob(f".*{TMP_SUFFIX}")):
+        if not leftover.exists():
+            continue  # inside a folder removed before it
         if leftover.is_dir():
             shutil.rmtree(leftover, ignore_errors=True)
         else:

@@ -571,8 +571,6 @@ def finetune(config: Config, resume: bool = False) -> dict[str, object]:
                 if is_main_process():
                     print(f"[babybliss] {run_name}: already finished, skipped", flush=True)
             else:
-                if is_main_process():
-                    remove_leftovers(run_dir / "checkpoints" / run_name)
                 train_run(config, run_dir, run_name, epochs, keep, resume, stop=stop)
             missing = [n for n in keep if not is_finished(epoch_dir(run_dir, n))]
             if missing and is_main_process():
