@@ -254,7 +254,7 @@ def _epoch_saver(config: Config, run_dir: Path, run_name: str, keep: list[int], 
 
 
 class GracefulStop:
-    """SIGTERM: while training, finish the current step, checkpoint it and stop; before training, stop at once."""
+    """SIGTERM: while training, finish the current step, checkpoint it and stop; outside training, stop at once."""
 
     def __init__(self):
         self.requested = False
@@ -263,7 +263,7 @@ class GracefulStop:
     def handle(self, signum, frame):
         self.requested = True
         if not self.training:
-            raise Terminated("stopped by SIGTERM before training began; nothing to checkpoint")
+            raise Terminated("stopped by SIGTERM outside a training step; run the same command with --resume to continue")
 
     @contextlib.contextmanager
     def installed(self):
