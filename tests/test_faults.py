@@ -308,3 +308,18 @@ def test_leftovers_of_killed_writers_are_removed_everywhere_in_the_run(tmp_path)
     assert sorted(str(p.relative_to(run)) for p in run.rglob("*")) == [
         "checkpoints", "checkpoints/sweep", "epoch-1", "epoch-1/training.json"
     ]
+
+
+def test_sigterm_outside_training_stops_at_once_and_inside_waits_for_the_step():
+    from babybliss.train import GracefulStop, Terminated
+
+    stop = GracefulStop()
+    with stop.installed():
+        assert signal.getsignal(signal.SIGTERM) == stop.handle
+        stop.training = True
+        os.kill(os.getpid(), signal.SIGTERM)  # handled at once: only noted while a step runs
+        assert stop.requested
+        stop.training = False
+        with pytest.raises(Terminated, match="--resume"):
+            os.kill(os.getpid(), signal.SIGTERM)
+    assert signal.getsignal(signal.SIGTERM) != stop.handle, "the previous handler is back"
