@@ -323,3 +323,16 @@ def test_sigterm_outside_training_stops_at_once_and_inside_waits_for_the_step():
         with pytest.raises(Terminated, match="--resume"):
             os.kill(os.getpid(), signal.SIGTERM)
     assert signal.getsignal(signal.SIGTERM) != stop.handle, "the previous handler is back"
+
+
+def test_an_unreadable_file_is_named_in_one_line(tmp_path, capsys, monkeypatch):
+    import errno
+
+    from babybliss import cli
+
+    def unreadable(args):
+        raise PermissionError(errno.EACCES, "Permission denied", str(tmp_path / "pairs.json"))
+
+    monkeypatch.setattr(cli, "cmd_data_check", unreadable)
+    assert cli.main(["data", "check", "x"]) == 2
+    assert capsys.readouterr().err == f"babybliss: error: {tmp_path / 'pairs.json'}: permission denied\n"

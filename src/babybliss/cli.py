@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import os
 import sys
@@ -11,6 +12,9 @@ from pathlib import Path
 
 from babybliss.config import Config, load_config
 from babybliss.errors import BlissError
+
+USER_ERRNOS = (errno.ENOSPC, errno.EDQUOT, errno.EACCES, errno.EPERM, errno.EROFS)
+"""OSErrors the user fixes on the file system: told as one line naming the file."""
 
 # Progress bars and logs stay readable; the hub is only contacted by `download`.
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
@@ -285,7 +289,6 @@ def main(argv: list[str] | None = None) -> int:
     """Run one command. A user error (BlissError, a missing file, a folder that cannot be written) is one line and
     exit 2; SIGTERM exits 143 and Ctrl-C 130 with one line; anything else is a bug and shows its traceback."""
     args = build_parser().parse_args(argv)
-    from babybliss.io import write_failure
     from babybliss.train import SIGTERM_EXIT, Terminated
 
     try:
@@ -295,11 +298,10 @@ def main(argv: list[str] | None = None) -> int:
             raise
         print(f"babybliss: error: {err}", file=sys.stderr)
         return 2
-    except OSError as err:
-        failure = write_failure(err, Path(err.filename).parent if err.filename else Path.cwd())
-        if failure is None or args.debug:
+    except OSError as err:  # not through babybliss.io's writers: say which file and why
+        if err.errno not in USER_ERRNOS or args.debug:
             raise
-        print(f"babybliss: error: {failure}", file=sys.stderr)
+        print(f"babybliss: error: {err.filename or 'a file'}: {os.strerror(err.errno).lower()}", file=sys.stderr)
         return 2
     except Terminated as err:
         print(f"babybliss: {err}", file=sys.stderr)
