@@ -289,7 +289,7 @@ def main(argv: list[str] | None = None) -> int:
     """Run one command. A user error (BlissError, a missing file, a folder that cannot be written) is one line and
     exit 2; SIGTERM exits 143 and Ctrl-C 130 with one line; anything else is a bug and shows its traceback."""
     args = build_parser().parse_args(argv)
-    from babybliss.train import SIGTERM_EXIT, Terminated
+    from babybliss.train import SIGTERM_EXIT, Terminated, is_main_process
 
     try:
         args.func(args)
@@ -304,7 +304,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"babybliss: error: {err.filename or 'a file'}: {os.strerror(err.errno).lower()}", file=sys.stderr)
         return 2
     except Terminated as err:
-        print(f"babybliss: {err}", file=sys.stderr)
+        if is_main_process():  # every rank stops at the same step; one says so
+            print(f"babybliss: {err}", file=sys.stderr)
         return SIGTERM_EXIT
     except KeyboardInterrupt:
         print("babybliss: interrupted", file=sys.stderr)
