@@ -9,7 +9,6 @@ import pytest
 from babybliss.config import Config, load_config
 from babybliss.data import (
     DataError,
-    _group_key,
     builtin_path,
     instruction_rows,
     load_pairs,
@@ -54,6 +53,32 @@ def test_markers_counted(tmp_path):
     _, report = load_pairs(write_json(tmp_path / "p.json", make_pairs(8)))
     assert report.markers == Counter({m: 2 for m in MARKERS})
     assert report.bliss_groups == 8
+
+
+def test_tense_marker_ignores_case():
+    assert tense_marker("Past:I walked.") == "past"
+    assert tense_marker("PRESENT PROGRESSIVE:I am walking.") == "present progressive"
+
+
+def test_an_empty_pairs_file_is_refused_by_prepare_and_flagged_by_check(tmp_path):
+    path = write_json(tmp_path / "empty.json", [])
+    _, report = load_pairs(path)
+    assert "the file holds no pairs" in "\n".join(report.lines())
+    with pytest.raises(DataError, match=rf"{path}: holds no pairs"):
+        prepare(_config(tmp_path, path), tmp_path / "data")
+    assert not (tmp_path / "data").exists()
+
+
+def test_data_check_lists_pairs_longer_than_max_seq_length(tmp_path, capsys):
+    from babybliss.cli import main
+
+    long = {"original": "We walk " + "far " * 60 + "home.", "bliss": "present:We walk " + "far " * 60 + "home."}
+    path = write_json(tmp_path / "p.json", make_pairs(6) + [long])
+    assert main(["data", "check", str(path), "--model", "tiny", "--set", "train.max_seq_length=200"]) == 0
+    out = capsys.readouterr().out
+    assert "1 pairs are longer than train.max_seq_length=200 tokens" in out and long["original"][:20] in out
+    assert main(["data", "check", str(path)]) == 0
+    assert "lengths not checked" in capsys.readouterr().out
 
 
 def test_tense_marker_prefers_longest():
@@ -208,20 +233,26 @@ def test_split_covers_every_pair_once():
     assert len(splits["test"]) > 0 and len(splits["validation"]) > 0
 
 
-@pytest.mark.parametrize("seed", [0, 1, 2, 3, 42])
-def test_split_is_grouped_by_bliss_side(seed):
+def _same_sentence(text: str) -> str:
+    """The test's own notion of one sentence: case and runs of spaces do not count."""
+    return " ".join(text.lower().split())
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_no_sentence_of_either_side_is_in_two_splits(seed):
     pairs = _with_shared_groups()
-    # a case/space variant of the same Bliss sentence counts as the same group
+    # a case/space variant of the same Bliss sentence counts as the same sentence
     pairs.append({"original": "We will walk in the park 2 again.", "bliss": "future:SHE  cook park 2."})
+    # one English sentence with two Bliss forms, chained to a third pair by its second form
+    pairs.append({"original": pairs[5]["original"], "bliss": "present:A second form 5."})
+    pairs.append({"original": "A third English sentence.", "bliss": "present:a second  FORM 5."})
     splits = split_pairs(pairs, seed, 0.1, 0.2)
-    where: dict[str, set[str]] = {}
-    for name, rows in splits.items():
-        for pair in rows:
-            where.setdefault(_group_key(pair["bliss"]), set()).add(name)
-    assert all(len(names) == 1 for names in where.values())
-    train_bliss = {_group_key(p["bliss"]) for p in splits["train"]}
-    assert not train_bliss & {_group_key(p["bliss"]) for p in splits["test"]}
-    assert not train_bliss & {_group_key(p["bliss"]) for p in splits["validation"]}
+    for side, key in (("original", str), ("bliss", _same_sentence)):
+        where: dict[str, set[str]] = {}
+        for name, rows in splits.items():
+            for pair in rows:
+                where.setdefault(key(pair[side]), set()).add(name)
+        assert all(len(names) == 1 for names in where.values()), side
 
 
 @pytest.mark.parametrize("seed", [0, 5, 42])
@@ -345,9 +376,9 @@ def test_extra_train_added_to_train_only_without_leaks(tmp_path):
     assert len(train) == len(base_splits["train"]) + len(new)
     for pair in new:
         assert pair in train
-    held_bliss = {_group_key(p["bliss"]) for p in validation + test}
+    held_bliss = {_same_sentence(p["bliss"]) for p in validation + test}
     held_english = {p["original"] for p in validation + test}
-    assert not {_group_key(p["bliss"]) for p in train} & held_bliss
+    assert not {_same_sentence(p["bliss"]) for p in train} & held_bliss
     assert not {p["original"] for p in train} & held_english
     assert summary["extra_train"] == [str(extra)]
     assert summary["splits"]["train"] == len(train)

@@ -9,7 +9,7 @@ import pytest
 
 from babybliss.cli import main
 from babybliss.config import load_config
-from babybliss.evaluate import epoch_folders, eval_splits, evaluate, evaluate_model, pick_shots
+from babybliss.evaluate import EvaluateError, epoch_folders, eval_splits, evaluate, evaluate_model, pick_shots
 from babybliss.io import read_jsonl
 from babybliss.metrics import METRIC_KEYS
 from babybliss.models import load_model
@@ -147,7 +147,7 @@ def test_pick_shots():
     assert pick_shots(train, 3, 42) == pick_shots(train, 3, 42)
     assert len(pick_shots(train, 3, 42)) == 3
     assert pick_shots(train, 0, 42) == []
-    with pytest.raises(ValueError, match="few-shot needs 11"):
+    with pytest.raises(EvaluateError, match="few-shot needs 11"):
         pick_shots(train, 11, 42)
 
 

@@ -5,6 +5,7 @@ import json
 import pytest
 import torch
 
+from babybliss.errors import BlissError
 from babybliss.config import Config, GenerateConfig
 from babybliss.generate import Output, convert, generate_raw, read_inputs
 from babybliss.models import Loaded, tiny_model, tiny_tokenizer
@@ -187,5 +188,5 @@ def test_read_inputs_jsonl(tmp_path):
 
 
 def test_read_inputs_missing(tmp_path):
-    with pytest.raises(FileNotFoundError, match="not found"):
+    with pytest.raises(BlissError, match="not found"):
         read_inputs(tmp_path / "none.txt")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from babybliss import cli, launch
+from babybliss.errors import BlissError
 from babybliss.launch import Decision, decide
 
 ARGV = ["finetune", "--config", "fast-gpu", "--set", "train.epochs=[1]", "--out", "runs/x"]
@@ -35,7 +36,7 @@ def test_decide(visible, env, gpus, expected):
 
 @pytest.mark.parametrize(("visible", "gpus", "message"), [(2, 3, "only 2 CUDA GPU"), (0, 1, "only 0 CUDA GPU"), (2, 0, "1 or more")])
 def test_decide_refuses_impossible_counts(visible, gpus, message):
-    with pytest.raises(ValueError, match=message):
+    with pytest.raises(BlissError, match=message):
         decide(visible, {}, gpus)
 
 

@@ -152,7 +152,7 @@ def test_gpu_count_parsing():
     assert gpu_count("nvidia_h100_80gb_hbm3_3g.40gb:1") == 1
     assert gpu_count("") == 0
     for bad in ("v100l", "a100:", "two", "a100:x"):
-        with pytest.raises(ValueError, match="gpus-per-node"):
+        with pytest.raises(slurm.SlurmError, match="gpus-per-node"):
             gpu_count(bad)
 
 
@@ -162,18 +162,18 @@ def test_no_gpu_line_when_no_gpus():
 
 
 def test_unknown_stage_names_the_valid_ones():
-    with pytest.raises(ValueError) as err:
+    with pytest.raises(slurm.SlurmError) as err:
         render("download")
     for stage in VALID_STAGES:
         assert stage in str(err.value)
 
 
 def test_bad_values_are_refused():
-    with pytest.raises(ValueError, match="nodes"):
+    with pytest.raises(slurm.SlurmError, match="nodes"):
         render(nodes=0)
     config = Config()
     config.slurm.extra_sbatch = ["--comment=a\nrm -rf ~"]
-    with pytest.raises(ValueError, match="single line"):
+    with pytest.raises(slurm.SlurmError, match="single line"):
         render(config=config)
 
 
@@ -267,7 +267,7 @@ def test_write_script_is_atomic_and_executable(tmp_path):
 
 def test_submit_without_sbatch(monkeypatch, tmp_path):
     monkeypatch.setattr(slurm.shutil, "which", lambda name, *a, **k: None)
-    with pytest.raises(RuntimeError) as err:
+    with pytest.raises(slurm.SlurmError) as err:
         submit(tmp_path / "job.sh")
     message = str(err.value)
     assert message.startswith("sbatch not found: this machine is not a SLURM login node")
@@ -284,7 +284,7 @@ def test_submit_with_sbatch_returns_job_id(monkeypatch, tmp_path):
     assert (bindir / "sbatch.args").read_text().split() == ["--parsable", str(job)]
 
     _stub(bindir, "sbatch", 'echo "sbatch: error: Batch job submission failed: Invalid account" >&2; exit 1')
-    with pytest.raises(RuntimeError, match="Invalid account"):
+    with pytest.raises(slurm.SlurmError, match="Invalid account"):
         submit(job)
 
 
@@ -421,7 +421,7 @@ def test_signal_grace_zero_and_other_stages_are_not_requeued():
         text = render(stage, conf, **FORMS["2node-4gpu"])
         assert "--requeue" not in text and "--signal" not in text and "--resume" not in text and "trap" not in text
     config.slurm.signal_grace = -1
-    with pytest.raises(ValueError, match="signal_grace"):
+    with pytest.raises(slurm.SlurmError, match="signal_grace"):
         render("finetune", config)
 
 
@@ -609,15 +609,15 @@ def test_documented_template_example_renders(tmp_path, monkeypatch):
 def test_template_errors_are_one_line(tmp_path):
     config = Config()
     config.slurm.template = str(tmp_path / "missing.sh.j2")
-    with pytest.raises(ValueError, match="slurm.template: no such file .*missing.sh.j2"):
+    with pytest.raises(slurm.SlurmError, match="slurm.template: no such file .*missing.sh.j2"):
         render(config=config)
     (tmp_path / "broken.sh.j2").write_text("#!/bin/bash\n\n{% if stage %}\necho\n", encoding="utf-8")
     config.slurm.template = str(tmp_path / "broken.sh.j2")
-    with pytest.raises(ValueError, match=r"broken.sh.j2, line \d"):
+    with pytest.raises(slurm.SlurmError, match=r"broken.sh.j2, line \d"):
         render(config=config)
     (tmp_path / "typo.sh.j2").write_text("#!/bin/bash\nbabybliss {{ comand }}\n", encoding="utf-8")
     config.slurm.template = str(tmp_path / "typo.sh.j2")
-    with pytest.raises(ValueError, match="typo.sh.j2: 'comand' is undefined"):
+    with pytest.raises(slurm.SlurmError, match="typo.sh.j2: 'comand' is undefined"):
         render(config=config)
 
 

@@ -1,21 +1,30 @@
-"""Fine-tuning on the tiny model: labels, EOS, the epoch sweep, resume after kill -9, DDP with two CPU processes."""
+"""Fine-tuning on the tiny model: labels, EOS, the epoch sweep, the trainer's steps, DDP with two CPU processes."""
 
 from __future__ import annotations
 
 import json
 import os
 import shutil
-import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
 from babybliss.config import load_config
 from babybliss.data import prepare
-from babybliss.train import build_trainer, epoch_dir, finetune, last_complete_checkpoint
+from babybliss.train import (
+    EpochSeededSampler,
+    TrainError,
+    build_trainer,
+    checked_rows,
+    disk_full,
+    epoch_dir,
+    finetune,
+    last_complete_checkpoint,
+    sft_arguments,
+    trim_metrics,
+)
 from conftest import make_pairs, write_json
 
 BASE = ["model.spec=tiny", "lora.r=4", "train.per_device_train_batch_size=8", "train.logging_steps=2", "train.save_steps=100"]
@@ -76,42 +85,7 @@ def test_separate_runs_each_have_their_own_schedule(tmp_path):
     assert json.loads((epoch_dir(run, 2) / "training.json").read_text())["run"] == "epochs-2"
 
 
-def _finetune_command(run: Path, pairs: Path, *extra: str) -> list[str]:
-    sets = BASE + ["train.save_steps=2", "train.epochs=[2]", "train.sweep=checkpoints", "train.per_device_train_batch_size=2"]
-    args = [sys.executable, "-m", "babybliss", "finetune", "--data", str(pairs), "--out", str(run), *extra]
-    for item in sets:
-        args += ["--set", item]
-    return args
-
-
-def _files(run: Path) -> set[str]:
-    skip = ("checkpoints", "logs")
-    return {str(p.relative_to(run)) for p in run.rglob("*") if p.is_file() and not str(p.relative_to(run)).startswith(skip)}
-
-
-def test_resume_after_kill_finishes_with_the_same_files(tmp_path):
-    pairs = write_json(tmp_path / "pairs.json", make_pairs(40))
-    reference = tmp_path / "reference"
-    subprocess.run(_finetune_command(reference, pairs), check=True, capture_output=True)
-
-    run = tmp_path / "killed"
-    process = subprocess.Popen(_finetune_command(run, pairs), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.time() + 120
-    while time.time() < deadline and last_complete_checkpoint(run / "checkpoints" / "sweep") is None:
-        time.sleep(0.05)
-    process.send_signal(signal.SIGKILL)
-    process.wait()
-    assert last_complete_checkpoint(run / "checkpoints" / "sweep") is not None, "no checkpoint before the kill"
-    assert not (epoch_dir(run, 2) / "training.json").exists()
-
-    resumed = subprocess.run(_finetune_command(run, pairs, "--resume"), capture_output=True, text=True)
-    assert resumed.returncode == 0, resumed.stderr[-2000:]
-    assert "resuming from checkpoint-" in resumed.stdout or "already finished" in resumed.stdout
-    assert _files(run) == _files(reference)
-    info = json.loads((epoch_dir(run, 2) / "training.json").read_text())
-    reference_info = json.loads((epoch_dir(reference, 2) / "training.json").read_text())
-    assert info["global_step"] == reference_info["global_step"]
-    assert not list(run.glob(".*.partial")), "no half-written folder is left"
+# Resume after kill -9, SIGTERM and torn saves: tests/test_faults.py.
 
 
 def test_incomplete_checkpoint_is_never_resumed_from(tmp_path):
@@ -239,3 +213,72 @@ def test_4bit_base_is_upcast_only_when_the_config_says(tmp_path, monkeypatch, up
     loaded.quantized = True  # stands in for a bitsandbytes base, which needs CUDA
     build_trainer(config, run, "probe", 1, [1], resume=False, loaded=loaded)
     assert len(calls) == (1 if upcast else 0)
+
+
+def test_train_settings_shared_with_sftconfig_reach_it_by_name(tmp_path):
+    config = tiny_config(tmp_path, "train.max_grad_norm=0.7", "train.weight_decay=0.05", "train.logging_steps=3",
+                         "train.warmup_ratio=0.25", "train.pad_to_multiple_of=0")
+    args = sft_arguments(config, tmp_path / "checkpoints", 2, has_eval=True)
+    assert (args.max_grad_norm, args.weight_decay, args.logging_steps) == (0.7, 0.05, 3)
+    assert args.warmup_steps == 0.25 and args.pad_to_multiple_of is None and args.num_train_epochs == 2
+
+
+def test_warmup_ratio_must_be_a_share(tmp_path):
+    from babybliss.config import ConfigError
+
+    with pytest.raises(ConfigError, match="train.warmup_ratio"):
+        tiny_config(tmp_path, "train.warmup_ratio=5")
+
+
+def test_length_grouped_order_depends_on_seed_and_epoch_alone():
+    import torch
+    from transformers.trainer_pt_utils import LengthGroupedSampler
+
+    lengths = [((i * 37) % 23) + 1 for i in range(64)]
+
+    def order(epoch: int, noise: int) -> list[int]:
+        torch.manual_seed(noise)  # whatever the global RNG went through before the epoch
+        sampler = EpochSeededSampler(LengthGroupedSampler(8, lengths=lengths), seed=3)
+        sampler.set_epoch(epoch)
+        return list(sampler)
+
+    assert order(1, noise=0) == order(1, noise=99)
+    assert order(1, noise=0) != order(0, noise=0)
+    assert sorted(order(2, noise=5)) == list(range(64))
+
+
+def test_trim_metrics_drops_the_rows_a_resume_logs_again(tmp_path):
+    log = tmp_path / "metrics.jsonl"
+    rows = [{"run": "sweep", "step": s, "loss": 1.0} for s in (2, 4, 6)] + [{"run": "other", "step": 8, "loss": 1.0}]
+    log.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    trim_metrics(log, "sweep", 4)
+    assert [(r["run"], r["step"]) for r in map(json.loads, log.read_text().splitlines())] == [
+        ("sweep", 2), ("sweep", 4), ("other", 8)
+    ]
+
+
+def test_rows_longer_than_max_seq_length_are_refused_not_dropped(tmp_path):
+    from babybliss.models import tiny_tokenizer
+
+    config = tiny_config(tmp_path, "train.max_seq_length=150")
+    run = Path(config.out)
+    prepare(config, run / "data")
+    with pytest.raises(TrainError, match=r"train\.jsonl: \d+ of \d+ rows are longer than train\.max_seq_length=150 tokens"):
+        checked_rows(run, config, tiny_tokenizer())
+    config.train.max_seq_length = 4096
+    train_rows, _ = checked_rows(run, config, tiny_tokenizer())
+    assert len(train_rows) == len((run / "data" / "sft" / "train.jsonl").read_text().splitlines())
+
+
+def test_a_full_disk_is_recognised_in_torchs_own_error(tmp_path):
+    assert disk_full(tmp_path, RuntimeError("[enforce fail at inline_container.cc:672] . unexpected pos 1234 vs 1200"))
+    assert not disk_full(tmp_path, RuntimeError("mat1 and mat2 shapes cannot be multiplied"))
+
+
+def test_max_steps_sweeps_keep_only_the_adapter_they_write(tmp_path):
+    from babybliss.train import planned_runs
+
+    config = tiny_config(tmp_path, "train.epochs=[1,2,3]", "train.sweep=checkpoints", "train.max_steps=5")
+    assert planned_runs(config) == [("sweep", 3, [3])]
+    config.train.max_steps = -1
+    assert planned_runs(config) == [("sweep", 3, [1, 2, 3])]

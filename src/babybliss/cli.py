@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import os
 import sys
 from importlib import resources
 from pathlib import Path
 
-from babybliss.config import Config, ConfigError, load_config
+from babybliss.config import Config, load_config
+from babybliss.errors import BlissError
 from babybliss.slurm import VALID_STAGES as JOB_STAGES
+
+USER_ERRNOS = (errno.ENOSPC, errno.EDQUOT, errno.EACCES, errno.EPERM, errno.EROFS)
+"""OSErrors the user fixes on the file system: told as one line naming the file."""
 
 # Progress bars and logs stay readable; the hub is only contacted by `download`.
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
@@ -44,9 +49,13 @@ def config_from(args: argparse.Namespace) -> Config:
 
 
 def cmd_data_check(args):
-    from babybliss.data import load_pairs
+    from babybliss.data import check_lengths, load_pairs
+    from babybliss.models import load_tokenizer
 
-    _, report = load_pairs(args.file)
+    pairs, report = load_pairs(args.file)
+    if args.model or args.config:
+        config = config_from(args)
+        check_lengths(report, pairs, config, load_tokenizer(config.model.spec, config.model))
     print("\n".join(report.lines()))
 
 
@@ -72,7 +81,7 @@ def cmd_rules(args):
 
     texts = list(args.sentences) + (read_sentences(args.file) if args.file else [])
     if not texts:
-        raise ValueError("give sentences or --file FILE")
+        raise BlissError("give sentences or --file FILE")
     for bliss in to_bliss(texts):
         print(bliss)
 
@@ -140,7 +149,7 @@ def cmd_generate(args):
         config.generate.top_p = args.top_p
     texts = list(args.sentences) + (read_inputs(args.file) if args.file else [])
     if args.prompt is None and not texts:
-        raise ValueError("give sentences, --file FILE, or --prompt TEXT")
+        raise BlissError(f"{args.file}: no inputs in the file" if args.file else "give sentences, --file FILE, or --prompt TEXT")
     outputs = run_generate(config, args.adapter, args.direction, texts, args.prompt)
     for output in outputs:
         print(output.raw.strip() if args.prompt is not None else output.answer)
@@ -180,7 +189,7 @@ def cmd_slurm(args):
     from babybliss import slurm
 
     if args.submit and not args.out_file:
-        raise ValueError("--submit needs --out FILE: the script is submitted from a file")
+        raise BlissError("--submit needs --out FILE: the script is submitted from a file")
     text = slurm.render_script(
         args.stage,
         config_from(args),
@@ -238,11 +247,13 @@ def build_parser() -> argparse.ArgumentParser:
         prog="babybliss",
         description="Teach a causal language model to convert English <-> Conceptual Bliss, and measure it.",
     )
+    parser.add_argument("--debug", action="store_true", help="show the traceback of user errors too")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     data = sub.add_parser("data", help="check or prepare a pairs file").add_subparsers(dest="data_command", required=True)
     p = data.add_parser("check", help="validate a pairs file; print pairs, duplicates, conflicts and tense markers")
     p.add_argument("file", help="JSON list or JSONL of {original, bliss}")
+    _common(p, model=True)  # with a model or config: also list the pairs longer than train.max_seq_length
     p.set_defaults(func=cmd_data_check)
     p = data.add_parser("lint", help="list the pairs whose Bliss side disagrees with the rule converter, by kind")
     p.add_argument("file", help="JSON list or JSONL of {original, bliss}")
@@ -365,18 +376,29 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one command. A user error (BlissError, a missing file, a folder that cannot be written) is one line and
+    exit 2; SIGTERM exits 143 and Ctrl-C 130 with one line; anything else is a bug and shows its traceback."""
     argv = list(sys.argv[1:] if argv is None else argv)
     args = parse_args(argv)
     args.argv = argv  # a command may start itself again (launch.py)
-    from babybliss.data import DataError
-    from babybliss.models import ModelError
-    from babybliss.train import TrainError
+    from babybliss.train import SIGTERM_EXIT, Terminated, is_main_process
 
     try:
         args.func(args)
-    except (ConfigError, DataError, ModelError, TrainError, FileNotFoundError, ValueError, RuntimeError) as err:
+    except (BlissError, FileNotFoundError) as err:
+        if args.debug:
+            raise
         print(f"babybliss: error: {err}", file=sys.stderr)
         return 2
+    except OSError as err:  # not through babybliss.io's writers: say which file and why
+        if err.errno not in USER_ERRNOS or args.debug:
+            raise
+        print(f"babybliss: error: {err.filename or 'a file'}: {os.strerror(err.errno).lower()}", file=sys.stderr)
+        return 2
+    except Terminated as err:
+        if is_main_process():  # every rank stops at the same step; one says so
+            print(f"babybliss: {err}", file=sys.stderr)
+        return SIGTERM_EXIT
     except KeyboardInterrupt:
         print("babybliss: interrupted", file=sys.stderr)
         return 130

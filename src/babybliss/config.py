@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from babybliss.errors import BlissError
+
 E2B_INSTRUCTION = "### Instruction: \nConvert the input English sentence to a Bliss sentence.\n\n"
 B2E_INSTRUCTION = "### Instruction: \nConvert the input Bliss sentence to a English sentence.\n\n"
 DEFAULT_SPEC = "smollm2-135m"
@@ -24,7 +26,7 @@ PROMPT_TEMPLATE = "{instruction}### Input:\n{input}\n\n### Response:\n"
 """The research team's template up to the answer; the answer and a newline follow it."""
 
 
-class ConfigError(ValueError):
+class ConfigError(BlissError, ValueError):
     """A config file or override that cannot be applied."""
 
 
@@ -133,7 +135,7 @@ class TrainConfig:
     max_steps: int = -1
     """Stop after this many steps; -1 means run the epochs."""
     warmup_ratio: float = 0.03
-    """Share of steps spent warming up the learning rate."""
+    """Share of steps spent warming up the learning rate, in [0, 1) (transformers' `warmup_steps` as a ratio)."""
     group_by_length: bool = True
     """Batch prompts of similar length together (less padding)."""
     save_steps: int = 25
@@ -431,6 +433,8 @@ def validate(config: Config) -> None:
         raise ConfigError(f"serve.threads: expected 0 (torch's default) or more, got {serve.threads}")
     if serve.batch_window_ms < 0:
         raise ConfigError(f"serve.batch_window_ms: expected 0 or more, got {serve.batch_window_ms}")
+    if not 0 <= config.train.warmup_ratio < 1:
+        raise ConfigError(f"train.warmup_ratio: expected a share of the steps in [0, 1), got {config.train.warmup_ratio}")
     if config.slurm.launcher not in {"accelerate", "torchrun"}:
         raise ConfigError(f"slurm.launcher: expected accelerate or torchrun, got {config.slurm.launcher!r}")
 

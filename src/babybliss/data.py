@@ -5,24 +5,24 @@ from __future__ import annotations
 import hashlib
 import json
 import random
-import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
+from babybliss import faults
 from babybliss.config import Config, PromptConfig
+from babybliss.errors import BlissError
 from babybliss.io import atomic_dir, atomic_write_json, atomic_write_jsonl
 from babybliss.prompts import build_prompt, completion, pair_examples
 
 MARKERS = ("present progressive", "past", "present", "future")
-"""Tense markers; the longest first so `present progressive:` is not read as `present:`."""
-_MARKER_RE = re.compile(r"^\s*(present progressive|past|present|future)\s*:")
+"""The tense markers a Bliss sentence starts with, before its first ':'."""
 BUILTIN = "builtin"
 SPLITS = ("train", "validation", "test")
 
 
-class DataError(ValueError):
+class DataError(BlissError, ValueError):
     """Input pairs that cannot be used; the message names the file, the entry and the problem."""
 
 
@@ -37,6 +37,9 @@ class Report:
     conflicts: list[tuple[str, list[str]]] = field(default_factory=list)
     markers: Counter = field(default_factory=Counter)
     bliss_groups: int = 0
+    too_long: list[tuple[str, int]] = field(default_factory=list)
+    """(English side, tokens) of pairs whose prompt and answer exceed `max_seq_length`, when a tokenizer was given."""
+    max_seq_length: int | None = None
 
     def lines(self) -> list[str]:
         out = [
@@ -50,12 +53,30 @@ class Report:
                 out.append(f"  {english!r} -> " + " | ".join(repr(f) for f in forms))
         else:
             out.append("no English sentence has two Bliss forms")
+        if self.entries == 0:
+            out.append("the file holds no pairs: prepare and finetune will refuse it")
+        if self.max_seq_length is None:
+            out.append("lengths not checked against train.max_seq_length (give --model or --config)")
+        elif self.too_long:
+            out.append(f"{len(self.too_long)} pairs are longer than train.max_seq_length={self.max_seq_length} tokens "
+                       "(finetune refuses them):")
+            out.extend(f"  {english!r}: {tokens} tokens" for english, tokens in self.too_long)
+        else:
+            out.append(f"every pair fits train.max_seq_length={self.max_seq_length} tokens")
         return out
 
 
-def tense_marker(bliss: str) -> str | None:
-    match = _MARKER_RE.match(bliss)
-    return match.group(1) if match else None
+def normalize_space(text: str | None) -> str:
+    """Runs of whitespace as one space, none at the ends (None gives '')."""
+    return " ".join(str(text).split()) if text is not None else ""
+
+
+def tense_marker(bliss: str | None) -> str | None:
+    """The tense marker a Bliss sentence starts with: the text before its first ':', spaces normalised and
+    lower-cased (`Past :` is `past`), when it is one of MARKERS; otherwise None."""
+    head, colon, _ = normalize_space(bliss).partition(":")
+    head = head.strip().lower()
+    return head if colon and head in MARKERS else None
 
 
 def builtin_path() -> Path:
@@ -153,23 +174,40 @@ def load_pairs(path: str | Path | None = None) -> tuple[list[dict[str, str]], Re
 
 
 def _group_key(bliss: str) -> str:
-    return " ".join(bliss.lower().split())
+    return normalize_space(bliss.lower())
+
+
+def _linked_groups(pairs: list[dict[str, str]]) -> dict[str, list[dict[str, str]]]:
+    """Pairs linked by a shared Bliss sentence or a shared English sentence, transitively: one group each."""
+    parent: dict[str, str] = {}
+
+    def root(node: str) -> str:
+        while parent.setdefault(node, node) != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    for pair in pairs:
+        parent[root("e:" + pair["original"])] = root("b:" + _group_key(pair["bliss"]))
+    groups: dict[str, list[dict[str, str]]] = defaultdict(list)
+    for pair in pairs:
+        groups[root("b:" + _group_key(pair["bliss"]))].append(pair)
+    return groups
 
 
 def split_pairs(
     pairs: list[dict[str, str]], seed: int, validation_fraction: float, test_fraction: float
 ) -> dict[str, list[dict[str, str]]]:
-    """Seeded split into train/validation/test, grouped by Bliss side and stratified by tense marker.
+    """Seeded split into train/validation/test, grouped and stratified by tense marker.
 
-    Pairs that share a Bliss sentence (\"will\" and \"is going to\" variants) always land in one split, so no
-    test pair has its Bliss side in training. Within each marker, groups are shuffled and cut by fraction.
+    Pairs that share a Bliss sentence (\"will\" and \"is going to\" variants) or an English sentence (one sentence
+    with two Bliss forms) always land in one split, so no held-out pair has either side in training: the same policy
+    as `extra_train`. Within each marker, groups are shuffled and cut by fraction.
     """
-    groups: dict[str, list[dict[str, str]]] = defaultdict(list)
-    for pair in pairs:
-        groups[_group_key(pair["bliss"])].append(pair)
+    groups = _linked_groups(pairs)
     by_marker: dict[str, list[str]] = defaultdict(list)
     for key, members in groups.items():
-        by_marker[tense_marker(members[0]["bliss"]) or ""].append(key)
+        by_marker[min(tense_marker(m["bliss"]) or "" for m in members)].append(key)
     out: dict[str, list[dict[str, str]]] = {name: [] for name in SPLITS}
     for marker in sorted(by_marker):
         keys = sorted(by_marker[marker])
@@ -200,6 +238,27 @@ def instruction_rows(pairs: list[dict[str, str]], prompts: PromptConfig, directi
     return rows
 
 
+def token_count(row: dict[str, str], tokenizer) -> int:
+    """Tokens the trainer sees for one prompt/completion row: prompt, answer and the EOS after it."""
+    return len(tokenizer(row["prompt"] + row["completion"], add_special_tokens=False)["input_ids"]) + 1
+
+
+def long_rows(rows: list[dict[str, str]], tokenizer, max_length: int) -> list[tuple[int, int]]:
+    """(line number, tokens) of each row longer than `max_length`."""
+    counts = [(line, token_count(row, tokenizer)) for line, row in enumerate(rows, start=1)]
+    return [(line, n) for line, n in counts if n > max_length]
+
+
+def check_lengths(report: Report, pairs: list[dict[str, str]], config: Config, tokenizer) -> None:
+    """Fill `report.too_long` with the pairs whose longest direction exceeds `train.max_seq_length`."""
+    report.max_seq_length = limit = config.train.max_seq_length
+    for pair in pairs:
+        rows = instruction_rows([pair], config.prompts, config.data.directions)
+        longest = max(token_count(row, tokenizer) for row in rows)
+        if longest > limit:
+            report.too_long.append((pair["original"], longest))
+
+
 def fingerprint(pairs: list[dict[str, str]]) -> str:
     digest = hashlib.sha256(json.dumps(pairs, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
     return digest[:16]
@@ -211,6 +270,8 @@ def prepare(config: Config, out_dir: str | Path) -> dict[str, object]:
     Layout: {train,validation,test}.jsonl (pairs), sft/{train,validation}.jsonl (prompt/completion), summary.json.
     """
     pairs, report = load_pairs(config.data.path)
+    if not pairs:
+        raise DataError(f"{report.source}: holds no pairs; give a JSON list or JSONL of {{original, bliss}} objects")
     splits = split_pairs(pairs, config.data.seed, config.data.validation_fraction, config.data.test_fraction)
     if 0 < config.data.max_train_pairs < len(splits["train"]):
         splits["train"] = random.Random(f"{config.data.seed}:cap").sample(splits["train"], config.data.max_train_pairs)
@@ -240,6 +301,7 @@ def prepare(config: Config, out_dir: str | Path) -> dict[str, object]:
             atomic_write_jsonl(tmp / f"{name}.jsonl", splits[name])
         for name in ("train", "validation"):
             atomic_write_jsonl(tmp / "sft" / f"{name}.jsonl", instruction_rows(splits[name], config.prompts, config.data.directions))
+            faults.point("prepare")
         atomic_write_json(tmp / "summary.json", summary)
     return summary
 

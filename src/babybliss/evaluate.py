@@ -11,6 +11,7 @@ from pathlib import Path
 
 from babybliss import rules
 from babybliss.config import Config
+from babybliss.errors import BlissError
 from babybliss.data import load_pairs, novel_path, read_split
 from babybliss.generate import adapter_config, generate_raw, load_for_generation
 from babybliss.io import atomic_dir, atomic_write_json, atomic_write_jsonl
@@ -25,7 +26,7 @@ RULES = "rules"
 NOVEL = "novel"
 
 
-class EvaluateError(ValueError):
+class EvaluateError(BlissError):
     """The run cannot be evaluated (a user error, reported in one line)."""
 
 
@@ -39,7 +40,7 @@ def pick_shots(train: list[dict[str, str]], k: int, seed: int) -> list[dict[str,
     if k <= 0:
         return []
     if len(train) < k:
-        raise ValueError(f"few-shot needs {k} training pairs, the train split has {len(train)}")
+        raise EvaluateError(f"few-shot needs {k} training pairs, the train split has {len(train)}")
     return random.Random(f"shots:{seed}").sample(train, k)
 
 

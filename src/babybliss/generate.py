@@ -10,10 +10,12 @@ from pathlib import Path
 import torch
 
 from babybliss.config import Config, GenerateConfig, PromptConfig, load_config
+from babybliss.errors import BlissError
 from babybliss.models import Loaded, ModelError, load_model
-from babybliss.prompts import build_prompt, extract_answer
+from babybliss.prompts import STOP_MARKERS, build_prompt, extract_answer
 
-STOP_STRINGS = ["\n###"]
+INPUT_KEYS = ("input", "original", "bliss")
+"""The JSONL field read as a row's input, the first present."""
 
 
 @dataclass
@@ -51,9 +53,20 @@ def load_for_generation(config: Config, adapter: str | Path | None = None, base:
         else:
             weights = copy.deepcopy(base.model)
         model = PeftModel.from_pretrained(weights, folder).merge_and_unload()
-        return Loaded(model.eval(), base.tokenizer, str(folder), base.seconds)
+        return Loaded(model.eval(), adapter_tokenizer(folder) or base.tokenizer, str(folder), base.seconds)
     # Full fine-tuning saved a whole model in the folder.
     return load_model(replace_spec(trained, str(folder)).model)
+
+
+def adapter_tokenizer(folder: Path):
+    """The tokenizer saved beside an adapter (the one it was trained with), or None for a folder without one."""
+    if not (folder / "tokenizer_config.json").is_file():
+        return None
+    from transformers import AutoTokenizer
+
+    from babybliss.models import prepare_tokenizer
+
+    return prepare_tokenizer(AutoTokenizer.from_pretrained(folder, local_files_only=True))
 
 
 def replace_spec(config: Config, spec: str) -> Config:
@@ -113,7 +126,7 @@ def stop_criteria(tokenizer):
     vocabulary (about 0.3 s for SmolLM2's 49k tokens), which costs more than decoding a short batch."""
     from transformers import StoppingCriteriaList, StopStringCriteria
 
-    return StoppingCriteriaList([StopStringCriteria(tokenizer, STOP_STRINGS)])
+    return StoppingCriteriaList([StopStringCriteria(tokenizer, list(STOP_MARKERS))])
 
 
 def convert(loaded: Loaded, prompts: PromptConfig, direction: str, texts: list[str], gen: GenerateConfig) -> list[Output]:
@@ -121,15 +134,30 @@ def convert(loaded: Loaded, prompts: PromptConfig, direction: str, texts: list[s
 
 
 def read_inputs(path: str | Path) -> list[str]:
-    """One input per line of a text file, or the `original`/`bliss`/`input` field of each JSONL row."""
+    """One input per line of a text file, or the `input`/`original`/`bliss` field of each JSONL row."""
     path = Path(path)
     if not path.is_file():
-        raise FileNotFoundError(f"{path}: input file not found")
-    lines = [line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    if path.suffix == ".jsonl":
-        rows = [json.loads(line) for line in lines]
-        return [row.get("input") or row.get("original") or row["bliss"] for row in rows]
-    return lines
+        raise BlissError(f"{path}: input file not found")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as err:
+        raise BlissError(f"{path}: not UTF-8 text ({err.reason} at byte {err.start})") from None
+    numbered = [(number, line.strip()) for number, line in enumerate(text.splitlines(), start=1) if line.strip()]
+    if not numbered:
+        raise BlissError(f"{path}: the file is empty; give one input per line")
+    if path.suffix != ".jsonl":
+        return [line for _, line in numbered]
+    inputs = []
+    for number, line in numbered:
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as err:
+            raise BlissError(f"{path}: line {number}: not JSON ({err.msg})") from None
+        value = next((row.get(k) for k in INPUT_KEYS if isinstance(row, dict) and row.get(k)), None)
+        if not isinstance(value, str):
+            raise BlissError(f"{path}: line {number}: expected an object with a text {' or '.join(INPUT_KEYS)} field")
+        inputs.append(value)
+    return inputs
 
 
 def run_generate(
@@ -145,5 +173,5 @@ def run_generate(
     if free_prompt is not None:
         return generate_raw(loaded, [free_prompt], config.generate)
     if direction is None:
-        raise ValueError("--direction e2b|b2e is needed to convert sentences")
+        raise BlissError("--direction e2b|b2e is needed to convert sentences")
     return generate_raw(loaded, [build_prompt(prompts, direction, t) for t in texts], config.generate, show_progress=len(texts) > 64)

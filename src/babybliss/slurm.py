@@ -24,6 +24,7 @@ import tempfile
 from pathlib import Path
 
 from babybliss.config import DEFAULT_SPEC, SMOLLM2_WHEEL, TINY_SPEC, Config
+from babybliss.errors import BlissError
 
 VALID_STAGES: tuple[str, ...] = (
     "data",
@@ -52,6 +53,10 @@ BASE_PORT = 20000
 """MASTER_PORT is BASE_PORT + job id mod 10000, so two jobs sharing a node do not collide."""
 
 
+class SlurmError(BlissError):
+    """A job script that cannot be rendered or submitted as asked."""
+
+
 def gpu_count(gpus_per_node: str) -> int:
     """GPUs per node from a --gpus-per-node value: "v100l:4" -> 4, "4" -> 4, "a100:2" -> 2, "" -> 0.
 
@@ -62,7 +67,7 @@ def gpu_count(gpus_per_node: str) -> int:
         return 0
     count = text.rsplit(":", 1)[-1]
     if not re.fullmatch(r"\d+", count):
-        raise ValueError(f"gpus-per-node {gpus_per_node!r}: expected COUNT or TYPE:COUNT, e.g. v100l:1 or 4")
+        raise SlurmError(f"gpus-per-node {gpus_per_node!r}: expected COUNT or TYPE:COUNT, e.g. v100l:1 or 4")
     return int(count)
 
 
@@ -99,14 +104,14 @@ def render_script(
 
 
 def check_command(parser: argparse.ArgumentParser, words: list[str]) -> None:
-    """ValueError, with argparse's one-line reason, where `babybliss WORDS` would stop at its arguments."""
+    """SlurmError, with argparse's one-line reason, where `babybliss WORDS` would stop at its arguments."""
     out, err = io.StringIO(), io.StringIO()
     try:
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
             parser.parse_args(words)
     except SystemExit:
         reason = (err.getvalue().strip().splitlines() or ["it only prints help"])[-1]
-        raise ValueError(
+        raise SlurmError(
             f"the job would run `babybliss {shlex.join(words)}`, which stops: {reason} "
             "(arguments for the stage that `babybliss slurm` would take as its own go after --)"
         ) from None
@@ -124,20 +129,20 @@ def script_context(
 ) -> dict[str, object]:
     """The template's variables, checked: every value that lands in the script is a single line."""
     if stage not in VALID_STAGES:
-        raise ValueError(f"unknown stage {stage!r} for a SLURM job; valid stages: {', '.join(VALID_STAGES)}")
+        raise SlurmError(f"unknown stage {stage!r} for a SLURM job; valid stages: {', '.join(VALID_STAGES)}")
     slurm = config.slurm
     nodes = slurm.nodes if nodes is None else nodes
     if not isinstance(nodes, int) or isinstance(nodes, bool) or nodes < 1:
-        raise ValueError(f"nodes: expected a whole number of at least 1, got {nodes!r}")
+        raise SlurmError(f"nodes: expected a whole number of at least 1, got {nodes!r}")
     gpus_spec = (slurm.gpus_per_node if gpus_per_node is None else gpus_per_node).strip()
     gpus = gpu_count(gpus_spec)
     distributed = is_distributed(stage, nodes, gpus)
     if stage in DISTRIBUTED_STAGES and nodes > 1 and gpus < 1:
-        raise ValueError(f"{stage} on {nodes} nodes needs GPUs: set --gpus-per-node (e.g. v100l:1)")
+        raise SlurmError(f"{stage} on {nodes} nodes needs GPUs: set --gpus-per-node (e.g. v100l:1)")
     if slurm.launcher not in {"accelerate", "torchrun"}:
-        raise ValueError(f"slurm.launcher: expected accelerate or torchrun, got {slurm.launcher!r}")
+        raise SlurmError(f"slurm.launcher: expected accelerate or torchrun, got {slurm.launcher!r}")
     if not isinstance(slurm.signal_grace, int) or slurm.signal_grace < 0:
-        raise ValueError(f"slurm.signal_grace: expected whole seconds, 0 or more, got {slurm.signal_grace!r}")
+        raise SlurmError(f"slurm.signal_grace: expected whole seconds, 0 or more, got {slurm.signal_grace!r}")
     requeue = stage in REQUEUED_STAGES and slurm.signal_grace > 0
     command = job_command(stage, stage_args, config_path, overrides)
     if requeue and "--resume" not in command:
@@ -176,7 +181,7 @@ def render_template(template: str, context: dict[str, object]) -> str:
     if template:
         path = Path(template).expanduser()
         if not path.is_file():
-            raise ValueError(f"slurm.template: no such file {template}")
+            raise SlurmError(f"slurm.template: no such file {template}")
         loader = jinja2.ChoiceLoader(
             [jinja2.FileSystemLoader(str(path.parent)), jinja2.PrefixLoader({"babybliss": shipped})]
         )
@@ -196,9 +201,9 @@ def render_template(template: str, context: dict[str, object]) -> str:
     try:
         return env.get_template(name).render(context)
     except jinja2.TemplateSyntaxError as err:
-        raise ValueError(f"slurm.template {err.filename or name}, line {err.lineno}: {err.message}") from None
+        raise SlurmError(f"slurm.template {err.filename or name}, line {err.lineno}: {err.message}") from None
     except jinja2.UndefinedError as err:
-        raise ValueError(f"slurm.template {template or name}: {err.message}") from None
+        raise SlurmError(f"slurm.template {template or name}: {err.message}") from None
 
 
 def job_command(stage: str, stage_args: list[str], config_path: str | None, overrides: list[str]) -> list[str]:
@@ -221,7 +226,7 @@ def job_command(stage: str, stage_args: list[str], config_path: str | None, over
 def _one_line(value: str, what: str) -> str:
     value = str(value)
     if "\n" in value or "\r" in value:
-        raise ValueError(f"{what}: must be a single line, got {value!r}")
+        raise SlurmError(f"{what}: must be a single line, got {value!r}")
     return value
 
 
@@ -289,16 +294,16 @@ def write_script(text: str, out_path: str | Path) -> Path:
 
 
 def submit(path: str | Path) -> str:
-    """Run `sbatch --parsable PATH` and return the job id; RuntimeError where there is no sbatch or it fails."""
+    """Run `sbatch --parsable PATH` and return the job id; SlurmError where there is no sbatch or it fails."""
     sbatch = shutil.which("sbatch")
     if sbatch is None:
-        raise RuntimeError(
+        raise SlurmError(
             f"sbatch not found: this machine is not a SLURM login node; copy {path} to the cluster "
             f"and run sbatch {path}"
         )
     result = subprocess.run([sbatch, "--parsable", str(path)], capture_output=True, text=True, check=False)
     if result.returncode != 0:
         detail = (result.stderr or result.stdout).strip()
-        raise RuntimeError(f"sbatch {path} failed (exit {result.returncode}): {detail}")
+        raise SlurmError(f"sbatch {path} failed (exit {result.returncode}): {detail}")
     # --parsable prints "jobid" or "jobid;cluster".
     return result.stdout.strip().split(";", 1)[0]
