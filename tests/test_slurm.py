@@ -248,8 +248,8 @@ def test_explicit_venv_is_activated_not_built():
 
 def test_data_stage_picks_subcommand():
     assert f"babybliss data prepare --config {CONFIG_PATH}\n" in render("data")
-    # data check takes no --config (it would stop the job): the config only shapes the script
-    assert "babybliss data check pairs.json\n" in render("data", args=["check", "pairs.json"])
+    # data check reads the config too: its tokenizer measures the pairs against train.max_seq_length
+    assert f"babybliss data check --config {CONFIG_PATH} pairs.json\n" in render("data", args=["check", "pairs.json"])
 
 
 # ---- writing and submitting ----
@@ -520,9 +520,11 @@ def test_cli_stage_arguments_known_flags_positionals_and_after_dashes(login_node
     stage_args = ["--out", "runs/a", "--data", "b.json"]
     assert slurm_cli("finetune", "--config", CONFIG_PATH, "--out", "ft.sh", "--", *stage_args) == 0
     assert job_line(login_node / "ft.sh") == ["finetune", "--config", CONFIG_PATH, *stage_args, "--resume"]
-    # report, export and data check take no config options: the config shapes only the script
+    # report and export take no config options (the config shapes only the script); data check does
     assert slurm_cli("data", "check", "pairs.json", "--config", CONFIG_PATH, "--out", "dc.sh") == 0
-    assert job_line(login_node / "dc.sh") == ["data", "check", "pairs.json"]
+    assert job_line(login_node / "dc.sh") == ["data", "check", "--config", CONFIG_PATH, "pairs.json"]
+    assert slurm_cli("report", "runs/x", "--config", CONFIG_PATH, "--out", "rp.sh") == 0
+    assert job_line(login_node / "rp.sh") == ["report", "runs/x"]
 
 
 def test_cli_a_job_command_that_would_not_parse_is_refused(login_node, capsys):
@@ -554,8 +556,7 @@ def test_commands_without_config_options_match_the_parser():
         name = "data prepare" if stage == "data" else stage
         takes_config = "--config" in commands[name]._option_string_actions
         assert takes_config == (name not in slurm.WITHOUT_CONFIG), name
-    assert "--config" not in commands["data check"]._option_string_actions
-    assert "data check" in slurm.WITHOUT_CONFIG
+    assert "--config" in commands["data check"]._option_string_actions  # long pairs are measured with the config's tokenizer
 
 
 def test_resume_on_a_fresh_run_trains_it_as_a_plain_run_would(tiny_run, tmp_path):

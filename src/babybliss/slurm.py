@@ -46,7 +46,7 @@ REQUEUED_STAGES: frozenset[str] = frozenset({"finetune"})
 
 DATA_SUBCOMMANDS: tuple[str, ...] = ("prepare", "check")
 
-WITHOUT_CONFIG: frozenset[str] = frozenset({"report", "export", "data check"})
+WITHOUT_CONFIG: frozenset[str] = frozenset({"report", "export"})
 """Commands that take no --config or --set: for them the config only shapes the script."""
 
 BASE_PORT = 20000
