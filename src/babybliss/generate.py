@@ -55,8 +55,12 @@ def replace_spec(config: Config, spec: str) -> Config:
 
 
 @torch.inference_mode()
-def generate_raw(loaded: Loaded, prompts: list[str], gen: GenerateConfig, show_progress: bool = False) -> list[Output]:
-    """Decode every prompt; batches are sorted by length and left-padded, and end once every row has stopped."""
+def generate_raw(
+    loaded: Loaded, prompts: list[str], gen: GenerateConfig, show_progress: bool = False, inputs: list[str] | None = None
+) -> list[Output]:
+    """Decode every prompt; batches are sorted by length and left-padded, and end once every row has stopped.
+
+    `inputs` are the English sentences of e2b prompts: with `gen.constrain`, their answers keep to their words."""
     model, tokenizer = loaded.model, loaded.tokenizer
     model.eval()
     tokenizer.padding_side = "left"
@@ -79,6 +83,8 @@ def generate_raw(loaded: Loaded, prompts: list[str], gen: GenerateConfig, show_p
         encoded = tokenizer([prompts[i] for i in batch], return_tensors="pt", padding=True, add_special_tokens=False)
         encoded = {k: v.to(device) for k, v in encoded.items()}
         sampling = dict(do_sample=True, temperature=gen.temperature, top_p=gen.top_p) if gen.do_sample else dict(do_sample=False)
+        if gen.constrain and inputs is not None:
+            sampling["logits_processor"] = bliss_words_processor(tokenizer, [inputs[i] for i in batch], encoded)
         out = model.generate(
             **encoded,
             max_new_tokens=gen.max_new_tokens,
@@ -98,8 +104,21 @@ def generate_raw(loaded: Loaded, prompts: list[str], gen: GenerateConfig, show_p
     return results  # type: ignore[return-value]
 
 
+def bliss_words_processor(tokenizer, inputs: list[str], encoded: dict):
+    from transformers import LogitsProcessorList
+
+    from babybliss.constrain import BlissWordsProcessor
+
+    return LogitsProcessorList([BlissWordsProcessor(tokenizer, inputs, encoded["input_ids"].shape[1])])
+
+
+def e2b_inputs(direction: str, texts: list[str]) -> list[str] | None:
+    """The sentences that constrain decoding (`generate.constrain`) keeps answers to: English inputs only."""
+    return texts if direction == "e2b" else None
+
+
 def convert(loaded: Loaded, prompts: PromptConfig, direction: str, texts: list[str], gen: GenerateConfig) -> list[Output]:
-    return generate_raw(loaded, [build_prompt(prompts, direction, t) for t in texts], gen)
+    return generate_raw(loaded, [build_prompt(prompts, direction, t) for t in texts], gen, inputs=e2b_inputs(direction, texts))
 
 
 def read_inputs(path: str | Path) -> list[str]:
@@ -128,4 +147,10 @@ def run_generate(
         return generate_raw(loaded, [free_prompt], config.generate)
     if direction is None:
         raise ValueError("--direction e2b|b2e is needed to convert sentences")
-    return generate_raw(loaded, [build_prompt(prompts, direction, t) for t in texts], config.generate, show_progress=len(texts) > 64)
+    return generate_raw(
+        loaded,
+        [build_prompt(prompts, direction, t) for t in texts],
+        config.generate,
+        show_progress=len(texts) > 64,
+        inputs=e2b_inputs(direction, texts),
+    )
