@@ -51,7 +51,9 @@ class DataConfig:
     path: str = ""
     """Pairs file (JSON list or JSONL of {original, bliss}); empty means the corpus shipped with babybliss."""
     extra_train: list[str] = field(default_factory=list)
-    """More pair files added to the training split only (e.g. the shipped corpus: `builtin`)."""
+    """More pairs for the training split only: pair files (`builtin`: the shipped corpus), `rules:english` (the rule
+    converter over the shipped everyday sentences), `rules:FILE` (over an English text file), `augment:names` (the
+    split's pairs with their names swapped); see babybliss.extra_train."""
     seed: int = 42
     """Seed of the train/validation/test split."""
     validation_fraction: float = 0.1

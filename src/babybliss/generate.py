@@ -80,7 +80,8 @@ def generate_raw(
 
     stop = StoppingCriteriaList([StopStringCriteria(tokenizer, STOP_STRINGS)]) if batches else None
     for batch in iterator:
-        encoded = tokenizer([prompts[i] for i in batch], return_tensors="pt", padding=True, add_special_tokens=False)
+        # Special tokens as in training (TRL tokenises each prompt with them): Gemma's and Llama's BOS; SmolLM2 has none.
+        encoded = tokenizer([prompts[i] for i in batch], return_tensors="pt", padding=True, add_special_tokens=True)
         encoded = {k: v.to(device) for k, v in encoded.items()}
         sampling = dict(do_sample=True, temperature=gen.temperature, top_p=gen.top_p) if gen.do_sample else dict(do_sample=False)
         if gen.constrain and inputs is not None:
