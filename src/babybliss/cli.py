@@ -178,6 +178,13 @@ def cmd_demo(args):
     demo(config_from(args), skip_original_use=args.skip_original_use)
 
 
+def cmd_compare(args):
+    from babybliss.compare import compare
+
+    result = compare(config_from(args), [m.strip() for m in args.models.split(",") if m.strip()])
+    print(f"report: {result['report_html']}  (and {result['report_md']}), {result['minutes']} min")
+
+
 # --- the registry ---------------------------------------------------------------------------------------------------
 
 
@@ -273,6 +280,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", dest="out_file", help="write the script here instead of printing it")
     p.add_argument("--submit", action="store_true", help="submit with sbatch (needs --out)")
     p.set_defaults(func=cmd_slurm)
+
+    p = sub.add_parser("compare", help="fine-tune and evaluate several models on one split; one report")
+    _common(p, out=True, data=True)
+    p.add_argument("--models", required=True, help="comma-separated model specs, e.g. smollm2-135m,gemma3-270m")
+    p.set_defaults(func=cmd_compare)
 
     p = sub.add_parser("demo", help="the main job: data, baseline, fine-tuning, evaluation and report on the defaults")
     _common(p, out=True, model=True, data=True)
