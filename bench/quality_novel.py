@@ -1,0 +1,110 @@
+"""Generalisation bench: train the default model with a config and levers, then score English -> Bliss exact match on
+the shipped novel set and on the data's test split, for the model alone, the model with constrained decoding, the
+hybrid (babybliss.hybrid) on each, and the rule converter alone. Writes one JSON file per run.
+
+    PYTHONPATH=src python bench/quality_novel.py --data ../shared/bliss.json --out runs/qn/base
+    PYTHONPATH=src python bench/quality_novel.py --data ../shared/bliss.json --out runs/qn/rules \
+        --extra-train rules:english
+    PYTHONPATH=src python bench/quality_novel.py --data ../shared/bliss.json --out runs/qn/gemma --model gemma3-270m
+    PYTHONPATH=src python bench/quality_novel.py ... --set train.max_steps=3    # a smoke run
+
+Training follows the config (default: configs/default-cpu.toml with its epochs kept as checkpoints); every epoch is
+scored. The weights load in float32 on any device, as on the CPU the default targets (bf16 autocast per the config).
+Runs on CUDA when present, else the CPU. Several runs can share one GPU (a 135M model leaves it mostly idle).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from babybliss.config import load_config  # noqa: E402
+from babybliss.data import load_pairs, novel_path, read_split  # noqa: E402
+from babybliss.evaluate import epoch_folders  # noqa: E402
+from babybliss.generate import adapter_config, convert, load_for_generation  # noqa: E402
+from babybliss.hybrid import combine, rules_answers  # noqa: E402
+from babybliss.io import atomic_write_json  # noqa: E402
+from babybliss.metrics import exact_match_rate  # noqa: E402
+from babybliss.models import device_name  # noqa: E402
+from babybliss.train import TRAINING_FILE, finetune  # noqa: E402
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--data", required=True, help="pairs file whose test split is scored (bliss.json)")
+    parser.add_argument("--out", required=True, help="run folder")
+    parser.add_argument("--config", default=str(ROOT / "configs" / "default-cpu.toml"))
+    parser.add_argument("--model", help="model spec (default: the config's)")
+    parser.add_argument("--extra-train", default="", help="comma-separated data.extra_train entries, e.g. rules:english")
+    parser.add_argument("--novel", help="novel pairs file (default: the shipped set)")
+    parser.add_argument("--set", action="append", default=[], metavar="SECTION.KEY=VALUE")
+    parser.add_argument("--json", help="result file (default: OUT/quality_novel.json)")
+    parser.add_argument("--no-train", action="store_true", help="score the run's existing epoch adapters")
+    return parser.parse_args(argv)
+
+
+def build_config(args):
+    overrides = [f"data.path={args.data}", f"out={args.out}", "model.dtype=float32", "train.sweep=checkpoints"]
+    if args.model:
+        overrides.append(f"model.spec={args.model}")
+    if args.extra_train:
+        overrides.append("data.extra_train=" + json.dumps([e for e in args.extra_train.split(",") if e]))
+    return load_config(args.config, overrides + args.set)
+
+
+def score_epoch(config, folder: Path, sets: dict[str, list[dict]], rules: dict[str, list[str]]) -> dict:
+    loaded = load_for_generation(config, folder)
+    prompts = adapter_config(folder).prompts
+    scores, seconds = {}, {}
+    for constrain in (False, True):
+        config.generate.constrain = constrain
+        suffix = "+constrain" if constrain else ""
+        for name, pairs in sets.items():
+            start = time.perf_counter()
+            answers = [o.answer for o in convert(loaded, prompts, "e2b", [p["original"] for p in pairs], config.generate)]
+            seconds[f"{name}{suffix}"] = round(time.perf_counter() - start, 2)
+            expected = [p["bliss"] for p in pairs]
+            scores.setdefault(f"model{suffix}", {})[name] = exact_match_rate(answers, expected)
+            scores.setdefault(f"hybrid{suffix}", {})[name] = exact_match_rate(combine(rules[name], answers), expected)
+    info = json.loads((folder / TRAINING_FILE).read_text())
+    return {"epoch": info["epochs"], "train_seconds": info["train_seconds"], "exact_match": scores, "decode_seconds": seconds}
+
+
+def main(argv=None) -> dict:
+    args = parse_args(argv)
+    config = build_config(args)
+    run = Path(config.out)
+    start = time.perf_counter()
+    if not args.no_train:
+        finetune(config)
+    sets = {"novel": load_pairs(args.novel or novel_path())[0], "test": read_split(run / "data", "test")}
+    rules = {name: rules_answers([p["original"] for p in pairs]) for name, pairs in sets.items()}
+    result = {
+        "config": args.config,
+        "model": config.model.spec,
+        "extra_train": config.data.extra_train,
+        "overrides": args.set,
+        "device": device_name(),
+        "pairs": {name: len(pairs) for name, pairs in sets.items()},
+        "train_prompts": sum(1 for _ in open(run / "data" / "sft" / "train.jsonl", encoding="utf-8")),
+        "rules": {name: exact_match_rate(rules[name], [p["bliss"] for p in pairs]) for name, pairs in sets.items()},
+        "epochs": [],
+    }
+    target = Path(args.json or run / "quality_novel.json")
+    for folder in epoch_folders(run):
+        result["epochs"].append(score_epoch(config, folder, sets, rules))
+        result["wall_seconds"] = round(time.perf_counter() - start, 1)
+        atomic_write_json(target, result)  # after every epoch, so a deadline keeps what finished
+        print(json.dumps(result["epochs"][-1]), flush=True)
+    print(f"rules: {json.dumps(result['rules'])}\nwrote {target}")
+    return result
+
+
+if __name__ == "__main__":
+    main()
