@@ -122,6 +122,12 @@ def _check_entry(path: Path, where: str, entry: object) -> dict[str, str]:
     return pair
 
 
+def read_entries(path: str | Path | None = None) -> list[tuple[str, dict[str, str]]]:
+    """(where, pair) for every entry in file order, duplicates kept ("entry 3" / "line 4"), each checked."""
+    path = resolve_path(path)
+    return [(where, _check_entry(path, where, entry)) for where, entry in _entries(path)]
+
+
 def load_pairs(path: str | Path | None = None) -> tuple[list[dict[str, str]], Report]:
     """Read and check every entry, strip spaces, drop exact duplicates (first kept), report conflicts."""
     path = resolve_path(path)
