@@ -8,6 +8,7 @@ import pytest
 
 from babybliss.cli import main
 from babybliss.compare import model_names
+from babybliss.rules import Conversion
 from conftest import TINY_RUN_OVERRIDES, make_pairs, write_json
 
 
@@ -28,7 +29,7 @@ def test_compare_two_tiny_models(tmp_path, monkeypatch, capsys):
     monkeypatch.setattr("babybliss.compare.novel_path", lambda: novel)
     # The rule converter gets every novel pair right and every test pair wrong.
     answers = {p["original"]: p["bliss"] for p in pairs[30:]}
-    monkeypatch.setattr("babybliss.rules.to_bliss", lambda sentences: [answers.get(s, "past:x.") for s in sentences])
+    monkeypatch.setattr("babybliss.rules.convert", lambda texts: [Conversion(s, answers.get(s, "past:x.")) for s in texts])
     out = tmp_path / "cmp"
     sets = [x for item in TINY_RUN_OVERRIDES if item != "train.max_steps=4" for x in ("--set", item)]
     code = main(["compare", "--models", "tiny,tiny", "--data", str(data), "--out", str(out), *sets,

@@ -9,15 +9,20 @@ import pytest
 from babybliss.config import load_config
 from babybliss.data import DataError, prepare
 from babybliss.extra_train import english_path, extra_pairs, names_in, swap_names
+from babybliss.rules import Conversion
 from conftest import make_pairs, write_json
 
 
 @pytest.fixture
 def fake_rules(monkeypatch):
-    def to_bliss(sentences):
-        return ["no marker here" if "odd" in s else "past:" + s.lower().rstrip(".") + "." for s in sentences]
+    def convert(sentences):
+        """Unsure of sentences with `odd`, no marker for those with `bare`, else a made-up past sentence."""
+        return [
+            Conversion(s, "bare" if "bare" in s else "past:" + s.lower().rstrip(".") + ".", ["odd"] if "odd" in s else [])
+            for s in sentences
+        ]
 
-    monkeypatch.setattr("babybliss.rules.to_bliss", to_bliss)
+    monkeypatch.setattr("babybliss.rules.convert", convert)
 
 
 @pytest.fixture
@@ -27,7 +32,7 @@ def no_novel(monkeypatch, tmp_path):
 
 def test_rules_file_becomes_pairs(tmp_path, fake_rules, no_novel):
     english = tmp_path / "english.txt"
-    english.write_text("Ada walked.\n\nAn odd one.\nBo sang.\n")
+    english.write_text("Ada walked.\n\nAn odd one.\nA bare one.\nBo sang.\n")
     assert extra_pairs(f"rules:{english}", []) == [
         {"original": "Ada walked.", "bliss": "past:ada walked."},
         {"original": "Bo sang.", "bliss": "past:bo sang."},

@@ -10,6 +10,7 @@ from babybliss import models
 from babybliss.cli import main
 from babybliss.config import load_config
 from babybliss.hybrid import combine, convert_e2b, default_system, words_of
+from babybliss.rules import Conversion
 
 RULES = {
     "The old dog slept.": "past:dog old sleep.",
@@ -22,11 +23,11 @@ def fake_rules(monkeypatch):
     """The rule converter replaced by a table (the real one is tested with its own sentences)."""
     calls = []
 
-    def to_bliss(sentences):
+    def convert(sentences):
         calls.append(list(sentences))
-        return [RULES.get(s, "present:thing.") for s in sentences]
+        return [Conversion(s, RULES.get(s, "present:thing.")) for s in sentences]
 
-    monkeypatch.setattr("babybliss.rules.to_bliss", to_bliss)
+    monkeypatch.setattr("babybliss.rules.convert", convert)
     return calls
 
 
@@ -50,6 +51,13 @@ def test_words_of_ignores_order_case_and_end_mark():
 )
 def test_combine_keeps_the_model_only_where_the_rules_vouch_for_its_words(rules, model, expected):
     assert combine([rules], [model]) == [expected]
+
+
+def test_combine_trusts_the_model_where_the_rules_are_unsure():
+    rules, model = ["past:I could swim."], ["present:I could swim."]
+    assert combine(rules, model, [False]) == model
+    assert combine(rules, model, [True]) == rules
+    assert combine(rules, [""], [False]) == rules
 
 
 def test_combine_needs_one_answer_each():

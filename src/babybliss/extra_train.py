@@ -40,11 +40,14 @@ def read_sentences(path: Path) -> list[str]:
 
 
 def rule_pairs(path: Path) -> list[dict[str, str]]:
-    """{original, bliss} pairs: the rule converter's Bliss for each sentence of `path`."""
-    from babybliss.rules import to_bliss
+    """{original, bliss} pairs: the rule converter's Bliss for each sentence of `path` that it is confident of."""
+    from babybliss.rules import convert
 
-    sentences = read_sentences(path)
-    return [{"original": english, "bliss": bliss} for english, bliss in zip(sentences, to_bliss(sentences)) if tense_marker(bliss or "")]
+    return [
+        {"original": c.english, "bliss": c.bliss}
+        for c in convert(read_sentences(path))
+        if c.confident and tense_marker(c.bliss)
+    ]
 
 
 def names_in(pair: dict[str, str]) -> list[str]:

@@ -1,9 +1,10 @@
 """English -> Bliss systems: the rule converter, a fine-tuned model, or a hybrid of both.
 
-`hybrid` keeps the model's answer only where the rules vouch for its words: the same tense marker and the same
-words (order aside, lowercase). Otherwise (a dropped adjective, a word swapped for one from the training set, a
-misread progressive) the rule converter's answer is used. Where the two differ only in word order, the model's
-order wins: it has learnt the order conventions of its training data.
+`hybrid` keeps the model's answer where the rules vouch for its words (the same tense marker and the same words,
+order aside, lowercase) and where the rules are unsure of their own answer (a construction they do not cover).
+Otherwise (a dropped adjective, a word swapped for one from the training set, a misread progressive) the rule
+converter's answer is used. Where the two differ only in word order, the model's order wins: it has learnt the order
+conventions of its training data.
 """
 
 from __future__ import annotations
@@ -29,19 +30,26 @@ def words_of(bliss: str) -> tuple[str | None, Counter]:
     return tense_marker(bliss), Counter(word.lower() for word in body.split())
 
 
-def combine(rules: Sequence[str], model: Sequence[str]) -> list[str]:
-    """The hybrid's answer for each sentence from the two systems' answers."""
+def combine(rules: Sequence[str], model: Sequence[str], confident: Sequence[bool] | None = None) -> list[str]:
+    """The hybrid's answer for each sentence from the two systems' answers (and whether the rules were confident)."""
+    confident = [True] * len(rules) if confident is None else confident
     out = []
-    for by_rules, by_model in zip(rules, model, strict=True):
+    for by_rules, by_model, sure in zip(rules, model, confident, strict=True):
         agree = by_model and words_of(by_model) == words_of(by_rules)
-        out.append(by_model if agree or not by_rules else by_rules)
+        out.append(by_model if agree or not by_rules or (by_model and not sure) else by_rules)
     return out
 
 
-def rules_answers(texts: Sequence[str]) -> list[str]:
-    from babybliss.rules import to_bliss
+def rule_conversions(texts: Sequence[str]) -> tuple[list[str], list[bool]]:
+    """The rule converter's answers and whether it was confident of each."""
+    from babybliss.rules import convert
 
-    return list(to_bliss(list(texts)))
+    conversions = convert(list(texts))
+    return [c.bliss for c in conversions], [c.confident for c in conversions]
+
+
+def rules_answers(texts: Sequence[str]) -> list[str]:
+    return rule_conversions(texts)[0]
 
 
 def model_answers(config: Config, adapter: str | None, texts: Sequence[str], loaded=None) -> list[str]:
@@ -61,4 +69,5 @@ def convert_e2b(config: Config, system: str, texts: Sequence[str], adapter: str 
     answers = model_answers(config, adapter, texts, loaded)
     if system == "model":
         return answers
-    return combine(rules_answers(texts), answers)
+    by_rules, confident = rule_conversions(texts)
+    return combine(by_rules, answers, confident)
