@@ -71,7 +71,7 @@ PRONOUNS = [("I", "am", "was", "me"), ("You", "are", "were", "you"), ("He", "is"
             ("She", "is", "was", "her"), ("We", "are", "were", "us"), ("They", "are", "were", "them")]
 POSSESSIVES = ["my", "your", "his", "her", "our", "their"]
 ADJECTIVES = ["tall", "tired", "cheerful", "young", "old", "clever", "busy", "quiet", "brave", "hungry", "kind", "shy"]
-OBJECT_ADJECTIVES = ["blue", "heavy", "broken", "clean", "wooden", "tiny", "new", "dusty", "shiny", "green", "soft"]
+OBJECT_ADJECTIVES = ["blue", "heavy", "rusty", "clean", "wooden", "tiny", "new", "dusty", "shiny", "green", "soft"]
 STATES = ["hungry", "sleepy", "happy", "cold", "nervous", "ready", "busy", "angry", "bored", "thirsty"]
 ADVERBS = ["slowly", "quickly", "carefully", "quietly", "happily", "often", "always", "usually", "sometimes"]
 PLACES = ["in the kitchen", "at the market", "in the garden", "at school", "on the balcony", "in the shed",
@@ -157,6 +157,13 @@ def clause(rng, tense):
     else:  # a modal
         verb = f"{tense} {'not ' if negate and tense != 'can' else ''}{base}"
         time = ""
+    if negate:
+        adverb = ""
+    if adverb and tense not in ("past", "present"):
+        # after the first auxiliary ("will slowly fix", "should always plant"); none inside "is going to" or "-ing"
+        first, _, others = verb.partition(" ")
+        verb = f"{first} {adverb}{others}" if tense not in ("going", "progressive") else verb
+        adverb = ""
     words = " ".join(w for w in (subj, adverb + verb, rest, time) if w)
     return words[0].upper() + words[1:]
 
