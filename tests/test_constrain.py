@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from babybliss.config import GenerateConfig, PromptConfig
-from babybliss.constrain import allowed_words, is_valid_prefix
+from babybliss.constrain import allowed_words, base_forms, is_valid_prefix
 from babybliss.generate import convert
 from babybliss.models import Loaded, tiny_model, tiny_tokenizer
 
@@ -73,3 +73,32 @@ def test_constrain_is_off_by_default_and_leaves_b2e_alone(loaded):
     constrained = convert(loaded, PromptConfig(), "b2e", ["past:dog sleep."], gen)
     free = convert(loaded, PromptConfig(), "b2e", ["past:dog sleep."], GenerateConfig(max_new_tokens=12))
     assert [o.raw for o in constrained] == [o.raw for o in free]
+
+
+def test_base_forms_cover_regular_endings():
+    assert {"ride", "swim", "cry", "wash", "plan"} <= (
+        base_forms("riding") | base_forms("swimming") | base_forms("cries") | base_forms("washes") | base_forms("planned")
+    )
+
+
+@pytest.mark.parametrize(
+    ("english", "bliss"),
+    [
+        ("She swam in the pool yesterday.", "past:She swim in pool yesterday."),  # spaCy: `swam` a present verb
+        ("He rides his bike to work every day.", "present:He ride his bike to work day."),  # spaCy: lemma `rid`
+        ("Isn't the ice-cream van late?", "present:ice-cream van not be late?"),
+    ],
+)
+def test_hard_references_stay_reachable(english, bliss):
+    words = allowed_words(english)
+    assert is_valid_prefix(bliss, words, {w[:i] for w in words for i in range(len(w) + 1)})
+
+
+def test_every_shipped_reference_is_reachable():
+    """The constraint never rules out a right answer: each Bliss side of (a sample of) the corpus is allowed."""
+    from babybliss.data import load_pairs
+
+    pairs, _ = load_pairs(None)
+    for pair in pairs[::10]:
+        words = allowed_words(pair["original"])
+        assert is_valid_prefix(pair["bliss"], words, {w[:i] for w in words for i in range(len(w) + 1)}), pair

@@ -5,26 +5,52 @@ training. A LogitsProcessor checks each candidate token against this shape of an
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import torch
 from transformers import LogitsProcessor
 
 from babybliss.data import MARKERS
+from babybliss.nlp import load_nlp, parse
 
 FUNCTION_WORDS = ("be", "not", "never", "now", "can", "should", "must", "to", "and", "I")
 """Words a Bliss answer may use although its English input need not contain them (`isn't` -> `not be`)."""
 WORD_RE = re.compile(r"[^\W\d_]+")
+COMPOUND_RE = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)+")
+"""Hyphenated compounds (`ice-cream`) are allowed whole as well as in parts."""
 END_MARKS = ".?"
 
 
-def allowed_words(text: str) -> set[str]:
-    """The input's words, their spaCy lemmas and the function words, each also lowercase and capitalised."""
-    from babybliss.nlp import parse
+def base_forms(word: str) -> set[str]:
+    """Candidate base forms of an inflected word by its ending (`riding` -> `rid`, `ride`; `cries` -> `cry`); the
+    wrong ones only allow strings the model has no reason to write."""
+    forms = set()
+    for suffix, replacements in (("ing", ("", "e")), ("ed", ("", "e")), ("ies", ("y",)), ("ied", ("y",)),
+                                 ("es", ("",)), ("s", ("",))):
+        stem = word[: -len(suffix)]
+        if word.endswith(suffix) and len(stem) >= 2:
+            forms.update(stem + end for end in replacements)
+            if len(stem) >= 3 and stem[-1] == stem[-2]:
+                forms.add(stem[:-1])  # swimming -> swim
+    return forms
 
+
+@lru_cache(maxsize=1)
+def verb_exceptions() -> dict[str, list[str]]:
+    """spaCy's table of irregular verb forms (`swam` -> `swim`), whatever the tagger made of the word."""
+    return dict(load_nlp().get_pipe("lemmatizer").lookups.get_table("lemma_exc").get("verb", {}))
+
+
+def allowed_words(text: str) -> set[str]:
+    """The input's words, their spaCy lemmas and likely base forms (spaCy's small model lemmatises `rides` as `rid`
+    and tags `swam` as a present verb), and the function words; each also lowercase and capitalised."""
     (doc,) = parse([text])
-    found = set(WORD_RE.findall(text)) | set(FUNCTION_WORDS)
+    found = set(WORD_RE.findall(text)) | set(COMPOUND_RE.findall(text)) | set(FUNCTION_WORDS)
     for token in doc:
         found.update(WORD_RE.findall(token.lemma_))
+        if token.is_alpha:
+            found.update(base_forms(token.lower_))
+            found.update(verb_exceptions().get(token.lower_, ()))
     variants = set()
     for word in found:
         variants.update({word, word.lower(), word[:1].upper() + word[1:]})
