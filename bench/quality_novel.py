@@ -28,7 +28,7 @@ from babybliss.config import load_config  # noqa: E402
 from babybliss.data import load_pairs, novel_path, read_split  # noqa: E402
 from babybliss.evaluate import epoch_folders  # noqa: E402
 from babybliss.generate import adapter_config, convert, load_for_generation  # noqa: E402
-from babybliss.hybrid import combine, rules_answers  # noqa: E402
+from babybliss.hybrid import combine, rule_conversions  # noqa: E402
 from babybliss.io import atomic_write_json  # noqa: E402
 from babybliss.metrics import exact_match_rate  # noqa: E402
 from babybliss.models import device_name  # noqa: E402
@@ -41,11 +41,13 @@ def parse_args(argv=None):
     parser.add_argument("--out", required=True, help="run folder")
     parser.add_argument("--config", default=str(ROOT / "configs" / "default-cpu.toml"))
     parser.add_argument("--model", help="model spec (default: the config's)")
-    parser.add_argument("--extra-train", default="", help="comma-separated data.extra_train entries, e.g. rules:english")
+    parser.add_argument("--extra-train", help="comma-separated data.extra_train entries replacing the config's, e.g. "
+                        "rules:english,augment:names; `none` for none")
     parser.add_argument("--novel", help="novel pairs file (default: the shipped set)")
     parser.add_argument("--set", action="append", default=[], metavar="SECTION.KEY=VALUE")
     parser.add_argument("--json", help="result file (default: OUT/quality_novel.json)")
     parser.add_argument("--no-train", action="store_true", help="score the run's existing epoch adapters")
+    parser.add_argument("--max-examples", type=int, default=0, help="score at most this many pairs per set (smoke runs)")
     return parser.parse_args(argv)
 
 
@@ -53,8 +55,9 @@ def build_config(args):
     overrides = [f"data.path={args.data}", f"out={args.out}", "model.dtype=float32", "train.sweep=checkpoints"]
     if args.model:
         overrides.append(f"model.spec={args.model}")
-    if args.extra_train:
-        overrides.append("data.extra_train=" + json.dumps([e for e in args.extra_train.split(",") if e]))
+    if args.extra_train is not None:
+        entries = [e for e in args.extra_train.split(",") if e and e != "none"]
+        overrides.append("data.extra_train=" + json.dumps(entries))
     return load_config(args.config, overrides + args.set)
 
 
@@ -71,7 +74,8 @@ def score_epoch(config, folder: Path, sets: dict[str, list[dict]], rules: dict[s
             seconds[f"{name}{suffix}"] = round(time.perf_counter() - start, 2)
             expected = [p["bliss"] for p in pairs]
             scores.setdefault(f"model{suffix}", {})[name] = exact_match_rate(answers, expected)
-            scores.setdefault(f"hybrid{suffix}", {})[name] = exact_match_rate(combine(rules[name], answers), expected)
+            hybrid = combine(rules[name][0], answers, rules[name][1])
+            scores.setdefault(f"hybrid{suffix}", {})[name] = exact_match_rate(hybrid, expected)
     info = json.loads((folder / TRAINING_FILE).read_text())
     return {"epoch": info["epochs"], "train_seconds": info["train_seconds"], "exact_match": scores, "decode_seconds": seconds}
 
@@ -84,7 +88,9 @@ def main(argv=None) -> dict:
     if not args.no_train:
         finetune(config)
     sets = {"novel": load_pairs(args.novel or novel_path())[0], "test": read_split(run / "data", "test")}
-    rules = {name: rules_answers([p["original"] for p in pairs]) for name, pairs in sets.items()}
+    if args.max_examples:
+        sets = {name: pairs[: args.max_examples] for name, pairs in sets.items()}
+    rules = {name: rule_conversions([p["original"] for p in pairs]) for name, pairs in sets.items()}
     result = {
         "config": args.config,
         "model": config.model.spec,
@@ -93,7 +99,7 @@ def main(argv=None) -> dict:
         "device": device_name(),
         "pairs": {name: len(pairs) for name, pairs in sets.items()},
         "train_prompts": sum(1 for _ in open(run / "data" / "sft" / "train.jsonl", encoding="utf-8")),
-        "rules": {name: exact_match_rate(rules[name], [p["bliss"] for p in pairs]) for name, pairs in sets.items()},
+        "rules": {name: exact_match_rate(rules[name][0], [p["bliss"] for p in pairs]) for name, pairs in sets.items()},
         "epochs": [],
     }
     target = Path(args.json or run / "quality_novel.json")
