@@ -8,6 +8,14 @@ hybrid (babybliss.hybrid) on each, and the rule converter alone. Writes one JSON
     PYTHONPATH=src python bench/quality_novel.py --data ../shared/bliss.json --out runs/qn/gemma --model gemma3-270m
     PYTHONPATH=src python bench/quality_novel.py ... --set train.max_steps=3    # a smoke run
 
+On a machine without spaCy (the rule converter's parser), make a cache of the rule converter's answers and of the
+words constrained decoding allows where spaCy is installed, carry it, and pass it:
+
+    PYTHONPATH=src python bench/quality_novel.py --data ../shared/bliss.json --out runs/qn --make-rules-cache runs/rules-cache.json
+    PYTHONPATH=src python bench/quality_novel.py --data ../shared/bliss.json --out runs/qn/base --rules-cache runs/rules-cache.json
+
+The cache holds English sentences of the data: keep it under runs/ (not committed).
+
 Training follows the config (default: configs/default-cpu.toml with its epochs kept as checkpoints); every epoch is
 scored. The weights load in float32 on any device, as on the CPU the default targets (bf16 autocast per the config).
 Runs on CUDA when present, else the CPU. Several runs can share one GPU (a 135M model leaves it mostly idle).
@@ -47,6 +55,10 @@ def parse_args(argv=None):
     parser.add_argument("--set", action="append", default=[], metavar="SECTION.KEY=VALUE")
     parser.add_argument("--json", help="result file (default: OUT/quality_novel.json)")
     parser.add_argument("--no-train", action="store_true", help="score the run's existing epoch adapters")
+    parser.add_argument("--make-rules-cache", metavar="PATH", help="write the rules cache for --data, the novel set and "
+                        "corpus/english.txt, then exit")
+    parser.add_argument("--rules-cache", metavar="PATH", help="read the rule converter's answers and the allowed words "
+                        "from this cache instead of running spaCy")
     parser.add_argument("--max-examples", type=int, default=0, help="score at most this many pairs per set (smoke runs)")
     return parser.parse_args(argv)
 
@@ -59,6 +71,34 @@ def build_config(args):
         entries = [e for e in args.extra_train.split(",") if e and e != "none"]
         overrides.append("data.extra_train=" + json.dumps(entries))
     return load_config(args.config, overrides + args.set)
+
+
+def make_rules_cache(args, path: Path) -> None:
+    from babybliss.constrain import allowed_words
+    from babybliss.extra_train import english_path, read_sentences
+    from babybliss.rules import convert
+
+    sentences = [p["original"] for f in (args.data, args.novel or novel_path()) for p in load_pairs(f)[0]]
+    conversions = {c.english: {"bliss": c.bliss, "warnings": c.warnings} for c in convert(sentences + read_sentences(english_path()))}
+    allowed = {text: sorted(allowed_words(text)) for text in sentences}
+    atomic_write_json(path, {"conversions": conversions, "allowed": allowed})
+    print(f"wrote {path}: {len(conversions)} conversions, {len(allowed)} allowed-word sets")
+
+
+def use_rules_cache(path: Path) -> None:
+    """Answer the rule converter and the constrained-decoding vocabulary from the cache (no spaCy needed)."""
+    import babybliss.constrain
+    import babybliss.rules
+
+    cache = json.loads(path.read_text(encoding="utf-8"))
+    found = cache["conversions"]
+
+    def convert(sentences):
+        texts = [" ".join(str(s).split()) for s in sentences]
+        return [babybliss.rules.Conversion(t, found[t]["bliss"], found[t]["warnings"]) for t in texts]
+
+    babybliss.rules.convert = convert
+    babybliss.constrain.allowed_words = lambda text: set(cache["allowed"][text])
 
 
 def score_epoch(config, folder: Path, sets: dict[str, list[dict]], rules: dict[str, list[str]]) -> dict:
@@ -82,6 +122,11 @@ def score_epoch(config, folder: Path, sets: dict[str, list[dict]], rules: dict[s
 
 def main(argv=None) -> dict:
     args = parse_args(argv)
+    if args.make_rules_cache:
+        make_rules_cache(args, Path(args.make_rules_cache))
+        return {}
+    if args.rules_cache:
+        use_rules_cache(Path(args.rules_cache))
     config = build_config(args)
     run = Path(config.out)
     start = time.perf_counter()
