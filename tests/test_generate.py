@@ -155,7 +155,7 @@ def test_convert_uses_the_template(monkeypatch):
     loaded = _loaded()
     seen = []
 
-    def fake_generate_raw(loaded_, prompts, gen, show_progress=False, inputs=None):
+    def fake_generate_raw(loaded_, prompts, gen, show_progress=False):
         seen.extend(prompts)
         return [Output("x", True, "x") for _ in prompts]
 

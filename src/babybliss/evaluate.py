@@ -9,7 +9,7 @@ from pathlib import Path
 
 from babybliss.config import Config
 from babybliss.data import read_split
-from babybliss.generate import adapter_config, e2b_inputs, generate_raw, load_for_generation
+from babybliss.generate import adapter_config, constraint, generate_raw, load_for_generation
 from babybliss.io import atomic_dir, atomic_write_json, atomic_write_jsonl
 from babybliss.metrics import direction_metrics
 from babybliss.models import Loaded, load_model
@@ -54,8 +54,8 @@ def evaluate_model(config: Config, run_dir: Path, name: str, loaded: Loaded, few
                 else build_prompt(config.prompts, direction, e.input)
                 for e in examples
             ]
-            inputs = e2b_inputs(direction, [e.input for e in examples])
-            outputs = generate_raw(loaded, prompts, config.generate, show_progress=True, inputs=inputs)
+            inputs = constraint(config.generate, direction, [e.input for e in examples])
+            outputs = generate_raw(loaded, prompts, config.generate, show_progress=True, **inputs)
             split_rows = [
                 {
                     "split": split,

@@ -113,13 +113,13 @@ def bliss_words_processor(tokenizer, inputs: list[str], encoded: dict):
     return LogitsProcessorList([BlissWordsProcessor(tokenizer, inputs, encoded["input_ids"].shape[1])])
 
 
-def e2b_inputs(direction: str, texts: list[str]) -> list[str] | None:
-    """The sentences that constrain decoding (`generate.constrain`) keeps answers to: English inputs only."""
-    return texts if direction == "e2b" else None
+def constraint(gen: GenerateConfig, direction: str, texts: list[str]) -> dict:
+    """generate_raw's `inputs` when `generate.constrain` applies (English inputs), else nothing."""
+    return {"inputs": texts} if gen.constrain and direction == "e2b" else {}
 
 
 def convert(loaded: Loaded, prompts: PromptConfig, direction: str, texts: list[str], gen: GenerateConfig) -> list[Output]:
-    return generate_raw(loaded, [build_prompt(prompts, direction, t) for t in texts], gen, inputs=e2b_inputs(direction, texts))
+    return generate_raw(loaded, [build_prompt(prompts, direction, t) for t in texts], gen, **constraint(gen, direction, texts))
 
 
 def read_inputs(path: str | Path) -> list[str]:
@@ -153,5 +153,5 @@ def run_generate(
         [build_prompt(prompts, direction, t) for t in texts],
         config.generate,
         show_progress=len(texts) > 64,
-        inputs=e2b_inputs(direction, texts),
+        **constraint(config.generate, direction, texts),
     )
