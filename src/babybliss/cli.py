@@ -49,6 +49,33 @@ def cmd_data_check(args):
     print("\n".join(report.lines()))
 
 
+def cmd_data_lint(args):
+    from babybliss.lint import lint_file, lint_lines
+
+    total, findings = lint_file(args.file)
+    print("\n".join(lint_lines(args.file, total, findings)))
+
+
+def cmd_data_from_english(args):
+    from babybliss.rule_pairs import write_pairs_from_english
+
+    written, skipped = write_pairs_from_english(args.file, args.out)
+    for sentence, warnings in skipped:
+        print(f"skipped: {sentence} ({'; '.join(warnings)})", file=sys.stderr)
+    print(f"wrote {written} pairs to {args.out}; skipped {len(skipped)} sentences the rules are unsure of")
+
+
+def cmd_rules(args):
+    from babybliss.rule_pairs import read_sentences
+    from babybliss.rules import to_bliss
+
+    texts = list(args.sentences) + (read_sentences(args.file) if args.file else [])
+    if not texts:
+        raise ValueError("give sentences or --file FILE")
+    for bliss in to_bliss(texts):
+        print(bliss)
+
+
 def cmd_data_prepare(args):
     from babybliss.data import prepare
 
@@ -211,6 +238,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = data.add_parser("check", help="validate a pairs file; print pairs, duplicates, conflicts and tense markers")
     p.add_argument("file", help="JSON list or JSONL of {original, bliss}")
     p.set_defaults(func=cmd_data_check)
+    p = data.add_parser("lint", help="list the pairs whose Bliss side disagrees with the rule converter, by kind")
+    p.add_argument("file", help="JSON list or JSONL of {original, bliss}")
+    p.set_defaults(func=cmd_data_lint)
+    p = data.add_parser("from-english", help="training pairs from English sentences (one a line) by the rule converter")
+    p.add_argument("file", help="plain text, one English sentence a line")
+    p.add_argument("--out", required=True, help="pairs file to write (JSON list of {original, bliss})")
+    p.set_defaults(func=cmd_data_from_english)
     p = data.add_parser("prepare", help="de-duplicate, split and write the two-direction instruction sets as JSONL")
     _common(p, data=True)
     p.add_argument("--out", dest="out_dir", required=True, help="folder for {train,validation,test}.jsonl and sft/")
@@ -254,6 +288,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--temperature", type=float, default=0.7, help="sampling temperature (with --sample)")
     p.add_argument("--top-p", type=float, default=0.9, help="nucleus mass (with --sample)")
     p.set_defaults(func=cmd_generate)
+
+    p = sub.add_parser("rules", help="convert English sentences to Bliss with the rule converter (one line each)")
+    p.add_argument("sentences", nargs="*", help="sentences to convert")
+    p.add_argument("--file", help="one English sentence a line")
+    p.set_defaults(func=cmd_rules)
 
     p = sub.add_parser("score", help="the research team's measures for one generated sentence")
     p.add_argument("--original", required=True, help="the input sentence")

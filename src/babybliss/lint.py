@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from babybliss.data import read_entries, tense_marker
 from babybliss.metrics import normalize
+from babybliss.rules_lexicon import known_verb
 
 KINDS = ("marker differs", "verb not in base form", "word repeated", "word dropped", "preposition moved", "other")
 """Each disagreeing pair gets the first kind that applies, in this order."""
@@ -34,23 +35,28 @@ def _words(bliss: str) -> list[str]:
 
 
 def _is_inflection(word: str, base: str, past_forms: dict) -> bool:
+    """`went` of `go` (irregular), `bakes`/`baked`/`baking` of `bake`, `studies`/`studied` of `study`."""
     if word in past_forms.get(base, ()):
         return True
-    stem = base[:-1] if base.endswith("e") else base
-    return word != base and word.startswith(stem) and word[len(stem):] in ("s", "es", "ed", "d", "ing", "ies", "ied") or (
-        len(word) > len(base) and word[: len(base)] == base and word[len(base):] in ("s", "es", "ed", "ing") or
-        base.endswith("y") and word in (base[:-1] + "ies", base[:-1] + "ied")
+    stems = {base, base + base[-1:]}  # `hopped`
+    stems.add(base[:-1] if base.endswith("e") else base)  # `baked`
+    stems.add(base[:-1] + "i" if base.endswith("y") else base)  # `studied`
+    return word != base and any(
+        word.startswith(stem) and word[len(stem):] in ("s", "es", "ed", "d", "ing") for stem in stems
     )
 
 
 def classify(bliss: str, rules: str, past_forms: dict | None = None) -> str:
     """The kind of disagreement between a file's Bliss and the rules' Bliss (one of KINDS)."""
-    past_forms = past_forms or {}
+    if past_forms is None:
+        from babybliss.rules_lexicon import past_forms as irregular_forms
+
+        past_forms = irregular_forms()
     if tense_marker(bliss) != tense_marker(rules):
         return "marker differs"
     theirs, ours = _words(bliss), _words(rules)
     extra, missing = Counter(theirs) - Counter(ours), Counter(ours) - Counter(theirs)
-    if any(_is_inflection(word, base, past_forms) for word in extra for base in missing):
+    if any(_is_inflection(word, base, past_forms) for word in extra for base in missing if known_verb(base)):
         return "verb not in base form"
     if any(Counter(theirs)[w] > 1 and Counter(ours)[w] < Counter(theirs)[w] for w in extra):
         return "word repeated"

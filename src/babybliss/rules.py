@@ -18,15 +18,21 @@ from babybliss.nlp import parse
 from babybliss.rules_lexicon import (
     ARTICLES,
     FIXED_ADVERBS,
+    GERUND_HEADS,
     MODALS_KEPT,
     MODALS_UNCOVERED,
+    NOT_ADJECTIVES,
     PERSONAL_PRONOUNS,
     QUANTIFIERS,
     TIME_NOUNS,
     TIME_WORDS,
-    fix_tags,
+    adjective_word,
+    known_verb,
+    verb_base,
     verb_lemma,
 )
+from babybliss.rules_repairs import fix_tags
+from babybliss.rules_variants import best_parse
 
 
 @dataclass
@@ -36,7 +42,7 @@ class Conversion:
     `bliss` is the Conceptual Bliss sentence. `warnings` lists what made the rules unsure, one short phrase each
     (e.g. "no main verb", "'could' is not covered"); `confident` is True when there are none, so a hybrid can
     trust `bliss` when `confident` and ask a model otherwise. `corrections` lists the tags of spaCy's parse that
-    the converter corrected (e.g. "sings: NNS -> VBZ"); they do not lower the confidence.
+    the converter corrected (e.g. "next: -> amod"); they do not lower the confidence.
     """
 
     english: str
@@ -57,7 +63,7 @@ def to_bliss(sentences: Sequence[str]) -> list[str]:
 def convert(sentences: Iterable[str]) -> list[Conversion]:
     """`Conversion`s (Bliss, warnings, confident) for `sentences`, parsed in one spaCy batch."""
     texts = [" ".join(str(s).split()) for s in sentences]
-    return [_convert_doc(text, doc) for text, doc in zip(texts, parse(texts))]
+    return [_convert_doc(text, best_parse(doc)) for text, doc in zip(texts, parse(texts))]
 
 
 def convert_one(sentence: str) -> Conversion:
@@ -114,20 +120,29 @@ def _convert_doc(text: str, doc) -> Conversion:
     for t in tokens:
         if _is_clause_head(t):
             _order_clause(t, s)
-    body = _body(s, root)
+    body = _body(s)
     end = "?" if tokens[-1].text == "?" else "."
-    for t in tokens:
-        if t.is_punct and t.text not in (".", "?", ",") or t.text in ("!", ";", '"'):
-            s.warnings.append(f"punctuation {t.text!r} is not covered")
+    s.warnings += _uncovered(tokens, s)
     return Conversion(text, f"{marker}:{body}{end}", s.warnings, s.corrections)
 
 
+def _uncovered(tokens, s: _Sentence) -> list[str]:
+    """What docs/conceptual-bliss.md §15 leaves out, found in the sentence: each makes the rules unsure."""
+    found = []
+    for t in tokens:
+        if t.is_punct and t.text not in (".", "?", ",") or t.text in ("!", ";", '"'):
+            found.append(f"punctuation {t.text!r} is not covered")
+        elif t.tag_ in ("JJR", "JJS", "RBR", "RBS") and t.lower_ not in ("more", "most"):
+            found.append(f"comparative or superlative {t.text!r} is not covered")
+        elif t.dep_ == "det" and t.lower_ in ("this", "that", "these", "those") and t.i in s.word:
+            found.append(f"demonstrative {t.text!r} outside a time phrase is not covered")
+    if tokens[-1].text == "?" and tokens[0].lemma_ in ("do", "be", "have", "will", "can") and len(tokens) > 1:
+        if tokens[1].lower_ in ("n't", "not"):
+            found.append("negative question is not covered")
+    return list(dict.fromkeys(found))
+
+
 # --- the marker (§2) --------------------------------------------------------------------------------------------------
-
-
-def _main_verb(root):
-    """The verb that carries the tense: `going` of `going to VERB` hands it on to nothing (the marker is future)."""
-    return root
 
 
 def _marker(root, warnings: list[str]) -> str:
@@ -139,6 +154,9 @@ def _marker(root, warnings: list[str]) -> str:
     for a in auxes:
         if a.tag_ == "MD" and a.lemma_.lower() in MODALS_UNCOVERED:
             warnings.append(f"{a.text!r} is not covered")
+    support = [a for a in auxes if a.lemma_ == "do"]
+    if support:
+        return "past" if support[0].tag_ == "VBD" else "present"
     if "have" in lemmas and root.tag_ == "VBN":
         if any(a.tag_ == "VBD" for a in auxes if a.lemma_ == "have"):
             warnings.append("past perfect is not covered")
@@ -148,6 +166,8 @@ def _marker(root, warnings: list[str]) -> str:
             warnings.append("past progressive is not covered")
             return "past"
         return "present progressive"
+    if root.tag_ == "VBD" and not auxes and _present_habit(root):
+        return "present"
     if any(a.tag_ == "VBD" for a in auxes) or root.tag_ == "VBD":
         return "past"
     if root.tag_ == "VBN" and not auxes:
@@ -157,6 +177,18 @@ def _marker(root, warnings: list[str]) -> str:
     elif root.tag_ == "VB" and not auxes:
         warnings.append("imperative is not covered")
     return "present"
+
+
+def _present_habit(verb) -> bool:
+    """`I read a book every night`: a past-looking form that is also the base form, with a habit's time words."""
+    if not known_verb(verb.lower_) or verb_base(verb.lower_)[0] is not None:
+        return False
+    words = {t.lower_ for t in verb.doc}
+    if words & {"yesterday", "last", "ago"}:
+        return False
+    return bool(words & {"every", "usually", "often", "always", "sometimes", "never"}) or any(
+        t.tag_ == "NNPS" or t.text.endswith("days") and t.text[:1].isupper() for t in verb.doc
+    )
 
 
 def _going_to(verb) -> bool:
@@ -171,30 +203,32 @@ def _going_to(verb) -> bool:
 
 def _rewrite(t, s: _Sentence) -> None:
     """Drop or rewrite token `t` in place."""
-    lower, head = t.lower_, t.head
+    lower = t.lower_
     if t.is_punct or t.dep_ == "case" and lower in ("'s", "'", "’s"):
         return s.drop(t)
-    if t.dep_ == "expl" and lower == "there":
+    if lower == "there" and (t.dep_ == "expl" or t.i == 1 and t.doc[0].lemma_ == "be" and t.doc[-1].text == "?"):
         return s.drop(t)
     if t.dep_ in ("det", "predet") and (lower in ARTICLES or lower == "every" or _time_determiner(t)):
         return s.drop(t)
     if t.dep_ == "nummod" and t.like_num:
         return s.drop(t)
-    if lower == "right" and head.lower_ == "now":
+    if lower == "right" and t.head.lower_ == "now":
         return s.drop(t)
     if t.dep_ == "neg" or lower in ("n't", "not"):
         s.word[t.i] = "not" if lower != "never" else "never"
         return None
-    if t.dep_ in ("aux", "auxpass"):
+    if t.dep_ in ("aux", "auxpass") or _do_support(t):
         return _rewrite_aux(t, s)
     if _going_to(t):
         return s.drop(t)
-    if t.dep_ == "aux" and lower == "to" and _going_to(head.head) and head.dep_ == "xcomp":
-        return s.drop(t)
-    if t.tag_ == "VBN" and any(c.dep_ == "auxpass" for c in t.children):
+    if t.tag_ == "VBN" and (any(c.dep_ == "auxpass" for c in t.children) or t.dep_ in ("acomp", "oprd")):
         return None  # `be born`, `be crowded`: the participle stays as written (§4)
-    if t.pos_ in ("VERB", "AUX"):
+    if t.dep_ == "amod":
+        return None  # `the loving parents`, `the broken gate`: participles used as adjectives stay adjectives (§15)
+    if t.pos_ in ("VERB", "AUX") and t.lower_ not in TIME_NOUNS:
         s.word[t.i] = verb_lemma(t)
+    elif _gerund(t):
+        s.word[t.i] = verb_base(t.lower_)[0]
     return None
 
 
@@ -226,6 +260,25 @@ def _rewrite_aux(t, s: _Sentence) -> None:
     return None
 
 
+def _do_support(t) -> bool:
+    """`does`/`did` before a base verb (or `not`), whatever spaCy attached it to."""
+    if t.lemma_ != "do":
+        return False
+    following = next((f for f in t.doc[t.i + 1 :] if f.pos_ != "ADV" or f.dep_ == "neg"), None)
+    return following is not None and (following.tag_ in ("VB", "VBP") or following.dep_ == "neg" or known_verb(following.lower_))
+
+
+def _gerund(t) -> bool:
+    """`go shopping`, `finish dancing`: an -ing complement read as a noun."""
+    return (
+        t.lower_.endswith("ing")
+        and t.pos_ == "NOUN"
+        and t.head.lemma_ in GERUND_HEADS
+        and not any(c.dep_ in ("det", "poss") for c in t.children)
+        and verb_base(t.lower_)[0] is not None
+    )
+
+
 def _time_determiner(t) -> bool:
     """`this`/`that`/`all` before a time noun: `this morning`, `all night`."""
     return t.lower_ in ("this", "that", "all") and t.head.lower_ in TIME_NOUNS
@@ -237,22 +290,31 @@ def _time_determiner(t) -> bool:
 def _move_adjectives(noun, s: _Sentence) -> None:
     """§6: attributive adjectives (with their degree word) follow the noun and its compounds, in English order."""
     adjectives = [
-        c for c in noun.lefts if (c.dep_ == "amod" or _adjective_compound(c)) and c.lower_ not in QUANTIFIERS
+        c
+        for c in noun.lefts
+        if (c.dep_ == "amod" or _adjective_compound(c))
+        and c.lower_ not in QUANTIFIERS | NOT_ADJECTIVES
+        and f"{c.lower_} {noun.lower_}" != "next door"
     ]
     if not adjectives:
         return
-    units = [i for a in adjectives for i in range(a.left_edge.i, a.i + 1)]
+    units = [i for a in adjectives for c in a.lefts if c.dep_ == "advmod" for i in range(c.left_edge.i, c.i + 1)]
+    units = sorted(set(units) | {a.i for a in adjectives})
     s.move_after(units, noun.i)
 
 
 def _adjective_compound(t) -> bool:
-    return t.dep_ == "compound" and t.tag_ in ("JJ", "JJR", "JJS")
+    if t.dep_ != "compound" or t.text[:1].isupper() and (t.i > 0 or t.pos_ == "PROPN"):
+        return False  # `Port Elma`; a lowercase word tagged PROPN (`the golden apricot`) is a tagging slip
+    return t.tag_ in ("JJ", "JJR", "JJS") or adjective_word(t.lower_)
+
+
+CLAUSE_DEPS = frozenset({"conj", "advcl", "relcl", "ccomp", "xcomp", "pcomp", "acl", "csubj", "dep"})
 
 
 def _is_clause_head(t) -> bool:
-    if t.pos_ not in ("VERB", "AUX") or t.dep_ in ("aux", "auxpass"):
-        return False
-    return t.dep_ in ("ROOT", "conj", "advcl", "relcl", "ccomp", "xcomp", "pcomp", "acl", "csubj") or t.dep_ == "dep"
+    """The root, and every verb that heads a clause of its own."""
+    return t.dep_ == "ROOT" or t.pos_ in ("VERB", "AUX") and t.dep_ in CLAUSE_DEPS
 
 
 def _order_clause(verb, s: _Sentence) -> None:
@@ -285,6 +347,7 @@ def _order_clause(verb, s: _Sentence) -> None:
 
 
 def _subject(verb):
+    """The subject of a clause; after `there is` the noun that follows `be`."""
     for dep in ("nsubj", "nsubjpass", "csubj"):
         for c in verb.children:
             if c.dep_ == dep:
@@ -307,6 +370,7 @@ def _subject_end(subject, s: _Sentence, core: bool) -> int:
 
 
 def _movable_adverb(t) -> bool:
+    """An adverb of the verb that moves to the adverb slot (§7): not a wh-word, a place, a time word or `as soon`."""
     if t.dep_ != "advmod" or t.pos_ not in ("ADV", "ADJ") or t.tag_ in ("WRB",):
         return False
     lower = t.lower_
@@ -314,13 +378,14 @@ def _movable_adverb(t) -> bool:
         return False
     if lower in ("as", "soon") and any(c.lower_ == "as" for c in t.subtree if c.i != t.i):
         return False
-    return True
+    return not any(c.tag_ in ("WRB", "WP", "WDT") for c in t.subtree)  # `how often` stays in front
 
 
 # --- the body (§1, §13) ---------------------------------------------------------------------------------------------
 
 
-def _body(s: _Sentence, root) -> str:
+def _body(s: _Sentence) -> str:
+    """The kept words in their order; first word lowercased unless a name, a leading personal pronoun capitalised."""
     kept = [i for i in s.order if i in s.word]
     words = []
     for n, i in enumerate(kept):

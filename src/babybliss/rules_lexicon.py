@@ -1,13 +1,15 @@
-"""Word lists of the rule converter and its corrections of spaCy's small model (tags it gets wrong)."""
+"""Word lists of the rule converter, and verb forms and known words from spaCy's lemmatizer tables."""
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from babybliss.nlp import load_nlp
 
 QUANTIFIERS = frozenset({"many", "more", "much", "few", "own", "other", "several", "some", "any"})
 """Determiner-like adjectives that stay in front of their noun (§5)."""
+AUXILIARIES = frozenset({"be", "have", "do", "will", "shall", "to", "can", "should", "must", "would", "could", "may", "might"})
 ARTICLES = frozenset({"a", "an", "the"})
 MODALS_KEPT = frozenset({"can", "should", "must"})
 MODALS_UNCOVERED = frozenset({"would", "could", "might", "may", "ought"})
@@ -19,6 +21,24 @@ TIME_NOUNS = frozenset(
     "morning afternoon evening night day week weekend month year summer winter spring autumn fall season "
     "monday tuesday wednesday thursday friday saturday sunday time hour minute term semester holiday".split()
 )
+MATERIALS = frozenset(
+    "stone leather metal silver gold glass wooden wool woollen woolen cotton plastic paper iron steel brick silk "
+    "clay copper rubber velvet linen marble bronze brass oak pine porcelain pewter wicker tin".split()
+)
+"""Material nouns used as adjectives: `the stone wall` -> `wall stone` (§6, material is an adjective class)."""
+NOT_ADJECTIVES = frozenset(
+    {"orange", "chocolate", "lemon", "cherry", "laundry", "evening", "living", "dining", "post", "sea", "summer"}
+)
+"""Nouns that WordNet also lists as adjectives but that stay compounds in front of their noun."""
+PHRASAL_VERBS = frozenset(
+    "hang_up pick_up wake_up get_up clean_up give_up put_on take_off turn_off turn_on switch_off switch_on "
+    "put_away throw_away write_down sit_down lie_down break_down look_up fill_up tidy_up wash_up set_up "
+    "put_down take_out bring_back give_back come_back go_back try_on check_in fill_in".split()
+)
+GERUND_HEADS = frozenset(
+    "go love like enjoy hate finish start stop keep practise practice begin avoid mind prefer miss".split()
+)
+"""Verbs whose -ing complement becomes a base form (`go shopping` -> `go shop`, §3)."""
 FIXED_ADVERBS = frozenset({"here", "there", "home", "so", "then", "not", "never", "n't", "how", "when", "where", "why"})
 """Adverbs that keep their place: places that act as goals, and conjunction-like words."""
 
@@ -27,9 +47,14 @@ def verb_lemma(token) -> str:
     """The base form of a verb token (any form of *be* is `be`)."""
     if token.lemma_.lower() == "be" or token.lower_ in ("'m", "'re", "am", "is", "are", "was", "were", "been", "being"):
         return "be"
+    if known_verb(token.lower_) and verb_base(token.lower_)[0] is None:
+        return token.lower_  # a base form that reads as no inflection (`hiss`, `read`), whatever its lemma
     lemma = token.lemma_
     if token.pos_ != "VERB" or lemma.lower() == token.lower_ and token.tag_ not in ("VB", "VBP"):
         lemma = _rule_lemma(token, lemma)
+    base, kind = verb_base(token.lower_)
+    if base and base != lemma.lower() and base[:-1] == lemma.lower():
+        lemma = base  # `hoped` -> hope, `riding` -> ride (spaCy's rules pick hop, rid)
     return lemma.lower() if token.text[:1].islower() or token.i == 0 else lemma
 
 
@@ -57,29 +82,61 @@ def _verb_tag(word: str) -> str:
     return "VB"
 
 
-def fix_tags(doc) -> list[str]:
-    """Correct, in place, the tags and attachments spaCy's small model gets wrong; one note per correction."""
-    notes: list[str] = []
-    for repair in _REPAIRS:
-        for token in doc:
-            note = repair(token)
-            if note:
-                notes.append(f"{token.text}: {note}")
-    return notes
-
-
 def past_forms() -> dict[str, set[str]]:
     """Irregular inflections by base form (`go` -> {`went`, `gone`, ...}), from spaCy's lemmatizer tables."""
     forms: dict[str, set[str]] = {}
-    for word, lemmas in _verb_exceptions().items():
+    for word, lemmas in verb_exceptions().items():
         for lemma in lemmas:
             forms.setdefault(lemma, set()).add(word)
     return forms
 
 
 @lru_cache(maxsize=1)
-def _verb_exceptions() -> dict[str, list[str]]:
+def verb_exceptions() -> dict[str, list[str]]:
     return dict(load_nlp().get_pipe("lemmatizer").lookups.get_table("lemma_exc").get("verb", {}))
+
+
+@lru_cache(maxsize=1)
+def _verbs() -> frozenset[str]:
+    lookups = load_nlp().get_pipe("lemmatizer").lookups
+    return frozenset(lookups.get_table("lemma_index").get("verb", ()))
+
+
+def known_verb(word: str) -> bool:
+    return word in _verbs()
+
+
+def verb_base(word: str) -> tuple[str | None, str]:
+    """(base form, kind) of a verb form by spelling: kind `s`, `ed` or `ing`; (None, "") if none fits."""
+    irregular = verb_exceptions().get(word)
+    if irregular and irregular[0] != word and not word.endswith(("s", "ing")):
+        return irregular[0], "ed"
+    sibilant = word.endswith(("ches", "shes", "sses", "xes", "zes", "oes"))
+    suffixes = (("ies", "s"), ("es" if sibilant else "s", "s"), ("ied", "ed"), ("ed", "ed"), ("ing", "ing"))
+    for suffix, kind in suffixes:
+        if not word.endswith(suffix) or len(word) <= len(suffix) + 1:
+            continue
+        stem = word[: -len(suffix)]
+        if suffix in ("ies", "ied"):
+            candidates = [stem + "y"]
+        elif kind == "s":
+            candidates = [stem]
+        elif len(stem) > 2 and stem[-1] == stem[-2] and stem[-1] not in "lsz":
+            candidates = [stem[:-1], stem]  # `hopped` -> hop
+        elif re.search(r"[^aeiou][aeiou][^aeiouwxy]$", stem) or not known_verb(stem):
+            candidates = [stem + "e", stem]  # `hoped` -> hope, `riding` -> ride, `used` -> use
+        else:
+            candidates = [stem, stem + "e"]  # `singing` -> sing
+        for candidate in candidates:
+            if known_verb(candidate):
+                return candidate, kind
+    return None, ""
+
+
+@lru_cache(maxsize=1)
+def nouns() -> frozenset[str]:
+    lookups = load_nlp().get_pipe("lemmatizer").lookups
+    return frozenset(lookups.get_table("lemma_index").get("noun", ()))
 
 
 @lru_cache(maxsize=1)
@@ -89,101 +146,17 @@ def _known_words() -> frozenset[str]:
     return frozenset(w for pos in ("noun", "verb", "adj", "adv") for table in (index, exc) for w in table.get(pos, ()))
 
 
-def _known_word(word: str) -> bool:
+@lru_cache(maxsize=1)
+def _adjectives() -> frozenset[str]:
+    lookups = load_nlp().get_pipe("lemmatizer").lookups
+    return frozenset(lookups.get_table("lemma_index").get("adj", ()))
+
+
+def adjective_word(word: str) -> bool:
+    """A material or a word WordNet lists as an adjective (`kind`, `green`), less a few food/room compounds."""
+    return word in MATERIALS or word in _adjectives() and word not in NOT_ADJECTIVES
+
+
+def known_word(word: str) -> bool:
     known = _known_words()
     return word in known or word.endswith("s") and word[:-1] in known
-
-
-def _aux_children(token):
-    """An auxiliary has no dependents: hand them to the verb it serves."""
-    if token.dep_ not in ("aux", "auxpass") or token.head.i == token.i:
-        return None
-    moved = [c for c in token.children]
-    for child in moved:
-        child.head = token.head
-    return "dependents moved to its verb" if moved else None
-
-
-def _irregular_past(token):
-    """`forgot` tagged as a present verb: an irregular past form whose base form differs."""
-    if token.tag_ not in ("VB", "VBP") or any(c.dep_ in ("aux", "auxpass") for c in token.children):
-        return None
-    lemmas = _verb_exceptions().get(token.lower_)
-    if not lemmas or lemmas[0] in (token.lower_, "be", "have") or token.lower_.endswith("s"):
-        return None
-    token.tag_, token.lemma_ = "VBD", lemmas[0]
-    return "VBP -> VBD"
-
-
-def _next_last(token):
-    """`next Monday`: `next`/`last` before a time noun is an adjective."""
-    if token.lower_ in ("next", "last") and token.head.lower_ in TIME_NOUNS and token.i < token.head.i:
-        if token.dep_ != "amod":
-            token.dep_, token.pos_ = "amod", "ADJ"
-            return "-> amod"
-    return None
-
-
-def _verb_of(token):
-    head = token.head
-    while head.pos_ not in ("VERB", "AUX") and head.head.i != head.i:
-        head = head.head
-    return head if head.pos_ in ("VERB", "AUX") else None
-
-
-def _adverb_on_noun(token):
-    """`her dog carefully`: a manner adverb attached to a noun belongs to the verb."""
-    if token.dep_ != "advmod" or token.tag_ != "RB" or not token.lower_.endswith("ly"):
-        return None
-    if token.head.pos_ not in ("NOUN", "PROPN", "PRON") or token.i < token.head.i:
-        return None
-    verb = _verb_of(token.head)
-    if verb is None:
-        return None
-    token.head = verb
-    return "advmod moved from noun to verb"
-
-
-def _gerund_compound(token):
-    """`her reading glasses`: an -ing word between a determiner and its noun is a compound, not a verb."""
-    if token.tag_ != "VBG" or token.i == 0 or token.i + 1 >= len(token.doc):
-        return None
-    before, after = token.doc[token.i - 1], token.doc[token.i + 1]
-    if before.lower_ not in POSSESSIVES | ARTICLES or after.pos_ != "NOUN" or token.dep_ in ("aux", "ROOT"):
-        return None
-    old_head, old_dep = token.head, token.dep_
-    after.head, after.dep_ = old_head, ("dobj" if old_dep in ("ccomp", "xcomp", "dobj") else old_dep)
-    before.head, before.dep_ = after, ("det" if before.lower_ in ARTICLES else "poss")
-    token.head, token.dep_, token.pos_, token.tag_ = after, "compound", "NOUN", "NN"
-    token.lemma_ = token.lower_
-    return "VBG -> compound"
-
-
-def _question_progressive(token):
-    """`Is Ines waking up?` read as `is` + a noun with a participle: the participle is the verb."""
-    if token.dep_ != "ROOT" or token.lemma_ != "be":
-        return None
-    subject = next((c for c in token.children if c.dep_ == "nsubj"), None)
-    if subject is None:
-        return None
-    verb = next((c for c in subject.children if c.dep_ == "acl" and c.tag_ == "VBG" and c.i == subject.i + 1), None)
-    if verb is None:
-        return None
-    for child in list(token.children):
-        child.head = verb
-    verb.head, verb.dep_ = verb, "ROOT"
-    token.head, token.dep_ = verb, "aux"
-    return "copula -> progressive aux"
-
-
-def _initial_name(token):
-    """A capitalised first word that is no English word (`Ravi`, `Ines`) is a name."""
-    if token.i != 0 or not token.text[:1].isupper() or token.pos_ not in ("NOUN", "ADJ"):
-        return None
-    if _known_word(token.lower_):
-        return None
-    token.pos_, token.tag_ = "PROPN", "NNP"
-    return "-> PROPN"
-
-
-_REPAIRS = (_aux_children, _question_progressive, _irregular_past, _next_last, _adverb_on_noun, _gerund_compound, _initial_name)

@@ -1,0 +1,42 @@
+"""Training pairs from plain English sentences, converted by the rule converter (`babybliss data from-english`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from babybliss.io import atomic_write_json
+
+
+def read_sentences(path: str | Path) -> list[str]:
+    """The non-empty lines of a UTF-8 text file, one sentence each."""
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: file not found")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as err:
+        raise ValueError(f"{path}: not UTF-8 text ({err.reason} at byte {err.start})") from None
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def pairs_from_english(sentences: list[str]) -> tuple[list[dict[str, str]], list[tuple[str, list[str]]]]:
+    """({original, bliss} pairs for the sentences the rules are sure of, [(sentence, warnings)] skipped)."""
+    from babybliss.rules import convert
+
+    pairs, skipped, seen = [], [], set()
+    for conversion in convert(sentences):
+        if conversion.english in seen:
+            continue
+        seen.add(conversion.english)
+        if conversion.confident:
+            pairs.append({"original": conversion.english, "bliss": conversion.bliss})
+        else:
+            skipped.append((conversion.english, conversion.warnings))
+    return pairs, skipped
+
+
+def write_pairs_from_english(path: str | Path, out: str | Path) -> tuple[int, list[tuple[str, list[str]]]]:
+    """Convert the sentences of `path` and write the pairs file `out` (JSON list); (pairs written, skipped)."""
+    pairs, skipped = pairs_from_english(read_sentences(path))
+    atomic_write_json(out, pairs)
+    return len(pairs), skipped
