@@ -75,7 +75,8 @@ def build_config(args):
 
 def make_rules_cache(args, path: Path) -> None:
     from babybliss.constrain import allowed_words
-    from babybliss.extra_train import english_path, read_sentences
+    from babybliss.extra_train import english_path
+    from babybliss.rule_pairs import read_sentences
     from babybliss.rules import convert
 
     sentences = [p["original"] for f in (args.data, args.novel or novel_path()) for p in load_pairs(f)[0]]

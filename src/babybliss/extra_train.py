@@ -33,21 +33,12 @@ def english_path() -> Path:
     return Path(str(resources.files("babybliss") / "corpus" / "english.txt"))
 
 
-def read_sentences(path: Path) -> list[str]:
-    if not path.is_file():
-        raise DataError(f"{path}: English sentences file not found")
-    return [line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-
-
 def rule_pairs(path: Path) -> list[dict[str, str]]:
     """{original, bliss} pairs: the rule converter's Bliss for each sentence of `path` that it is confident of."""
-    from babybliss.rules import convert
+    from babybliss.rule_pairs import pairs_from_english, read_sentences
 
-    return [
-        {"original": c.english, "bliss": c.bliss}
-        for c in convert(read_sentences(path))
-        if c.confident and tense_marker(c.bliss)
-    ]
+    pairs, _ = pairs_from_english(read_sentences(path))
+    return [pair for pair in pairs if tense_marker(pair["bliss"])]
 
 
 def names_in(pair: dict[str, str]) -> list[str]:
