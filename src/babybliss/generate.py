@@ -77,12 +77,17 @@ def replace_spec(config: Config, spec: str) -> Config:
 
 @torch.inference_mode()
 def generate_raw(
-    loaded: Loaded, prompts: list[str], gen: GenerateConfig, show_progress: bool = False, stop=None
+    loaded: Loaded,
+    prompts: list[str],
+    gen: GenerateConfig,
+    show_progress: bool = False,
+    stop=None,
+    inputs: list[str] | None = None,
 ) -> list[Output]:
     """Decode every prompt; batches are sorted by length and left-padded, and end once every row has stopped.
 
     `stop` is the result of `stop_criteria(tokenizer)`, for callers that decode many times with one tokenizer.
-    """
+    `inputs` are the English sentences of e2b prompts: with `gen.constrain`, their answers keep to their words."""
     model, tokenizer = loaded.model, loaded.tokenizer
     model.eval()
     tokenizer.padding_side = "left"
@@ -99,9 +104,12 @@ def generate_raw(
     if stop is None and batches:
         stop = stop_criteria(tokenizer)
     for batch in iterator:
-        encoded = tokenizer([prompts[i] for i in batch], return_tensors="pt", padding=True, add_special_tokens=False)
+        # Special tokens as in training (TRL tokenises each prompt with them): Gemma's and Llama's BOS; SmolLM2 has none.
+        encoded = tokenizer([prompts[i] for i in batch], return_tensors="pt", padding=True, add_special_tokens=True)
         encoded = {k: v.to(device) for k, v in encoded.items()}
         sampling = dict(do_sample=True, temperature=gen.temperature, top_p=gen.top_p) if gen.do_sample else dict(do_sample=False)
+        if gen.constrain and inputs is not None:
+            sampling["logits_processor"] = bliss_words_processor(tokenizer, [inputs[i] for i in batch], encoded)
         out = model.generate(
             **encoded,
             max_new_tokens=gen.max_new_tokens,
@@ -129,8 +137,21 @@ def stop_criteria(tokenizer):
     return StoppingCriteriaList([StopStringCriteria(tokenizer, list(STOP_MARKERS))])
 
 
+def bliss_words_processor(tokenizer, inputs: list[str], encoded: dict):
+    from transformers import LogitsProcessorList
+
+    from babybliss.constrain import BlissWordsProcessor
+
+    return LogitsProcessorList([BlissWordsProcessor(tokenizer, inputs, encoded["input_ids"].shape[1])])
+
+
+def constraint(gen: GenerateConfig, direction: str, texts: list[str]) -> dict:
+    """generate_raw's `inputs` when `generate.constrain` applies (English inputs), else nothing."""
+    return {"inputs": texts} if gen.constrain and direction == "e2b" else {}
+
+
 def convert(loaded: Loaded, prompts: PromptConfig, direction: str, texts: list[str], gen: GenerateConfig) -> list[Output]:
-    return generate_raw(loaded, [build_prompt(prompts, direction, t) for t in texts], gen)
+    return generate_raw(loaded, [build_prompt(prompts, direction, t) for t in texts], gen, **constraint(gen, direction, texts))
 
 
 def read_inputs(path: str | Path) -> list[str]:
@@ -174,4 +195,10 @@ def run_generate(
         return generate_raw(loaded, [free_prompt], config.generate)
     if direction is None:
         raise BlissError("--direction e2b|b2e is needed to convert sentences")
-    return generate_raw(loaded, [build_prompt(prompts, direction, t) for t in texts], config.generate, show_progress=len(texts) > 64)
+    return generate_raw(
+        loaded,
+        [build_prompt(prompts, direction, t) for t in texts],
+        config.generate,
+        show_progress=len(texts) > 64,
+        **constraint(config.generate, direction, texts),
+    )

