@@ -16,6 +16,7 @@ from babybliss.batching import Batcher, QueueFull
 from babybliss.cli import build_parser
 from babybliss.config import ConfigError, GenerateConfig, ServeConfig, load_config
 from babybliss.generate import Output
+from babybliss.nlp import NlpError
 
 
 class Tagged:
@@ -212,21 +213,30 @@ def test_queue_full_is_raised_before_anything_is_queued():
 
 def test_rules_serve_e2b_when_they_work_otherwise_the_model(monkeypatch):
     config = load_config(None, ["model.spec=tiny"])
-    fallback = serve.choose_converters(config, None, False)  # the placeholder raises NotImplementedError
-    assert isinstance(fallback["e2b"], serve.ModelConverter) and fallback["e2b"] is fallback["b2e"]
-    monkeypatch.setattr("babybliss.rules.to_bliss", lambda sentences: ["future:We visit museum week next."] * len(sentences))
-    best = serve.choose_converters(config, None, False)
+    best = serve.choose_converters(config, None, False)  # no adapter: the rules (hybrid.default_system)
     assert isinstance(best["e2b"], serve.RuleConverter) and isinstance(best["b2e"], serve.ModelConverter)
-    assert best["e2b"].convert("e2b", ["x"])[0].answer == "future:We visit museum week next."
+    assert best["e2b"].convert("e2b", ["We will visit the museum next week."])[0].answer == "future:We visit museum week next."
     named = serve.choose_converters(config, None, True)  # --model: that model serves both directions
-    assert isinstance(named["e2b"], serve.ModelConverter)
+    assert isinstance(named["e2b"], serve.ModelConverter) and named["e2b"] is named["b2e"]
+
+    def no_spacy(sentences):
+        raise NlpError("spaCy's English model is not installed")
+
+    monkeypatch.setattr("babybliss.rules.to_bliss", no_spacy)
+    fallback = serve.choose_converters(config, None, False)
+    assert isinstance(fallback["e2b"], serve.ModelConverter) and fallback["e2b"] is fallback["b2e"]
 
 
-def test_an_adapter_serves_both_directions_and_is_named(tiny_run):
+def test_an_adapter_serves_the_hybrid_and_its_model(tiny_run, monkeypatch):
     config = load_config(None, ["model.spec=tiny"])
     converters = serve.choose_converters(config, str(tiny_run / "epoch-1"), False)
-    assert converters["e2b"] is converters["b2e"]
-    assert "fine-tuned (epoch-1" in converters["e2b"].name and "not fine-tuned" not in converters["e2b"].name
+    assert isinstance(converters["e2b"], serve.HybridConverter) and converters["e2b"].model is converters["b2e"]
+    assert "fine-tuned (epoch-1" in converters["b2e"].name and "not fine-tuned" not in converters["b2e"].name
+    assert "hybrid" in converters["e2b"].name
+    # where the model's answer has other words than the sure rules, the rules' answer is served
+    monkeypatch.setattr(converters["b2e"], "convert", lambda direction, sentences: [Output("past:dog bark.", True, "x")])
+    (answer,) = converters["e2b"].convert("e2b", ["We will visit the museum next week."])
+    assert answer.answer == "future:We visit museum week next."
 
 
 def test_serve_command_and_config():

@@ -23,7 +23,9 @@ from pydantic import BaseModel, ConfigDict, StrictStr
 from babybliss.batching import Batcher, QueueFull
 from babybliss.config import Config, GenerateConfig, PromptConfig, ServeConfig
 from babybliss.generate import Output, adapter_config, generate_raw, load_for_generation, stop_criteria
+from babybliss.hybrid import default_system
 from babybliss.models import Loaded
+from babybliss.nlp import NlpError
 from babybliss.prompts import DIRECTIONS, build_prompt
 
 log = logging.getLogger("babybliss.serve")
@@ -74,6 +76,26 @@ class RuleConverter:
         return [Output(answer, True, answer) for answer in to_bliss(sentences)]
 
 
+@dataclass
+class HybridConverter:
+    """English -> Bliss by the hybrid (`babybliss.hybrid.combine`): the model's answer where it has the rules'
+    marker and words or the rules are unsure, the rules' answer otherwise."""
+
+    model: ModelConverter
+    name: str = ""
+
+    def __post_init__(self):
+        self.name = self.name or f"the hybrid: the rule converter checking {self.model.name}"
+
+    def convert(self, direction: str, sentences: list[str]) -> list[Output]:
+        from babybliss.hybrid import combine, rule_conversions
+
+        outputs = self.model.convert(direction, sentences)
+        by_rules, sure = rule_conversions(sentences)
+        answers = combine(by_rules, [o.answer for o in outputs], sure)
+        return [o if answer == o.answer else Output(answer, True, answer) for o, answer in zip(outputs, answers)]
+
+
 def model_label(config: Config, adapter: str | None) -> str:
     if adapter:
         return f"{adapter_config(adapter).model.spec} fine-tuned ({Path(adapter).name} of {Path(adapter).parent.name})"
@@ -81,19 +103,21 @@ def model_label(config: Config, adapter: str | None) -> str:
 
 
 def choose_converters(config: Config, adapter: str | None, model_given: bool) -> dict[str, Converter]:
-    """The system serving each direction: the adapter (or the model named) for both; otherwise the project's best:
-    rules for English -> Bliss when they work, and the base model for the rest."""
+    """The system serving each direction. Bliss -> English: the adapter's model (or the model named, or the base
+    model). English -> Bliss: the model named with --model; otherwise the project's default system
+    (`hybrid.default_system`: the rules, or the hybrid of rules and adapter), the model alone if spaCy is missing."""
     loaded = load_for_generation(config, adapter)
     prompts = adapter_config(adapter).prompts if adapter else config.prompts
     model = ModelConverter(loaded, prompts, config.generate, model_label(config, adapter))
-    if adapter or model_given:
+    if model_given:
         return {"e2b": model, "b2e": model}
     try:
-        rules = RuleConverter()
-        rules.convert("e2b", RULE_PROBE)
-    except NotImplementedError:
+        RuleConverter().convert("e2b", RULE_PROBE)
+    except (NotImplementedError, NlpError) as err:
+        log.warning("the rule converter is not available (%s): the model serves English -> Bliss", err)
         return {"e2b": model, "b2e": model}
-    return {"e2b": rules, "b2e": model}
+    e2b = HybridConverter(model) if default_system(adapter) == "hybrid" else RuleConverter()
+    return {"e2b": e2b, "b2e": model}
 
 
 # --- the app -------------------------------------------------------------------------------------------------------
