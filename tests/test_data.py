@@ -415,3 +415,14 @@ def test_shared_research_data_set():
     assert report.duplicates == 173
     assert report.pairs == len(pairs) == 794
     assert report.entries == 967
+
+
+def test_extra_train_skips_pairs_already_in_train(tmp_path):
+    """`builtin` as extra_train beside the builtin data (or any overlap): each English sentence trains once."""
+    main = make_pairs(40)
+    path = write_json(tmp_path / "main.json", main)
+    config = _config(tmp_path, path, "data.validation_fraction=0.2", "data.test_fraction=0.2")
+    config.data.extra_train = [str(path)]
+    prepare(config, tmp_path / "data")
+    train = read_split(tmp_path / "data", "train")
+    assert len({p["original"] for p in train}) == len(train) == len(split_pairs(main, config.data.seed, 0.2, 0.2)["train"])

@@ -281,8 +281,13 @@ def prepare(config: Config, out_dir: str | Path) -> dict[str, object]:
         from babybliss.extra_train import extra_pairs as load_extra
 
         extra_pairs = load_extra(extra, splits["train"], config.data.seed)
+        in_train = {p["original"] for p in splits["train"]}  # e.g. `builtin` beside --data builtin: no double weight
         fresh = [
-            p for p in extra_pairs if _group_key(p["bliss"]) not in held_out and p["original"] not in held_out_english
+            p
+            for p in extra_pairs
+            if _group_key(p["bliss"]) not in held_out
+            and p["original"] not in held_out_english
+            and p["original"] not in in_train
         ]
         splits["train"].extend(fresh)
     summary = {
