@@ -321,3 +321,14 @@ def test_gemma3_loads_as_gemma3_and_continues_text():
 
     # a language model: English reads as far likelier than the same words shuffled
     assert loss("The children played in the garden after school.") < loss("garden the after played school children The in.") - 1
+
+
+def test_inference_dtype_is_bf16_only_where_it_is_fast(monkeypatch):
+    from babybliss import models
+
+    monkeypatch.setattr(models.torch.cuda, "is_available", lambda: False)
+    monkeypatch.setattr(models, "cpu_has_bf16", lambda: True)
+    assert models.inference_dtype("auto") == torch.bfloat16
+    monkeypatch.setattr(models, "cpu_has_bf16", lambda: False)
+    assert models.inference_dtype("auto") == torch.float32  # emulated bf16 is slower than float32
+    assert models.inference_dtype("float16") == torch.float16

@@ -280,3 +280,13 @@ def test_a_real_disconnect_over_http_drops_the_request(tiny_converters):
         assert converter.calls == [["busy"], ["stays"]]
     finally:
         server.should_exit = True
+
+
+def test_served_model_decodes_in_the_configured_dtype():
+    import torch
+
+    config = load_config(None, ["model.spec=tiny", "serve.dtype=bfloat16"])
+    converters = serve.choose_converters(config, None, True)
+    assert next(converters["b2e"].loaded.model.parameters()).dtype == torch.bfloat16
+    with pytest.raises(ConfigError, match="serve.dtype"):
+        load_config(None, ["serve.dtype=int8"])

@@ -61,6 +61,22 @@ def torch_dtype(name: str) -> torch.dtype:
         raise ModelError(f"model.dtype: expected auto, float32, bfloat16 or float16, got {name!r}") from None
 
 
+def cpu_has_bf16() -> bool:
+    """The CPU multiplies bfloat16 natively (avx512_bf16 or AMX); elsewhere bf16 is emulated and slower than fp32."""
+    try:
+        flags = Path("/proc/cpuinfo").read_text()
+    except OSError:
+        return False
+    return "avx512_bf16" in flags or "amx_bf16" in flags
+
+
+def inference_dtype(name: str) -> torch.dtype:
+    """The dtype to decode in: `auto` is bfloat16 wherever it is fast (a GPU, a CPU with bf16 instructions)."""
+    if name == "auto":
+        return torch.bfloat16 if torch.cuda.is_available() or cpu_has_bf16() else torch.float32
+    return torch_dtype(name)
+
+
 def tiny_tokenizer():
     """A byte-level tokenizer (256 byte tokens, no merges) built in-process: any text round-trips."""
     from tokenizers import Tokenizer, decoders, models, pre_tokenizers

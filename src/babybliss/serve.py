@@ -24,7 +24,7 @@ from babybliss.batching import Batcher, QueueFull
 from babybliss.config import Config, GenerateConfig, PromptConfig, ServeConfig
 from babybliss.generate import Output, adapter_config, generate_raw, load_for_generation, stop_criteria
 from babybliss.hybrid import default_system
-from babybliss.models import Loaded
+from babybliss.models import Loaded, inference_dtype
 from babybliss.nlp import NlpError
 from babybliss.prompts import DIRECTIONS, build_prompt
 
@@ -107,6 +107,7 @@ def choose_converters(config: Config, adapter: str | None, model_given: bool) ->
     model). English -> Bliss: the model named with --model; otherwise the project's default system
     (`hybrid.default_system`: the rules, or the hybrid of rules and adapter), the model alone if spaCy is missing."""
     loaded = load_for_generation(config, adapter)
+    loaded.model.to(inference_dtype(config.serve.dtype))
     prompts = adapter_config(adapter).prompts if adapter else config.prompts
     model = ModelConverter(loaded, prompts, config.generate, model_label(config, adapter))
     if model_given:
