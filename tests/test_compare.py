@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 
-import pytest
 
 from babybliss.cli import main
 from babybliss.compare import model_names

@@ -101,3 +101,9 @@ def test_hybrid_with_the_tiny_adapter(fake_rules, tiny_run, tiny_run_config, cap
     assert main(["generate", "--adapter", str(tiny_run / "epoch-1"), "--system", "hybrid", "--direction", "e2b",
                  "--set", "generate.max_new_tokens=8", *texts]) == 0
     assert capsys.readouterr().out.splitlines() == list(RULES.values())
+
+
+def test_hybrid_writes_the_models_answer_without_a_space_after_the_marker():
+    from babybliss.hybrid import combine
+
+    assert combine(["past:ferry arrive at harbor."], ["past: ferry arrive at harbor."]) == ["past:ferry arrive at harbor."]

@@ -13,7 +13,7 @@ from pathlib import Path
 from babybliss import faults
 from babybliss.config import Config, PromptConfig
 from babybliss.errors import BlissError
-from babybliss.io import atomic_dir, atomic_write_json, atomic_write_jsonl
+from babybliss.io import atomic_dir, atomic_write_json, atomic_write_jsonl, read_user_text
 from babybliss.prompts import build_prompt, completion, pair_examples
 
 MARKERS = ("present progressive", "past", "present", "future")
@@ -96,12 +96,7 @@ def resolve_path(path: str | Path | None) -> Path:
 
 def _entries(path: Path) -> list[tuple[str, object]]:
     """(where, entry) for each entry of a JSON list or a JSONL file."""
-    if not path.is_file():
-        raise DataError(f"{path}: file not found")
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as err:
-        raise DataError(f"{path}: not UTF-8 text ({err.reason} at byte {err.start})") from None
+    text = read_user_text(path, DataError)
     if path.suffix == ".jsonl":
         out = []
         for number, line in enumerate(text.splitlines(), start=1):

@@ -11,6 +11,7 @@ import torch
 
 from babybliss.config import Config, GenerateConfig, PromptConfig, load_config
 from babybliss.errors import BlissError
+from babybliss.io import read_user_text
 from babybliss.models import Loaded, ModelError, load_model
 from babybliss.prompts import STOP_MARKERS, build_prompt, extract_answer
 
@@ -157,12 +158,7 @@ def convert(loaded: Loaded, prompts: PromptConfig, direction: str, texts: list[s
 def read_inputs(path: str | Path) -> list[str]:
     """One input per line of a text file, or the `input`/`original`/`bliss` field of each JSONL row."""
     path = Path(path)
-    if not path.is_file():
-        raise BlissError(f"{path}: input file not found")
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as err:
-        raise BlissError(f"{path}: not UTF-8 text ({err.reason} at byte {err.start})") from None
+    text = read_user_text(path, missing="input file not found")
     numbered = [(number, line.strip()) for number, line in enumerate(text.splitlines(), start=1) if line.strip()]
     if not numbered:
         raise BlissError(f"{path}: the file is empty; give one input per line")

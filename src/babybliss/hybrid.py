@@ -36,8 +36,14 @@ def combine(rules: Sequence[str], model: Sequence[str], confident: Sequence[bool
     out = []
     for by_rules, by_model, sure in zip(rules, model, confident, strict=True):
         agree = by_model and words_of(by_model) == words_of(by_rules)
-        out.append(by_model if agree or not by_rules or (by_model and not sure) else by_rules)
+        out.append(tidy(by_model) if agree or not by_rules or (by_model and not sure) else by_rules)
     return out
+
+
+def tidy(bliss: str) -> str:
+    """`marker: words` as `marker:words` (no space after the colon, as the rules write it); other text unchanged."""
+    marker, colon, body = bliss.partition(":")
+    return f"{marker}:{body.strip()}" if colon and tense_marker(bliss) else bliss
 
 
 def rule_conversions(texts: Sequence[str]) -> tuple[list[str], list[bool]]:

@@ -71,6 +71,17 @@ def ensure_writable(folder: str | Path) -> None:
         os.unlink(probe)
 
 
+def read_user_text(path: str | Path, error: type[BlissError] = BlissError, missing: str = "file not found") -> str:
+    """A UTF-8 text file the user gave; `error` (one line naming the file) where it is missing or not UTF-8."""
+    path = Path(path)
+    if not path.is_file():
+        raise error(f"{path}: {missing}")
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as err:
+        raise error(f"{path}: not UTF-8 text ({err.reason} at byte {err.start})") from None
+
+
 def atomic_write_text(path: str | Path, text: str) -> None:
     path = Path(path)
     with writing_in(path.parent):

@@ -32,8 +32,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from babybliss.data import MARKERS as TENSE_MARKERS  # one definition each, in data.py
-from babybliss.data import normalize_space as normalize
+from babybliss.data import normalize_space as normalize  # one definition each, in data.py
 from babybliss.data import tense_marker
 
 METRIC_KEYS = (

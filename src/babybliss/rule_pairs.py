@@ -4,19 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from babybliss.errors import BlissError
-from babybliss.io import atomic_write_json
+from babybliss.io import atomic_write_json, read_user_text
 
 
 def read_sentences(path: str | Path) -> list[str]:
     """The non-empty lines of a UTF-8 text file, one sentence each."""
-    path = Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(f"{path}: file not found")
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as err:
-        raise BlissError(f"{path}: not UTF-8 text ({err.reason} at byte {err.start})") from None
+    text = read_user_text(path)
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
