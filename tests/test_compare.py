@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 
-
 from babybliss.cli import main
 from babybliss.compare import model_names
 from babybliss.rules import Conversion

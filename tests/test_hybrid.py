@@ -9,6 +9,7 @@ import babybliss.train  # noqa: F401
 from babybliss import models
 from babybliss.cli import main
 from babybliss.config import load_config
+from babybliss.errors import BlissError
 from babybliss.hybrid import combine, convert_e2b, default_system, words_of
 from babybliss.rules import Conversion
 
@@ -71,7 +72,7 @@ def test_default_system():
 
 
 def test_unknown_system_is_an_error():
-    with pytest.raises(ValueError, match="unknown system"):
+    with pytest.raises(BlissError, match="unknown system"):
         convert_e2b(load_config(), "oracle", ["We walk."])
 
 

@@ -17,6 +17,7 @@ import torch
 
 from babybliss.config import Config
 from babybliss.data import novel_path, read_split
+from babybliss.errors import BlissError
 from babybliss.io import atomic_write_json, atomic_write_jsonl, atomic_write_text
 from babybliss.metrics import chrf, exact_match_rate
 
@@ -82,7 +83,8 @@ def model_config(config: Config, spec: str, run_dir: Path, splits: list[str]) ->
         config,
         out=str(run_dir),
         model=replace(config.model, spec=spec),
-        evaluate=replace(config.evaluate, splits=splits, base_model=False),
+        # the novel set comes in as a split of the run's data; the rule converter is one row for all models
+        evaluate=replace(config.evaluate, splits=splits, base_model=False, novel=False, rules=False),
     )
 
 
@@ -152,7 +154,7 @@ def render(rows: list[dict], specs: list[tuple[str, str]], config: Config) -> tu
 def compare(config: Config, specs: list[str]) -> dict:
     """Every model in `specs` through finetune and evaluate on the same split; writes OUT/compare.{json,md,html}."""
     if not specs:
-        raise ValueError("--models: name at least one model spec, e.g. smollm2-135m,gemma3-270m")
+        raise BlissError("--models: name at least one model spec, e.g. smollm2-135m,gemma3-270m")
     root = Path(config.out)
     names = model_names(specs)
     rows: list[dict] = []

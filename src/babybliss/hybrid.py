@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 from babybliss.config import Config
 from babybliss.data import tense_marker
+from babybliss.errors import BlissError
 
 SYSTEMS = ("rules", "model", "hybrid")
 
@@ -69,7 +70,7 @@ def model_answers(config: Config, adapter: str | None, texts: Sequence[str], loa
 def convert_e2b(config: Config, system: str, texts: Sequence[str], adapter: str | None = None, loaded=None) -> list[str]:
     """English -> Bliss with `system` (rules, model or hybrid); the model is `adapter`'s, or `config.model`."""
     if system not in SYSTEMS:
-        raise ValueError(f"unknown system {system!r}; expected one of {', '.join(SYSTEMS)}")
+        raise BlissError(f"unknown system {system!r}; expected one of {', '.join(SYSTEMS)}")
     if system == "rules":
         return rules_answers(texts)
     answers = model_answers(config, adapter, texts, loaded)
