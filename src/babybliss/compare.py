@@ -20,9 +20,9 @@ from babybliss.data import novel_path, read_split
 from babybliss.errors import BlissError
 from babybliss.io import atomic_write_json, atomic_write_jsonl, atomic_write_text
 from babybliss.metrics import chrf, exact_match_rate
+from babybliss.prompts import DIRECTIONS
 
 SPLITS = ("test", "novel")
-DIRECTIONS = ("e2b", "b2e")
 RULES_ROW = "rules"
 
 

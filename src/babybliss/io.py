@@ -82,13 +82,14 @@ def read_user_text(path: str | Path, error: type[BlissError] = BlissError, missi
         raise error(f"{path}: not UTF-8 text ({err.reason} at byte {err.start})") from None
 
 
-def atomic_write_text(path: str | Path, text: str) -> None:
+def atomic_write_text(path: str | Path, text: str, mode: int = 0o666) -> None:
+    """Write `text` to a temporary file beside `path`, then rename it over `path`; `mode` less the umask."""
     path = Path(path)
     with writing_in(path.parent):
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TMP_SUFFIX, dir=path.parent)
         try:
-            os.fchmod(fd, 0o666 & ~umask())  # mkstemp makes 0600: follow the umask like any other file
+            os.fchmod(fd, mode & ~umask())  # mkstemp makes 0600: follow the umask like any other file
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
                 handle.write(text)
             os.replace(tmp, path)

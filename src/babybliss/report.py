@@ -27,8 +27,8 @@ from typing import Any
 
 from babybliss.io import atomic_write_text
 from babybliss.metrics import METRIC_KEYS, exact_match
+from babybliss.prompts import DIRECTIONS
 
-DIRECTIONS = ("e2b", "b2e")
 DIRECTION_NAMES = {"e2b": "English → Bliss", "b2e": "Bliss → English"}
 SPLITS = ("test", "novel", "validation")
 """Detail tables, in this order; the summary shows test and novel."""

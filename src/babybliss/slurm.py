@@ -15,16 +15,15 @@ from __future__ import annotations
 import argparse
 import contextlib
 import io
-import os
 import re
 import shlex
 import shutil
 import subprocess
-import tempfile
 from pathlib import Path
 
 from babybliss.config import DEFAULT_SPEC, SMOLLM2_WHEEL, TINY_SPEC, Config
 from babybliss.errors import BlissError
+from babybliss.io import atomic_write_text
 
 VALID_STAGES: tuple[str, ...] = (
     "data",
@@ -277,19 +276,9 @@ def _dq(value: str) -> str:
 
 
 def write_script(text: str, out_path: str | Path) -> Path:
-    """Write the script atomically (a temporary file beside it, renamed over it) with mode 755."""
+    """Write the script atomically (a temporary file beside it, renamed over it), executable (755 under umask 022)."""
     path = Path(out_path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        os.chmod(tmp, 0o755)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
+    atomic_write_text(path, text, mode=0o777)
     return path
 
 
