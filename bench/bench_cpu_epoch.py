@@ -19,11 +19,11 @@ from pathlib import Path
 import torch
 from transformers import TrainerCallback
 
-from babybliss.cli import shipped_config
+from babybliss.cli.commands import shipped_config
 from babybliss.config import load_config
-from babybliss.data import prepare
+from babybliss.data.prepare import prepare
 from babybliss.io import read_jsonl
-from babybliss import train
+from babybliss.training import train
 
 
 class StepClock(TrainerCallback):

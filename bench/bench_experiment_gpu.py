@@ -78,7 +78,7 @@ def stage_main(argv: list[str]) -> int:
     log = os.environ.get(STEP_LOG_ENV)
     if log:
         add_step_clock(Path(log))
-    from babybliss.cli import main
+    from babybliss.cli.commands import main
 
     return main(argv)
 
@@ -196,7 +196,7 @@ def team_train_remainder(run: Path, step_log: Path, config) -> tuple[float, list
 
 def evaluate_remainder(run: Path, config) -> tuple[float, int, int]:
     """Seconds the capped evaluation did not spend: each model's converting and scoring time scaled to every prompt."""
-    from babybliss.data import read_split
+    from babybliss.data.pairs import read_split
 
     total = sum(len(read_split(run / "data", split)) for split in config.evaluate.splits) * len(config.data.directions)
     added, converted = 0.0, 0
@@ -251,7 +251,7 @@ def model_folder(shape: str, tokenizer_path: str | None, root: Path) -> Path:
     import bench_gpu_finetune as gpu_bench
     from transformers import AutoTokenizer
 
-    from babybliss import models
+    from babybliss.training import models
 
     tokenizer = models.tiny_tokenizer() if not tokenizer_path else AutoTokenizer.from_pretrained(tokenizer_path)
     return gpu_bench.random_folder(shape, models.prepare_tokenizer(tokenizer), root)
@@ -297,7 +297,7 @@ def main(argv=None) -> int:
     work, out = Path(args.work), Path(args.out)
     work.mkdir(parents=True, exist_ok=True)
     out.mkdir(parents=True, exist_ok=True)
-    pairs = limited_pairs(Path(args.data) if args.data else ROOT / "src" / "babybliss" / "corpus" / "pairs.json", args.limit, work)
+    pairs = limited_pairs(Path(args.data) if args.data else ROOT / "src" / "babybliss" / "data" / "corpus" / "pairs.json", args.limit, work)
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")]),
            "TQDM_DISABLE": "1"}
     env.setdefault("CUDA_VISIBLE_DEVICES", "0")  # one GPU: finetune must not launch itself on several

@@ -29,11 +29,12 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from bench_gpu_finetune import SHAPES, _versions, random_folder  # noqa: E402
 
-from babybliss import models  # noqa: E402
+from babybliss.training import models  # noqa: E402
 from babybliss.config import GenerateConfig, load_config  # noqa: E402
-from babybliss.data import prepare, read_split  # noqa: E402
-from babybliss.generate import generate_raw  # noqa: E402
-from babybliss.prompts import build_prompt, pair_examples  # noqa: E402
+from babybliss.data.pairs import read_split  # noqa: E402
+from babybliss.data.prepare import prepare
+from babybliss.convert.generate import generate_raw  # noqa: E402
+from babybliss.data.prompts import build_prompt, pair_examples  # noqa: E402
 
 
 def sync() -> None:

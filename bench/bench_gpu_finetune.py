@@ -38,9 +38,10 @@ import torch
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from babybliss import models, train  # noqa: E402
+from babybliss.training import models  # noqa: E402
+from babybliss.training import train
 from babybliss.config import Config, load_config  # noqa: E402
-from babybliss.data import instruction_rows  # noqa: E402
+from babybliss.data.pairs import instruction_rows  # noqa: E402
 from babybliss.io import atomic_write_jsonl  # noqa: E402
 
 SHAPES = {

@@ -25,10 +25,10 @@ from pathlib import Path
 import torch
 from transformers import TrainerCallback
 
-from babybliss import train
-from babybliss.cli import shipped_config
+from babybliss.training import train
+from babybliss.cli.commands import shipped_config
 from babybliss.config import load_config
-from babybliss.data import prepare
+from babybliss.data.prepare import prepare
 
 PLAIN = ["train.padding_free=false", "train.pad_to_multiple_of=0", "train.use_liger_kernel=false"]
 

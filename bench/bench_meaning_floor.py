@@ -14,8 +14,8 @@ import sys
 import time
 from collections import Counter
 
-from babybliss.data import builtin_path, load_pairs
-from babybliss.metrics import meaning_checks, meaning_kept
+from babybliss.data.pairs import builtin_path, load_pairs
+from babybliss.evaluation.metrics import meaning_checks, meaning_kept
 
 
 def floor(path: str) -> None:

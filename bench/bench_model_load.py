@@ -10,7 +10,7 @@ import tempfile
 import time
 
 from babybliss.config import ModelConfig
-from babybliss.models import load_model
+from babybliss.training.models import load_model
 
 
 def timed_load(cache_dir: str) -> float:

@@ -34,7 +34,9 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import bench_gpu_finetune as bench  # noqa: E402
 
-from babybliss import epoch_shards, models, train  # noqa: E402
+from babybliss.training import epoch_shards  # noqa: E402
+from babybliss.training import models
+from babybliss.training import train
 from babybliss.config import load_config  # noqa: E402
 
 

@@ -16,9 +16,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from babybliss.config import Config  # noqa: E402
-from babybliss.data import builtin_path, load_pairs, novel_path, split_pairs  # noqa: E402
-from babybliss.metrics import exact_match_rate  # noqa: E402
-from babybliss.rules import convert  # noqa: E402
+from babybliss.data.pairs import builtin_path, load_pairs, novel_path, split_pairs  # noqa: E402
+from babybliss.evaluation.metrics import exact_match_rate  # noqa: E402
+from babybliss.grammar.rules import convert  # noqa: E402
 
 # Written once the converter was done, by the rules of docs/conceptual-bliss.md; measured, not tuned on.
 HELD_OUT = [

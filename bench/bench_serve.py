@@ -144,7 +144,7 @@ def main() -> None:
     parser.add_argument("--out", default="bench-serve", help="folder for serve.json")
     args = parser.parse_args()
 
-    pairs = json.loads((ROOT / "src/babybliss/corpus/pairs.json").read_text(encoding="utf-8"))
+    pairs = json.loads((ROOT / "src/babybliss/data/corpus/pairs.json").read_text(encoding="utf-8"))
     sentences = [p["original"] for p in pairs]
     server, url = (None, args.url.rstrip("/")) if args.url else start_server(args)
     if args.url and not url.startswith(("http://127.0.0.1", "http://localhost")):

@@ -1,6 +1,6 @@
 """Generalisation bench: train the default model with a config and levers, then score English -> Bliss exact match on
 the shipped novel set and on the data's test split, for the model alone, the model with constrained decoding, the
-hybrid (babybliss.hybrid) on each, and the rule converter alone. Writes one JSON file per run.
+hybrid (babybliss.convert.hybrid) on each, and the rule converter alone. Writes one JSON file per run.
 
     PYTHONPATH=src python bench/quality_novel.py --data ../shared/bliss.json --out runs/qn/base
     PYTHONPATH=src python bench/quality_novel.py --data ../shared/bliss.json --out runs/qn/rules \
@@ -33,14 +33,14 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from babybliss.config import load_config  # noqa: E402
-from babybliss.data import load_pairs, novel_path, read_split  # noqa: E402
-from babybliss.evaluate import epoch_folders  # noqa: E402
-from babybliss.generate import adapter_config, convert, load_for_generation  # noqa: E402
-from babybliss.hybrid import combine, rule_conversions  # noqa: E402
+from babybliss.data.pairs import load_pairs, novel_path, read_split  # noqa: E402
+from babybliss.evaluation.evaluate import epoch_folders  # noqa: E402
+from babybliss.convert.generate import adapter_config, convert, load_for_generation  # noqa: E402
+from babybliss.convert.hybrid import combine, rule_conversions  # noqa: E402
 from babybliss.io import atomic_write_json  # noqa: E402
-from babybliss.metrics import exact_match_rate  # noqa: E402
-from babybliss.models import device_name  # noqa: E402
-from babybliss.train import TRAINING_FILE, finetune  # noqa: E402
+from babybliss.evaluation.metrics import exact_match_rate  # noqa: E402
+from babybliss.training.models import device_name  # noqa: E402
+from babybliss.training.train import TRAINING_FILE, finetune  # noqa: E402
 
 
 def parse_args(argv=None):
@@ -74,10 +74,10 @@ def build_config(args):
 
 
 def make_rules_cache(args, path: Path) -> None:
-    from babybliss.constrain import allowed_words
-    from babybliss.extra_train import english_path
-    from babybliss.rule_pairs import read_sentences
-    from babybliss.rules import convert
+    from babybliss.convert.constrain import allowed_words
+    from babybliss.data.extra_train import english_path
+    from babybliss.grammar.rule_pairs import read_sentences
+    from babybliss.grammar.rules import convert
 
     sentences = [p["original"] for f in (args.data, args.novel or novel_path()) for p in load_pairs(f)[0]]
     conversions = {c.english: {"bliss": c.bliss, "warnings": c.warnings} for c in convert(sentences + read_sentences(english_path()))}
@@ -96,10 +96,10 @@ def use_rules_cache(path: Path) -> None:
 
     def convert(sentences):
         texts = [" ".join(str(s).split()) for s in sentences]
-        return [babybliss.rules.Conversion(t, found[t]["bliss"], found[t]["warnings"]) for t in texts]
+        return [babybliss.grammar.rules.Conversion(t, found[t]["bliss"], found[t]["warnings"]) for t in texts]
 
-    babybliss.rules.convert = convert
-    babybliss.constrain.allowed_words = lambda text: set(cache["allowed"][text])
+    babybliss.grammar.rules.convert = convert
+    babybliss.convert.constrain.allowed_words = lambda text: set(cache["allowed"][text])
 
 
 def score_epoch(config, folder: Path, sets: dict[str, list[dict]], rules: dict[str, list[str]]) -> dict:

@@ -106,7 +106,7 @@ def variant_config(args, name: str):
 
 
 def score(rows: list[dict], direction: str) -> dict:
-    from babybliss import metrics
+    from babybliss.evaluation import metrics
 
     generated = [r["generated"] for r in rows]
     expected = [r["expected"] for r in rows]
@@ -122,9 +122,9 @@ def score(rows: list[dict], direction: str) -> dict:
 
 
 def convert_splits(config, run_dir: Path, loaded, splits: list[str], gen) -> tuple[dict, dict]:
-    from babybliss.data import read_split
-    from babybliss.generate import generate_raw
-    from babybliss.prompts import build_prompt, pair_examples
+    from babybliss.data.pairs import read_split
+    from babybliss.convert.generate import generate_raw
+    from babybliss.data.prompts import build_prompt, pair_examples
 
     result, predictions = {}, {}
     for split in splits:
@@ -146,10 +146,10 @@ def _worker(args) -> None:
     """Train one variant and score every epoch it kept; OUT/<name>/quality.json after each epoch."""
     import torch
 
-    from babybliss import train
+    from babybliss.training import train
     from babybliss.config import GenerateConfig
-    from babybliss.evaluate import epoch_folders
-    from babybliss.generate import load_for_generation
+    from babybliss.evaluation.evaluate import epoch_folders
+    from babybliss.convert.generate import load_for_generation
 
     name = args.variant
     config, overrides = variant_config(args, name)
@@ -202,7 +202,7 @@ def run(args) -> None:
     out.mkdir(parents=True, exist_ok=True)
     # Convert the default model once, before the workers race for it.
     from babybliss.config import load_config
-    from babybliss.models import resolve_folder
+    from babybliss.training.models import resolve_folder
 
     base = load_config(args.config, [*(args.set or [])])
     resolve_folder(base.model.spec, base.model)

@@ -21,7 +21,7 @@ from pathlib import Path
 import textstat
 
 ROOT = Path(__file__).resolve().parents[1]
-CORPUS = ROOT / "src" / "babybliss" / "corpus" / "pairs.json"
+CORPUS = ROOT / "src" / "babybliss" / "data" / "corpus" / "pairs.json"
 OUT = ROOT / "tests" / "data" / "readability_textstat073.json"
 
 EDGE_CASES = [

@@ -19,7 +19,7 @@ docs/conceptual-bliss.md; in short:
 * questions keep statement order (wh-word first) and end with ``?``.
 
 Run from the repository root:  python scripts/write_corpus.py
-The output (src/babybliss/corpus/pairs.json) is fully determined by SEED.
+The output (src/babybliss/data/corpus/pairs.json) is fully determined by SEED.
 Standard library only.
 """
 
@@ -34,7 +34,7 @@ from pathlib import Path
 SEED = 1729
 MAX_WORDS = 20  # longest English sentence kept
 ROOT = Path(__file__).resolve().parents[1]
-OUT = ROOT / "src" / "babybliss" / "corpus" / "pairs.json"
+OUT = ROOT / "src" / "babybliss" / "data" / "corpus" / "pairs.json"
 
 MARKER = {"past": "past", "pres": "present", "will": "future", "going": "future", "prog": "present progressive"}
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""Write src/babybliss/corpus/english.txt: everyday English sentences for rule-made training pairs.
+"""Write src/babybliss/data/corpus/english.txt: everyday English sentences for rule-made training pairs.
 
-The rule converter (babybliss.rules) turns these into English -> Bliss pairs (`data.extra_train = ["rules:english"]`),
+The rule converter (babybliss.grammar.rules) turns these into English -> Bliss pairs (`data.extra_train = ["rules:english"]`),
 so a model sees every rule of docs/conceptual-bliss.md on fresh words rather than the templates of one data set:
 adjectives on subjects and objects, the progressive next to the simple present, `I am ADJ`, possessive subjects,
 going-to and will, modals, negation, questions, adverbs, time words and phrasal verbs.
@@ -20,8 +20,8 @@ from pathlib import Path
 SEED = 2718
 COUNT = 900
 ROOT = Path(__file__).resolve().parents[1]
-OUT = ROOT / "src" / "babybliss" / "corpus" / "english.txt"
-NOVEL = ROOT / "src" / "babybliss" / "corpus" / "novel.json"
+OUT = ROOT / "src" / "babybliss" / "data" / "corpus" / "english.txt"
+NOVEL = ROOT / "src" / "babybliss" / "data" / "corpus" / "novel.json"
 
 # base, past, -ing, 3rd person -s; object nouns that fit the verb
 VERBS = [

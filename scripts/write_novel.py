@@ -1,4 +1,4 @@
-"""Write src/babybliss/corpus/novel.json: the `novel` evaluation set (English -> Conceptual Bliss).
+"""Write src/babybliss/data/corpus/novel.json: the `novel` evaluation set (English -> Conceptual Bliss).
 
 Its own lexicon (names, places, verbs, nouns and adjectives that the project corpus and the research data do not
 use) and its own sentence shapes; the Bliss side is built from the same structure as the English, by the rules of
@@ -17,8 +17,8 @@ from pathlib import Path
 
 SEED = 2718
 ROOT = Path(__file__).resolve().parent.parent
-OUT = ROOT / "src" / "babybliss" / "corpus" / "novel.json"
-OTHERS = [ROOT / "src" / "babybliss" / "corpus" / "pairs.json", ROOT.parent / "shared" / "bliss.json"]
+OUT = ROOT / "src" / "babybliss" / "data" / "corpus" / "novel.json"
+OTHERS = [ROOT / "src" / "babybliss" / "data" / "corpus" / "pairs.json", ROOT.parent / "shared" / "bliss.json"]
 """Sets the novel set must share no English and no Bliss sentence with (the research data when it lies beside)."""
 QUOTA = {
     "statement": 70, "negation": 34, "yes-no question": 34, "wh-question": 26, "copula": 34, "there is": 10,

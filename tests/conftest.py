@@ -49,7 +49,7 @@ TINY_RUN_OVERRIDES = [
 def tiny_run(tmp_path_factory) -> Path:
     """RUN folder of a 4-step LoRA fine-tune of the tiny model on 40 pairs (data/, epoch-1/, logs/)."""
     from babybliss.config import load_config
-    from babybliss.train import finetune
+    from babybliss.training.train import finetune
 
     root = tmp_path_factory.mktemp("tiny-run")
     pairs = write_json(root / "pairs.json", make_pairs(40))

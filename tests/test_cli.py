@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from babybliss.cli import build_parser, main
+from babybliss.cli.commands import build_parser, main
 from conftest import make_pairs, write_json
 
 

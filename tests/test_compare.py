@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 
-from babybliss.cli import main
-from babybliss.compare import model_names
-from babybliss.rules import Conversion
+from babybliss.cli.commands import main
+from babybliss.evaluation.compare import model_names
+from babybliss.grammar.rules import Conversion
 from conftest import TINY_RUN_OVERRIDES, make_pairs, write_json
 
 
@@ -24,10 +24,10 @@ def test_compare_two_tiny_models(tmp_path, monkeypatch, capsys):
     pairs = make_pairs(40)
     data = write_json(tmp_path / "pairs.json", pairs[:30])
     novel = write_json(tmp_path / "novel.json", pairs[30:])
-    monkeypatch.setattr("babybliss.compare.novel_path", lambda: novel)
+    monkeypatch.setattr("babybliss.evaluation.compare.novel_path", lambda: novel)
     # The rule converter gets every novel pair right and every test pair wrong.
     answers = {p["original"]: p["bliss"] for p in pairs[30:]}
-    monkeypatch.setattr("babybliss.rules.convert", lambda texts: [Conversion(s, answers.get(s, "past:x.")) for s in texts])
+    monkeypatch.setattr("babybliss.grammar.rules.convert", lambda texts: [Conversion(s, answers.get(s, "past:x.")) for s in texts])
     out = tmp_path / "cmp"
     sets = [x for item in TINY_RUN_OVERRIDES if item != "train.max_steps=4" for x in ("--set", item)]
     code = main(["compare", "--models", "tiny,tiny", "--data", str(data), "--out", str(out), *sets,

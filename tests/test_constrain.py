@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from babybliss.config import GenerateConfig, PromptConfig
-from babybliss.constrain import allowed_words, base_forms, is_valid_prefix
-from babybliss.generate import convert
-from babybliss.models import Loaded, tiny_model, tiny_tokenizer
+from babybliss.convert.constrain import allowed_words, base_forms, is_valid_prefix
+from babybliss.convert.generate import convert
+from babybliss.training.models import Loaded, tiny_model, tiny_tokenizer
 
 SENTENCES = ["The tall nurse went to the market yesterday.", "Is Kenji's uncle baking bread?", "I'm not hungry."]
 WORDS = {"dog", "old", "sleep", "Dog"}
@@ -96,7 +96,7 @@ def test_hard_references_stay_reachable(english, bliss):
 
 def test_every_shipped_reference_is_reachable():
     """The constraint never rules out a right answer: each Bliss side of (a sample of) the corpus is allowed."""
-    from babybliss.data import load_pairs
+    from babybliss.data.pairs import load_pairs
 
     pairs, _ = load_pairs(None)
     for pair in pairs[::10]:

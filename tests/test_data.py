@@ -7,16 +7,9 @@ from pathlib import Path
 import pytest
 
 from babybliss.config import Config, load_config
-from babybliss.data import (
-    DataError,
-    builtin_path,
-    instruction_rows,
-    load_pairs,
-    prepare,
-    read_split,
-    split_pairs,
-    tense_marker,
-)
+from babybliss.data.pairs import DataError, builtin_path, instruction_rows, load_pairs, read_split, split_pairs
+from babybliss.data.prepare import prepare
+from babybliss.grammar.notation import tense_marker
 from babybliss.io import read_jsonl
 from conftest import MARKERS, make_pairs, write_json
 
@@ -70,7 +63,7 @@ def test_an_empty_pairs_file_is_refused_by_prepare_and_flagged_by_check(tmp_path
 
 
 def test_data_check_lists_pairs_longer_than_max_seq_length(tmp_path, capsys):
-    from babybliss.cli import main
+    from babybliss.cli.commands import main
 
     long = {"original": "We walk " + "far " * 60 + "home.", "bliss": "present:We walk " + "far " * 60 + "home."}
     path = write_json(tmp_path / "p.json", make_pairs(6) + [long])

@@ -197,7 +197,7 @@ def runnable(command: Command) -> list[str]:
 
 @pytest.mark.parametrize(("where", "commands"), BLOCKS, ids=[where for where, _ in BLOCKS])
 def test_documented_commands_run(where, commands, docs_folder, capsys):
-    from babybliss.cli import main
+    from babybliss.cli.commands import main
 
     skipped = []
     for command in commands:

@@ -6,7 +6,7 @@ import pytest
 from accelerate.data_loader import prepare_data_loader
 from torch.utils.data import DataLoader, SequentialSampler
 
-from babybliss.epoch_shards import DealtRounds, deal_rounds
+from babybliss.training.epoch_shards import DealtRounds, deal_rounds
 
 
 def rank_batches(n: int, batch: int, ranks: int, deal: bool) -> list[list[list[int]]]:

@@ -7,12 +7,12 @@ from dataclasses import replace
 
 import pytest
 
-from babybliss.cli import main
+from babybliss.cli.commands import main
 from babybliss.config import load_config
-from babybliss.evaluate import EvaluateError, epoch_folders, eval_splits, evaluate, evaluate_model, pick_shots
+from babybliss.evaluation.evaluate import EvaluateError, epoch_folders, eval_splits, evaluate, evaluate_model, pick_shots
 from babybliss.io import read_jsonl
-from babybliss.metrics import METRIC_KEYS
-from babybliss.models import load_model
+from babybliss.evaluation.metrics import METRIC_KEYS
+from babybliss.training.models import load_model
 
 OVERRIDES = ["evaluate.max_examples=3", "generate.max_new_tokens=6"]
 
@@ -33,7 +33,7 @@ def config(run):
 @pytest.fixture(scope="module")
 def results(run, config, tmp_path_factory):
     with pytest.MonkeyPatch.context() as patch:  # pin the default run to validation + test, whatever ships
-        patch.setattr("babybliss.evaluate.novel_path", lambda: tmp_path_factory.mktemp("none") / "novel.json")
+        patch.setattr("babybliss.evaluation.evaluate.novel_path", lambda: tmp_path_factory.mktemp("none") / "novel.json")
         return evaluate(config, run)
 
 
@@ -94,7 +94,7 @@ def test_skip_done_generates_nothing(run, config, results, monkeypatch):
     def boom(*args, **kwargs):
         raise AssertionError("generate_raw called for a finished evaluation")
 
-    monkeypatch.setattr("babybliss.evaluate.generate_raw", boom)
+    monkeypatch.setattr("babybliss.evaluation.evaluate.generate_raw", boom)
     assert evaluate(config, run, skip_done=True) == []
 
 
@@ -106,11 +106,11 @@ def test_evaluate_model_writes_nothing_half_done(run, config, results, monkeypat
         calls.append(len(prompts))
         if len(calls) == 2:
             raise RuntimeError("generation blew up")
-        from babybliss.generate import Output
+        from babybliss.convert.generate import Output
 
         return [Output("x", True, "x") for _ in prompts]
 
-    monkeypatch.setattr("babybliss.evaluate.generate_raw", fails_on_second_call)
+    monkeypatch.setattr("babybliss.evaluation.evaluate.generate_raw", fails_on_second_call)
     with pytest.raises(RuntimeError, match="blew up"):
         evaluate_model(config, run, "broken", loaded)
     assert not (run / "eval" / "broken").exists()
@@ -132,7 +132,7 @@ def test_base_prompt_is_few_shot(run, config, monkeypatch):
         seen.extend(prompts)
         raise RuntimeError("stop here")
 
-    monkeypatch.setattr("babybliss.evaluate.generate_raw", capture)
+    monkeypatch.setattr("babybliss.evaluation.evaluate.generate_raw", capture)
     with pytest.raises(RuntimeError):
         evaluate_model(config, run, "shots", object(), few_shot=3)
     assert seen and all(p.count("### Response:\n") == 4 for p in seen)
@@ -210,8 +210,8 @@ def novel_run(tiny_run, tmp_path_factory):
     pairs = [p for split in ("train", "validation", "test") for p in read_jsonl(run / "data" / f"{split}.jsonl")]
     config = load_config(run / "config.resolved.toml", [*OVERRIDES, "evaluate.base_model=false", f"out={run}"])
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr("babybliss.evaluate.novel_path", lambda: novel)
-        patch.setattr("babybliss.rules.to_bliss", _fake_rules(pairs + _novel_pairs(run)))
+        patch.setattr("babybliss.evaluation.evaluate.novel_path", lambda: novel)
+        patch.setattr("babybliss.grammar.rules.to_bliss", _fake_rules(pairs + _novel_pairs(run)))
         results = evaluate(config, run)
     return run, results
 
@@ -241,13 +241,13 @@ def test_rules_row_is_e2b_only(novel_run):
 
 
 def test_missing_novel_set_and_rules_placeholder_are_skipped_with_a_notice(run, config, tmp_path, monkeypatch, capsys):
-    monkeypatch.setattr("babybliss.evaluate.novel_path", lambda: tmp_path / "absent.json")
-    monkeypatch.setattr("babybliss.evaluate.epoch_folders", lambda run_dir: [])
+    monkeypatch.setattr("babybliss.evaluation.evaluate.novel_path", lambda: tmp_path / "absent.json")
+    monkeypatch.setattr("babybliss.evaluation.evaluate.epoch_folders", lambda run_dir: [])
 
     def unavailable(sentences):
         raise NotImplementedError("no rule converter here")
 
-    monkeypatch.setattr("babybliss.rules.to_bliss", unavailable)
+    monkeypatch.setattr("babybliss.grammar.rules.to_bliss", unavailable)
     results = evaluate(replace(config, evaluate=replace(config.evaluate, base_model=False)), run)
     out = capsys.readouterr().out
     assert results == []
@@ -260,12 +260,12 @@ def test_read_only_run_fails_before_any_work(tiny_run, tmp_path, monkeypatch, ca
     shutil.copytree(tiny_run, run)
     (run / "eval").mkdir()
     for name in ("load_model", "load_for_generation", "generate_raw", "eval_splits"):
-        monkeypatch.setattr(f"babybliss.evaluate.{name}", lambda *a, **k: pytest.fail("work started"))
+        monkeypatch.setattr(f"babybliss.evaluation.evaluate.{name}", lambda *a, **k: pytest.fail("work started"))
     if os.geteuid() == 0:  # root writes through file modes: refuse the write as a read-only mount would
         def refuse(*args, dir=None, **kwargs):
             raise PermissionError(13, "Permission denied", str(dir))
 
-        monkeypatch.setattr("babybliss.evaluate.tempfile.TemporaryFile", refuse)
+        monkeypatch.setattr("babybliss.evaluation.evaluate.tempfile.TemporaryFile", refuse)
     (run / "eval").chmod(0o555)
     try:
         code = main(["evaluate", str(run)])
@@ -281,7 +281,7 @@ def test_read_only_run_fails_before_any_work(tiny_run, tmp_path, monkeypatch, ca
 def test_max_examples_samples_the_novel_set_in_file_order(run, config, tmp_path, monkeypatch):
     novel = [{"original": f"Mara paints fence {i}.", "bliss": f"present:Mara paint fence {i}."} for i in range(40)]
     (tmp_path / "novel.json").write_text(json.dumps(novel), encoding="utf-8")
-    monkeypatch.setattr("babybliss.evaluate.novel_path", lambda: tmp_path / "novel.json")
+    monkeypatch.setattr("babybliss.evaluation.evaluate.novel_path", lambda: tmp_path / "novel.json")
     splits = eval_splits(config, run)  # max_examples=3
     assert [len(pairs) for pairs in splits.values()] == [3, 3, 3]
     picked = [novel.index(p) for p in splits["novel"]]
@@ -301,8 +301,8 @@ def test_epochs_share_one_base_load_and_never_merge_into_it(run, config, tmp_pat
     shutil.rmtree(two / "eval", ignore_errors=True)
     shutil.copytree(two / "epoch-1", two / "epoch-2")
     loads = []
-    monkeypatch.setattr("babybliss.evaluate.load_model", lambda *a, **k: loads.append(load_model(*a, **k)) or loads[-1])
-    monkeypatch.setattr("babybliss.evaluate.novel_path", lambda: tmp_path / "no-novel.json")
+    monkeypatch.setattr("babybliss.evaluation.evaluate.load_model", lambda *a, **k: loads.append(load_model(*a, **k)) or loads[-1])
+    monkeypatch.setattr("babybliss.evaluation.evaluate.novel_path", lambda: tmp_path / "no-novel.json")
     cfg = replace(config, out=str(two), evaluate=replace(config.evaluate, base_model=False, rules=False))
     evaluate(cfg, two)
     assert len(loads) == 1

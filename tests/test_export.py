@@ -5,12 +5,12 @@ import json
 import pytest
 import torch
 
-from babybliss.cli import main
+from babybliss.cli.commands import main
 from babybliss.config import Config, ModelConfig, load_config
-from babybliss.export import export
-from babybliss.generate import load_for_generation, run_generate
-from babybliss.models import ModelError, load_model, tiny_model, tiny_tokenizer
-from babybliss.prompts import build_prompt
+from babybliss.convert.export import export
+from babybliss.convert.generate import load_for_generation, run_generate
+from babybliss.training.models import ModelError, load_model, tiny_model, tiny_tokenizer
+from babybliss.data.prompts import build_prompt
 
 TEXT = build_prompt(Config().prompts, "e2b", "We will walk in the park.")
 
@@ -132,7 +132,7 @@ def test_run_generate_with_adapter_uses_its_prompts(tiny_run, tiny_run_config, m
         seen.extend(prompts)
         return []
 
-    monkeypatch.setattr("babybliss.generate.generate_raw", fake_generate_raw)
+    monkeypatch.setattr("babybliss.convert.generate.generate_raw", fake_generate_raw)
     config = load_config(None, ["prompts.e2b_instruction=IGNORED"])
     run_generate(config, str(tiny_run / "epoch-1"), "e2b", ["We walk."])
     assert seen == [build_prompt(tiny_run_config.prompts, "e2b", "We walk.")]

@@ -7,9 +7,10 @@ import json
 import pytest
 
 from babybliss.config import load_config
-from babybliss.data import DataError, prepare
-from babybliss.extra_train import english_path, extra_pairs, names_in, swap_names
-from babybliss.rules import Conversion
+from babybliss.data.pairs import DataError
+from babybliss.data.prepare import prepare
+from babybliss.data.extra_train import english_path, extra_pairs, names_in, swap_names
+from babybliss.grammar.rules import Conversion
 from conftest import make_pairs, write_json
 
 
@@ -22,12 +23,12 @@ def fake_rules(monkeypatch):
             for s in sentences
         ]
 
-    monkeypatch.setattr("babybliss.rules.convert", convert)
+    monkeypatch.setattr("babybliss.grammar.rules.convert", convert)
 
 
 @pytest.fixture
 def no_novel(monkeypatch, tmp_path):
-    monkeypatch.setattr("babybliss.extra_train.novel_path", lambda: tmp_path / "absent.json")
+    monkeypatch.setattr("babybliss.data.extra_train.novel_path", lambda: tmp_path / "absent.json")
 
 
 def test_rules_file_becomes_pairs(tmp_path, fake_rules, no_novel):
@@ -46,7 +47,7 @@ def test_rules_english_is_the_shipped_sentences(fake_rules, no_novel):
 
 
 def test_shipped_sentences_are_not_in_the_novel_set():
-    from babybliss.data import novel_path
+    from babybliss.data.pairs import novel_path
 
     if not novel_path().is_file():
         pytest.skip("the novel set is not shipped yet")
@@ -58,7 +59,7 @@ def test_novel_pairs_are_never_added(tmp_path, fake_rules, monkeypatch):
     english = tmp_path / "english.txt"
     english.write_text("Ada walked.\nBo sang.\n")
     novel = write_json(tmp_path / "novel.json", [{"original": "Bo sang.", "bliss": "past:bo sing."}])
-    monkeypatch.setattr("babybliss.extra_train.novel_path", lambda: novel)
+    monkeypatch.setattr("babybliss.data.extra_train.novel_path", lambda: novel)
     assert [p["original"] for p in extra_pairs(f"rules:{english}", [])] == ["Ada walked."]
 
 

@@ -16,10 +16,10 @@ from pathlib import Path
 import pytest
 from safetensors.torch import load_file
 
-from babybliss import run_folder
+from babybliss.training import run_folder
 from babybliss.config import load_config
-from babybliss.faults import ENV
-from babybliss.train import SIGTERM_EXIT, epoch_dir, finetune
+from babybliss.io import FAULT_ENV as ENV
+from babybliss.training.train import SIGTERM_EXIT, epoch_dir, finetune
 from conftest import make_pairs, write_json
 
 BATCH = 4
@@ -117,7 +117,7 @@ def test_a_run_killed_in_every_kind_of_save_resumes_to_the_uninterrupted_adapter
     assert metric_rows(run) == metric_rows(reference), "each step logged once, with the uninterrupted run's values"
     assert not leftovers(run), "no half-written folder or file is left"
 
-    from babybliss.generate import load_for_generation
+    from babybliss.convert.generate import load_for_generation
 
     loaded = load_for_generation(load_config(None, ["model.spec=tiny"]), epoch_dir(run, 2))
     assert loaded.model is not None
@@ -197,7 +197,7 @@ def test_an_unknown_run_in_the_folder_is_refused(pairs, tmp_path):
     ],
 )
 def test_generate_input_files_fail_with_one_line_naming_the_file(tmp_path, capsys, name, content, problem):
-    from babybliss.cli import main
+    from babybliss.cli.commands import main
 
     path = tmp_path / name
     path.write_bytes(content)
@@ -207,7 +207,7 @@ def test_generate_input_files_fail_with_one_line_naming_the_file(tmp_path, capsy
 
 
 def test_an_internal_error_keeps_its_traceback(monkeypatch):
-    from babybliss import cli
+    from babybliss.cli import commands as cli
 
     def broken(args):
         raise ValueError("a bug deep inside a library")
@@ -218,7 +218,7 @@ def test_an_internal_error_keeps_its_traceback(monkeypatch):
 
 
 def test_a_user_error_shows_its_traceback_with_debug(tmp_path):
-    from babybliss.cli import main
+    from babybliss.cli.commands import main
     from babybliss.errors import BlissError
 
     with pytest.raises(BlissError):
@@ -229,7 +229,7 @@ def test_a_user_error_shows_its_traceback_with_debug(tmp_path):
 def test_write_failures_name_the_folder_not_a_temp_file(tmp_path, capsys, monkeypatch, code, says):
     import tempfile
 
-    from babybliss.cli import main
+    from babybliss.cli.commands import main
 
     pairs = write_json(tmp_path / "pairs.json", make_pairs(8))
     folder = tmp_path / "runs"
@@ -262,7 +262,7 @@ def test_ensure_writable_names_a_read_only_folder(tmp_path, monkeypatch):
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only folders")
 def test_a_read_only_out_folder_is_named(tmp_path, capsys):
-    from babybliss.cli import main
+    from babybliss.cli.commands import main
 
     pairs = write_json(tmp_path / "pairs.json", make_pairs(8))
     locked = tmp_path / "locked"
@@ -273,7 +273,7 @@ def test_a_read_only_out_folder_is_named(tmp_path, capsys):
 
 @pytest.mark.parametrize("mask", [0o022, 0o002, 0o077])
 def test_run_files_and_folders_follow_the_umask(tmp_path, mask):
-    from babybliss.data import prepare
+    from babybliss.data.prepare import prepare
 
     config = _config(tmp_path, write_json(tmp_path / "pairs.json", make_pairs(12)))
     old = os.umask(mask)
@@ -287,7 +287,7 @@ def test_run_files_and_folders_follow_the_umask(tmp_path, mask):
 
 
 def test_generate_reads_the_tokenizer_saved_with_the_adapter(tiny_run, tiny_run_config):
-    from babybliss.generate import load_for_generation
+    from babybliss.convert.generate import load_for_generation
 
     folder = tiny_run / "epoch-1"
     loaded = load_for_generation(tiny_run_config, folder)
@@ -311,7 +311,7 @@ def test_leftovers_of_killed_writers_are_removed_everywhere_in_the_run(tmp_path)
 
 
 def test_sigterm_outside_training_stops_at_once_and_inside_waits_for_the_step():
-    from babybliss.train import GracefulStop, Terminated
+    from babybliss.training.train import GracefulStop, Terminated
 
     stop = GracefulStop()
     with stop.installed():
@@ -328,7 +328,7 @@ def test_sigterm_outside_training_stops_at_once_and_inside_waits_for_the_step():
 def test_an_unreadable_file_is_named_in_one_line(tmp_path, capsys, monkeypatch):
     import errno
 
-    from babybliss import cli
+    from babybliss.cli import commands as cli
 
     def unreadable(args):
         raise PermissionError(errno.EACCES, "Permission denied", str(tmp_path / "pairs.json"))

@@ -7,9 +7,9 @@ import torch
 
 from babybliss.errors import BlissError
 from babybliss.config import Config, GenerateConfig
-from babybliss.generate import Output, convert, generate_raw, read_inputs
-from babybliss.models import Loaded, tiny_model, tiny_tokenizer
-from babybliss.prompts import build_prompt
+from babybliss.convert.generate import Output, convert, generate_raw, read_inputs
+from babybliss.training.models import Loaded, tiny_model, tiny_tokenizer
+from babybliss.data.prompts import build_prompt
 
 PROMPTS = [
     "A fairly long prompt that goes on for a while, longer than the others.",
@@ -160,7 +160,7 @@ def test_convert_uses_the_template(monkeypatch):
         seen.extend(prompts)
         return [Output("x", True, "x") for _ in prompts]
 
-    monkeypatch.setattr("babybliss.generate.generate_raw", fake_generate_raw)
+    monkeypatch.setattr("babybliss.convert.generate.generate_raw", fake_generate_raw)
     prompts = Config().prompts
     out = convert(loaded, prompts, "b2e", ["past:I walk.", "future:We go."], GenerateConfig())
     assert len(out) == 2

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-import babybliss.generate  # noqa: F401  (imported before load_model is patched, so they keep the real one)
-import babybliss.train  # noqa: F401
-from babybliss import models
-from babybliss.cli import main
+import babybliss.convert.generate  # noqa: F401  (imported before load_model is patched, so they keep the real one)
+import babybliss.training.train  # noqa: F401
+from babybliss.training import models
+from babybliss.cli.commands import main
 from babybliss.config import load_config
 from babybliss.errors import BlissError
-from babybliss.hybrid import combine, convert_e2b, default_system, words_of
-from babybliss.rules import Conversion
+from babybliss.convert.hybrid import combine, convert_e2b, default_system, words_of
+from babybliss.grammar.rules import Conversion
 
 RULES = {
     "The old dog slept.": "past:dog old sleep.",
@@ -28,7 +28,7 @@ def fake_rules(monkeypatch):
         calls.append(list(sentences))
         return [Conversion(s, RULES.get(s, "present:thing.")) for s in sentences]
 
-    monkeypatch.setattr("babybliss.rules.convert", convert)
+    monkeypatch.setattr("babybliss.grammar.rules.convert", convert)
     return calls
 
 
@@ -81,7 +81,7 @@ def test_generate_without_adapter_uses_the_rules_and_loads_no_model(fake_rules, 
         raise AssertionError("the default system must not load a model")
 
     monkeypatch.setattr(models, "load_model", no_model)
-    monkeypatch.setattr("babybliss.generate.load_model", no_model)
+    monkeypatch.setattr("babybliss.convert.generate.load_model", no_model)
     assert main(["generate", "--direction", "e2b", *RULES]) == 0
     assert capsys.readouterr().out.splitlines() == list(RULES.values())
     assert fake_rules == [list(RULES)]
@@ -105,6 +105,6 @@ def test_hybrid_with_the_tiny_adapter(fake_rules, tiny_run, tiny_run_config, cap
 
 
 def test_hybrid_writes_the_models_answer_without_a_space_after_the_marker():
-    from babybliss.hybrid import combine
+    from babybliss.convert.hybrid import combine
 
     assert combine(["past:ferry arrive at harbor."], ["past: ferry arrive at harbor."]) == ["past:ferry arrive at harbor."]

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 
 from babybliss.config import load_config
-from babybliss.generate import generate_raw, load_for_generation
-from babybliss.models import default_model_folder, load_model
-from babybliss.prompts import build_prompt
-from babybliss.train import finetune
+from babybliss.convert.generate import generate_raw, load_for_generation
+from babybliss.training.models import default_model_folder, load_model
+from babybliss.data.prompts import build_prompt
+from babybliss.training.train import finetune
 from conftest import write_json
 
 pytestmark = pytest.mark.integration

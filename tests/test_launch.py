@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from babybliss import cli, launch
+from babybliss.cli import commands as cli
+from babybliss.training import launch
 from babybliss.errors import BlissError
-from babybliss.launch import Decision, decide
+from babybliss.training.launch import Decision, decide
 
 ARGV = ["finetune", "--config", "fast-gpu", "--set", "train.epochs=[1]", "--out", "runs/x"]
 

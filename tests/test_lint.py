@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from babybliss.cli import main
-from babybliss.lint import KINDS, classify, lint_pairs
+from babybliss.cli.commands import main
+from babybliss.data.lint import KINDS, classify, lint_pairs
 from conftest import write_json
 
 

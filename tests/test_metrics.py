@@ -4,7 +4,7 @@ import os
 
 import pytest
 
-from babybliss import metrics
+from babybliss.evaluation import metrics
 
 ORIGINAL = (
     "I had the pleasure of watching a captivating movie that thoroughly engaged my senses and emotions, "
@@ -206,7 +206,7 @@ def test_direction_metrics(embedder):
     ],
 )
 def test_english_tense(english, marker):
-    from babybliss.nlp import parse
+    from babybliss.grammar.nlp import parse
 
     assert metrics.english_tense(parse([english])[0]) == marker
 

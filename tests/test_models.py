@@ -6,10 +6,10 @@ import json
 import pytest
 import torch
 
-from babybliss import models
-from babybliss.cli import main
+from babybliss.training import models
+from babybliss.cli.commands import main
 from babybliss.config import Config, ModelConfig
-from babybliss.models import ModelError, load_model, resolve_folder, tiny_model, tiny_tokenizer
+from babybliss.training.models import ModelError, load_model, resolve_folder, tiny_model, tiny_tokenizer
 
 FAKE_TOKEN = "hf_FAKEtoken_do_not_print_9f8e7d"
 MISSING_ID = "babybliss-tests/certainly-not-downloaded"
@@ -323,7 +323,7 @@ def test_gemma3_loads_as_gemma3_and_continues_text():
 
 
 def test_inference_dtype_is_bf16_only_where_it_is_fast(monkeypatch):
-    from babybliss import models
+    from babybliss.training import models
 
     monkeypatch.setattr(models.torch.cuda, "is_available", lambda: False)
     monkeypatch.setattr(models, "cpu_has_bf16", lambda: True)

@@ -4,10 +4,10 @@ import json
 
 import pytest
 
-from babybliss.cli import main
+from babybliss.cli.commands import main
 from babybliss.config import load_config
-from babybliss.models import Loaded, tiny_model, tiny_tokenizer
-from babybliss.original_use import LLAMA2_WRAPPER, original_use, to_markdown, wrap
+from babybliss.training.models import Loaded, tiny_model, tiny_tokenizer
+from babybliss.training.original_use import LLAMA2_WRAPPER, original_use, to_markdown, wrap
 
 
 def _loaded() -> Loaded:

@@ -30,7 +30,8 @@ def free_port() -> int:
 def base_url():
     import uvicorn
 
-    from babybliss import rules, serve
+    from babybliss.grammar import rules
+    from babybliss.serve import app as serve
     from babybliss.config import ServeConfig, load_config
 
     patch = pytest.MonkeyPatch()

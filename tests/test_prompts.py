@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from babybliss.config import Config, PromptConfig
-from babybliss.prompts import Example, build_prompt, completion, extract_answer, few_shot_prompt, pair_examples
+from babybliss.data.prompts import Example, build_prompt, completion, extract_answer, few_shot_prompt, pair_examples
 
 E2B = "### Instruction: \nConvert the input English sentence to a Bliss sentence.\n\n"
 B2E = "### Instruction: \nConvert the input Bliss sentence to a English sentence.\n\n"

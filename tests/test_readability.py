@@ -9,11 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from babybliss import metrics, readability
+from babybliss.evaluation import metrics
+from babybliss.evaluation import readability
 
 ROOT = Path(__file__).resolve().parents[1]
 REFERENCE = json.loads((ROOT / "tests" / "data" / "readability_textstat073.json").read_text(encoding="utf-8"))
-CORPUS = ROOT / "src" / "babybliss" / "corpus" / "pairs.json"
+CORPUS = ROOT / "src" / "babybliss" / "data" / "corpus" / "pairs.json"
 # The research team's pairs are never copied into the repository: read beside the checkout, or where BLISS_JSON says.
 BLISS_JSON = Path(os.environ.get("BLISS_JSON") or ROOT.parent / "shared" / "bliss.json")
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from babybliss.report import write_report
+from babybliss.evaluation.report import write_report
 
 CONFIG = '[model]\nspec = "tiny"\n\n[train]\nepochs = [1, 2]\nnote = "<b>&"\n'
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from babybliss.cli import main
-from babybliss.data import builtin_path, load_pairs, novel_path
+from babybliss.cli.commands import main
+from babybliss.data.pairs import builtin_path, load_pairs, novel_path
 
 # rule -> [(English, Bliss)]; sentences written for these tests, in none of the corpora.
 RULES = {
@@ -117,7 +117,7 @@ RULES = {
 @pytest.fixture(scope="module")
 def converted():
     """Every RULES sentence converted in one batch (spaCy loads once)."""
-    from babybliss.rules import convert
+    from babybliss.grammar.rules import convert
 
     english = [e for cases in RULES.values() for e, _ in cases]
     return {c.english: c for c in convert(english)}
@@ -130,14 +130,14 @@ def test_rule(rule, converted):
 
 
 def test_to_bliss_keeps_order_and_count():
-    from babybliss.rules import to_bliss
+    from babybliss.grammar.rules import to_bliss
 
     out = to_bliss(["Ravi sleeps.", "Ravi slept.", "Ravi will sleep."])
     assert out == ["present:Ravi sleep.", "past:Ravi sleep.", "future:Ravi sleep."]
 
 
 def test_confidence_flags_uncovered_constructions():
-    from babybliss.rules import convert
+    from babybliss.grammar.rules import convert
 
     sure, modal, past_progressive, negative_question, comparative = convert(
         ["The dog ate the bone.", "Could you open the window?", "We were reading the news.", "Don't you like tea?",
@@ -213,8 +213,8 @@ def test_novel_set_shares_nothing_with_the_research_data(novel):
 
 
 def test_rule_converter_exact_match_on_novel_set(novel):
-    from babybliss.metrics import exact_match_rate
-    from babybliss.rules import to_bliss
+    from babybliss.evaluation.metrics import exact_match_rate
+    from babybliss.grammar.rules import to_bliss
 
     rate = exact_match_rate(to_bliss([p["original"] for p in novel]), [p["bliss"] for p in novel])
     assert rate >= 0.95

@@ -11,12 +11,12 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from fastapi.testclient import TestClient
 
-from babybliss import serve
-from babybliss.batching import Batcher, QueueFull
-from babybliss.cli import build_parser
+from babybliss.serve import app as serve
+from babybliss.serve.batching import Batcher, QueueFull
+from babybliss.cli.commands import build_parser
 from babybliss.config import ConfigError, GenerateConfig, ServeConfig, load_config
-from babybliss.generate import Output
-from babybliss.nlp import NlpError
+from babybliss.convert.generate import Output
+from babybliss.grammar.nlp import NlpError
 
 
 class Tagged:
@@ -222,7 +222,7 @@ def test_rules_serve_e2b_when_they_work_otherwise_the_model(monkeypatch):
     def no_spacy(sentences):
         raise NlpError("spaCy's English model is not installed")
 
-    monkeypatch.setattr("babybliss.rules.to_bliss", no_spacy)
+    monkeypatch.setattr("babybliss.grammar.rules.to_bliss", no_spacy)
     fallback = serve.choose_converters(config, None, False)
     assert isinstance(fallback["e2b"], serve.ModelConverter) and fallback["e2b"] is fallback["b2e"]
 

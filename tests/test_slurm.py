@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 import torch
 
-from babybliss import slurm
+from babybliss.cluster import slurm
 from babybliss.config import Config, load_config
-from babybliss.slurm import VALID_STAGES, gpu_count, render_script, submit, write_script
+from babybliss.cluster.slurm import VALID_STAGES, gpu_count, render_script, submit, write_script
 
 GOLDEN = Path(__file__).parent / "golden"
 CONFIG_PATH = "configs/llama2-7b-qlora.toml"
@@ -476,7 +476,7 @@ def login_node(tmp_path, monkeypatch):
 
 
 def slurm_cli(*argv: str) -> int:
-    from babybliss.cli import main
+    from babybliss.cli.commands import main
 
     return main(["slurm", *argv])
 
@@ -546,7 +546,7 @@ def test_cli_help_says_where_stage_arguments_go(capsys):
 
 
 def test_commands_without_config_options_match_the_parser():
-    from babybliss.cli import build_parser
+    from babybliss.cli.commands import build_parser
 
     parser = build_parser()
     commands = parser._subparsers._group_actions[0].choices  # noqa: SLF001 - argparse keeps them here
@@ -564,7 +564,7 @@ def test_resume_on_a_fresh_run_trains_it_as_a_plain_run_would(tiny_run, tmp_path
     from safetensors.torch import load_file
 
     from conftest import TINY_RUN_OVERRIDES, make_pairs, write_json
-    from babybliss.train import finetune
+    from babybliss.training.train import finetune
 
     pairs = write_json(tmp_path / "pairs.json", make_pairs(40))  # the same pairs as tiny_run's
     run = tmp_path / "never-started"

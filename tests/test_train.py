@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from babybliss.config import load_config
-from babybliss.data import prepare
-from babybliss.train import (
+from babybliss.data.prepare import prepare
+from babybliss.training.train import (
     EpochSeededSampler,
     TrainError,
     build_trainer,
@@ -103,7 +103,8 @@ needs_torchrun = pytest.mark.skipif(
 )
 
 ACCELERATE_DEALING = """import sys
-from babybliss import cli, epoch_shards
+from babybliss.cli import commands as cli
+from babybliss.training import epoch_shards
 epoch_shards.deal_rounds = lambda loader: loader
 sys.exit(cli.main())
 """
@@ -161,7 +162,7 @@ def test_dealt_steps_train_like_accelerates_steps(tmp_path):
 
 
 def test_the_trainer_deals_multi_gpu_rounds_prompt_by_prompt(tmp_path, monkeypatch):
-    from babybliss import epoch_shards
+    from babybliss.training import epoch_shards
 
     config = tiny_config(tmp_path)
     run = Path(config.out)
@@ -202,7 +203,7 @@ def test_answer_positions_only_scoring_keeps_the_loss_and_gradients(tmp_path, mo
 def test_4bit_base_is_upcast_only_when_the_config_says(tmp_path, monkeypatch, upcast):
     import peft
 
-    from babybliss.models import load_model
+    from babybliss.training.models import load_model
 
     calls = []
     monkeypatch.setattr(peft, "prepare_model_for_kbit_training", lambda model, **kw: calls.append(kw) or model)
@@ -258,7 +259,7 @@ def test_trim_metrics_drops_the_rows_a_resume_logs_again(tmp_path):
 
 
 def test_rows_longer_than_max_seq_length_are_refused_not_dropped(tmp_path):
-    from babybliss.models import tiny_tokenizer
+    from babybliss.training.models import tiny_tokenizer
 
     config = tiny_config(tmp_path, "train.max_seq_length=150")
     run = Path(config.out)
@@ -276,7 +277,7 @@ def test_a_full_disk_is_recognised_in_torchs_own_error(tmp_path):
 
 
 def test_max_steps_sweeps_keep_only_the_adapter_they_write(tmp_path):
-    from babybliss.train import planned_runs
+    from babybliss.training.train import planned_runs
 
     config = tiny_config(tmp_path, "train.epochs=[1,2,3]", "train.sweep=checkpoints", "train.max_steps=5")
     assert planned_runs(config) == [("sweep", 3, [3])]

@@ -1,3 +1,3 @@
-from babybliss.cli import main
+from babybliss.cli.commands import main
 
 raise SystemExit(main())

@@ -55,7 +55,7 @@ class DataConfig:
     extra_train: list[str] = field(default_factory=list)
     """More pairs for the training split only: pair files (`builtin`: the shipped corpus), `rules:english` (the rule
     converter over the shipped everyday sentences), `rules:FILE` (over an English text file), `augment:names` (the
-    split's pairs with their names swapped); see babybliss.extra_train."""
+    split's pairs with their names swapped); see babybliss.data.extra_train."""
     seed: int = 42
     """Seed of the train/validation/test split."""
     validation_fraction: float = 0.1
@@ -184,7 +184,7 @@ class GenerateConfig:
     """Nucleus sampling mass (the research team's)."""
     constrain: bool = False
     """English to Bliss: allow only a tense marker, the input's words and their lemmas, Bliss's function words and
-    `.`/`?` (babybliss.constrain), so the model cannot swap in words from its training set."""
+    `.`/`?` (babybliss.convert.constrain), so the model cannot swap in words from its training set."""
 
 
 @dataclass

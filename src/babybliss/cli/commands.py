@@ -1,0 +1,424 @@
+"""The `babybliss` command: a thin registry mapping each subcommand to a plain function of its stage."""
+
+from __future__ import annotations
+
+import argparse
+import errno
+import json
+import os
+import sys
+from importlib import resources
+from pathlib import Path
+
+from babybliss.config import Config, load_config
+from babybliss.errors import BlissError
+from babybliss.cluster.slurm import VALID_STAGES as JOB_STAGES
+
+USER_ERRNOS = (errno.ENOSPC, errno.EDQUOT, errno.EACCES, errno.EPERM, errno.EROFS)
+"""OSErrors the user fixes on the file system: told as one line naming the file."""
+
+# Progress bars and logs stay readable; the hub is only contacted by `download`.
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+os.environ.setdefault("TRANSFORMERS_NO_ADVISORY_WARNINGS", "1")
+
+
+def shipped_config(name: str) -> Path | None:
+    """`default-cpu` or `llama2-7b-qlora.toml`: a config shipped with babybliss."""
+    folder = resources.files("babybliss") / "configs"
+    for candidate in (name, f"{name}.toml"):
+        path = folder / candidate
+        if path.is_file():
+            return Path(str(path))
+    return None
+
+
+def config_from(args: argparse.Namespace) -> Config:
+    """Defaults, the --config file, then --set and the command's own flags (--model, --data, --out)."""
+    path = getattr(args, "config", None)
+    if path and not Path(path).exists():
+        path = shipped_config(path) or shipped_config(Path(path).name) or path
+    overrides = list(getattr(args, "set", None) or [])
+    for flag, key in (("model", "model.spec"), ("data", "data.path"), ("out", "out")):
+        value = getattr(args, flag, None)
+        if value:
+            overrides.append(f"{key}={value}")
+    return load_config(path, overrides)
+
+
+# --- one function per command -------------------------------------------------------------------------------------
+
+
+def cmd_data_check(args):
+    from babybliss.data.pairs import check_lengths, load_pairs
+    from babybliss.training.models import load_tokenizer
+
+    pairs, report = load_pairs(args.file)
+    if args.model or args.config:
+        config = config_from(args)
+        check_lengths(report, pairs, config, load_tokenizer(config.model.spec, config.model))
+    print("\n".join(report.lines()))
+
+
+def cmd_data_lint(args):
+    from babybliss.data.lint import lint_file, lint_lines
+
+    total, findings = lint_file(args.file)
+    print("\n".join(lint_lines(args.file, total, findings)))
+
+
+def cmd_data_from_english(args):
+    from babybliss.grammar.rule_pairs import write_pairs_from_english
+
+    written, skipped = write_pairs_from_english(args.file, args.out)
+    for sentence, warnings in skipped:
+        print(f"skipped: {sentence} ({'; '.join(warnings)})", file=sys.stderr)
+    print(f"wrote {written} pairs to {args.out}; skipped {len(skipped)} sentences the rules are unsure of")
+
+
+def cmd_rules(args):
+    from babybliss.grammar.rule_pairs import read_sentences
+    from babybliss.grammar.rules import to_bliss
+
+    texts = list(args.sentences) + (read_sentences(args.file) if args.file else [])
+    if not texts:
+        raise BlissError("give sentences or --file FILE")
+    for bliss in to_bliss(texts):
+        print(bliss)
+
+
+def cmd_data_prepare(args):
+    from babybliss.data.prepare import prepare
+
+    summary = prepare(config_from(args), args.out_dir)
+    print(json.dumps(summary, indent=2))
+
+
+def cmd_download(args):
+    from babybliss.training.models import download
+
+    print(f"downloaded {args.model_id} to {download(args.model_id, args.dir)}")
+
+
+def cmd_info(args):
+    from babybliss.cli.info import info_lines
+
+    print("\n".join(info_lines(config_from(args))))
+
+
+def cmd_original_use(args):
+    from babybliss.evaluation.evaluate import evaluate_base
+    from babybliss.training.original_use import original_use
+
+    config = config_from(args)
+    original_use(config)
+    print(f"wrote {Path(config.out) / 'original-use' / 'result.md'}")
+    if args.few_shot:
+        from babybliss.data.prepare import prepare
+
+        if not (Path(config.out) / "data" / "test.jsonl").is_file():
+            prepare(config, Path(config.out) / "data")
+        result = evaluate_base(config, Path(config.out), args.few_shot)
+        print(json.dumps(result["splits"], indent=2))
+
+
+def cmd_finetune(args):
+    from babybliss.training.launch import use_gpus
+
+    config = config_from(args)  # a bad config stops here, before any launch
+    use_gpus(args.gpus, args.argv)  # several visible GPUs: re-executes under `accelerate launch` (never returns)
+    from babybliss.training.train import finetune, is_main_process
+
+    result = finetune(config, resume=args.resume)
+    if is_main_process():
+        print(json.dumps(result, indent=2))
+
+
+def cmd_export(args):
+    from babybliss.convert.export import export
+
+    print(f"exported to {export(args.adapter, args.out_dir, merge=args.merge)}")
+
+
+def cmd_generate(args):
+    from babybliss.convert.generate import read_inputs, run_generate
+
+    config = config_from(args)
+    if args.sample:
+        config.generate.do_sample = True
+        config.generate.temperature = args.temperature
+        config.generate.top_p = args.top_p
+    texts = list(args.sentences) + (read_inputs(args.file) if args.file else [])
+    if args.prompt is None and not texts:
+        raise BlissError(f"{args.file}: no inputs in the file" if args.file else "give sentences, --file FILE, or --prompt TEXT")
+    if args.direction == "e2b" and args.prompt is None and (args.system or not (args.adapter or args.model)):
+        from babybliss.convert.hybrid import convert_e2b, default_system
+
+        print("\n".join(convert_e2b(config, args.system or default_system(args.adapter), texts, args.adapter)))
+        return
+    outputs = run_generate(config, args.adapter, args.direction, texts, args.prompt)
+    for output in outputs:
+        print(output.raw.strip() if args.prompt is not None else output.answer)
+
+
+def cmd_score(args):
+    from babybliss.evaluation.metrics import score_one
+
+    scores = score_one(args.original, args.expected, args.generated)
+    if args.json:
+        print(json.dumps(scores))
+    else:
+        for key, value in scores.items():
+            print(f"{key}: {value:.4f}")
+
+
+def cmd_evaluate(args):
+    from babybliss.evaluation.evaluate import evaluate
+
+    run = Path(args.run)
+    if not getattr(args, "config", None) and (run / "config.resolved.toml").is_file():
+        args.config = str(run / "config.resolved.toml")
+    config = config_from(args)
+    for result in evaluate(config, run):
+        shown = {split: result["splits"][split] for split in ("test", "novel") if split in result["splits"]}
+        print(json.dumps({"model": result["model"], **shown}, indent=2))
+
+
+def cmd_report(args):
+    from babybliss.evaluation.report import write_report
+
+    result = write_report(args.run)
+    print(f"report: {result['report_html']}\nbest: {result['best']}")
+
+
+def cmd_slurm(args):
+    from babybliss.cluster import slurm
+
+    if args.submit and not args.out_file:
+        raise BlissError("--submit needs --out FILE: the script is submitted from a file")
+    text = slurm.render_script(
+        args.stage,
+        config_from(args),
+        args.stage_args,
+        config_path=args.config,
+        overrides=list(args.set or []),
+        nodes=args.nodes,
+        gpus_per_node=args.gpus_per_node,
+        parser=build_parser(),
+    )
+    if not args.out_file:
+        print(text, end="")
+        return
+    slurm.write_script(text, args.out_file)
+    print(f"wrote {args.out_file}")
+    if args.submit:
+        print(slurm.submit(args.out_file))
+
+
+def cmd_demo(args):
+    from babybliss.experiment.demo import demo
+
+    if not args.config:
+        args.config = "demo"
+    demo(config_from(args), skip_original_use=args.skip_original_use)
+
+
+def cmd_serve(args):
+    from babybliss.serve.app import run_serve
+
+    config = config_from(args)
+    for flag in ("host", "port"):
+        if getattr(args, flag) is not None:
+            setattr(config.serve, flag, getattr(args, flag))
+    run_serve(config, args.adapter, model_given=bool(args.model))
+
+
+def cmd_compare(args):
+    from babybliss.evaluation.compare import compare
+
+    result = compare(config_from(args), [m.strip() for m in args.models.split(",") if m.strip()])
+    print(f"report: {result['report_html']}  (and {result['report_md']}), {result['minutes']} min")
+
+
+# --- the registry ---------------------------------------------------------------------------------------------------
+
+
+def _common(parser, *, config=True, out=False, model=False, data=False):
+    if config:
+        parser.add_argument("--config", help="a TOML/YAML config file, or a shipped one: default-cpu, llama2-7b-qlora")
+        parser.add_argument("--set", action="append", metavar="SECTION.KEY=VALUE", help="override one config value (repeatable)")
+    if out:
+        parser.add_argument("--out", help="run folder (config key `out`)")
+    if model:
+        parser.add_argument("--model", help="model spec: smollm2-135m (default), tiny, a local folder, or a downloaded hub id")
+    if data:
+        parser.add_argument("--data", help="pairs file (JSON list or JSONL of {original, bliss}); default: the shipped corpus")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="babybliss",
+        description="Teach a causal language model to convert English <-> Conceptual Bliss, and measure it.",
+    )
+    parser.add_argument("--debug", action="store_true", help="show the traceback of user errors too")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    data = sub.add_parser("data", help="check or prepare a pairs file").add_subparsers(dest="data_command", required=True)
+    p = data.add_parser("check", help="validate a pairs file; print pairs, duplicates, conflicts and tense markers")
+    p.add_argument("file", help="JSON list or JSONL of {original, bliss}")
+    _common(p, model=True)  # with a model or config: also list the pairs longer than train.max_seq_length
+    p.set_defaults(func=cmd_data_check)
+    p = data.add_parser("lint", help="list the pairs whose Bliss side disagrees with the rule converter, by kind")
+    p.add_argument("file", help="JSON list or JSONL of {original, bliss}")
+    p.set_defaults(func=cmd_data_lint)
+    p = data.add_parser("from-english", help="training pairs from English sentences (one a line) by the rule converter")
+    p.add_argument("file", help="plain text, one English sentence a line")
+    p.add_argument("--out", required=True, help="pairs file to write (JSON list of {original, bliss})")
+    p.set_defaults(func=cmd_data_from_english)
+    p = data.add_parser("prepare", help="de-duplicate, split and write the two-direction instruction sets as JSONL")
+    _common(p, data=True)
+    p.add_argument("--out", dest="out_dir", required=True, help="folder for {train,validation,test}.jsonl and sft/")
+    p.set_defaults(func=cmd_data_prepare)
+
+    p = sub.add_parser("download", help="fetch a hub model (safetensors) with HF_TOKEN or your hf login")
+    p.add_argument("model_id", help="e.g. meta-llama/Llama-2-7b-hf")
+    p.add_argument("--dir", help="download into this folder instead of the Hugging Face cache (HF_HOME)")
+    p.set_defaults(func=cmd_download)
+
+    p = sub.add_parser("info", help="torch, CUDA and device, model specs, cache folder")
+    _common(p, model=True)
+    p.set_defaults(func=cmd_info)
+
+    p = sub.add_parser("original-use", help="the un-tuned model: text generation, word prediction, inference")
+    _common(p, out=True, model=True, data=True)
+    p.add_argument("--few-shot", type=int, default=0, metavar="K", help="also convert the test split with K examples in the prompt")
+    p.set_defaults(func=cmd_original_use)
+
+    p = sub.add_parser("finetune", help="LoRA/QLoRA fine-tuning for each epoch count of the config")
+    _common(p, out=True, model=True, data=True)
+    p.add_argument("--resume", action="store_true", help="continue an interrupted run from its last checkpoint")
+    p.add_argument("--gpus", type=int, metavar="N", help="use the first N visible GPUs (default: all; several train "
+                   "under `accelerate launch`, one process each; 1: this process on the first GPU)")
+    p.set_defaults(func=cmd_finetune)
+
+    p = sub.add_parser("export", help="copy an adapter, or merge it into its base model as a plain HF folder")
+    p.add_argument("adapter", help="RUN/epoch-N")
+    p.add_argument("--out", dest="out_dir", required=True, help="destination folder")
+    p.add_argument("--merge", action="store_true", help="merge into the base model (loads with transformers alone)")
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("generate", help="convert sentences with an adapter or a base model")
+    _common(p, model=True)
+    p.add_argument("sentences", nargs="*", help="sentences to convert")
+    p.add_argument("--adapter", help="RUN/epoch-N (its base model and prompt template are used)")
+    p.add_argument("--direction", choices=["e2b", "b2e"], help="e2b: English to Bliss; b2e: Bliss to English")
+    p.add_argument("--prompt", help="free text sent as is (no template)")
+    p.add_argument("--file", help="one input per line (or JSONL rows with original/bliss/input)")
+    p.add_argument("--system", choices=["rules", "model", "hybrid"], help="e2b: rule converter, model, or both "
+                   "(default: the model with --adapter/--model, else the default system: rules)")
+    p.add_argument("--sample", action="store_true", help="sample instead of greedy decoding")
+    p.add_argument("--temperature", type=float, default=0.7, help="sampling temperature (with --sample)")
+    p.add_argument("--top-p", type=float, default=0.9, help="nucleus mass (with --sample)")
+    p.set_defaults(func=cmd_generate)
+
+    p = sub.add_parser("rules", help="convert English sentences to Bliss with the rule converter (one line each)")
+    p.add_argument("sentences", nargs="*", help="sentences to convert")
+    p.add_argument("--file", help="one English sentence a line")
+    p.set_defaults(func=cmd_rules)
+
+    p = sub.add_parser("score", help="the research team's measures for one generated sentence")
+    p.add_argument("--original", required=True, help="the input sentence")
+    p.add_argument("--expected", required=True, help="the reference answer")
+    p.add_argument("--generated", required=True, help="the model's answer")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=cmd_score)
+
+    p = sub.add_parser("evaluate", help="convert the held-out splits and the novel set with the base model, "
+                       "the rule converter and every epoch adapter")
+    _common(p)
+    p.add_argument("run", help="run folder written by finetune")
+    p.set_defaults(func=cmd_evaluate)
+
+    p = sub.add_parser("report", help="write RUN/report.md and RUN/report.html from the stages' files")
+    p.add_argument("run", help="run folder")
+    p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser(
+        "slurm",
+        help="render (and submit) a SLURM job script for a stage",
+        usage="babybliss slurm STAGE [slurm options] [stage arguments] [-- stage arguments]",
+        epilog="slurm's options above may come before or after STAGE; --config and --set also go to the job's "
+        "command. Every other word is passed on to the job's `babybliss STAGE ...`: the stage's own flags and "
+        "arguments (finetune --resume, evaluate RUN, data check FILE). Stage arguments that slurm would take as "
+        "its own (the stage's --out) go after --. The job's command is checked before the script is written.",
+        allow_abbrev=False,
+    )
+    _common(p)
+    p.add_argument("stage", choices=JOB_STAGES, metavar="STAGE", help=", ".join(JOB_STAGES))
+    p.add_argument("--nodes", type=int, help="nodes (default: slurm.nodes)")
+    p.add_argument("--gpus-per-node", help="e.g. v100l:4 or 4 (default: slurm.gpus_per_node)")
+    p.add_argument("--out", dest="out_file", help="write the script here instead of printing it")
+    p.add_argument("--submit", action="store_true", help="submit with sbatch (needs --out)")
+    p.set_defaults(func=cmd_slurm)
+
+    p = sub.add_parser("serve", help="the converter as a web page and an HTTP API (loads once, serves until stopped)")
+    _common(p, model=True)
+    p.add_argument("--adapter", help="RUN/epoch-N to serve; default: the project's best system")
+    p.add_argument("--host", help="address to bind (default: serve.host, 127.0.0.1)")
+    p.add_argument("--port", type=int, help="TCP port (default: serve.port, 8000)")
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("compare", help="fine-tune and evaluate several models on one split; one report")
+    _common(p, out=True, data=True)
+    p.add_argument("--models", required=True, help="comma-separated model specs, e.g. smollm2-135m,gemma3-270m")
+    p.set_defaults(func=cmd_compare)
+
+    p = sub.add_parser("demo", help="the main job: data, baseline, fine-tuning, evaluation and report on the defaults")
+    _common(p, out=True, model=True, data=True)
+    p.add_argument("--skip-original-use", action="store_true", help="skip the three original uses")
+    p.set_defaults(func=cmd_demo)
+    return parser
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    """argparse, except that `slurm` keeps the words it does not know, and all after `--`, for the job's stage."""
+    parser = build_parser()
+    tail: list[str] = []
+    if argv[:1] == ["slurm"] and "--" in argv:
+        cut = argv.index("--")
+        argv, tail = argv[:cut], argv[cut + 1 :]
+    args, unknown = parser.parse_known_args(argv)
+    if args.command == "slurm":
+        args.stage_args = unknown + tail
+    elif unknown:
+        parser.error(f"unrecognized arguments: {' '.join(unknown)}")
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one command. A user error (BlissError, a missing file, a folder that cannot be written) is one line and
+    exit 2; SIGTERM exits 143 and Ctrl-C 130 with one line; anything else is a bug and shows its traceback."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args = parse_args(argv)
+    args.argv = argv  # a command may start itself again (launch.py)
+    from babybliss.training.train import SIGTERM_EXIT, Terminated, is_main_process
+
+    try:
+        args.func(args)
+    except (BlissError, FileNotFoundError) as err:
+        if args.debug:
+            raise
+        print(f"babybliss: error: {err}", file=sys.stderr)
+        return 2
+    except OSError as err:  # not through babybliss.io's writers: say which file and why
+        if err.errno not in USER_ERRNOS or args.debug:
+            raise
+        print(f"babybliss: error: {err.filename or 'a file'}: {os.strerror(err.errno).lower()}", file=sys.stderr)
+        return 2
+    except Terminated as err:
+        if is_main_process():  # every rank stops at the same step; one says so
+            print(f"babybliss: {err}", file=sys.stderr)
+        return SIGTERM_EXIT
+    except KeyboardInterrupt:
+        print("babybliss: interrupted", file=sys.stderr)
+        return 130
+    return 0

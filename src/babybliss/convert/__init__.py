@@ -1,0 +1,2 @@
+"""Conversion with a model: generation (batched, constrained), the hybrid of model and rules, adapter export.
+Imports training (to load models), data, grammar and the bottom layer."""

@@ -1,0 +1,200 @@
+"""Batched conversion with a base model or a fine-tuned adapter: greedy by default, stops at EOS or a new `###`."""
+
+from __future__ import annotations
+
+import copy
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import torch
+
+from babybliss.config import Config, GenerateConfig, PromptConfig, load_config
+from babybliss.errors import BlissError
+from babybliss.io import read_user_text
+from babybliss.training.models import Loaded, ModelError, load_model
+from babybliss.data.prompts import STOP_MARKERS, build_prompt, extract_answer
+
+INPUT_KEYS = ("input", "original", "bliss")
+"""The JSONL field read as a row's input, the first present."""
+
+
+@dataclass
+class Output:
+    answer: str
+    clean_stop: bool
+    """The model ended with EOS right after its answer, with nothing else generated."""
+    raw: str
+
+
+def adapter_config(adapter: str | Path) -> Config:
+    """The resolved config saved beside an adapter (model spec and prompt template it was trained with)."""
+    folder = Path(adapter)
+    path = folder / "config.resolved.toml"
+    if not path.is_file():
+        raise ModelError(f"{folder}: not a babybliss adapter folder (no config.resolved.toml); expected RUN/epoch-N")
+    return load_config(path)
+
+
+def load_for_generation(config: Config, adapter: str | Path | None = None, base: Loaded | None = None) -> Loaded:
+    """The base model of `config` (or of the adapter), with the adapter applied and merged for fast decoding.
+
+    `base`: the adapter's base model, already loaded (`load_model(adapter_config(adapter).model)`); the adapter is
+    merged into a copy of it, so one load serves every epoch of a run."""
+    if adapter is None:
+        return load_model(config.model)
+    folder = Path(adapter)
+    trained = adapter_config(folder)
+    if (folder / "adapter_config.json").is_file():
+        from peft import PeftModel
+
+        if base is None:
+            base = load_model(trained.model)
+            weights = base.model
+        else:
+            weights = copy.deepcopy(base.model)
+        model = PeftModel.from_pretrained(weights, folder).merge_and_unload()
+        return Loaded(model.eval(), adapter_tokenizer(folder) or base.tokenizer, str(folder), base.seconds)
+    # Full fine-tuning saved a whole model in the folder.
+    return load_model(replace_spec(trained, str(folder)).model)
+
+
+def adapter_tokenizer(folder: Path):
+    """The tokenizer saved beside an adapter (the one it was trained with), or None for a folder without one."""
+    if not (folder / "tokenizer_config.json").is_file():
+        return None
+    from transformers import AutoTokenizer
+
+    from babybliss.training.models import prepare_tokenizer
+
+    return prepare_tokenizer(AutoTokenizer.from_pretrained(folder, local_files_only=True))
+
+
+def replace_spec(config: Config, spec: str) -> Config:
+    from dataclasses import replace
+
+    return replace(config, model=replace(config.model, spec=spec))
+
+
+@torch.inference_mode()
+def generate_raw(
+    loaded: Loaded,
+    prompts: list[str],
+    gen: GenerateConfig,
+    show_progress: bool = False,
+    stop=None,
+    inputs: list[str] | None = None,
+) -> list[Output]:
+    """Decode every prompt; batches are sorted by length and left-padded, and end once every row has stopped.
+
+    `stop` is the result of `stop_criteria(tokenizer)`, for callers that decode many times with one tokenizer.
+    `inputs` are the English sentences of e2b prompts: with `gen.constrain`, their answers keep to their words."""
+    model, tokenizer = loaded.model, loaded.tokenizer
+    model.eval()
+    tokenizer.padding_side = "left"
+    order = sorted(range(len(prompts)), key=lambda i: len(prompts[i]))
+    results: list[Output | None] = [None] * len(prompts)
+    eos = tokenizer.eos_token_id
+    batches = [order[i : i + gen.batch_size] for i in range(0, len(order), gen.batch_size)]
+    iterator = batches
+    if show_progress:
+        from tqdm import tqdm
+
+        iterator = tqdm(batches, desc="generating", unit="batch")
+    device = next(model.parameters()).device
+    if stop is None and batches:
+        stop = stop_criteria(tokenizer)
+    for batch in iterator:
+        # Special tokens as in training (TRL tokenises each prompt with them): Gemma's and Llama's BOS; SmolLM2 has none.
+        encoded = tokenizer([prompts[i] for i in batch], return_tensors="pt", padding=True, add_special_tokens=True)
+        encoded = {k: v.to(device) for k, v in encoded.items()}
+        sampling = dict(do_sample=True, temperature=gen.temperature, top_p=gen.top_p) if gen.do_sample else dict(do_sample=False)
+        if gen.constrain and inputs is not None:
+            sampling["logits_processor"] = bliss_words_processor(tokenizer, [inputs[i] for i in batch], encoded)
+        out = model.generate(
+            **encoded,
+            max_new_tokens=gen.max_new_tokens,
+            eos_token_id=eos,
+            pad_token_id=tokenizer.pad_token_id,
+            stopping_criteria=stop,
+            **sampling,
+        )
+        new_tokens = out[:, encoded["input_ids"].shape[1] :]
+        for row, index in zip(new_tokens.tolist(), batch):
+            ended = eos in row
+            if ended:
+                row = row[: row.index(eos)]
+            raw = tokenizer.decode(row, skip_special_tokens=True)
+            answer, nothing_after = extract_answer(raw)
+            results[index] = Output(answer, ended and nothing_after, raw)
+    return results  # type: ignore[return-value]
+
+
+def stop_criteria(tokenizer):
+    """Stop at a new `###` block. Built once per call (or once per server), not per batch: it reads the whole
+    vocabulary (about 0.3 s for SmolLM2's 49k tokens), which costs more than decoding a short batch."""
+    from transformers import StoppingCriteriaList, StopStringCriteria
+
+    return StoppingCriteriaList([StopStringCriteria(tokenizer, list(STOP_MARKERS))])
+
+
+def bliss_words_processor(tokenizer, inputs: list[str], encoded: dict):
+    from transformers import LogitsProcessorList
+
+    from babybliss.convert.constrain import BlissWordsProcessor
+
+    return LogitsProcessorList([BlissWordsProcessor(tokenizer, inputs, encoded["input_ids"].shape[1])])
+
+
+def constraint(gen: GenerateConfig, direction: str, texts: list[str]) -> dict:
+    """generate_raw's `inputs` when `generate.constrain` applies (English inputs), else nothing."""
+    return {"inputs": texts} if gen.constrain and direction == "e2b" else {}
+
+
+def convert(loaded: Loaded, prompts: PromptConfig, direction: str, texts: list[str], gen: GenerateConfig) -> list[Output]:
+    return generate_raw(loaded, [build_prompt(prompts, direction, t) for t in texts], gen, **constraint(gen, direction, texts))
+
+
+def read_inputs(path: str | Path) -> list[str]:
+    """One input per line of a text file, or the `input`/`original`/`bliss` field of each JSONL row."""
+    path = Path(path)
+    text = read_user_text(path, missing="input file not found")
+    numbered = [(number, line.strip()) for number, line in enumerate(text.splitlines(), start=1) if line.strip()]
+    if not numbered:
+        raise BlissError(f"{path}: the file is empty; give one input per line")
+    if path.suffix != ".jsonl":
+        return [line for _, line in numbered]
+    inputs = []
+    for number, line in numbered:
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as err:
+            raise BlissError(f"{path}: line {number}: not JSON ({err.msg})") from None
+        value = next((row.get(k) for k in INPUT_KEYS if isinstance(row, dict) and row.get(k)), None)
+        if not isinstance(value, str):
+            raise BlissError(f"{path}: line {number}: expected an object with a text {' or '.join(INPUT_KEYS)} field")
+        inputs.append(value)
+    return inputs
+
+
+def run_generate(
+    config: Config,
+    adapter: str | None,
+    direction: str | None,
+    texts: list[str],
+    free_prompt: str | None = None,
+) -> list[Output]:
+    """The `generate` command: conversions of `texts` in `direction`, or a free-text prompt."""
+    prompts = adapter_config(adapter).prompts if adapter else config.prompts
+    loaded = load_for_generation(config, adapter)
+    if free_prompt is not None:
+        return generate_raw(loaded, [free_prompt], config.generate)
+    if direction is None:
+        raise BlissError("--direction e2b|b2e is needed to convert sentences")
+    return generate_raw(
+        loaded,
+        [build_prompt(prompts, direction, t) for t in texts],
+        config.generate,
+        show_progress=len(texts) > 64,
+        **constraint(config.generate, direction, texts),
+    )

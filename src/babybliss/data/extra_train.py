@@ -1,0 +1,91 @@
+"""Training-data levers, usable as `data.extra_train` entries beside pair files:
+
+- `rules:english` — the rule converter's Bliss for the shipped everyday sentences (corpus/english.txt);
+- `rules:FILE` — the same for any English text file, one sentence per line;
+- `augment:names` — the training split's pairs that contain a name, with each name swapped (on both sides) for one
+  from a list of other names, so the model copies names instead of recalling those it was trained on;
+- anything else (`builtin`, a path) — a pairs file, as before.
+
+Pairs of the shipped novel evaluation set are never added.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+from importlib import resources
+from pathlib import Path
+
+from babybliss.data.pairs import DataError, load_pairs, novel_path
+from babybliss.grammar.notation import tense_marker
+
+RULES_PREFIX = "rules:"
+AUGMENT_NAMES = "augment:names"
+SWAP_NAMES = ["Amara", "Bjorn", "Chiara", "Dawit", "Elif", "Farid", "Greta", "Hamza", "Ilse", "Joaquin", "Kalani",
+              "Lior", "Maren", "Nnamdi", "Odile", "Pavel", "Quilla", "Rhys", "Sunniva", "Tariq", "Ulla", "Vikram"]
+NOT_NAMES = {"I", "He", "She", "It", "We", "They", "You", "Grandma", "Grandpa", "Mum", "Dad", "Mom"}
+DAY_OR_MONTH = re.compile(r"^(Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)days?$|^(January|February|March|April|May|June|July|"
+                          r"August|September|October|November|December)$")
+
+
+def english_path() -> Path:
+    """The shipped everyday English sentences (scripts/write_english.py)."""
+    return Path(str(resources.files("babybliss.data") / "corpus" / "english.txt"))
+
+
+def rule_pairs(path: Path) -> list[dict[str, str]]:
+    """{original, bliss} pairs: the rule converter's Bliss for each sentence of `path` that it is confident of."""
+    from babybliss.grammar.rule_pairs import pairs_from_english, read_sentences
+
+    pairs, _ = pairs_from_english(read_sentences(path))
+    return [pair for pair in pairs if tense_marker(pair["bliss"])]
+
+
+def names_in(pair: dict[str, str]) -> list[str]:
+    """Capitalised words that both sides share and that are names (not pronouns, days or months)."""
+    english = set(re.findall(r"[A-Z][a-z]+", pair["original"]))
+    body = pair["bliss"].partition(":")[2]
+    found = [w for w in re.findall(r"[A-Z][a-z]+", body) if w in english and w not in NOT_NAMES]
+    return sorted({w for w in found if not DAY_OR_MONTH.match(w)})
+
+
+def swap_names(pairs: list[dict[str, str]], seed: int) -> list[dict[str, str]]:
+    """A copy of each pair that has names, every name replaced by another one from SWAP_NAMES on both sides."""
+    rng = random.Random(f"augment:{seed}")
+    out = []
+    for pair in pairs:
+        names = names_in(pair)
+        if not names:
+            continue
+        new = dict(zip(names, rng.sample([n for n in SWAP_NAMES if n not in names], len(names))))
+        swap = lambda text: re.sub(r"\b(" + "|".join(names) + r")\b", lambda m: new[m.group(1)], text)  # noqa: E731
+        out.append({"original": swap(pair["original"]), "bliss": swap(pair["bliss"])})
+    return out
+
+
+def extra_pairs(entry: str, train: list[dict[str, str]], seed: int = 42) -> list[dict[str, str]]:
+    """The pairs one `data.extra_train` entry adds to the training split `train`."""
+    if entry == AUGMENT_NAMES:
+        pairs = swap_names(train, seed)
+    elif entry.startswith(RULES_PREFIX):
+        name = entry[len(RULES_PREFIX) :]
+        pairs = rule_pairs(english_path() if name == "english" else Path(name))
+    elif entry.startswith("augment:"):
+        raise DataError(f"data.extra_train: unknown augmentation {entry!r}; expected {AUGMENT_NAMES}")
+    else:
+        pairs, _ = load_pairs(entry)
+    return without_novel(pairs)
+
+
+def without_novel(pairs: list[dict[str, str]]) -> list[dict[str, str]]:
+    path = novel_path()
+    if not path.is_file():
+        return pairs
+    novel = json.loads(path.read_text(encoding="utf-8"))
+    english = {" ".join(p["original"].lower().split()) for p in novel}
+    bliss = {" ".join(p["bliss"].lower().split()) for p in novel}
+    return [
+        p for p in pairs
+        if " ".join(p["original"].lower().split()) not in english and " ".join(p["bliss"].lower().split()) not in bliss
+    ]

@@ -1,0 +1,253 @@
+"""Pairs of English and Conceptual Bliss: read, check, de-duplicate, split, format as instruction sets."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from babybliss.config import Config, PromptConfig
+from babybliss.errors import BlissError
+from babybliss.grammar.notation import MARKERS, normalize_space, tense_marker  # noqa: F401  (read here, defined there)
+from babybliss.io import read_user_text
+from babybliss.data.prompts import build_prompt, completion, pair_examples
+
+BUILTIN = "builtin"
+SPLITS = ("train", "validation", "test")
+
+
+class DataError(BlissError, ValueError):
+    """Input pairs that cannot be used; the message names the file, the entry and the problem."""
+
+
+@dataclass
+class Report:
+    """What `babybliss data check` prints."""
+
+    source: str
+    entries: int = 0
+    pairs: int = 0
+    duplicates: int = 0
+    conflicts: list[tuple[str, list[str]]] = field(default_factory=list)
+    markers: Counter = field(default_factory=Counter)
+    bliss_groups: int = 0
+    too_long: list[tuple[str, int]] = field(default_factory=list)
+    """(English side, tokens) of pairs whose prompt and answer exceed `max_seq_length`, when a tokenizer was given."""
+    max_seq_length: int | None = None
+
+    def lines(self) -> list[str]:
+        out = [
+            f"{self.source}: {self.entries} entries, {self.pairs} unique pairs "
+            f"({self.duplicates} exact duplicates removed), {self.bliss_groups} distinct Bliss sentences",
+            "tense markers: " + ", ".join(f"{m}: {self.markers.get(m, 0)}" for m in MARKERS),
+        ]
+        if self.conflicts:
+            out.append(f"{len(self.conflicts)} English sentences with more than one Bliss form:")
+            for english, forms in self.conflicts:
+                out.append(f"  {english!r} -> " + " | ".join(repr(f) for f in forms))
+        else:
+            out.append("no English sentence has two Bliss forms")
+        if self.entries == 0:
+            out.append("the file holds no pairs: prepare and finetune will refuse it")
+        if self.max_seq_length is None:
+            out.append("lengths not checked against train.max_seq_length (give --model or --config)")
+        elif self.too_long:
+            out.append(f"{len(self.too_long)} pairs are longer than train.max_seq_length={self.max_seq_length} tokens "
+                       "(finetune refuses them):")
+            out.extend(f"  {english!r}: {tokens} tokens" for english, tokens in self.too_long)
+        else:
+            out.append(f"every pair fits train.max_seq_length={self.max_seq_length} tokens")
+        return out
+
+
+def builtin_path() -> Path:
+    return Path(str(resources.files("babybliss.data") / "corpus" / "pairs.json"))
+
+
+def novel_path() -> Path:
+    """The shipped `novel` evaluation set: pairs written unlike any training corpus, never trained on."""
+    return Path(str(resources.files("babybliss.data") / "corpus" / "novel.json"))
+
+
+def resolve_path(path: str | Path | None) -> Path:
+    if not path or str(path) == BUILTIN:
+        return builtin_path()
+    return Path(path)
+
+
+def _entries(path: Path) -> list[tuple[str, object]]:
+    """(where, entry) for each entry of a JSON list or a JSONL file."""
+    text = read_user_text(path, DataError)
+    if path.suffix == ".jsonl":
+        out = []
+        for number, line in enumerate(text.splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                out.append((f"line {number}", json.loads(line)))
+            except json.JSONDecodeError as err:
+                raise DataError(f"{path}: line {number}: not JSON ({err.msg})") from None
+        return out
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as err:
+        raise DataError(f"{path}: not JSON ({err.msg} at line {err.lineno}, column {err.colno})") from None
+    if not isinstance(data, list):
+        raise DataError(f'{path}: expected a JSON list of {{"original": ..., "bliss": ...}} objects, got {type(data).__name__}')
+    return [(f"entry {index}", entry) for index, entry in enumerate(data)]
+
+
+def _check_entry(path: Path, where: str, entry: object) -> dict[str, str]:
+    if not isinstance(entry, dict):
+        raise DataError(f"{path}: {where}: expected an object with 'original' and 'bliss', got {type(entry).__name__}")
+    pair = {}
+    for key in ("original", "bliss"):
+        if key not in entry:
+            raise DataError(f"{path}: {where}: missing key {key!r}")
+        value = entry[key]
+        if not isinstance(value, str):
+            raise DataError(f"{path}: {where}: {key!r} must be a string, got {type(value).__name__}")
+        value = value.strip()
+        if not value:
+            raise DataError(f"{path}: {where}: {key!r} is empty")
+        pair[key] = value
+    if tense_marker(pair["bliss"]) is None:
+        raise DataError(
+            f"{path}: {where}: Bliss side {pair['bliss']!r} has no tense marker "
+            f"(expected it to start with one of {', '.join(m + ':' for m in MARKERS)})"
+        )
+    return pair
+
+
+def read_entries(path: str | Path | None = None) -> list[tuple[str, dict[str, str]]]:
+    """(where, pair) for every entry in file order, duplicates kept ("entry 3" / "line 4"), each checked."""
+    path = resolve_path(path)
+    return [(where, _check_entry(path, where, entry)) for where, entry in _entries(path)]
+
+
+def load_pairs(path: str | Path | None = None) -> tuple[list[dict[str, str]], Report]:
+    """Read and check every entry, strip spaces, drop exact duplicates (first kept), report conflicts."""
+    path = resolve_path(path)
+    report = Report(source=str(path))
+    seen: set[tuple[str, str]] = set()
+    forms: dict[str, list[str]] = defaultdict(list)
+    pairs = []
+    for where, entry in _entries(path):
+        pair = _check_entry(path, where, entry)
+        report.entries += 1
+        key = (pair["original"], pair["bliss"])
+        if key in seen:
+            report.duplicates += 1
+            continue
+        seen.add(key)
+        pairs.append(pair)
+        forms[pair["original"]].append(pair["bliss"])
+        report.markers[tense_marker(pair["bliss"])] += 1
+    report.pairs = len(pairs)
+    report.conflicts = [(english, bliss) for english, bliss in forms.items() if len(bliss) > 1]
+    report.bliss_groups = len({p["bliss"] for p in pairs})
+    return pairs, report
+
+
+def group_key(bliss: str) -> str:
+    return normalize_space(bliss.lower())
+
+
+def _linked_groups(pairs: list[dict[str, str]]) -> dict[str, list[dict[str, str]]]:
+    """Pairs linked by a shared Bliss sentence or a shared English sentence, transitively: one group each."""
+    parent: dict[str, str] = {}
+
+    def root(node: str) -> str:
+        while parent.setdefault(node, node) != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    for pair in pairs:
+        parent[root("e:" + pair["original"])] = root("b:" + group_key(pair["bliss"]))
+    groups: dict[str, list[dict[str, str]]] = defaultdict(list)
+    for pair in pairs:
+        groups[root("b:" + group_key(pair["bliss"]))].append(pair)
+    return groups
+
+
+def split_pairs(
+    pairs: list[dict[str, str]], seed: int, validation_fraction: float, test_fraction: float
+) -> dict[str, list[dict[str, str]]]:
+    """Seeded split into train/validation/test, grouped and stratified by tense marker.
+
+    Pairs that share a Bliss sentence (\"will\" and \"is going to\" variants) or an English sentence (one sentence
+    with two Bliss forms) always land in one split, so no held-out pair has either side in training: the same policy
+    as `extra_train`. Within each marker, groups are shuffled and cut by fraction.
+    """
+    groups = _linked_groups(pairs)
+    by_marker: dict[str, list[str]] = defaultdict(list)
+    for key, members in groups.items():
+        by_marker[min(tense_marker(m["bliss"]) or "" for m in members)].append(key)
+    out: dict[str, list[dict[str, str]]] = {name: [] for name in SPLITS}
+    for marker in sorted(by_marker):
+        keys = sorted(by_marker[marker])
+        random.Random(f"{seed}:{marker}").shuffle(keys)
+        n_test = round(len(keys) * test_fraction)
+        n_val = round(len(keys) * validation_fraction)
+        cuts = {"test": keys[:n_test], "validation": keys[n_test : n_test + n_val], "train": keys[n_test + n_val :]}
+        for name, chosen in cuts.items():
+            for key in chosen:
+                out[name].extend(groups[key])
+    for name in SPLITS:
+        random.Random(f"{seed}:{name}").shuffle(out[name])
+    return out
+
+
+def instruction_rows(pairs: list[dict[str, str]], prompts: PromptConfig, directions: list[str]) -> list[dict[str, str]]:
+    """Prompt/completion rows, both directions; the loss covers the completion, EOS appended at tokenisation."""
+    rows = []
+    for pair in pairs:
+        for example in pair_examples(pair, directions):
+            rows.append(
+                {
+                    "prompt": build_prompt(prompts, example.direction, example.input),
+                    "completion": completion(example.answer),
+                    "direction": example.direction,
+                }
+            )
+    return rows
+
+
+def token_count(row: dict[str, str], tokenizer) -> int:
+    """Tokens the trainer sees for one prompt/completion row: prompt, answer and the EOS after it."""
+    return len(tokenizer(row["prompt"] + row["completion"], add_special_tokens=False)["input_ids"]) + 1
+
+
+def long_rows(rows: list[dict[str, str]], tokenizer, max_length: int) -> list[tuple[int, int]]:
+    """(line number, tokens) of each row longer than `max_length`."""
+    counts = [(line, token_count(row, tokenizer)) for line, row in enumerate(rows, start=1)]
+    return [(line, n) for line, n in counts if n > max_length]
+
+
+def check_lengths(report: Report, pairs: list[dict[str, str]], config: Config, tokenizer) -> None:
+    """Fill `report.too_long` with the pairs whose longest direction exceeds `train.max_seq_length`."""
+    report.max_seq_length = limit = config.train.max_seq_length
+    for pair in pairs:
+        rows = instruction_rows([pair], config.prompts, config.data.directions)
+        longest = max(token_count(row, tokenizer) for row in rows)
+        if longest > limit:
+            report.too_long.append((pair["original"], longest))
+
+
+def fingerprint(pairs: list[dict[str, str]]) -> str:
+    digest = hashlib.sha256(json.dumps(pairs, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+    return digest[:16]
+
+
+def read_split(data_dir: str | Path, name: str) -> list[dict[str, str]]:
+    from babybliss.io import read_jsonl
+
+    path = Path(data_dir) / f"{name}.jsonl"
+    if not path.is_file():
+        raise DataError(f"{path}: split not found; run `babybliss data prepare` first")
+    return read_jsonl(path)

@@ -1,0 +1,173 @@
+"""`babybliss compare`: the experiment for several models on one split, and one report with a row per model x epoch
+(exact match and chrF on test and novel, both directions, training time, peak memory) and the rule converter as a row.
+
+    babybliss compare --models smollm2-135m,gemma3-270m --config default-cpu --data bliss.json --out runs/compare
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from contextlib import contextmanager
+from dataclasses import replace
+from pathlib import Path
+
+import torch
+
+from babybliss.config import Config
+from babybliss.data.pairs import novel_path, read_split
+from babybliss.errors import BlissError
+from babybliss.io import atomic_write_json, atomic_write_jsonl, atomic_write_text
+from babybliss.evaluation.metrics import chrf, exact_match_rate
+from babybliss.data.prompts import DIRECTIONS
+
+SPLITS = ("test", "novel")
+RULES_ROW = "rules"
+
+
+def model_names(specs: list[str]) -> list[tuple[str, str]]:
+    """(run name, spec) per model: the spec's last path part, numbered when a name repeats (`tiny`, `tiny-2`)."""
+    out, seen = [], {}
+    for spec in specs:
+        base = Path(spec.rstrip("/")).name or spec
+        seen[base] = seen.get(base, 0) + 1
+        out.append((base if seen[base] == 1 else f"{base}-{seen[base]}", spec))
+    return out
+
+
+@contextmanager
+def peak_memory():
+    """Yields a dict that holds `gib` (peak GPU memory allocated, or the process's peak resident memory on the CPU)
+    and `kind` once the block ends."""
+    found: dict = {"kind": "GPU allocated" if torch.cuda.is_available() else "CPU resident"}
+    if torch.cuda.is_available():
+        torch.cuda.reset_peak_memory_stats()
+        yield found
+        found["gib"] = torch.cuda.max_memory_allocated() / 2**30
+        return
+    import psutil
+
+    process, peak, stop = psutil.Process(), [0], threading.Event()
+
+    def sample():
+        while not stop.is_set():
+            peak[0] = max(peak[0], process.memory_info().rss)
+            stop.wait(0.1)
+
+    watcher = threading.Thread(target=sample, daemon=True)
+    watcher.start()
+    try:
+        yield found
+    finally:
+        stop.set()
+        watcher.join()
+        found["gib"] = peak[0] / 2**30
+
+
+def ensure_novel_split(run_dir: Path) -> bool:
+    """RUN/data/novel.jsonl from the shipped novel set (if the run's data has none); False when there is no set."""
+    target = run_dir / "data" / "novel.jsonl"
+    if target.is_file():
+        return True
+    if not novel_path().is_file():
+        return False
+    from babybliss.data.pairs import load_pairs
+
+    atomic_write_jsonl(target, load_pairs(novel_path())[0])
+    return True
+
+
+def model_config(config: Config, spec: str, run_dir: Path, splits: list[str]) -> Config:
+    return replace(
+        config,
+        out=str(run_dir),
+        model=replace(config.model, spec=spec),
+        # the novel set comes in as a split of the run's data; the rule converter is one row for all models
+        evaluate=replace(config.evaluate, splits=splits, base_model=False, novel=False, rules=False),
+    )
+
+
+def run_model(config: Config, name: str, spec: str, root: Path) -> list[dict]:
+    """Fine-tune and evaluate one model; its rows (one per epoch)."""
+    from babybliss.evaluation.evaluate import evaluate
+    from babybliss.training.train import TRAINING_FILE, finetune
+
+    run_dir = root / name
+    print(f"\n=== {name} ({spec}) ===", flush=True)
+    with peak_memory() as memory:
+        finetune(model_config(config, spec, run_dir, ["test"]))
+    splits = ["test", "novel"] if ensure_novel_split(run_dir) else ["test"]
+    rows = []
+    for result in evaluate(model_config(config, spec, run_dir, splits), run_dir):
+        training = read_json_or_empty(run_dir / result["model"] / TRAINING_FILE)
+        rows.append(
+            {
+                "model": name,
+                "epochs": result["epochs"],
+                "scores": {s: {d: pick(m) for d, m in per.items()} for s, per in result["splits"].items()},
+                "train_seconds": training.get("train_seconds"),
+                "peak_memory_gib": round(memory["gib"], 2),
+                "memory_kind": memory["kind"],
+            }
+        )
+    return rows
+
+
+def pick(metrics: dict) -> dict:
+    return {"exact_match": metrics.get("exact_match"), "chrf": metrics.get("chrf")}
+
+
+def read_json_or_empty(path: Path) -> dict:
+    return json.loads(path.read_text()) if path.is_file() else {}
+
+
+def rules_row(data_dir: Path) -> dict | None:
+    """The rule converter on each split's English sentences (English -> Bliss only); None while it is unavailable."""
+    from babybliss.convert.hybrid import rules_answers
+
+    scores = {}
+    for split in SPLITS:
+        if not (data_dir / f"{split}.jsonl").is_file():
+            continue
+        pairs = read_split(data_dir, split)
+        try:
+            answers = rules_answers([p["original"] for p in pairs])
+        except NotImplementedError:
+            return None
+        expected = [p["bliss"] for p in pairs]
+        scores[split] = {"e2b": {"exact_match": exact_match_rate(answers, expected), "chrf": chrf(answers, expected)}}
+    return {"model": RULES_ROW, "epochs": None, "scores": scores, "train_seconds": None, "peak_memory_gib": None}
+
+
+def render(rows: list[dict], specs: list[tuple[str, str]], config: Config) -> tuple[str, str]:
+    from jinja2 import Environment, PackageLoader, select_autoescape
+
+    env = Environment(loader=PackageLoader("babybliss.evaluation", "templates"), autoescape=select_autoescape(["html"]))
+    env.filters["pct"] = lambda v: "–" if v is None else f"{100 * v:.1f}"
+    env.filters["num"] = lambda v, digits=1: "–" if v is None else f"{v:.{digits}f}"
+    context = dict(rows=rows, models=specs, splits=SPLITS, directions=DIRECTIONS, data=config.data.path or "builtin",
+                   epochs=config.train.epochs, device=rows[0].get("memory_kind", "") if rows else "")
+    return env.get_template("compare.md.j2").render(context), env.get_template("compare.html.j2").render(context)
+
+
+def compare(config: Config, specs: list[str]) -> dict:
+    """Every model in `specs` through finetune and evaluate on the same split; writes OUT/compare.{json,md,html}."""
+    if not specs:
+        raise BlissError("--models: name at least one model spec, e.g. smollm2-135m,gemma3-270m")
+    root = Path(config.out)
+    names = model_names(specs)
+    rows: list[dict] = []
+    started = time.perf_counter()
+    for name, spec in names:
+        rows.extend(run_model(config, name, spec, root))
+    rules = rules_row(root / names[0][0] / "data")
+    if rules:
+        rows.append(rules)
+    markdown, html = render(rows, names, config)
+    atomic_write_json(root / "compare.json", {"models": dict(names), "rows": rows})
+    atomic_write_text(root / "compare.md", markdown)
+    atomic_write_text(root / "compare.html", html)
+    return {"rows": rows, "report_md": str(root / "compare.md"), "report_html": str(root / "compare.html"),
+            "minutes": round((time.perf_counter() - started) / 60, 2)}
+

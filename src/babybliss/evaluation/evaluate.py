@@ -1,0 +1,225 @@
+"""Convert the held-out splits and the novel set with the un-tuned model, each epoch's adapter and the rule
+converter; write predictions and metrics."""
+
+from __future__ import annotations
+
+import random
+import re
+import tempfile
+import time
+from pathlib import Path
+
+from babybliss.grammar import rules
+from babybliss.config import Config
+from babybliss.data.pairs import load_pairs, novel_path, read_split
+from babybliss.errors import BlissError
+from babybliss.convert.generate import adapter_config, constraint, generate_raw, load_for_generation
+from babybliss.io import atomic_dir, atomic_write_json, atomic_write_jsonl
+from babybliss.evaluation.metrics import direction_metrics, exact_match, row_meaning_checks
+from babybliss.training.models import Loaded, load_model
+from babybliss.grammar.nlp import NlpError
+from babybliss.data.prompts import Example, build_prompt, few_shot_prompt, pair_examples
+from babybliss.training.train import is_finished
+
+BASE = "base"
+RULES = "rules"
+NOVEL = "novel"
+
+
+class EvaluateError(BlissError):
+    """The run cannot be evaluated (a user error, reported in one line)."""
+
+
+def epoch_folders(run_dir: Path) -> list[Path]:
+    """Finished adapters RUN/epoch-N, in epoch order."""
+    found = [p for p in run_dir.glob("epoch-*") if re.fullmatch(r"epoch-\d+", p.name) and is_finished(p)]
+    return sorted(found, key=lambda p: int(p.name.split("-")[1]))
+
+
+def pick_shots(train: list[dict[str, str]], k: int, seed: int) -> list[dict[str, str]]:
+    if k <= 0:
+        return []
+    if len(train) < k:
+        raise EvaluateError(f"few-shot needs {k} training pairs, the train split has {len(train)}")
+    return random.Random(f"shots:{seed}").sample(train, k)
+
+
+def check_writable(run_dir: Path) -> None:
+    """Fail before any work when evaluate could not write its results (probing, as permissions alone can lie)."""
+    target = run_dir / "eval" if (run_dir / "eval").is_dir() else run_dir
+    try:
+        with tempfile.TemporaryFile(dir=target):
+            pass
+    except OSError as err:
+        raise EvaluateError(f"{target}: cannot write the evaluation there ({err.strerror or err}); "
+                            "evaluate a writable copy of the run") from None
+
+
+def novel_pairs(data_dir: Path) -> list[dict[str, str]] | None:
+    """The shipped novel set without any pair the run trained on; None (with a notice) when it is not shipped."""
+    path = novel_path()
+    if not path.is_file():
+        print(f"[babybliss] no novel set at {path}: the novel split is skipped", flush=True)
+        return None
+    pairs, _ = load_pairs(path)
+    train = read_split(data_dir, "train")
+    seen = {p["original"] for p in train} | {p["bliss"] for p in train}
+    kept = [p for p in pairs if p["original"] not in seen and p["bliss"] not in seen]
+    if len(kept) < len(pairs):
+        dropped = len(pairs) - len(kept)
+        print(f"[babybliss] {dropped} novel pair(s) are in the run's train split: not scored", flush=True)
+    return kept
+
+
+def eval_splits(config: Config, run_dir: Path) -> dict[str, list[dict[str, str]]]:
+    """{split: pairs} for the configured splits, then `novel` when configured and shipped; at most
+    `evaluate.max_examples` pairs each (the novel set, written rule by rule, by a seeded sample in file order)."""
+    data_dir = run_dir / "data"
+    limit = config.evaluate.max_examples
+    splits = {split: read_split(data_dir, split)[: limit or None] for split in config.evaluate.splits}
+    novel = novel_pairs(data_dir) if config.evaluate.novel and NOVEL not in splits else None
+    if novel is not None:
+        if limit and len(novel) > limit:
+            keep = sorted(random.Random(f"novel:{config.data.seed}").sample(range(len(novel)), limit))
+            novel = [novel[i] for i in keep]
+        splits[NOVEL] = novel
+    return splits
+
+
+def _rows(split: str, direction: str, examples: list[Example], answers: list[str], clean: list[bool],
+          raws: list[str]) -> list[dict]:
+    return [
+        {
+            "split": split,
+            "direction": direction,
+            "input": e.input,
+            "expected": e.answer,
+            "generated": answer,
+            "original": e.original,
+            "clean_stop": stop,
+            "exact": exact_match(answer, e.answer),
+            "raw": raw,
+        }
+        for e, answer, stop, raw in zip(examples, answers, clean, raws)
+    ]
+
+
+def _score(config: Config, rows: list[dict], direction: str) -> dict:
+    """The direction's metrics; each row gets its meaning check (missing and invented content words, tense)."""
+    try:
+        checks = row_meaning_checks(rows, direction)
+    except NlpError as err:
+        print(f"[babybliss] meaning-kept measures skipped: {err}", flush=True)
+        checks = []
+    for row, check in zip(rows, checks):
+        row.update(missing=check["missing"], invented=check["invented"], tense_agrees=check["tense_agrees"])
+    return direction_metrics(rows, direction, config.evaluate.embedding_model, checks=checks)
+
+
+def _write(run_dir: Path, name: str, rows: list[dict], result: dict) -> dict:
+    with atomic_dir(run_dir / "eval" / name) as tmp:
+        atomic_write_jsonl(tmp / "predictions.jsonl", rows)
+        atomic_write_json(tmp / "metrics.json", result)
+    return result
+
+
+def evaluate_model(config: Config, run_dir: Path, name: str, loaded: Loaded, few_shot: int = 0, epochs: int = 0,
+                   splits: dict[str, list[dict[str, str]]] | None = None) -> dict:
+    """Convert each split (default: `eval_splits`) in each direction with `loaded`; write RUN/eval/<name>/
+    atomically."""
+    splits = eval_splits(config, run_dir) if splits is None else splits
+    shots = pick_shots(read_split(run_dir / "data", "train"), few_shot, config.data.seed)
+    rows, metrics, start = [], {}, time.perf_counter()
+    for split, pairs in splits.items():
+        metrics[split] = {}
+        for direction in config.data.directions:
+            examples = [e for p in pairs for e in pair_examples(p, [direction])]
+            if not examples:
+                continue
+            shot_examples: list[Example] = [e for s in shots for e in pair_examples(s, [direction])]
+            prompts = [
+                few_shot_prompt(config.prompts, direction, e.input, shot_examples)
+                if shot_examples
+                else build_prompt(config.prompts, direction, e.input)
+                for e in examples
+            ]
+            inputs = constraint(config.generate, direction, [e.input for e in examples])
+            outputs = generate_raw(loaded, prompts, config.generate, show_progress=True, **inputs)
+            split_rows = _rows(split, direction, examples, [o.answer for o in outputs],
+                               [o.clean_stop for o in outputs], [o.raw for o in outputs])
+            metrics[split][direction] = _score(config, split_rows, direction)
+            rows.extend(split_rows)
+    result = {
+        "model": name,
+        "epochs": epochs,
+        "few_shot": few_shot,
+        "seconds": round(time.perf_counter() - start, 2),
+        "device": str(next(loaded.model.parameters()).device),
+        "splits": metrics,
+    }
+    return _write(run_dir, name, rows, result)
+
+
+def evaluate_rules(config: Config, run_dir: Path, splits: dict[str, list[dict[str, str]]]) -> dict | None:
+    """The rule converter on each split, English -> Bliss only (b2e is n/a); None (with a notice) when the
+    converter is not available."""
+    if "e2b" not in config.data.directions:
+        return None
+    rows, metrics, start = [], {}, time.perf_counter()
+    for split, pairs in splits.items():
+        examples = [e for p in pairs for e in pair_examples(p, ["e2b"])]
+        try:
+            answers = rules.to_bliss([e.input for e in examples])
+        except (NotImplementedError, NlpError) as err:
+            print(f"[babybliss] the rule converter is not available ({err}): the rules row is skipped", flush=True)
+            return None
+        split_rows = _rows(split, "e2b", examples, answers, [True] * len(answers), answers)
+        metrics[split] = {"e2b": _score(config, split_rows, "e2b")}
+        rows.extend(split_rows)
+    result = {"model": RULES, "epochs": None, "few_shot": 0, "seconds": round(time.perf_counter() - start, 2),
+              "device": "cpu", "splits": metrics}
+    return _write(run_dir, RULES, rows, result)
+
+
+def evaluate_base(config: Config, run_dir: Path, few_shot: int) -> dict:
+    check_writable(run_dir)
+    return evaluate_model(config, run_dir, BASE, load_model(config.model), few_shot=few_shot)
+
+
+def evaluate(config: Config, run_dir: str | Path, skip_done: bool = False) -> list[dict]:
+    """The `evaluate` command: the few-shot base row, the rules row, then every finished epoch adapter of the run."""
+    run_dir = Path(run_dir)
+    if not (run_dir / "data" / "test.jsonl").is_file():
+        raise FileNotFoundError(f"{run_dir}: no data splits; run `babybliss finetune --out {run_dir}` first")
+    check_writable(run_dir)
+
+    def todo(name: str) -> bool:
+        return not (skip_done and (run_dir / "eval" / name / "metrics.json").is_file())
+
+    splits = eval_splits(config, run_dir)
+    results = []
+    if config.evaluate.base_model and todo(BASE):
+        print(f"[babybliss] evaluating the un-tuned model ({config.evaluate.few_shot}-shot)", flush=True)
+        base = load_model(config.model)
+        results.append(evaluate_model(config, run_dir, BASE, base, few_shot=config.evaluate.few_shot, splits=splits))
+    if config.evaluate.rules and todo(RULES):
+        print("[babybliss] evaluating the rule converter", flush=True)
+        scored = evaluate_rules(config, run_dir, splits)
+        if scored is not None:
+            results.append(scored)
+    folders = epoch_folders(run_dir)
+    if not folders:
+        print(f"[babybliss] {run_dir}: no finished epoch-N adapter to evaluate", flush=True)
+    base, base_of = None, None  # each adapter is merged into a copy of one loaded base model
+    for folder in folders:
+        if not todo(folder.name):
+            continue
+        print(f"[babybliss] evaluating {folder.name}", flush=True)
+        trained = adapter_config(folder)
+        if base_of != trained.model:
+            base = None  # free the previous base before loading another
+            base, base_of = load_model(trained.model), trained.model
+        loaded = load_for_generation(config, folder, base=base)
+        epochs = trained.train.epochs[0]
+        results.append(evaluate_model(config, run_dir, folder.name, loaded, epochs=epochs, splits=splits))
+    return results

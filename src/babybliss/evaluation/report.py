@@ -1,0 +1,590 @@
+"""The run report: `RUN/report.md` and a self-contained `RUN/report.html`.
+
+Reads only what other stages wrote (the contract):
+
+* `RUN/config.resolved.toml` - shown verbatim;
+* `RUN/logs/metrics.jsonl` - training (`loss`) and validation (`eval_loss`) losses per run;
+* `RUN/epoch-N/training.json` - training times (an epoch with one and no evaluation is listed as not scored);
+* `RUN/eval/<model>/metrics.json` and `predictions.jsonl` - the evaluation (required);
+* `RUN/original-use/result.json` - optional samples of the research team's original uses.
+
+Missing optional pieces become a note in the report; a run without any evaluation raises
+FileNotFoundError. This module gathers the data and draws the plots (matplotlib's Agg backend,
+embedded in the HTML as base64 PNG); the look of each format lives in its Jinja2 template in
+`templates/report/`.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+import math
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from babybliss.io import atomic_write_text
+from babybliss.evaluation.metrics import METRIC_KEYS, exact_match
+from babybliss.data.prompts import DIRECTIONS
+
+DIRECTION_NAMES = {"e2b": "English → Bliss", "b2e": "Bliss → English"}
+SPLITS = ("test", "novel", "validation")
+"""Detail tables, in this order; the summary shows test and novel."""
+SUMMARY_SPLITS = ("test", "novel")
+METRIC_LABELS = {
+    "n": "n",
+    "exact_match": "exact match",
+    "chrf": "chrF",
+    "bleu": "BLEU",
+    "tense_accuracy": "tense acc.",
+    "clean_stop": "clean stop",
+    "content_recall": "content recall",
+    "invented_rate": "invented",
+    "tense_agreement": "tense agreement",
+    "semantic_coherence": "sem. coherence",
+    "novelty": "novelty",
+    "readability": "readability",
+}
+PERCENT_KEYS = {"exact_match", "tense_accuracy", "clean_stop", "content_recall", "invented_rate", "tense_agreement"}
+PLOT_METRICS = [key for key in METRIC_KEYS if key != "n"]
+SUMMARY_KEYS = ("exact_match", "chrf")
+MEANING_KEYS = ("content_recall", "invented_rate", "tense_agreement")
+EXAMPLES_PER_DIRECTION = 10
+MIN_SUCCESS_EXAMPLES = 3
+"""Slots kept for exact conversions among the examples when the model has some."""
+NOT_SCORED = "not scored"
+RULES = "rules"
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def write_report(run_dir: str | Path) -> dict[str, Any]:
+    """Write `RUN/report.md` and `RUN/report.html` from the files other stages wrote.
+
+    Returns {"report_md": path, "report_html": path, "best": model name, "headline": the best
+    model's test metrics by direction, "novel": its novel-set metrics by direction ({} when not
+    scored), "not_scored": trained epochs without an evaluation, "notes": what was missing or skipped}.
+    Raises FileNotFoundError when the run has no evaluation (`RUN/eval/<model>/metrics.json`).
+    """
+    run = Path(run_dir)
+    notes: list[str] = []
+    evals = _load_evals(run, notes)
+    models = sorted(evals, key=_model_sort_key)
+    training = _load_training(run, notes)
+    not_scored = sorted(set(training) - set(evals), key=_model_sort_key)
+    best, selection_note = _pick_best(evals, models)
+    if not_scored:
+        notes.append(
+            f"Trained but never evaluated: {', '.join(not_scored)} (no `eval/<model>/metrics.json`). They are not "
+            "scored, and the best model is chosen among the scored ones only; "
+            f"run `babybliss evaluate {run}` to score them."
+        )
+    if not any(_split_metrics(data, "novel") for data in evals.values()):
+        notes.append("No model was scored on the novel set (not shipped when evaluate ran, or evaluate.novel off).")
+    if RULES not in evals:
+        notes.append("No rules row: the rule converter was not evaluated (not available, or evaluate.rules off).")
+    if selection_note:
+        notes.append(selection_note)
+    headline = _split_metrics(evals[best], "test")
+    if not headline:
+        notes.append(f"The best model `{best}` has no test-split metrics.")
+    examples, example_split = _pick_examples(run, best, notes)
+    context = {
+        "title": f"babybliss run report: {run.name}",
+        "best": best,
+        "summary": _best_summary(evals, best),
+        "not_scored": not_scored,
+        "summary_table": _summary_table(evals, models, not_scored, best, SUMMARY_KEYS, DIRECTIONS),
+        "meaning_table": _summary_table(evals, models, not_scored, best, MEANING_KEYS, ("b2e",)),
+        "split_tables": [(split, _metric_table(evals, models, best, split)) for split in SPLITS],
+        "plots": _plots(run, evals, models, notes),
+        "examples": _example_items(examples, example_split),
+        "times": _time_table(evals, training, models, not_scored),
+        "original_use": _load_original_use(run, notes),
+        "config": _read_config(run, notes),
+        "notes": notes,
+        "direction_names": DIRECTION_NAMES,
+    }
+    md_path, html_path = run / "report.md", run / "report.html"
+    atomic_write_text(md_path, _render("report.md.j2", context, autoescape=False))
+    atomic_write_text(html_path, _render("report.html.j2", context, autoescape=True))
+    return {
+        "report_md": str(md_path),
+        "report_html": str(html_path),
+        "best": best,
+        "headline": headline,
+        "novel": _split_metrics(evals[best], "novel"),
+        "not_scored": not_scored,
+        "notes": list(notes),
+    }
+
+
+def _render(template: str, context: Mapping[str, Any], autoescape: bool) -> str:
+    import jinja2
+
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("babybliss.evaluation", "templates/report"),
+        autoescape=autoescape,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["md"] = _md_cell
+    env.filters["truncate_text"] = _truncate
+    return env.get_template(template).render(context)
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def _read_json(path: Path, notes: list[str]) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as err:
+        notes.append(f"Could not read `{path}`: {err}.")
+        return None
+
+
+def _read_jsonl(path: Path, notes: list[str]) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    bad = 0
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as err:
+        notes.append(f"Could not read `{path}`: {err}.")
+        return rows
+    for line in lines:
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except ValueError:
+            bad += 1
+            continue
+        if isinstance(row, dict):
+            rows.append(row)
+        else:
+            bad += 1
+    if bad:
+        notes.append(f"Skipped {bad} unreadable line(s) in `{path}`.")
+    return rows
+
+
+def _load_evals(run: Path, notes: list[str]) -> dict[str, dict[str, Any]]:
+    eval_dir = run / "eval"
+    found = sorted(eval_dir.glob("*/metrics.json")) if eval_dir.is_dir() else []
+    evals: dict[str, dict[str, Any]] = {}
+    for path in found:
+        data = _read_json(path, notes)
+        if not isinstance(data, dict):
+            continue
+        evals[str(data.get("model") or path.parent.name)] = data
+    if not evals:
+        raise FileNotFoundError(
+            f"No evaluation results in {eval_dir} (expected eval/<model>/metrics.json): "
+            f"run `babybliss evaluate {run}` first."
+        )
+    return evals
+
+
+def _read_config(run: Path, notes: list[str]) -> str | None:
+    path = run / "config.resolved.toml"
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError:
+        notes.append(f"No resolved config (`{path.name}`) in the run folder.")
+        return None
+
+
+def _load_logs(run: Path, notes: list[str]) -> dict[str, dict[str, list[tuple[float, float]]]]:
+    """{run name: {"train": [(epoch, loss)...], "eval": [(epoch, eval_loss)...]}}, by step."""
+    path = run / "logs" / "metrics.jsonl"
+    if not path.exists():
+        notes.append("No training log (`logs/metrics.jsonl`): the loss plot is left out.")
+        return {}
+    runs: dict[str, dict[str, list[tuple[float, float, float]]]] = {}
+    for row in _read_jsonl(path, notes):
+        epoch, step = _num(row.get("epoch")), _num(row.get("step"))
+        if epoch is None:
+            continue
+        entry = runs.setdefault(str(row.get("run", "run")), {"train": [], "eval": []})
+        for key, kind in (("loss", "train"), ("eval_loss", "eval")):
+            value = _num(row.get(key))
+            if value is not None:
+                entry[kind].append((step if step is not None else epoch, epoch, value))
+    out = {name: {kind: [(e, v) for _, e, v in sorted(points)] for kind, points in runs[name].items()}
+           for name in sorted(runs, key=_run_sort_key)}
+    if not any(points for entry in out.values() for points in entry.values()):
+        notes.append("The training log has no loss values: the loss plot is left out.")
+    return out
+
+
+def _load_training(run: Path, notes: list[str]) -> dict[str, dict[str, Any]]:
+    training: dict[str, dict[str, Any]] = {}
+    for path in sorted(run.glob("epoch-*/training.json"), key=lambda p: _model_sort_key(p.parent.name)):
+        data = _read_json(path, notes)
+        if isinstance(data, dict):
+            training[path.parent.name] = data
+    if not training:
+        notes.append("No training records (`epoch-N/training.json`): training times are left out.")
+    return training
+
+
+def _load_original_use(run: Path, notes: list[str]) -> dict[str, list[dict[str, Any]]] | None:
+    path = run / "original-use" / "result.json"
+    if not path.exists():
+        return None
+    data = _read_json(path, notes)
+    if not isinstance(data, dict):
+        return None
+    return {str(k): [r for r in v if isinstance(r, dict)] for k, v in data.items() if isinstance(v, list)}
+
+
+# --------------------------------------------------------------------------- choosing
+
+
+def _model_sort_key(name: str) -> tuple[int, float, str]:
+    """base, rules, then epoch-N by N, then anything else."""
+    if name in ("base", RULES):
+        return (0, float(name == RULES), name)
+    match = re.fullmatch(r"epoch-(\d+(?:\.\d+)?)", name)
+    if match:
+        return (1, float(match.group(1)), name)
+    return (2, 0.0, name)
+
+
+def _run_sort_key(name: str) -> tuple[int, float, str]:
+    match = re.fullmatch(r"epochs-(\d+(?:\.\d+)?)", name)
+    return (0, float(match.group(1)), name) if match else (1, 0.0, name)
+
+
+def _model_epochs(name: str, data: Mapping[str, Any]) -> float | None:
+    value = _num(data.get("epochs"))
+    if value is not None:
+        return value
+    if name == "base":
+        return 0.0
+    kind, number, _ = _model_sort_key(name)
+    return number if kind == 1 else None
+
+
+def _split_metrics(data: Mapping[str, Any], split: str) -> dict[str, Any]:
+    return dict((data.get("splits") or {}).get(split) or {})
+
+
+def _mean_chrf(data: Mapping[str, Any], split: str) -> float | None:
+    values = [_num((m or {}).get("chrf")) for m in _split_metrics(data, split).values() if isinstance(m, dict)]
+    values = [v for v in values if v is not None]
+    return sum(values) / len(values) if values else None
+
+
+def _pick_best(evals: Mapping[str, Mapping[str, Any]], models: Sequence[str]) -> tuple[str, str | None]:
+    """Best scored epoch-* model on validation chrF (mean over directions), with fallbacks noted. The rules
+    row (one direction) is never the best model."""
+    epoch_models = [m for m in models if m.startswith("epoch-")]
+    others = [m for m in models if m != RULES] or list(models)
+    attempts = [
+        (epoch_models, "validation", None),
+        (others, "validation", "No fine-tuned model has validation metrics; the best model is chosen among all models on validation chrF."),
+        (others, "test", "No model has validation metrics; the best model is chosen on test chrF (not a held-out choice)."),
+    ]
+    for candidates, split, note in attempts:
+        scored = [(m, _mean_chrf(evals[m], split)) for m in candidates]
+        scored = [(m, s) for m, s in scored if s is not None]
+        if scored:
+            return max(scored, key=lambda item: item[1])[0], note  # first (earliest) wins ties
+    return others[-1], f"No model has chrF scores; `{others[-1]}` is shown."
+
+
+def _pick_examples(run: Path, best: str, notes: list[str]) -> tuple[dict[str, dict[str, Any]], str | None]:
+    """Per direction, up to ten of the best model's test conversions: failures first, then exact
+    ones (keeping a few slots for exact ones when there are any); {"rows", "total", "exact"}."""
+    path = run / "eval" / best / "predictions.jsonl"
+    if not path.exists():
+        notes.append(f"No predictions for `{best}` (`eval/{best}/predictions.jsonl`): example conversions are left out.")
+        return {}, None
+    rows = _read_jsonl(path, notes)
+    split = "test" if any(r.get("split") == "test" for r in rows) else None
+    if split is None and any(r.get("split") == "validation" for r in rows):
+        split = "validation"
+        notes.append(f"`{best}` has no test predictions; examples come from the validation split.")
+    if split is None:
+        notes.append(f"`{best}` has no test or validation predictions: example conversions are left out.")
+        return {}, None
+    examples: dict[str, dict[str, Any]] = {}
+    for direction in _ordered_directions({r.get("direction") for r in rows if r.get("split") == split}):
+        chosen = [r for r in rows if r.get("split") == split and r.get("direction") == direction]
+        for row in chosen:
+            if not isinstance(row.get("exact"), bool):
+                row["exact"] = exact_match(str(row.get("generated", "")), str(row.get("expected", "")))
+        failures = [r for r in chosen if not r["exact"]]
+        successes = [r for r in chosen if r["exact"]]
+        n_success = min(len(successes), max(MIN_SUCCESS_EXAMPLES, EXAMPLES_PER_DIRECTION - len(failures)))
+        n_fail = min(len(failures), EXAMPLES_PER_DIRECTION - n_success)
+        n_success = min(len(successes), EXAMPLES_PER_DIRECTION - n_fail)
+        examples[direction] = {"rows": failures[:n_fail] + successes[:n_success], "total": len(chosen),
+                               "exact": len(successes)}
+    return examples, split
+
+
+def _ordered_directions(found: Iterable[Any]) -> list[str]:
+    found = {str(d) for d in found if d}
+    return [d for d in DIRECTIONS if d in found] + sorted(found - set(DIRECTIONS))
+
+
+# --------------------------------------------------------------------------- plots
+
+
+def _plots(run: Path, evals: Mapping[str, Mapping[str, Any]], models: Sequence[str],
+           notes: list[str]) -> list[dict[str, str]]:
+    """[{"title", "png" (base64), "alt"}]: the losses, then the metrics by epoch of each split."""
+    plots = []
+    loss_png = _plot_losses(_load_logs(run, notes))
+    if loss_png:
+        plots.append({"title": "Training and validation loss", "png": loss_png,
+                      "alt": "Training loss (solid) and validation loss (dashed) by epoch, one colour per run"})
+    for split in SPLITS:
+        png = _plot_metrics(evals, models, split)
+        if png:
+            plots.append({"title": f"Metrics by epoch ({split} split)", "png": png,
+                          "alt": f"Each metric of the {split} split by epoch, e2b and b2e; stars are the un-tuned "
+                                 "model, dotted lines the rule converter; the tables above hold the same numbers"})
+    return plots
+
+
+def _png(fig: Any) -> str:
+    import matplotlib.pyplot as plt
+
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=90, bbox_inches="tight")
+    plt.close(fig)
+    return base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def _pyplot() -> Any:
+    import matplotlib
+
+    matplotlib.use("Agg", force=True)
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def _plot_losses(logs: Mapping[str, Mapping[str, list[tuple[float, float]]]]) -> str | None:
+    if not any(points for entry in logs.values() for points in entry.values()):
+        return None
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(7.5, 4))
+    colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    for i, (name, entry) in enumerate(logs.items()):
+        color = colors[i % len(colors)]
+        if entry["train"]:
+            xs, ys = zip(*entry["train"])
+            ax.plot(xs, ys, color=color, linewidth=1.2, label=f"{name} train")
+        if entry["eval"]:
+            xs, ys = zip(*entry["eval"])
+            ax.plot(xs, ys, color=color, linestyle="--", marker="o", markersize=4, label=f"{name} validation")
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("loss")
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=7, ncol=2)
+    return _png(fig)
+
+
+def _plot_metrics(evals: Mapping[str, Mapping[str, Any]], models: Sequence[str], split: str) -> str | None:
+    present = [m for m in models if _split_metrics(evals[m], split)]
+    if not present:
+        return None
+    plt = _pyplot()
+    from matplotlib.ticker import MaxNLocator
+
+    fig, axes = plt.subplots(3, 4, figsize=(13, 8.4))
+    colors = {"e2b": "tab:blue", "b2e": "tab:orange"}
+    for ax, key in zip(axes.flat, PLOT_METRICS):
+        for direction in DIRECTIONS:
+            line_x, line_y, base_pts = [], [], []
+            for model in present:
+                value = _num((_split_metrics(evals[model], split).get(direction) or {}).get(key))
+                epochs = _model_epochs(model, evals[model])
+                if model == RULES and value is not None:
+                    ax.axhline(value, color=colors[direction], linestyle=":", label=f"{direction} rules")
+                if value is None or epochs is None:
+                    continue
+                if model == "base":
+                    base_pts.append((0.0, value))
+                elif model.startswith("epoch-"):
+                    line_x.append(epochs)
+                    line_y.append(value)
+            if line_x:
+                order = sorted(range(len(line_x)), key=lambda i: line_x[i])
+                ax.plot([line_x[i] for i in order], [line_y[i] for i in order], marker="o", markersize=4,
+                        color=colors[direction], label=direction)
+            for x, y in base_pts:
+                ax.plot([x], [y], marker="*", markersize=11, linestyle="none", color=colors[direction],
+                        markeredgecolor="black", label=f"{direction} base")
+        ax.set_title(METRIC_LABELS[key], fontsize=10)
+        ax.set_xlabel("epoch (0 = base)", fontsize=8)
+        ax.tick_params(labelsize=8)
+        ax.grid(alpha=0.3)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        if key in PERCENT_KEYS:
+            ax.set_ylim(-0.05, 1.05)
+    for ax in list(axes.flat)[len(PLOT_METRICS):]:
+        ax.set_visible(False)
+    handles, labels = [], []
+    for ax in axes.flat:
+        for handle, label in zip(*ax.get_legend_handles_labels()):
+            if label not in labels:
+                handles.append(handle)
+                labels.append(label)
+    if handles:
+        fig.legend(handles, labels, loc="lower center", ncol=len(labels), fontsize=8, frameon=False)
+    fig.tight_layout(rect=(0, 0.04, 1, 1))
+    return _png(fig)
+
+
+# --------------------------------------------------------------------------- tables (rows of text)
+
+
+def _num(value: Any) -> float | None:
+    if isinstance(value, bool) or value is None:
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _fmt(key: str, value: Any) -> str:
+    number = _num(value)
+    if number is None:
+        return "—"
+    if key == "n":
+        return str(int(number))
+    if key in PERCENT_KEYS:
+        return f"{100 * number:.1f}%"
+    if key in ("chrf", "bleu", "readability"):
+        return f"{number:.1f}"
+    return f"{number:.3f}"
+
+
+def _fmt_seconds(value: Any) -> str:
+    number = _num(value)
+    if number is None:
+        return "—"
+    if number >= 120:
+        return f"{number:.0f} s ({number / 60:.1f} min)"
+    return f"{number:.1f} s"
+
+
+def _label(model: str, best: str) -> str:
+    return f"{model} ★" if model == best else model
+
+
+def _summary_table(evals: Mapping[str, Mapping[str, Any]], models: Sequence[str], not_scored: Sequence[str],
+                   best: str, keys: Sequence[str], directions: Sequence[str]) -> dict[str, Any]:
+    """One row per model (not-scored epochs included), a column per (test/novel split, direction, key);
+    `n/a` where a model has no such direction (the rules row's b2e)."""
+    columns = [(s, d, k) for s in SUMMARY_SPLITS for d in directions for k in keys]
+    rows = []
+    for model in sorted([*models, *not_scored], key=_model_sort_key):
+        if model in not_scored:
+            rows.append({"cells": [model] + [NOT_SCORED] * len(columns), "best": False, "not_scored": True})
+            continue
+        cells = [_label(model, best)]
+        for split, direction, key in columns:
+            by_direction = _split_metrics(evals[model], split)
+            if by_direction and direction not in by_direction:
+                cells.append("n/a")
+            else:
+                cells.append(_fmt(key, (by_direction.get(direction) or {}).get(key)))
+        rows.append({"cells": cells, "best": model == best, "not_scored": False})
+    header = ["model"] + [f"{s} {d} {METRIC_LABELS[k]}" for s, d, k in columns]
+    return {"header": header, "rows": rows}
+
+
+def _metric_table(evals: Mapping[str, Mapping[str, Any]], models: Sequence[str], best: str,
+                  split: str) -> dict[str, Any]:
+    rows = []
+    for model in models:
+        by_direction = _split_metrics(evals[model], split)
+        for direction in _ordered_directions(by_direction):
+            metrics = by_direction.get(direction) or {}
+            rows.append({"cells": [_label(model, best), direction] + [_fmt(k, metrics.get(k)) for k in METRIC_KEYS],
+                         "best": model == best, "not_scored": False})
+    return {"header": ["model", "direction"] + [METRIC_LABELS[k] for k in METRIC_KEYS], "rows": rows}
+
+
+def _time_table(evals: Mapping[str, Mapping[str, Any]], training: Mapping[str, Mapping[str, Any]],
+                models: Sequence[str], not_scored: Sequence[str]) -> dict[str, Any]:
+    header = ["model", "epochs", "training time", "train samples", "samples/s", "final val. loss", "evaluation time",
+              "device"]
+    rows = []
+    for name in sorted(set(models) | set(training), key=_model_sort_key):
+        train, ev = training.get(name, {}), evals.get(name, {})
+        epochs = train.get("epochs", ev.get("epochs"))
+        devices = sorted({str(d) for d in (train.get("device"), ev.get("device")) if d})
+        few_shot = ev.get("few_shot")
+        rate, loss = _num(train.get("samples_per_second")), _num(train.get("final_eval_loss"))
+        label = f"{name} ({few_shot}-shot)" if name == "base" and few_shot else name
+        rows.append({"cells": [
+            f"{name} ({NOT_SCORED})" if name in not_scored else label,
+            "—" if epochs is None else str(epochs),
+            _fmt_seconds(train.get("train_seconds")),
+            "—" if train.get("train_samples") is None else str(train.get("train_samples")),
+            "—" if rate is None else f"{rate:.2f}",
+            "—" if loss is None else f"{loss:.4f}",
+            NOT_SCORED if name in not_scored else _fmt_seconds(ev.get("seconds")),
+            ", ".join(devices) or "—",
+        ], "best": False, "not_scored": name in not_scored})
+    return {"header": header, "rows": rows}
+
+
+def _meaning_note(row: Mapping[str, Any]) -> str:
+    """`missing: old; invented: paint; tense differs` from the row's meaning check; `—` when it has none."""
+    if not isinstance(row.get("missing"), list):
+        return "—"
+    parts = [f"{label}: {', '.join(map(str, row.get(key) or []))}" for key, label in
+             (("missing", "missing"), ("invented", "invented")) if row.get(key)]
+    if row.get("tense_agrees") is False:
+        parts.append("tense differs")
+    return "; ".join(parts) or "kept"
+
+
+def _example_items(examples: Mapping[str, Mapping[str, Any]], split: str | None) -> list[dict[str, Any]]:
+    out = []
+    for direction, picked in examples.items():
+        rows = [{**row, "meaning": _meaning_note(row)} for row in picked["rows"]]
+        shown_fail = sum(1 for r in rows if not r["exact"])
+        out.append({
+            "direction": direction,
+            "summary": f"{picked['exact']} of {picked['total']} {split} conversions exact; showing {shown_fail} "
+                       f"failure(s) first, then {len(rows) - shown_fail} exact one(s).",
+            "rows": rows,
+        })
+    return out
+
+
+def _truncate(text: Any, limit: int = 400) -> str:
+    text = str(text if text is not None else "")
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _best_summary(evals: Mapping[str, Mapping[str, Any]], best: str) -> str:
+    val = _mean_chrf(evals[best], "validation")
+    text = f"Best model: {best}" + ("" if val is None else f" (validation chrF, mean over directions: {val:.1f})") + "."
+    for split in SUMMARY_SPLITS:
+        scores = [f"{d} chrF {_fmt('chrf', m.get('chrf'))}, exact {_fmt('exact_match', m.get('exact_match'))}"
+                  for d, m in _split_metrics(evals[best], split).items() if isinstance(m, dict)]
+        if scores:
+            text += f" {split.capitalize()}: " + "; ".join(scores) + "."
+    return text
+
+
+def _md_cell(text: Any) -> str:
+    return str(text).replace("\\", "\\\\").replace("|", "\\|").replace("<", "\\<").replace("\r", " ").replace("\n", " ⏎ ")

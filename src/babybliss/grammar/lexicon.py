@@ -1,0 +1,162 @@
+"""Word lists of the rule converter, and verb forms and known words from spaCy's lemmatizer tables."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from babybliss.grammar.nlp import load_nlp
+
+QUANTIFIERS = frozenset({"many", "more", "much", "few", "own", "other", "several", "some", "any"})
+"""Determiner-like adjectives that stay in front of their noun (§5)."""
+AUXILIARIES = frozenset({"be", "have", "do", "will", "shall", "to", "can", "should", "must", "would", "could", "may", "might"})
+ARTICLES = frozenset({"a", "an", "the"})
+MODALS_KEPT = frozenset({"can", "should", "must"})
+MODALS_UNCOVERED = frozenset({"would", "could", "might", "may", "ought"})
+POSSESSIVES = frozenset({"my", "your", "his", "her", "its", "our", "their"})
+PERSONAL_PRONOUNS = frozenset({"he", "she", "it", "we", "they", "you"})
+TIME_WORDS = frozenset({"yesterday", "today", "tonight", "tomorrow", "ago"})
+"""Time words that stay at the end of the clause (§8), although spaCy may call them adverbs."""
+TIME_NOUNS = frozenset(
+    "morning afternoon evening night day week weekend month year summer winter spring autumn fall season "
+    "monday tuesday wednesday thursday friday saturday sunday time hour minute term semester holiday".split()
+)
+MATERIALS = frozenset(
+    "stone leather metal silver gold glass wooden wool woollen woolen cotton plastic paper iron steel brick silk "
+    "clay copper rubber velvet linen marble bronze brass oak pine porcelain pewter wicker tin".split()
+)
+"""Material nouns used as adjectives: `the stone wall` -> `wall stone` (§6, material is an adjective class)."""
+NOT_ADJECTIVES = frozenset(
+    {"orange", "chocolate", "lemon", "cherry", "laundry", "evening", "living", "dining", "post", "sea", "summer"}
+)
+"""Nouns that WordNet also lists as adjectives but that stay compounds in front of their noun."""
+PHRASAL_VERBS = frozenset(
+    "hang_up pick_up wake_up get_up clean_up give_up put_on take_off turn_off turn_on switch_off switch_on "
+    "put_away throw_away write_down sit_down lie_down break_down look_up fill_up tidy_up wash_up set_up "
+    "put_down take_out bring_back give_back come_back go_back try_on check_in fill_in".split()
+)
+GERUND_HEADS = frozenset(
+    "go love like enjoy hate finish start stop keep practise practice begin avoid mind prefer miss".split()
+)
+"""Verbs whose -ing complement becomes a base form (`go shopping` -> `go shop`, §3)."""
+FIXED_ADVERBS = frozenset({"here", "there", "home", "so", "then", "not", "never", "n't", "how", "when", "where", "why"})
+"""Adverbs that keep their place: places that act as goals, and conjunction-like words."""
+
+
+def verb_lemma(token) -> str:
+    """The base form of a verb token (any form of *be* is `be`)."""
+    if token.lemma_.lower() == "be" or token.lower_ in ("'m", "'re", "am", "is", "are", "was", "were", "been", "being"):
+        return "be"
+    if known_verb(token.lower_) and verb_base(token.lower_)[0] is None:
+        return token.lower_  # a base form that reads as no inflection (`hiss`, `read`), whatever its lemma
+    lemma = token.lemma_
+    if token.pos_ != "VERB" or lemma.lower() == token.lower_ and token.tag_ not in ("VB", "VBP"):
+        lemma = _rule_lemma(token, lemma)
+    base, kind = verb_base(token.lower_)
+    if base and base != lemma.lower() and base[:-1] == lemma.lower():
+        lemma = base  # `hoped` -> hope, `riding` -> ride (spaCy's rules pick hop, rid)
+    return lemma.lower() if token.text[:1].islower() or token.i == 0 else lemma
+
+
+def _rule_lemma(token, fallback: str) -> str:
+    """Lemmatize `token` as a verb with spaCy's own rules, whatever the tagger said."""
+    lemmatizer = load_nlp().get_pipe("lemmatizer")
+    pos, tag = token.pos_, token.tag_
+    try:
+        token.pos_ = "VERB"
+        if not tag.startswith("VB"):
+            token.tag_ = _verb_tag(token.lower_)
+        lemmas = lemmatizer.rule_lemmatize(token)
+    finally:
+        token.pos_, token.tag_ = pos, tag
+    return lemmas[0] if lemmas else fallback
+
+
+def _verb_tag(word: str) -> str:
+    if word.endswith("ing"):
+        return "VBG"
+    if word.endswith("ed"):
+        return "VBD"
+    if word.endswith("s"):
+        return "VBZ"
+    return "VB"
+
+
+def past_forms() -> dict[str, set[str]]:
+    """Irregular inflections by base form (`go` -> {`went`, `gone`, ...}), from spaCy's lemmatizer tables."""
+    forms: dict[str, set[str]] = {}
+    for word, lemmas in verb_exceptions().items():
+        for lemma in lemmas:
+            forms.setdefault(lemma, set()).add(word)
+    return forms
+
+
+@lru_cache(maxsize=1)
+def verb_exceptions() -> dict[str, list[str]]:
+    return dict(load_nlp().get_pipe("lemmatizer").lookups.get_table("lemma_exc").get("verb", {}))
+
+
+@lru_cache(maxsize=1)
+def _verbs() -> frozenset[str]:
+    lookups = load_nlp().get_pipe("lemmatizer").lookups
+    return frozenset(lookups.get_table("lemma_index").get("verb", ()))
+
+
+def known_verb(word: str) -> bool:
+    return word in _verbs()
+
+
+def verb_base(word: str) -> tuple[str | None, str]:
+    """(base form, kind) of a verb form by spelling: kind `s`, `ed` or `ing`; (None, "") if none fits."""
+    irregular = verb_exceptions().get(word)
+    if irregular and irregular[0] != word and not word.endswith(("s", "ing")):
+        return irregular[0], "ed"
+    sibilant = word.endswith(("ches", "shes", "sses", "xes", "zes", "oes"))
+    suffixes = (("ies", "s"), ("es" if sibilant else "s", "s"), ("ied", "ed"), ("ed", "ed"), ("ing", "ing"))
+    for suffix, kind in suffixes:
+        if not word.endswith(suffix) or len(word) <= len(suffix) + 1:
+            continue
+        stem = word[: -len(suffix)]
+        if suffix in ("ies", "ied"):
+            candidates = [stem + "y"]
+        elif kind == "s":
+            candidates = [stem]
+        elif len(stem) > 2 and stem[-1] == stem[-2] and stem[-1] not in "lsz":
+            candidates = [stem[:-1], stem]  # `hopped` -> hop
+        elif re.search(r"[^aeiou][aeiou][^aeiouwxy]$", stem) or not known_verb(stem):
+            candidates = [stem + "e", stem]  # `hoped` -> hope, `riding` -> ride, `used` -> use
+        else:
+            candidates = [stem, stem + "e"]  # `singing` -> sing
+        for candidate in candidates:
+            if known_verb(candidate):
+                return candidate, kind
+    return None, ""
+
+
+@lru_cache(maxsize=1)
+def nouns() -> frozenset[str]:
+    lookups = load_nlp().get_pipe("lemmatizer").lookups
+    return frozenset(lookups.get_table("lemma_index").get("noun", ()))
+
+
+@lru_cache(maxsize=1)
+def _known_words() -> frozenset[str]:
+    lookups = load_nlp().get_pipe("lemmatizer").lookups
+    index, exc = lookups.get_table("lemma_index"), lookups.get_table("lemma_exc")
+    return frozenset(w for pos in ("noun", "verb", "adj", "adv") for table in (index, exc) for w in table.get(pos, ()))
+
+
+@lru_cache(maxsize=1)
+def _adjectives() -> frozenset[str]:
+    lookups = load_nlp().get_pipe("lemmatizer").lookups
+    return frozenset(lookups.get_table("lemma_index").get("adj", ()))
+
+
+def adjective_word(word: str) -> bool:
+    """A material or a word WordNet lists as an adjective (`kind`, `green`), less a few food/room compounds."""
+    return word in MATERIALS or word in _adjectives() and word not in NOT_ADJECTIVES
+
+
+def known_word(word: str) -> bool:
+    known = _known_words()
+    return word in known or word.endswith("s") and word[:-1] in known

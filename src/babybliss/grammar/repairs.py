@@ -1,0 +1,251 @@
+"""Corrections of spaCy's small model: tags and attachments it gets wrong, repaired in place before the rules run."""
+
+from __future__ import annotations
+
+from babybliss.grammar.lexicon import (
+    ARTICLES,
+    AUXILIARIES,
+    MATERIALS,
+    PHRASAL_VERBS,
+    POSSESSIVES,
+    TIME_NOUNS,
+    TIME_WORDS,
+    adjective_word,
+    known_word,
+    nouns,
+    verb_base,
+    verb_exceptions,
+)
+
+
+def fix_tags(doc) -> list[str]:
+    """Correct, in place, the tags and attachments spaCy's small model gets wrong; one note per correction."""
+    notes: list[str] = []
+    for repair in _REPAIRS:
+        for token in doc:
+            note = repair(token)
+            if note:
+                notes.append(f"{token.text}: {note}")
+    return notes
+
+
+def _aux_children(token):
+    """An auxiliary has no dependents: hand them to the verb it serves."""
+    if token.dep_ not in ("aux", "auxpass") or token.head.i == token.i:
+        return None
+    moved = [c for c in token.children]
+    for child in moved:
+        child.head = token.head
+    return "dependents moved to its verb" if moved else None
+
+
+def _irregular_past(token):
+    """`forgot` tagged as a present verb: an irregular past form whose base form differs."""
+    if token.tag_ not in ("VB", "VBP") or any(c.dep_ in ("aux", "auxpass") for c in token.children):
+        return None
+    lemmas = verb_exceptions().get(token.lower_)
+    if not lemmas or lemmas[0] in (token.lower_, "be", "have") or token.lower_.endswith("s"):
+        return None
+    token.tag_, token.lemma_ = "VBD", lemmas[0]
+    return "VBP -> VBD"
+
+
+def _next_last(token):
+    """`next Monday`: `next`/`last` before a time noun is an adjective."""
+    if token.lower_ in ("next", "last") and token.head.lower_ in TIME_NOUNS and token.i < token.head.i:
+        if token.dep_ != "amod":
+            token.dep_, token.pos_ = "amod", "ADJ"
+            return "-> amod"
+    return None
+
+
+def _verb_of(token):
+    head = token.head
+    while head.pos_ not in ("VERB", "AUX") and head.head.i != head.i:
+        head = head.head
+    return head if head.pos_ in ("VERB", "AUX") else None
+
+
+def _adverb_on_noun(token):
+    """`her dog carefully`: a manner adverb attached to a noun belongs to the verb."""
+    if token.dep_ != "advmod" and not (token.dep_ == "amod" and token.lower_ in ("late", "early")):
+        return None
+    head = token.head
+    on_time = head.lower_ in TIME_NOUNS | TIME_WORDS and token.lower_ not in ("next", "last", "right")
+    after_noun = token.tag_ == "RB" and token.lower_.endswith("ly") and token.i > head.i
+    if head.pos_ not in ("NOUN", "PROPN", "PRON", "ADJ", "ADP") or not (on_time or after_noun):
+        return None
+    if token.dep_ == "amod" and head.lower_ not in TIME_WORDS:
+        return None
+    verb = _verb_of(token.head)
+    if verb is None:
+        return None
+    token.head, token.dep_, token.pos_ = verb, "advmod", "ADV"
+    return "advmod moved to the verb"
+
+
+def _gerund_compound(token):
+    """`her reading glasses`, `her spotted pony`: an -ing word between a determiner and its noun is a compound, an
+    -ed participle there an adjective; neither is a verb."""
+    if token.tag_ not in ("VBG", "VBN") or token.i == 0 or token.i + 1 >= len(token.doc):
+        return None
+    before, after = token.doc[token.i - 1], token.doc[token.i + 1]
+    noun = after.pos_ == "NOUN" or after.lower_ in nouns() and after.pos_ not in ("ADP", "DET", "PRON", "PART")
+    if before.lower_ not in POSSESSIVES | ARTICLES or not noun or token.dep_ in ("aux", "ROOT", "amod"):
+        return None
+    old_head, old_dep = token.head, token.dep_
+    after.head, after.dep_ = old_head, ("dobj" if old_dep in ("ccomp", "xcomp", "dobj") else old_dep)
+    before.head, before.dep_ = after, ("det" if before.lower_ in ARTICLES else "poss")
+    after.pos_, after.tag_ = "NOUN", after.tag_ if after.tag_.startswith("NN") else "NN"
+    if token.tag_ == "VBN":
+        token.head, token.dep_, token.pos_, token.tag_ = after, "amod", "ADJ", "JJ"
+        return "VBN -> adjective"
+    token.head, token.dep_, token.pos_, token.tag_ = after, "compound", "NOUN", "NN"
+    token.lemma_ = token.lower_
+    return "VBG -> compound"
+
+
+def _question_progressive(token):
+    """`Is Ines waking up?` read as `is` + a noun with a participle: the participle is the verb."""
+    if token.dep_ != "ROOT" or token.lemma_ != "be":
+        return None
+    subject = next((c for c in token.children if c.dep_ == "nsubj"), None)
+    if subject is None:
+        return None
+    verb = next((c for c in subject.children if c.dep_ == "acl" and c.tag_ == "VBG" and c.i == subject.i + 1), None)
+    if verb is None:
+        return None
+    for child in list(token.children):
+        child.head = verb
+    verb.head, verb.dep_ = verb, "ROOT"
+    token.head, token.dep_ = verb, "aux"
+    return "copula -> progressive aux"
+
+
+def _initial_name(token):
+    """A capitalised first word that is no English word (`Ravi`, `Ines`), owns something (`Pilar's`) or is read as
+    a noun that is no English noun (`Pilar` should ...) is a name."""
+    if token.i != 0 or not token.text[:1].isupper() or token.pos_ in ("PROPN", "PRON", "DET", "AUX", "PART"):
+        return None
+    if token.is_stop or token.tag_ in ("WRB", "WP", "IN", "CC", "MD"):
+        return None
+    owner = len(token.doc) > 1 and token.doc[1].lower_ in ("'s", "’s")
+    not_a_noun = token.pos_ == "NOUN" and not {token.lower_, token.lemma_.lower()} & nouns()
+    if known_word(token.lower_) and not owner and not not_a_noun:
+        return None
+    token.pos_, token.tag_ = "PROPN", "NNP"
+    return "-> PROPN"
+
+
+def _particle(token):
+    """`hanging up the laundry`: `up` read as a preposition of a phrasal verb is its particle."""
+    verb = token.head
+    if token.dep_ != "prep" or token.i != verb.i + 1 or f"{verb.lemma_}_{token.lower_}" not in PHRASAL_VERBS:
+        return None
+    token.dep_ = "prt"
+    for child in list(token.children):
+        child.head, child.dep_ = verb, "dobj"
+    return "prep -> prt"
+
+
+def _noun_read_as_verb(token):
+    """`the oak planks`, `squeaky wheelbarrows`: a plural noun after its article or adjective, tagged as a verb."""
+    if token.pos_ != "VERB" or token.tag_ != "VBZ" or token.i == 0:
+        return None
+    before = token.doc[token.i - 1]
+    after_modifier = before.lower_ in ARTICLES | POSSESSIVES or before.pos_ == "ADJ" or before.lower_ in MATERIALS
+    if not after_modifier and token.dep_ not in ("dobj", "pobj"):
+        return None
+    if any(c.dep_ in ("nsubj", "aux", "dobj") for c in token.children):
+        return None
+    token.pos_, token.tag_, token.lemma_ = "NOUN", "NNS", token.lower_
+    return "VBZ -> NNS"
+
+
+def _split_noun_phrase(token):
+    """`her crimson tablecloth` read as two objects, `four dusty chessboards` with the adjective as object: the
+    first word modifies the noun right after it."""
+    if token.i + 1 >= len(token.doc) or token.dep_ not in ("dobj", "pobj", "nsubj", "attr"):
+        return None
+    noun = token.doc[token.i + 1]
+    if noun.pos_ not in ("NOUN",) or token.pos_ not in ("NOUN", "ADJ") or noun.head.i not in (token.head.i, token.i):
+        return None
+    if noun.head.i == token.head.i and noun.dep_ != token.dep_ and token.pos_ == "NOUN":
+        return None
+    for child in list(token.children):
+        if child.i < token.i:
+            child.head = noun
+    noun.head, noun.dep_ = token.head, token.dep_
+    adjective = token.pos_ == "ADJ" or adjective_word(token.lower_)
+    token.head, token.dep_ = noun, "amod" if adjective else "compound"
+    if adjective:
+        token.pos_, token.tag_ = "ADJ", "JJ"
+    return "-> modifier of the next noun"
+
+
+def _verb_read_as_aux(token):
+    """`He loves tuning ...`, `enjoyed photographing`: a verb with a gerund read as the gerund's auxiliary."""
+    if token.dep_ != "aux" or token.lemma_.lower() in AUXILIARIES or token.tag_ == "MD" or token.lower_ == "going":
+        return None
+    gerund = token.head
+    if gerund.tag_ != "VBG":
+        return None
+    for child in list(gerund.children):
+        if child.i < token.i:
+            child.head = token
+    if gerund.dep_ == "ROOT":
+        token.head = token
+    else:
+        token.head = gerund.head
+    token.dep_, token.pos_ = gerund.dep_, "VERB"
+    gerund.head, gerund.dep_ = token, "xcomp"
+    base, kind = verb_base(token.lower_)
+    token.lemma_ = base or token.lower_
+    token.tag_ = {"s": "VBZ", "ed": "VBD"}.get(kind, "VBP")
+    return "aux -> verb with a gerund"
+
+
+def _there_participle(token):
+    """`There will be spotted ponies ...`: the participle is an adjective of the noun after it."""
+    if token.dep_ != "ROOT" or token.tag_ != "VBN" or not any(c.dep_ == "expl" for c in token.children):
+        return None
+    be = next((c for c in token.children if c.dep_ == "auxpass"), None)
+    noun = next((c for c in token.children if c.dep_ in ("dobj", "attr") and c.i == token.i + 1), None)
+    if be is None or noun is None:
+        return None
+    for child in list(token.children):
+        if child.i not in (be.i, noun.i):
+            child.head = be
+    be.head, be.dep_ = be, "ROOT"
+    noun.head, noun.dep_ = be, "attr"
+    token.head, token.dep_, token.pos_, token.tag_ = noun, "amod", "ADJ", "JJ"
+    return "participle -> adjective"
+
+
+def _initial_plural(token):
+    """`Dogs bark.`: a capitalised first word that is the plural of an English noun is no name."""
+    if token.i != 0 or token.pos_ != "PROPN" or not token.lower_.endswith("s"):
+        return None
+    word = token.lower_
+    singular = word[:-2] if word.endswith(("ses", "xes", "zes", "ches", "shes")) else word[:-1]
+    if word in nouns() or len(singular) < 3 or singular not in nouns():
+        return None
+    token.pos_, token.tag_ = "NOUN", "NNS"
+    return "PROPN -> NNS"
+
+
+_REPAIRS = (  # in this order: later repairs read the tree the earlier ones fixed
+    _there_participle,
+    _verb_read_as_aux,
+    _split_noun_phrase,
+    _noun_read_as_verb,
+    _particle,
+    _aux_children,
+    _question_progressive,
+    _irregular_past,
+    _next_last,
+    _adverb_on_noun,
+    _gerund_compound,
+    _initial_name,
+    _initial_plural,
+)

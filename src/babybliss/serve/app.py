@@ -1,0 +1,289 @@
+"""`babybliss serve`: the converter as a web page and an HTTP API (FastAPI), with dynamic batching.
+
+The server takes converters (one per direction, anything with `name` and `convert(direction, sentences)`), so the
+system it serves is chosen in one place: `choose_converters`.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Literal, Protocol
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from pydantic import BaseModel, ConfigDict, StrictStr
+
+from babybliss.serve.batching import Batcher, QueueFull
+from babybliss.config import Config, GenerateConfig, PromptConfig, ServeConfig
+from babybliss.convert.generate import Output, adapter_config, generate_raw, load_for_generation, stop_criteria
+from babybliss.convert.hybrid import default_system
+from babybliss.training.models import Loaded, inference_dtype
+from babybliss.grammar.nlp import NlpError
+from babybliss.data.prompts import DIRECTIONS, build_prompt
+
+log = logging.getLogger("babybliss.serve.app.app")
+PACKAGE = Path(__file__).parent
+RULE_PROBE = ["We will visit the museum next week."]
+
+
+class Converter(Protocol):
+    name: str
+    """What converts, in words (shown on the page and in /healthz)."""
+
+    def convert(self, direction: str, sentences: list[str]) -> list[Output]: ...
+
+
+@dataclass
+class ModelConverter:
+    """A causal LM (base or base+adapter) loaded once; the stop criteria are built once too."""
+
+    loaded: Loaded
+    prompts: PromptConfig
+    gen: GenerateConfig
+    name: str
+
+    def __post_init__(self):
+        self.stop = stop_criteria(self.loaded.tokenizer)
+
+    def convert(self, direction: str, sentences: list[str]) -> list[Output]:
+        prompts = [build_prompt(self.prompts, direction, s) for s in sentences]
+        gen = replace(self.gen, max_new_tokens=self.token_bound(sentences))
+        return generate_raw(self.loaded, prompts, gen, stop=self.stop)
+
+    def token_bound(self, sentences: list[str]) -> int:
+        """A conversion is about as long as its input (Bliss drops words, English adds a few): twice the longest
+        input plus a margin is ample, and it stops a model that never ends from decoding max_new_tokens."""
+        longest = max(len(ids) for ids in self.loaded.tokenizer(sentences, add_special_tokens=False)["input_ids"])
+        return min(self.gen.max_new_tokens, 2 * longest + 8)
+
+
+@dataclass
+class RuleConverter:
+    """English -> Bliss by the rules (`babybliss.grammar.rules`)."""
+
+    name: str = "the rule converter (babybliss.grammar.rules)"
+
+    def convert(self, direction: str, sentences: list[str]) -> list[Output]:
+        from babybliss.grammar.rules import to_bliss
+
+        return [Output(answer, True, answer) for answer in to_bliss(sentences)]
+
+
+@dataclass
+class HybridConverter:
+    """English -> Bliss by the hybrid (`babybliss.convert.hybrid.combine`): the model's answer where it has the rules'
+    marker and words or the rules are unsure, the rules' answer otherwise."""
+
+    model: ModelConverter
+    name: str = ""
+
+    def __post_init__(self):
+        self.name = self.name or f"the hybrid: the rule converter checking {self.model.name}"
+
+    def convert(self, direction: str, sentences: list[str]) -> list[Output]:
+        from babybliss.convert.hybrid import combine, rule_conversions
+
+        outputs = self.model.convert(direction, sentences)
+        by_rules, sure = rule_conversions(sentences)
+        answers = combine(by_rules, [o.answer for o in outputs], sure)
+        return [o if answer == o.answer else Output(answer, True, answer) for o, answer in zip(outputs, answers)]
+
+
+def model_label(config: Config, adapter: str | None) -> str:
+    if adapter:
+        return f"{adapter_config(adapter).model.spec} fine-tuned ({Path(adapter).name} of {Path(adapter).parent.name})"
+    return f"{config.model.spec}, not fine-tuned: its answers are not real conversions"
+
+
+def choose_converters(config: Config, adapter: str | None, model_given: bool) -> dict[str, Converter]:
+    """The system serving each direction. Bliss -> English: the adapter's model (or the model named, or the base
+    model). English -> Bliss: the model named with --model; otherwise the project's default system
+    (`hybrid.default_system`: the rules, or the hybrid of rules and adapter), the model alone if spaCy is missing."""
+    loaded = load_for_generation(config, adapter)
+    loaded.model.to(inference_dtype(config.serve.dtype))
+    prompts = adapter_config(adapter).prompts if adapter else config.prompts
+    model = ModelConverter(loaded, prompts, config.generate, model_label(config, adapter))
+    if model_given:
+        return {"e2b": model, "b2e": model}
+    try:
+        RuleConverter().convert("e2b", RULE_PROBE)
+    except (NotImplementedError, NlpError) as err:
+        log.warning("the rule converter is not available (%s): the model serves English -> Bliss", err)
+        return {"e2b": model, "b2e": model}
+    e2b = HybridConverter(model) if default_system(adapter) == "hybrid" else RuleConverter()
+    return {"e2b": e2b, "b2e": model}
+
+
+# --- the app -------------------------------------------------------------------------------------------------------
+
+
+class ConvertRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    direction: Literal["e2b", "b2e"]
+    """e2b: English to Bliss; b2e: Bliss to English."""
+    sentences: list[StrictStr]
+    """One sentence per item, converted in order."""
+
+
+class Result(BaseModel):
+    input: str
+    output: str
+    clean_stop: bool
+    """The converter ended right after its answer (a model that rambles on is cut off and gets false)."""
+
+
+class ConvertResponse(BaseModel):
+    results: list[Result]
+
+
+def create_app(converters: dict[str, Converter], serve: ServeConfig, model: str = "", adapter: str | None = None):
+    """The FastAPI app: `/` (the page), `/healthz`, `POST /v1/convert`, OpenAPI docs at `/docs`."""
+
+    def convert(direction: str, sentences: list[str]) -> list[Output]:
+        return converters[direction].convert(direction, sentences)
+
+    batcher = Batcher(convert, serve.batch_window_ms / 1000, serve.max_batch, serve.queue_size)
+
+    @asynccontextmanager
+    async def lifespan(app):
+        batcher.start()
+        yield
+        await batcher.stop()
+
+    app = FastAPI(title="babybliss", summary="English <-> Conceptual Bliss sentence structure", lifespan=lifespan)
+    app.state.batcher = batcher
+    app.mount("/static", StaticFiles(directory=PACKAGE / "static"), name="static")
+    templates = Jinja2Templates(directory=PACKAGE / "templates")
+    systems = {d: converters[d].name for d in DIRECTIONS}
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError):
+        return JSONResponse({"detail": validation_message(exc.errors())}, status_code=422)
+
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    async def page(request: Request):
+        context = {"systems": systems, "max_sentences": serve.max_sentences, "max_chars": serve.max_chars}
+        return templates.TemplateResponse(request, "index.html", context)
+
+    @app.get("/healthz")
+    async def healthz():
+        return {"status": "ok", "model": model, "adapter": adapter, "systems": systems, "waiting": batcher.waiting}
+
+    @app.post("/v1/convert", response_model=ConvertResponse, responses={413: {}, 422: {}, 503: {}})
+    async def convert_endpoint(body: ConvertRequest, request: Request):
+        problem = check_sentences(body.sentences, serve)
+        if problem:
+            return JSONResponse({"detail": problem[1]}, status_code=problem[0])
+        try:
+            outputs = await unless_disconnected(request, batcher.submit(body.direction, body.sentences))
+        except ClientGone:
+            return JSONResponse({"detail": "client disconnected"}, status_code=499)
+        except QueueFull as err:
+            headers = {"Retry-After": str(batcher.retry_after())}
+            return JSONResponse({"detail": f"the server is busy: {err}; retry later"}, status_code=503, headers=headers)
+        results = [Result(input=s, output=o.answer, clean_stop=o.clean_stop) for s, o in zip(body.sentences, outputs)]
+        return ConvertResponse(results=results)
+
+    return RequestLog(app)
+
+
+class ClientGone(Exception):
+    """The client closed the connection before its answer was ready."""
+
+
+async def unless_disconnected(request, work):
+    """Await `work`, but cancel it (its sentences leave the queue) if the client disconnects first."""
+    import asyncio
+
+    async def gone():
+        while (await request.receive())["type"] != "http.disconnect":
+            pass
+
+    task, watch = asyncio.ensure_future(work), asyncio.ensure_future(gone())
+    try:
+        await asyncio.wait({task, watch}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        watch.cancel()
+    if not task.done():
+        task.cancel()
+        raise ClientGone
+    return task.result()
+
+
+def check_sentences(sentences: list[str], serve: ServeConfig) -> tuple[int, str] | None:
+    """(status, message) of the first thing wrong with the sentences, or None."""
+    if not sentences:
+        return 422, "sentences: the list is empty; send at least one sentence"
+    if len(sentences) > serve.max_sentences:
+        return 413, f"sentences: {len(sentences)} sentences, more than the limit of {serve.max_sentences} per request"
+    for i, sentence in enumerate(sentences):
+        if not sentence.strip():
+            return 422, f"sentences[{i}] is empty"
+        if len(sentence) > serve.max_chars:
+            return 413, f"sentences[{i}] has {len(sentence)} characters, more than the limit of {serve.max_chars}"
+        if "\n" in sentence or "\r" in sentence:
+            return 422, f"sentences[{i}] contains a line break; send each sentence as its own list item"
+    return None
+
+
+def validation_message(errors) -> str:
+    """FastAPI's validation errors as one line: `where: what is wrong`."""
+    parts = []
+    for error in errors:
+        if error["type"] == "json_invalid":
+            parts.append(f"the body is not valid JSON ({error.get('ctx', {}).get('error', 'cannot parse')})")
+            continue
+        where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error["loc"][1:]).lstrip(".") or "body"
+        parts.append(f"{where}: {error['msg']}")
+    return "; ".join(parts)
+
+
+class RequestLog:
+    """ASGI middleware: one log line per HTTP request (method, path, status, seconds)."""
+
+    def __init__(self, app):
+        self.app = app
+
+    def __getattr__(self, name):
+        return getattr(self.app, name)
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        start, status = time.perf_counter(), [0]
+
+        async def send_status(message):
+            if message["type"] == "http.response.start":
+                status[0] = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_status)
+        finally:
+            log.info("%s %s %d %.3f s", scope["method"], scope["path"], status[0], time.perf_counter() - start)
+
+
+def run_serve(config: Config, adapter: str | None, model_given: bool) -> None:
+    """Load once, then serve until stopped."""
+    import uvicorn
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
+    if config.serve.threads:
+        import torch
+
+        torch.set_num_threads(config.serve.threads)
+    converters = choose_converters(config, adapter, model_given)
+    spec = adapter_config(adapter).model.spec if adapter else config.model.spec
+    app = create_app(converters, config.serve, spec, adapter)
+    for direction, converter in converters.items():
+        converter.convert(direction, RULE_PROBE)  # warm-up: the first request does not pay for it
+        log.info("%s: %s", direction, converter.name)
+    log.info("serving on http://%s:%d (stop with Ctrl+C)", config.serve.host, config.serve.port)
+    uvicorn.run(app, host=config.serve.host, port=config.serve.port, access_log=False, log_level="warning")
