@@ -50,10 +50,11 @@ def config_from(args: argparse.Namespace) -> Config:
 
 def cmd_data_check(args):
     from babybliss.data.pairs import check_lengths, load_pairs
-    from babybliss.training.models import load_tokenizer
 
     pairs, report = load_pairs(args.file)
     if args.model or args.config:
+        from babybliss.training.models import load_tokenizer
+
         config = config_from(args)
         check_lengths(report, pairs, config, load_tokenizer(config.model.spec, config.model))
     print("\n".join(report.lines()))
@@ -145,7 +146,8 @@ def cmd_finetune(args):
 
     config = config_from(args)  # a bad config stops here, before any launch
     use_gpus(args.gpus, args.argv)  # several visible GPUs: re-executes under `accelerate launch` (never returns)
-    from babybliss.training.train import finetune, is_main_process
+    from babybliss.training.process import is_main_process
+    from babybliss.training.train import finetune
 
     result = finetune(config, resume=args.resume)
     if is_main_process():
@@ -426,7 +428,7 @@ def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     args = parse_args(argv)
     args.argv = argv  # a command may start itself again (launch.py)
-    from babybliss.training.train import SIGTERM_EXIT, Terminated, is_main_process
+    from babybliss.training.process import SIGTERM_EXIT, Terminated, is_main_process
 
     try:
         args.func(args)
