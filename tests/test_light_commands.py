@@ -60,3 +60,10 @@ def test_report_imports_no_torch(run):  # noqa: F811
     result = _run_command(["report", str(run)])
     assert result["status"] == 0 and (run / "report.html").is_file()
     assert result["heavy"] == []
+
+
+def test_symbols_imports_no_torch():
+    result = _run_command(["symbols", "present:I move slowly towards lake blue."])
+    assert result["status"] == 0
+    assert result["stdout"].splitlines()[2] == "move\t15667\tmove\tB974;;B81"
+    assert result["heavy"] == []

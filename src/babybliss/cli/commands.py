@@ -87,6 +87,25 @@ def cmd_rules(args):
         print(bliss)
 
 
+def cmd_symbols(args):
+    from babybliss.symbols.show import symbol_lines, write_drawing
+
+    texts = list(args.sentences)
+    if args.english:
+        from babybliss.grammar.rules import to_bliss
+
+        texts = to_bliss(texts)
+    if args.out and len(texts) != 1:
+        raise BlissError(f"--out draws one sentence; {len(texts)} were given")
+    lines, unknown = symbol_lines(texts)
+    print("\n".join(lines))
+    if unknown:
+        print(f"not in the lexicon, spelled in letters: {', '.join(unknown)}", file=sys.stderr)
+    if args.out:
+        write_drawing(texts[0], args.out)
+        print(f"wrote {args.out}")
+
+
 def cmd_data_prepare(args):
     from babybliss.data.prepare import prepare
 
@@ -345,6 +364,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("sentences", nargs="*", help="sentences to convert")
     p.add_argument("--file", help="one English sentence a line")
     p.set_defaults(func=cmd_rules)
+
+    p = sub.add_parser("symbols", help="a Bliss sentence as Blissymbols: one line per word (word, BCI-AV ID, gloss, "
+                       "code), and the drawing as SVG with --out")
+    p.add_argument("sentences", nargs="+", help="Conceptual Bliss sentences (English ones with --english)")
+    p.add_argument("--english", action="store_true", help="convert English sentences with the rule converter first")
+    p.add_argument("--out", help="write the sentence's drawing here (SVG)")
+    p.set_defaults(func=cmd_symbols)
 
     p = sub.add_parser("score", help="the research team's measures for one generated sentence")
     p.add_argument("--original", required=True, help="the input sentence")
