@@ -12,7 +12,7 @@ import torch
 from babybliss.config import Config, GenerateConfig, PromptConfig, load_config
 from babybliss.errors import BlissError
 from babybliss.io import read_user_text
-from babybliss.training.models import Loaded, ModelError, load_model
+from babybliss.training.models import Loaded, ModelError, inference_dtype, load_model
 from babybliss.data.prompts import STOP_MARKERS, build_prompt, extract_answer
 
 INPUT_KEYS = ("input", "original", "bliss")
@@ -57,6 +57,15 @@ def load_for_generation(config: Config, adapter: str | Path | None = None, base:
         return Loaded(model.eval(), adapter_tokenizer(folder) or base.tokenizer, str(folder), base.seconds)
     # Full fine-tuning saved a whole model in the folder.
     return load_model(replace_spec(trained, str(folder)).model)
+
+
+def for_generation(loaded: Loaded, dtype: str = "auto") -> Loaded:
+    """`loaded`, cast in place to the dtype decoding is fastest in (`auto`: bfloat16 on a GPU or a CPU with bf16
+    instructions, else float32; a 4-bit model stays as it is), in eval mode."""
+    if not loaded.quantized:
+        loaded.model.to(inference_dtype(dtype))
+    loaded.model.eval()
+    return loaded
 
 
 def adapter_tokenizer(folder: Path):
