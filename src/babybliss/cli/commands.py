@@ -50,10 +50,11 @@ def config_from(args: argparse.Namespace) -> Config:
 
 def cmd_data_check(args):
     from babybliss.data.pairs import check_lengths, load_pairs
-    from babybliss.training.models import load_tokenizer
 
     pairs, report = load_pairs(args.file)
     if args.model or args.config:
+        from babybliss.training.models import load_tokenizer
+
         config = config_from(args)
         check_lengths(report, pairs, config, load_tokenizer(config.model.spec, config.model))
     print("\n".join(report.lines()))
@@ -84,6 +85,25 @@ def cmd_rules(args):
         raise BlissError("give sentences or --file FILE")
     for bliss in to_bliss(texts):
         print(bliss)
+
+
+def cmd_symbols(args):
+    from babybliss.symbols.show import symbol_lines, write_drawing
+
+    texts = list(args.sentences)
+    if args.english:
+        from babybliss.grammar.rules import to_bliss
+
+        texts = to_bliss(texts)
+    if args.out and len(texts) != 1:
+        raise BlissError(f"--out draws one sentence; {len(texts)} were given")
+    lines, unknown = symbol_lines(texts)
+    print("\n".join(lines))
+    if unknown:
+        print(f"not in the lexicon, spelled in letters: {', '.join(unknown)}", file=sys.stderr)
+    if args.out:
+        write_drawing(texts[0], args.out)
+        print(f"wrote {args.out}")
 
 
 def cmd_data_prepare(args):
@@ -126,7 +146,8 @@ def cmd_finetune(args):
 
     config = config_from(args)  # a bad config stops here, before any launch
     use_gpus(args.gpus, args.argv)  # several visible GPUs: re-executes under `accelerate launch` (never returns)
-    from babybliss.training.train import finetune, is_main_process
+    from babybliss.training.process import is_main_process
+    from babybliss.training.train import finetune
 
     result = finetune(config, resume=args.resume)
     if is_main_process():
@@ -325,6 +346,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--file", help="one English sentence a line")
     p.set_defaults(func=cmd_rules)
 
+    p = sub.add_parser("symbols", help="a Bliss sentence as Blissymbols: one line per word (word, BCI-AV ID, gloss, "
+                       "code), and the drawing as SVG with --out")
+    p.add_argument("sentences", nargs="+", help="Conceptual Bliss sentences (English ones with --english)")
+    p.add_argument("--english", action="store_true", help="convert English sentences with the rule converter first")
+    p.add_argument("--out", help="write the sentence's drawing here (SVG)")
+    p.set_defaults(func=cmd_symbols)
+
     p = sub.add_parser("score", help="the research team's measures for one generated sentence")
     p.add_argument("--original", required=True, help="the input sentence")
     p.add_argument("--expected", required=True, help="the reference answer")
@@ -400,7 +428,7 @@ def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     args = parse_args(argv)
     args.argv = argv  # a command may start itself again (launch.py)
-    from babybliss.training.train import SIGTERM_EXIT, Terminated, is_main_process
+    from babybliss.training.process import SIGTERM_EXIT, Terminated, is_main_process
 
     try:
         args.func(args)
