@@ -177,3 +177,19 @@ def test_empty_and_emoji_only_input_is_unsure():
 
     conversion = convert_one("😀")
     assert conversion.bliss == "" and not conversion.confident
+
+
+def test_cli_explain_shows_warnings_and_json_carries_them(capsys):
+    import json
+
+    from babybliss.cli.commands import main
+
+    assert main(["rules", "We met; it rained.", "im cold", "--explain"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "past:We meet it rain."
+    assert out[1].startswith("  UNSURE") and "';'" in out[2]
+    assert "present:I be cold." in out and "  sure: im cold" in out
+    assert main(["rules", "Hello, how are you?", "We met; it rained.", "--json"]) == 0
+    first, second = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert first["sentences"] == ["phrase:hello.", "present:how you be?"] and first["confident"] is True
+    assert second["confident"] is False and second["warnings"]

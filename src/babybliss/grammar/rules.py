@@ -61,6 +61,11 @@ class Conversion:
     def confident(self) -> bool:
         return not self.warnings
 
+    def as_dict(self) -> dict:
+        """The conversion as JSON-ready fields (what `babybliss rules --json` prints)."""
+        return {"english": self.english, "bliss": self.bliss, "sentences": self.sentences,
+                "confident": self.confident, "warnings": self.warnings, "corrections": self.corrections}
+
 
 def to_bliss(sentences: Sequence[str]) -> list[str]:
     """One Bliss line per English input, in order (an input of several sentences gives them all on its line)."""
