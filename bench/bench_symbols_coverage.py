@@ -33,16 +33,19 @@ def bliss_side(path: Path) -> list[str]:
 
 
 def coverage(sentences: list[str]) -> dict:
-    tokens, misses, names = Counter(), Counter(), Counter()
+    tokens, misses, names, how, made = Counter(), Counter(), Counter(), Counter(), Counter()
     for sentence in sentence_symbols(sentences):
         for word in sentence.words:
             if not any(c.isalnum() for c in word.word):
                 continue
             tokens[word.word.lower()] += 1
+            how[word.how] += 1
             if not word.known:
                 misses[word.word.lower()] += 1
-            elif word.id is None and word.gloss is None:
+            elif word.how == "name":
                 names[word.word] += 1
+            elif word.how in ("synonym", "derived", "composed"):
+                made[(word.how, word.word.lower(), word.gloss)] += 1
     n_tokens, n_missed = sum(tokens.values()), sum(misses.values())
     return {
         "sentences": len(sentences),
@@ -51,7 +54,10 @@ def coverage(sentences: list[str]) -> dict:
         "types": len(tokens),
         "type_coverage": round(100 * (1 - len(misses) / len(tokens)), 2) if tokens else None,
         "name_tokens": sum(names.values()),
+        "by_how": dict(how.most_common()),
+        "strict_token_coverage": round(100 * sum(how[h] for h in ("gloss", "number", "name")) / n_tokens, 2),
         "misses": misses.most_common(),
+        "made": [[h, w, g, n] for (h, w, g), n in made.most_common()],
     }
 
 
@@ -73,7 +79,8 @@ def main() -> int:
         r = results[name]
         print(f"{name}: {r['sentences']} sentences, tokens {r['token_coverage']} % of {r['tokens']}, "
               f"types {r['type_coverage']} % of {r['types']} ({r['name_tokens']} name tokens in letters), "
-              f"{len(r['misses'])} missed words, {r['seconds']} s")
+              f"{len(r['misses'])} missed words, {r['seconds']} s; strict {r['strict_token_coverage']} %, by how: "
+              f"{r['by_how']}")
     if args.out:
         args.out.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
     if args.misses:
@@ -82,6 +89,8 @@ def main() -> int:
             lines += [f"## {name}", "", f"{len(r['misses'])} words missed ({r['tokens']} tokens, "
                       f"{r['token_coverage']} % covered):", ""]
             lines += [", ".join(f"{w} ({n})" for w, n in r["misses"]) or "none", ""]
+            lines += ["Drawn through a synonym, a derivation or a composition (word → symbol, tokens):", ""]
+            lines += [", ".join(f"{w} → {g} ({n}, {h})" for h, w, g, n in r["made"]) or "none", ""]
         args.misses.write_text("\n".join(lines), encoding="utf-8")
     return 0
 

@@ -174,3 +174,16 @@ def test_the_lexicon_file_is_plain_json_with_its_licence():
     path = ROOT / "src" / "babybliss" / "symbols" / "lexicon" / "bliss-lexicon.json"
     data = json.loads(path.read_text(encoding="utf-8"))
     assert data["licence"] == "CC BY-SA 4.0" and data["words"]["lake"] == {"thing": 15168}
+
+
+def test_words_bliss_builds_from_other_symbols():
+    found = words("past:swimmer wash teapot golden in harbor.")
+    assert found["teapot"].how == "composed" and found["teapot"].gloss == "tea + pot"
+    tea, pot = lookup("tea", (THING,))[0].code, lookup("pot", (THING,))[0].code
+    assert found["teapot"].code == f"{tea}/{pot}" and found["teapot"].id is None  # one word of both symbols
+    assert found["swimmer"].gloss == "person + swim"
+    assert found["golden"].how == "derived" and found["golden"].code.endswith(";;B86")  # gold + description
+    assert words("present:I want to sharpen knife.")["sharpen"].code == "B411;;B81"  # sharp as an action
+    assert found["harbor"].gloss == "harbour"  # BCI-AV's British spelling
+    assert words("present:I ride bike.")["bike"].how == "synonym"
+    assert words("present:I ride bike.")["bike"].gloss == "bicycle"

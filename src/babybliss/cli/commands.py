@@ -152,11 +152,23 @@ def cmd_finetune(args):
     from babybliss.training.launch import use_gpus
 
     config = config_from(args)  # a bad config stops here, before any launch
+    if args.seeds:
+        from babybliss.training.seeds import first_seeds
+
+        config.train.seeds = first_seeds(config, args.seeds)
+    if args.seed_index is not None and not config.train.seeds:
+        raise BlissError("--seed-index: the config has no train.seeds (set them, or give --seeds N)")
     use_gpus(args.gpus, args.argv)  # several visible GPUs: re-executes under `accelerate launch` (never returns)
     from babybliss.training.process import is_main_process
-    from babybliss.training.train import finetune
 
-    result = finetune(config, resume=args.resume)
+    if config.train.seeds:
+        from babybliss.training.seeds import finetune_seeds
+
+        result = finetune_seeds(config, resume=args.resume, index=args.seed_index)
+    else:
+        from babybliss.training.train import finetune
+
+        result = finetune(config, resume=args.resume)
     if is_main_process():
         print(json.dumps(result, indent=2))
 
@@ -202,13 +214,16 @@ def cmd_score(args):
 def cmd_evaluate(args):
     from babybliss.evaluation.evaluate import evaluate
 
-    run = Path(args.run)
-    if not getattr(args, "config", None) and (run / "config.resolved.toml").is_file():
-        args.config = str(run / "config.resolved.toml")
-    config = config_from(args)
-    for result in evaluate(config, run):
-        shown = {split: result["splits"][split] for split in ("test", "novel") if split in result["splits"]}
-        print(json.dumps({"model": result["model"], **shown}, indent=2))
+    from babybliss.training.seeds import seed_folders
+
+    given = getattr(args, "config", None)
+    for run in seed_folders(args.run) or [Path(args.run)]:  # a run of several seeds: each seed's folder
+        if not given and (run / "config.resolved.toml").is_file():
+            args.config = str(run / "config.resolved.toml")
+        config = config_from(args)
+        for result in evaluate(config, run):
+            shown = {split: result["splits"][split] for split in ("test", "novel") if split in result["splits"]}
+            print(json.dumps({"model": result["model"], "run": str(run), **shown}, indent=2))
 
 
 def cmd_report(args):
@@ -326,6 +341,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--resume", action="store_true", help="continue an interrupted run from its last checkpoint")
     p.add_argument("--gpus", type=int, metavar="N", help="use the first N visible GPUs (default: all; several train "
                    "under `accelerate launch`, one process each; 1: this process on the first GPU)")
+    p.add_argument("--seeds", type=int, metavar="N", help="run the sweep with N training seeds (train.seed and the "
+                   "N - 1 after it), each in OUT/seed-S; sets train.seeds")
+    p.add_argument("--seed-index", type=int, metavar="I", help="train only the I-th seed of train.seeds (0-based; "
+                   "what a SLURM array task passes as $SLURM_ARRAY_TASK_ID)")
     p.set_defaults(func=cmd_finetune)
 
     p = sub.add_parser("export", help="copy an adapter, or merge it into its base model as a plain HF folder")

@@ -74,6 +74,11 @@ def senses(word: str) -> dict[str, int]:
     return load_lexicon()["words"].get(word.lower(), {})
 
 
+def is_synonym(word: str) -> bool:
+    """The word is drawn with another word's symbol (the lexicon's synonyms)."""
+    return word.lower() in load_lexicon()["synonyms"]
+
+
 def lookup(word: str, classes: tuple[str, ...]) -> tuple[Symbol, str] | None:
     """The word's symbol in the first of `classes` it has, and that class; else in any class it has."""
     found = senses(word)

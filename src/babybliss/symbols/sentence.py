@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 
 from babybliss.grammar.notation import normalize_space
+from babybliss.symbols.forms import AGENT_PERSON, Form, agents, british, compounds, descriptions, inflections
 from babybliss.symbols.lexicon import (
     ACTION,
     DESCRIPTION,
@@ -17,6 +18,7 @@ from babybliss.symbols.lexicon import (
     digit_symbol,
     digits_code,
     letters_code,
+    is_synonym,
     lookup,
     punctuation,
     senses,
@@ -58,12 +60,19 @@ class SymbolWord:
     """The BCI-AV ID; None for a name or an unknown word (spelled in letters) and a number of several digits."""
     gloss: str | None
     code: str
-    known: bool = True
-    """False: no symbol was found; the word is spelled in letters and reported."""
+    how: str = "gloss"
+    """How it was found: gloss (the word or an inflection of it is a BCI-AV gloss), synonym (SYNONYMS of
+    scripts/build_bliss_lexicon.py), derived (a British spelling, or an adjective from a thing), composed (an agent
+    noun or a compound of symbols), name, number, punctuation, or letters (no symbol found)."""
+
+    @property
+    def known(self) -> bool:
+        """False: no symbol was found; the word is spelled in letters and reported."""
+        return self.how != "letters"
 
     def as_dict(self) -> dict:
         """The API's shape: word, id, gloss, code."""
-        return {k: v for k, v in asdict(self).items() if k != "known"}
+        return {k: v for k, v in asdict(self).items() if k != "how"}
 
 
 @dataclass
@@ -177,7 +186,7 @@ def span_word(span, verb, verb_indicator: str) -> SymbolWord:
     for key in (text.lower(), " ".join(t.lemma_.lower() for t in span)):
         found = found or lookup(key, classes_for(head, is_verb))
     sym, kind = found
-    return SymbolWord(text, sym.id, sym.gloss, drawn_code(sym, kind, head, verb_indicator if is_verb else None))
+    return SymbolWord(text, sym.id, sym.gloss, drawn_code(sym.code, kind, head, verb_indicator if is_verb else None, Form(text.lower())), "gloss")
 
 
 def classes_for(token, is_main_verb: bool = False) -> tuple[str, ...]:
@@ -188,20 +197,13 @@ def classes_for(token, is_main_verb: bool = False) -> tuple[str, ...]:
     return CLASSES_BY_POS.get(token.pos_, (THING, DESCRIPTION, ACTION))
 
 
-def candidates(token) -> list[tuple[str, bool]]:
-    """(form to look up, is a plural taken off) for a token: the word, its lemma, then plain suffix rules."""
+def forms_of(token) -> list[Form]:
+    """The forms tried for a token, best first (babybliss.symbols.forms)."""
     text, lemma = token.text.lower(), token.lemma_.lower()
-    plural = token.tag_ in ("NNS", "NNPS")
-    forms = [(text, False), (lemma, plural and lemma != text)]
-    if text.endswith("ly") and len(text) > 4:  # slowly -> slow, happily -> happy, gently -> gentle
-        forms += [(text[:-2], False), (text[:-3] + "y", False), (text[:-1] + "e", False)]
-    if text.endswith("s") and len(text) > 3:
-        forms += [(text[:-1], True), (text[:-2], True)] + ([(text[:-3] + "y", True)] if text.endswith("ies") else [])
-    for ending in ("ing", "ed"):
-        if text.endswith(ending) and len(text) > len(ending) + 2:
-            stem = text[: -len(ending)]
-            forms += [(stem, False), (stem + "e", False)] + ([(stem[:-1], False)] if stem[-1:] == stem[-2:-1] else [])
-    return forms
+    found = inflections(text, lemma, token.tag_ in ("NNS", "NNPS"))
+    found += [Form(spelling, plural=form.plural, derived=True) for form in found[:2] for spelling in british(form.text)]
+    found += [Form(stem, description=True) for stem in descriptions(text)]
+    return found
 
 
 def token_word(token, verb_indicator: str | None) -> SymbolWord | None:
@@ -209,24 +211,67 @@ def token_word(token, verb_indicator: str | None) -> SymbolWord | None:
     if token.is_punct:
         mark = punctuation(text)
         if mark:
-            return SymbolWord(text, mark.id, mark.gloss, mark.code)
+            return SymbolWord(text, mark.id, mark.gloss, mark.code, "punctuation")
         return None  # quotes and brackets: no Bliss character, nothing to draw
     number = text if text.isdigit() else NUMBER_WORDS.get(text.lower())
     if number:
         one = digit_symbol(number) if len(number) == 1 else None
-        return SymbolWord(text, one.id if one else None, number, digits_code(number))
+        return SymbolWord(text, one.id if one else None, number, digits_code(number), "number")
     if token.pos_ == "PROPN" and text[:1].isupper() and not is_proper_gloss(text):
-        return SymbolWord(text, None, None, letters_code(text))
+        return SymbolWord(text, None, None, letters_code(text), "name")
     classes = classes_for(token, verb_indicator is not None)
-    for form, plural in candidates(token):
-        found = lookup(form, classes)
+    for form in forms_of(token):
+        found = lookup(form.text, (THING, ACTION, DESCRIPTION) if form.description else classes)
         if found:
             sym, kind = found
-            code = drawn_code(sym, kind, token, verb_indicator, plural, derived=form != text.lower())
-            return SymbolWord(text, sym.id, sym.gloss, code)
+            how = "synonym" if is_synonym(form.text) else "derived" if form.derived else "gloss"
+            return SymbolWord(text, sym.id, sym.gloss, drawn_code(sym.code, kind, token, verb_indicator, form), how)
+    joined = compound_word(token, classes, verb_indicator)
+    if joined:
+        return joined
     if text[:1].isupper():  # a capitalised word with no symbol is a name: Bliss writes names in letters
-        return SymbolWord(text, None, None, letters_code(text))
-    return SymbolWord(text, None, None, letters_code(text), known=False)
+        return SymbolWord(text, None, None, letters_code(text), "name")
+    return SymbolWord(text, None, None, letters_code(text), "letters")
+
+
+def compound_word(token, classes, verb_indicator: str | None) -> SymbolWord | None:
+    """A word no gloss has, drawn as the symbols it is made of in one Bliss word: an agent noun (`swimmer` ->
+    person/swim) or a compound of two (`teapot` -> tea/pot, `beekeeper` -> bee/person/keep)."""
+    text = token.text.lower()
+    for base in dict.fromkeys([text] + ([text[:-1]] if text.endswith("s") else [])):
+        form = Form(base, plural=base != text)
+        found = agent_part(base) or next(
+            (joined for first, second in compounds(base)
+             if (joined := joined_parts(lookup_part(first, (THING, DESCRIPTION, ACTION)), lookup_part(second, classes)))),
+            None,
+        )
+        if found:
+            code, gloss, kind = found
+            return SymbolWord(token.text, None, gloss, drawn_code(code, kind, token, verb_indicator, form), "composed")
+    return None
+
+
+def lookup_part(text: str, classes) -> tuple[str, str, str] | None:
+    """(bare code, gloss, class) of one part of a compound: a gloss, or an agent noun."""
+    found = lookup(text, classes)
+    if found:
+        return with_indicator(found[0].code, None), found[0].gloss, found[1]
+    return agent_part(text)
+
+
+def agent_part(text: str) -> tuple[str, str, str] | None:
+    for stem in agents(text):
+        found = lookup(stem, (ACTION, THING))
+        if found:
+            person = symbol(AGENT_PERSON)
+            return f"{person.code}/{with_indicator(found[0].code, None)}", f"{person.gloss} + {found[0].gloss}", THING
+    return None
+
+
+def joined_parts(head, tail) -> tuple[str, str, str] | None:
+    if head and tail:
+        return f"{head[0]}/{tail[0]}", f"{head[1]} + {tail[1]}", tail[2]
+    return None
 
 
 def is_proper_gloss(text: str) -> bool:
@@ -234,16 +279,17 @@ def is_proper_gloss(text: str) -> bool:
     return any(symbol(i).glosses[0][:1].isupper() for i in senses(text).values())
 
 
-def drawn_code(sym: Symbol, kind: str, token, verb_indicator: str | None, plural: bool = False,
-               derived: bool = False) -> str:
-    """The symbol's composition with the indicator its use in the sentence asks for."""
+def drawn_code(code: str, kind: str, token, verb_indicator: str | None, form: Form) -> str:
+    """A composition with the indicator its use in the sentence asks for."""
     if verb_indicator:
-        return with_indicator(sym.code, verb_indicator)
-    pos = token.pos_
-    if pos in ("VERB", "AUX"):
-        return sym.code if kind == ACTION else with_indicator(sym.code, INDICATORS["action"])
-    if pos == "ADJ" or (pos == "ADV" and derived and token.text.lower().endswith("ly")):
-        return sym.code if kind == DESCRIPTION else with_indicator(sym.code, INDICATORS["description"])
-    if pos in ("NOUN", "PROPN") and (plural or kind == ACTION):
-        return with_indicator(sym.code, INDICATORS["plural"] if plural else None)
-    return sym.code
+        return with_indicator(code, verb_indicator)
+    pos, text = token.pos_, token.text.lower()
+    if pos in ("VERB", "AUX"):  # sharpen: sharp as an action
+        return code if kind == ACTION and not form.description else with_indicator(code, INDICATORS["action"])
+    if form.description:
+        return with_indicator(code, INDICATORS["description"])
+    if pos == "ADJ" or (pos == "ADV" and form.text != text and text.endswith("ly")):
+        return code if kind == DESCRIPTION else with_indicator(code, INDICATORS["description"])
+    if pos in ("NOUN", "PROPN") and (form.plural or kind == ACTION):
+        return with_indicator(code, INDICATORS["plural"] if form.plural else None)
+    return code

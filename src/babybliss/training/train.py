@@ -28,7 +28,8 @@ from babybliss.training.models import Loaded, device_name, load_model, parameter
 
 PROMPT_FILE = "prompt.json"
 TRAINING_FILE = "training.json"
-OWN_FIELDS = {"epochs", "sweep", "warmup_ratio", "group_by_length", "max_seq_length", "num_threads"} | {
+OWN_FIELDS = {"epochs", "sweep", "warmup_ratio", "group_by_length", "max_seq_length", "num_threads", "seeds",
+              "vary_split"} | {
     "fp16", "optim", "fsdp", "pad_to_multiple_of"  # SFTConfig's, but with a CPU fallback or an "off" value mapped
 }
 """TrainConfig fields babybliss interprets itself; every other field is SFTConfig's own and passed by name."""
