@@ -208,11 +208,11 @@ def forms_of(token) -> list[Form]:
 
 def token_word(token, verb_indicator: str | None) -> SymbolWord | None:
     text = token.text
-    if token.is_punct:
+    if token.is_punct or not any(c.isalnum() for c in text):
         mark = punctuation(text)
         if mark:
             return SymbolWord(text, mark.id, mark.gloss, mark.code, "punctuation")
-        return None  # quotes and brackets: no Bliss character, nothing to draw
+        return None  # quotes, brackets, signs: no word and no Bliss character, nothing to draw
     number = text if text.isdigit() else NUMBER_WORDS.get(text.lower())
     if number:
         one = digit_symbol(number) if len(number) == 1 else None
