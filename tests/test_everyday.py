@@ -193,3 +193,22 @@ def test_cli_explain_shows_warnings_and_json_carries_them(capsys):
     first, second = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert first["sentences"] == ["phrase:hello.", "present:how you be?"] and first["confident"] is True
     assert second["confident"] is False and second["warnings"]
+
+
+def test_api_returns_confident_and_warnings_per_result():
+    from fastapi.testclient import TestClient
+
+    from babybliss.config import ServeConfig
+    from babybliss.serve import app as serve
+
+    rules = serve.RuleConverter()
+    app = serve.create_app({"e2b": rules, "b2e": rules}, ServeConfig(batch_window_ms=0), "rules")
+    with TestClient(app) as client:
+        body = client.post("/v1/convert", json={"direction": "e2b", "sentences": [
+            "We went to the beach. The water was warm.", "We met; it rained."]}).json()
+        page = client.get("/").text
+    sure, unsure = body["results"]
+    assert sure["output"] == "past:We go to beach. past:water be warm."
+    assert sure["confident"] is True and sure["warnings"] == []
+    assert unsure["confident"] is False and any("';'" in w for w in unsure["warnings"])
+    assert "&#34;imperative&#34;" in page or '"imperative"' in page  # the page reads the markers from MARKERS
