@@ -54,11 +54,45 @@ SENSES = {
     ("my", POSSESSIVE): 15686,
     ("i", PERSONAL): 14916,
     ("me", PERSONAL): 14916,
+    ("that", THING): 17697,  # that (there), not `who, that, which`
 }
 """(word, pronoun class) -> BCI-AV ID, where the general order would pick another sense."""
 
-SYNONYMS: dict[str, str] = {}
-"""word -> a gloss BCI-AV has for it (filled from the coverage misses, docs/symbols-coverage.md)."""
+SYNONYMS = {
+    # everyday words BCI-AV glosses under another English word (American spellings, short forms)
+    "bike": "bicycle", "phone": "telephone", "tv": "television", "café": "cafe", "color": "colour",
+    "faucet": "tap", "pal": "friend", "wake": "wake up", "swam": "swim", "nap": "sleep", "relax": "rest",
+    "college": "university", "novel": "book", "documentary": "film", "puzzle": "game", "yoga": "exercise",
+    "marathon": "race", "reunion": "meeting", "opportunity": "chance", "talent": "ability", "skill": "ability",
+    "portrait": "picture", "grandson": "grandchild", "dawn": "sunrise", "path": "way", "trail": "way",
+    "scene": "scenery", "mist": "fog", "windowsill": "window", "bay": "sea", "mayor": "leader",
+    "apprentice": "student", "seedling": "plant", "chapel": "church", "porcelain": "pottery", "velvet": "cloth",
+    "marble": "stone", "oak": "tree", "pony": "horse", "plank": "board", "chisel": "tool", "sickle": "knife",
+    "stack": "pile",
+    # verbs
+    "attend": "participate", "engage": "participate", "mow": "cut", "flourish": "grow", "soothe": "calm",
+    "startle": "surprise", "gleam": "shine", "sweep": "brush", "pack": "bag", "repaint": "paint", "skate": "skating",
+    "graduate": "finish", "varnish": "paint", "glaze": "paint", "stitch": "sew", "knead": "press", "rinse": "wash",
+    "scrub": "wash", "grate": "grater", "shiver": "shake:action", "giggle": "laugh", "recite": "say", "enchant": "magic",
+    # descriptions
+    "cozy": "comfortable", "cosy": "comfortable", "ancient": "old", "rusty": "old", "enthusiastic": "eager",
+    "passionate": "eager", "fierce": "strong", "efficient": "good", "leisurely": "slow", "grateful": "thank",
+    "breathtaking": "beautiful", "picturesque": "beautiful", "spectacular": "wonderful", "majestic": "great",
+    "memorable": "memory", "nostalgic": "memory", "refreshing": "fresh", "sizzling": "hot", "busy": "active",
+    "bustling": "active", "crowded": "full", "diligent": "careful", "cautious": "careful", "festive": "festival",
+    "nearby": "near", "ahead": "forward", "vast": "huge", "spacious": "big", "regular": "often", "savory": "tasty",
+    "delectable": "delicious", "heartfelt": "honest", "merry": "happy", "fascinating": "interesting",
+    "intriguing": "interesting", "lush": "green", "vigilant": "watchful", "radiant": "bright", "prompt": "quick",
+    "swift": "quick", "brisk": "quick", "agile": "quick", "confident": "sure", "energetic": "energy",
+    "celebratory": "celebration", "mischievous": "naughty", "gloomy": "sad", "grumpy": "angry", "romantic": "love",
+    "beloved": "dear", "gentle": "soft", "fluffy": "soft", "messy": "dirty", "ripe": "ready", "crimson": "red",
+    "immediately": "now", "yet": "still", "along": "beside", "as": "like", "crooked": "curve",
+    "shy": "quiet", "squeak": "noise", "shaggy": "hair", "counter": "table", "harmonica": "musical instrument",
+    "riddle": "joke", "drip": "drop", "blissful": "happy", "tidy": "clean:description", "forecast": "weather forecast",
+    "sticky": "glue:thing", "spiky": "sharp", "nervous": "anxious",
+}
+"""word -> the BCI-AV gloss drawn for it (`gloss:class` takes that class only): words of the benchmark sets BCI-AV has no gloss for, each mapped to the
+nearest meaning it has (docs/symbols-coverage.md lists what is still missed)."""
 
 PUNCTUATION = {"!": 8483, "?": 8485, ".": 8486, ",": 8487, ":": 8488}
 DIGITS = {str(d): 8496 + d for d in range(10)}
@@ -101,6 +135,12 @@ def word_class(code: str) -> str:
     return THING
 
 
+def current_notation(code: str) -> str:
+    """The map's kerning `K:-2` is `RK:-2` (relative kerning) in bliss-svg-builder 1.0.0, which reports `K` as an
+    unknown code."""
+    return re.sub(r"(^|/)K:", r"\1RK:", code)
+
+
 def read_sources(source: Path) -> tuple[dict[int, str], dict[int, str]]:
     glosses_path, map_path = source / "bci-av-glosses.tsv", source / "blissary-bci-map.json"
     glosses: dict[int, str] = {}
@@ -116,7 +156,7 @@ def read_sources(source: Path) -> tuple[dict[int, str], dict[int, str]]:
         if not isinstance(row, dict) or not {"bciAvId", "blissSvgBuilderCode"} <= row.keys():
             sys.exit(f"{map_path}: entry {index}: expected bciAvId and blissSvgBuilderCode")
         if row["bciAvId"] is not None and row["blissSvgBuilderCode"]:
-            codes.setdefault(int(row["bciAvId"]), row["blissSvgBuilderCode"])
+            codes.setdefault(int(row["bciAvId"]), current_notation(row["blissSvgBuilderCode"]))
     return glosses, codes
 
 
@@ -145,10 +185,13 @@ def build(source: Path) -> dict:
         if str(bci_id) not in symbols:
             sys.exit(f"SENSES: {word}: BCI-AV {bci_id} is not in both source files")
         words.setdefault(word, {})[kind] = bci_id
-    for word, gloss in sorted(SYNONYMS.items()):
-        if gloss not in words:
-            sys.exit(f"SYNONYMS: {word}: {gloss!r} is no gloss")
-        words.setdefault(word, dict(words[gloss]))
+    for word, target in sorted(SYNONYMS.items()):
+        gloss, _, kind = target.partition(":")
+        if gloss not in words or (kind and kind not in words[gloss]):
+            sys.exit(f"SYNONYMS: {word}: {target!r} is no gloss")
+        if word in words:
+            sys.exit(f"SYNONYMS: {word} is a gloss itself")
+        words[word] = {kind: words[gloss][kind]} if kind else dict(words[gloss])
     return {
         "licence": "CC BY-SA 4.0",
         "attribution": ATTRIBUTION,
@@ -156,6 +199,7 @@ def build(source: Path) -> dict:
         "classes": {ACTION: "B81", DESCRIPTION: "B86", THING: None},
         "punctuation": PUNCTUATION,
         "digits": DIGITS,
+        "synonyms": dict(sorted(SYNONYMS.items())),
         "words": words,
         "symbols": symbols,
     }

@@ -9,6 +9,9 @@ Reads only what other stages wrote (the contract):
 * `RUN/original-use/result.json` - optional samples of the research team's original uses;
 * `RUN/stages.json` - optional: the one-process experiment's wall time per stage.
 
+A few English -> Bliss examples are drawn in Bliss symbols for every model (`report_symbols`), when node and the
+renderer are installed; otherwise a note says why not.
+
 Missing optional pieces become a note in the report; a run without any evaluation raises
 FileNotFoundError. This module gathers the data and draws the plots (matplotlib's Agg backend,
 embedded in the HTML as base64 PNG); the look of each format lives in its Jinja2 template in
@@ -27,9 +30,11 @@ from pathlib import Path
 from typing import Any
 
 from babybliss.io import atomic_write_text
-from babybliss.evaluation import conclusion
+from babybliss.evaluation import conclusion, pooled
 from babybliss.evaluation.metrics import INTERVALS, METRIC_KEYS, exact_match
+from babybliss.evaluation.report_symbols import symbol_examples
 from babybliss.data.prompts import DIRECTIONS
+from babybliss.training.seeds import seed_folders
 
 DIRECTION_NAMES = {"e2b": "English → Bliss", "b2e": "Bliss → English"}
 SPLITS = ("test", "novel", "validation")
@@ -75,9 +80,11 @@ def write_report(run_dir: str | Path) -> dict[str, Any]:
     """
     run = Path(run_dir)
     notes: list[str] = []
-    evals = _load_evals(run, notes)
+    seed_runs = [] if (run / "eval").is_dir() else seed_folders(run)
+    source = seed_runs[0] if seed_runs else run  # training records, logs and examples: the first seed's
+    evals = pooled.pooled_evals(seed_runs, notes) if seed_runs else _load_evals(run, notes)
     models = sorted(evals, key=_model_sort_key)
-    training = _load_training(run, notes)
+    training = _load_training(source, notes)
     not_scored = sorted(set(training) - set(evals), key=_model_sort_key)
     best, selection_note = _pick_best(evals, models)
     if not_scored:
@@ -98,23 +105,25 @@ def write_report(run_dir: str | Path) -> dict[str, Any]:
                      f"`babybliss evaluate {run}` again to add them.")
     if not headline:
         notes.append(f"The best model `{best}` has no test-split metrics.")
-    examples, example_split = _pick_examples(run, best, notes)
-    tests = _paired_tests(run, models, best, notes)
+    examples, example_split = _pick_examples(source, best, notes)
+    tests = _paired_tests(seed_runs or [run], models, best, notes)
     context = {
         "title": f"babybliss run report: {run.name}",
         "best": best,
-        "summary": _best_summary(evals, best),
+        "summary": (f"Pooled over {len(seed_runs)} training seeds ({', '.join(f.name for f in seed_runs)}). "
+                    if seed_runs else "") + _best_summary(evals, best),
         "conclusions": [test["sentence"] for test in tests],
         "test_tables": [test["table"] for test in tests if test["table"]["rows"]],
         "not_scored": not_scored,
         "summary_table": _summary_table(evals, models, not_scored, best, SUMMARY_KEYS, DIRECTIONS),
         "meaning_table": _summary_table(evals, models, not_scored, best, MEANING_KEYS, ("b2e",)),
         "split_tables": [(split, _metric_table(evals, models, best, split)) for split in SPLITS],
-        "plots": _plots(run, evals, models, notes),
+        "plots": _plots(source, evals, models, notes),
         "examples": _example_items(examples, example_split),
+        "symbols": symbol_examples(run, models, examples.get("e2b", {}).get("rows", []), example_split, notes),
         "times": _time_table(evals, training, models, not_scored),
         "stages": _stage_table(run, notes),
-        "original_use": _load_original_use(run, notes),
+        "original_use": _load_original_use(source, notes),
         "config": _read_config(run, notes),
         "notes": notes,
         "direction_names": DIRECTION_NAMES,
@@ -312,11 +321,11 @@ def _pick_best(evals: Mapping[str, Mapping[str, Any]], models: Sequence[str]) ->
     return others[-1], f"No model has chrF scores; `{others[-1]}` is shown."
 
 
-def _paired_tests(run: Path, models: Sequence[str], best: str, notes: list[str]) -> list[dict[str, Any]]:
+def _paired_tests(runs: Sequence[Path], models: Sequence[str], best: str, notes: list[str]) -> list[dict[str, Any]]:
     """Per split (validation first: where the best was chosen), the paired tests of the best model against every
-    other model with predictions, and the sentence that says what they support."""
-    outcomes = {m: conclusion.read_outcomes([run / "eval" / m / "predictions.jsonl"]) for m in models
-                if (run / "eval" / m / "predictions.jsonl").is_file()}
+    other model with predictions in every run folder (one per seed), and the sentence that says what they support."""
+    outcomes = {m: conclusion.read_outcomes([r / "eval" / m / "predictions.jsonl" for r in runs]) for m in models
+                if all((r / "eval" / m / "predictions.jsonl").is_file() for r in runs)}
     if best not in outcomes:
         notes.append(f"No predictions for `{best}`: no paired tests, so no statement of which differences hold.")
         return []

@@ -22,6 +22,7 @@ from babybliss.evaluation.report import STAGES_FILE, write_report
 from babybliss.io import atomic_write_json
 from babybliss.training.models import device_name, load_model, wants_4bit
 from babybliss.training.original_use import original_use
+from babybliss.training.seeds import record, seed_configs
 from babybliss.training.train import finetune
 
 
@@ -73,12 +74,17 @@ def run_experiment(config: Config, skip_original_use: bool = False) -> dict:
     if not skip_original_use:
         with clock("original use"):
             original_use(config, base)
-    finetune(config, loaded=base if shared else None, clock=clock)
+    runs = seed_configs(config) if config.train.seeds else [config]  # each seed trains into RUN/seed-S
+    if config.train.seeds:
+        record(config)
+    for one in runs:  # every run trains on the base as loaded, before evaluation casts it for decoding
+        finetune(one, loaded=base if shared else None, clock=clock)
     with clock("evaluate"):
         if base is not None and base.model.config.use_cache is False:
             base.model.config.use_cache = True  # training with gradient checkpointing turns the KV cache off
         ready = for_generation(base, config.model.dtype) if shared else None
-        evaluate(config, run, base=ready)
+        for one in runs:
+            evaluate(one, Path(one.out), base=ready)
     clock.write(run)
     with clock("report"):
         result = write_report(run)

@@ -74,6 +74,11 @@ def senses(word: str) -> dict[str, int]:
     return load_lexicon()["words"].get(word.lower(), {})
 
 
+def is_synonym(word: str) -> bool:
+    """The word is drawn with another word's symbol (the lexicon's synonyms)."""
+    return word.lower() in load_lexicon()["synonyms"]
+
+
 def lookup(word: str, classes: tuple[str, ...]) -> tuple[Symbol, str] | None:
     """The word's symbol in the first of `classes` it has, and that class; else in any class it has."""
     found = senses(word)
@@ -89,8 +94,9 @@ def punctuation(mark: str) -> Symbol | None:
 
 
 def digits_code(number: str) -> str:
-    """`12` -> `B10/B11`: Bliss digits, one character each."""
-    return "/".join(symbol(load_lexicon()["digits"][d]).code for d in number)
+    """`12` -> `B10/B11`: Bliss digits, one character each; `8:30` with the colon between."""
+    lexicon = load_lexicon()
+    return "/".join(symbol(lexicon["digits"][c] if c.isdigit() else lexicon["punctuation"][c]).code for c in number)
 
 
 def digit_symbol(digit: str) -> Symbol:

@@ -3,9 +3,11 @@ parse of the Bliss words, with the sentence's tense marker as the indicator on i
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 
-from babybliss.grammar.notation import normalize_space
+from babybliss.grammar.notation import normalize_space, split_sentences
+from babybliss.symbols.forms import AGENT_PERSON, DEGREE_TAGS, Form, agents, british, compounds, degrees, descriptions, inflections
 from babybliss.symbols.lexicon import (
     ACTION,
     DESCRIPTION,
@@ -17,6 +19,7 @@ from babybliss.symbols.lexicon import (
     digit_symbol,
     digits_code,
     letters_code,
+    is_synonym,
     lookup,
     punctuation,
     senses,
@@ -24,8 +27,8 @@ from babybliss.symbols.lexicon import (
     with_indicator,
 )
 
-MARKER_WORDS = {"present", "past", "future", "progressive", "continuous", "imperative", "conditional"}
-"""The words tense markers are made of (grammar.notation.MARKERS, and the imperative and conditionals)."""
+MARKER_WORDS = {"present", "past", "future", "progressive", "continuous", "imperative", "conditional", "phrase"}
+"""The words the markers of grammar.notation.MARKERS are made of (and `continuous`)."""
 
 LONGEST_GLOSS = 4
 """Words in the longest multi-word gloss tried (`wake up`, `bus stop`, `you are welcome`)."""
@@ -58,18 +61,26 @@ class SymbolWord:
     """The BCI-AV ID; None for a name or an unknown word (spelled in letters) and a number of several digits."""
     gloss: str | None
     code: str
-    known: bool = True
-    """False: no symbol was found; the word is spelled in letters and reported."""
+    how: str = "gloss"
+    """How it was found: gloss (the word or an inflection of it is a BCI-AV gloss), synonym (SYNONYMS of
+    scripts/build_bliss_lexicon.py), derived (a British spelling, or an adjective from a thing), composed (an agent
+    noun or a compound of symbols), name, number, punctuation, or letters (no symbol found)."""
+
+    @property
+    def known(self) -> bool:
+        """False: no symbol was found; the word is spelled in letters and reported."""
+        return self.how != "letters"
 
     def as_dict(self) -> dict:
         """The API's shape: word, id, gloss, code."""
-        return {k: v for k, v in asdict(self).items() if k != "known"}
+        return {k: v for k, v in asdict(self).items() if k != "how"}
 
 
 @dataclass
 class SymbolSentence:
     bliss: str
     marker: str | None
+    """The (first) sentence's marker."""
     words: list[SymbolWord] = field(default_factory=list)
 
     @property
@@ -98,27 +109,37 @@ def split_marker(bliss: str) -> tuple[str | None, str]:
     return None, text
 
 
-def marker_indicator(marker: str | None) -> str:
-    """The indicator the marker puts on the main verb: present action, past, future, continuous for the progressive,
-    imperative, and the present/past/future conditional; no marker (or one not known) is plain action."""
+def marker_indicator(marker: str | None) -> str | None:
+    """The indicator(s) the marker puts on the main verb (grammar.notation): present action, past, future; the
+    progressive is continuous (with past or future where the tense is one); imperative; conditional, past and future
+    conditional; `phrase` (a message without a verb) none. No marker is plain action."""
     words = set((marker or "").split())
+    if "phrase" in words:
+        return None
     tense = "past" if "past" in words else "future" if "future" in words else "present"
     if "conditional" in words:
         return INDICATORS[f"{tense} conditional"]
     if "imperative" in words:
         return INDICATORS["imperative"]
     if "progressive" in words or "continuous" in words:
-        return INDICATORS["continuous"]
+        return INDICATORS["continuous"] if tense == "present" else f"{INDICATORS[tense]};{INDICATORS['continuous']}"
     return INDICATORS[tense] if tense != "present" else INDICATORS["action"]
 
 
 def sentence_symbols(bliss_sentences: list[str]) -> list[SymbolSentence]:
-    """Each Bliss sentence as symbols; the Bliss words are parsed by spaCy in one batch."""
+    """Each Bliss text as symbols, its sentences in order (`phrase:hello. present:how you be?` is two, each with its
+    own marker); the Bliss words of all of them are parsed by spaCy in one batch."""
     from babybliss.grammar.nlp import parse
 
-    split = [split_marker(s) for s in bliss_sentences]
-    docs = parse([body for _, body in split])
-    return [words_of(bliss, marker, doc) for bliss, (marker, _), doc in zip(bliss_sentences, split, docs)]
+    parts = [[split_marker(one) for one in split_sentences(text) or [""]] for text in bliss_sentences]
+    docs = iter(parse([body for text in parts for _, body in text]))
+    out = []
+    for bliss, text in zip(bliss_sentences, parts):
+        sentence = SymbolSentence(bliss, text[0][0])
+        for marker, _ in text:
+            sentence.words += words_of(bliss, marker, next(docs)).words
+        out.append(sentence)
+    return out
 
 
 def main_verb(doc):
@@ -176,8 +197,10 @@ def span_word(span, verb, verb_indicator: str) -> SymbolWord:
     found = None
     for key in (text.lower(), " ".join(t.lemma_.lower() for t in span)):
         found = found or lookup(key, classes_for(head, is_verb))
-    sym, kind = found
-    return SymbolWord(text, sym.id, sym.gloss, drawn_code(sym, kind, head, verb_indicator if is_verb else None))
+    sym, _ = found
+    # a fixed expression keeps its own indicators (`wake up` is an action), but takes the marker as the main verb
+    code = with_indicator(sym.code, verb_indicator) if is_verb and verb_indicator else sym.code
+    return SymbolWord(text, sym.id, sym.gloss, code, "gloss")
 
 
 def classes_for(token, is_main_verb: bool = False) -> tuple[str, ...]:
@@ -188,45 +211,87 @@ def classes_for(token, is_main_verb: bool = False) -> tuple[str, ...]:
     return CLASSES_BY_POS.get(token.pos_, (THING, DESCRIPTION, ACTION))
 
 
-def candidates(token) -> list[tuple[str, bool]]:
-    """(form to look up, is a plural taken off) for a token: the word, its lemma, then plain suffix rules."""
+def forms_of(token) -> list[Form]:
+    """The forms tried for a token, best first (babybliss.symbols.forms)."""
     text, lemma = token.text.lower(), token.lemma_.lower()
-    plural = token.tag_ in ("NNS", "NNPS")
-    forms = [(text, False), (lemma, plural and lemma != text)]
-    if text.endswith("ly") and len(text) > 4:  # slowly -> slow, happily -> happy, gently -> gentle
-        forms += [(text[:-2], False), (text[:-3] + "y", False), (text[:-1] + "e", False)]
-    if text.endswith("s") and len(text) > 3:
-        forms += [(text[:-1], True), (text[:-2], True)] + ([(text[:-3] + "y", True)] if text.endswith("ies") else [])
-    for ending in ("ing", "ed"):
-        if text.endswith(ending) and len(text) > len(ending) + 2:
-            stem = text[: -len(ending)]
-            forms += [(stem, False), (stem + "e", False)] + ([(stem[:-1], False)] if stem[-1:] == stem[-2:-1] else [])
-    return forms
+    found = degrees(text, lemma, token.tag_) + inflections(text, lemma, token.tag_ in ("NNS", "NNPS"))
+    found += [Form(spelling, plural=form.plural, derived=True) for form in found[:2] for spelling in british(form.text)]
+    found += [Form(stem, description=True) for stem in descriptions(text)]
+    return found
 
 
 def token_word(token, verb_indicator: str | None) -> SymbolWord | None:
     text = token.text
-    if token.is_punct:
+    if token.is_punct or not any(c.isalnum() for c in text):
         mark = punctuation(text)
         if mark:
-            return SymbolWord(text, mark.id, mark.gloss, mark.code)
-        return None  # quotes and brackets: no Bliss character, nothing to draw
-    number = text if text.isdigit() else NUMBER_WORDS.get(text.lower())
+            return SymbolWord(text, mark.id, mark.gloss, mark.code, "punctuation")
+        return None  # quotes, brackets, signs: no word and no Bliss character, nothing to draw
+    number = text if re.fullmatch(r"\d+([:.,]\d+)*", text) else NUMBER_WORDS.get(text.lower())
     if number:
         one = digit_symbol(number) if len(number) == 1 else None
-        return SymbolWord(text, one.id if one else None, number, digits_code(number))
+        return SymbolWord(text, one.id if one else None, number, digits_code(number), "number")
     if token.pos_ == "PROPN" and text[:1].isupper() and not is_proper_gloss(text):
-        return SymbolWord(text, None, None, letters_code(text))
+        return SymbolWord(text, None, None, letters_code(text), "name")
     classes = classes_for(token, verb_indicator is not None)
-    for form, plural in candidates(token):
-        found = lookup(form, classes)
+    for form in forms_of(token):
+        found = lookup(form.text, (THING, ACTION, DESCRIPTION) if form.description else classes)
         if found:
             sym, kind = found
-            code = drawn_code(sym, kind, token, verb_indicator, plural, derived=form != text.lower())
-            return SymbolWord(text, sym.id, sym.gloss, code)
+            how = "synonym" if is_synonym(form.text) else "derived" if form.derived else "gloss"
+            if form.degree:  # more/most + the adjective, one word with the description indicator
+                degree = lookup(form.degree, (DESCRIPTION,))[0]
+                code = f"{with_indicator(degree.code, None)}/{with_indicator(sym.code, None)}"
+                return SymbolWord(text, sym.id, f"{form.degree} + {sym.gloss}",
+                                  with_indicator(code, INDICATORS["description"]), how)
+            return SymbolWord(text, sym.id, sym.gloss, drawn_code(sym.code, kind, token, verb_indicator, form), how)
+    joined = compound_word(token, classes, verb_indicator)
+    if joined:
+        return joined
     if text[:1].isupper():  # a capitalised word with no symbol is a name: Bliss writes names in letters
-        return SymbolWord(text, None, None, letters_code(text))
-    return SymbolWord(text, None, None, letters_code(text), known=False)
+        return SymbolWord(text, None, None, letters_code(text), "name")
+    return SymbolWord(text, None, None, letters_code(text), "letters")
+
+
+def compound_word(token, classes, verb_indicator: str | None) -> SymbolWord | None:
+    """A word no gloss has, drawn as the symbols it is made of in one Bliss word: an agent noun (`swimmer` ->
+    person/swim) or a compound of two (`teapot` -> tea/pot, `beekeeper` -> bee/person/keep)."""
+    text = token.text.lower()
+    for base in dict.fromkeys([text] + ([text[:-1]] if text.endswith("s") else [])):
+        form = Form(base, plural=base != text)
+        is_noun = token.pos_ in ("NOUN", "PROPN") and token.tag_ not in DEGREE_TAGS  # softer is no agent
+        found = (agent_part(base) if is_noun else None) or next(
+            (joined for first, second in compounds(base)
+             if (joined := joined_parts(lookup_part(first, (THING, DESCRIPTION, ACTION)), lookup_part(second, classes)))),
+            None,
+        )
+        if found:
+            code, gloss, kind = found
+            return SymbolWord(token.text, None, gloss, drawn_code(code, kind, token, verb_indicator, form), "composed")
+    return None
+
+
+def lookup_part(text: str, classes) -> tuple[str, str, str] | None:
+    """(bare code, gloss, class) of one part of a compound: a gloss, or an agent noun."""
+    found = lookup(text, classes)
+    if found:
+        return with_indicator(found[0].code, None), found[0].gloss, found[1]
+    return agent_part(text)
+
+
+def agent_part(text: str) -> tuple[str, str, str] | None:
+    for stem in agents(text):
+        found = lookup(stem, (ACTION, THING))
+        if found:
+            person = symbol(AGENT_PERSON)
+            return f"{person.code}/{with_indicator(found[0].code, None)}", f"{person.gloss} + {found[0].gloss}", THING
+    return None
+
+
+def joined_parts(head, tail) -> tuple[str, str, str] | None:
+    if head and tail:
+        return f"{head[0]}/{tail[0]}", f"{head[1]} + {tail[1]}", tail[2]
+    return None
 
 
 def is_proper_gloss(text: str) -> bool:
@@ -234,16 +299,17 @@ def is_proper_gloss(text: str) -> bool:
     return any(symbol(i).glosses[0][:1].isupper() for i in senses(text).values())
 
 
-def drawn_code(sym: Symbol, kind: str, token, verb_indicator: str | None, plural: bool = False,
-               derived: bool = False) -> str:
-    """The symbol's composition with the indicator its use in the sentence asks for."""
+def drawn_code(code: str, kind: str, token, verb_indicator: str | None, form: Form) -> str:
+    """A composition with the indicator its use in the sentence asks for."""
     if verb_indicator:
-        return with_indicator(sym.code, verb_indicator)
-    pos = token.pos_
-    if pos in ("VERB", "AUX"):
-        return sym.code if kind == ACTION else with_indicator(sym.code, INDICATORS["action"])
-    if pos == "ADJ" or (pos == "ADV" and derived and token.text.lower().endswith("ly")):
-        return sym.code if kind == DESCRIPTION else with_indicator(sym.code, INDICATORS["description"])
-    if pos in ("NOUN", "PROPN") and (plural or kind == ACTION):
-        return with_indicator(sym.code, INDICATORS["plural"] if plural else None)
-    return sym.code
+        return with_indicator(code, verb_indicator)
+    pos, text = token.pos_, token.text.lower()
+    if pos in ("VERB", "AUX"):  # sharpen: sharp as an action
+        return code if kind == ACTION and not form.description else with_indicator(code, INDICATORS["action"])
+    if form.description:
+        return with_indicator(code, INDICATORS["description"])
+    if pos == "ADJ" or (pos == "ADV" and form.text != text and text.endswith("ly")):
+        return code if kind == DESCRIPTION else with_indicator(code, INDICATORS["description"])
+    if pos in ("NOUN", "PROPN") and (form.plural or kind == ACTION):
+        return with_indicator(code, INDICATORS["plural"] if form.plural else None)
+    return code
