@@ -21,6 +21,7 @@ from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel, ConfigDict, StrictStr
 
 from babybliss.serve.batching import Batcher, QueueFull
+from babybliss.serve.symbols_api import SymbolWordModel, symbols_of, symbols_router
 from babybliss.config import Config, GenerateConfig, PromptConfig, ServeConfig
 from babybliss.convert.generate import Output, adapter_config, generate_raw, load_for_generation, stop_criteria
 from babybliss.convert.hybrid import default_system
@@ -137,6 +138,9 @@ class Result(BaseModel):
     output: str
     clean_stop: bool
     """The converter ended right after its answer (a model that rambles on is cut off and gets false)."""
+    symbols: list[SymbolWordModel] | None = None
+    """English -> Bliss: the answer's words as Bliss symbols (word, BCI-AV ID, gloss, code), to draw with
+    bliss-svg-builder; null for Bliss -> English."""
 
 
 class ConvertResponse(BaseModel):
@@ -160,6 +164,7 @@ def create_app(converters: dict[str, Converter], serve: ServeConfig, model: str 
     app = FastAPI(title="babybliss", summary="English <-> Conceptual Bliss sentence structure", lifespan=lifespan)
     app.state.batcher = batcher
     app.mount("/static", StaticFiles(directory=PACKAGE / "static"), name="static")
+    app.include_router(symbols_router())
     templates = Jinja2Templates(directory=PACKAGE / "templates")
     systems = {d: converters[d].name for d in DIRECTIONS}
 
@@ -189,6 +194,9 @@ def create_app(converters: dict[str, Converter], serve: ServeConfig, model: str 
             headers = {"Retry-After": str(batcher.retry_after())}
             return JSONResponse({"detail": f"the server is busy: {err}; retry later"}, status_code=503, headers=headers)
         results = [Result(input=s, output=o.answer, clean_stop=o.clean_stop) for s, o in zip(body.sentences, outputs)]
+        if body.direction == "e2b":
+            for result, words in zip(results, await symbols_of([r.output for r in results]) or []):
+                result.symbols = words
         return ConvertResponse(results=results)
 
     return RequestLog(app)
