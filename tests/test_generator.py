@@ -162,3 +162,12 @@ def test_generated_pairs_leave_out_bliss_json_held_out_splits(stream, small_pool
     kept = extra_pairs(f"generated:{every}", [], data_path=str(SHARED_BLISS))
     assert len(kept) == every and not {p["original"] for p in held[:3]} & {p["original"] for p in kept}
     assert len(extra_pairs(f"generated:{every + 3}", [])) == every + 3  # without the data path they stay
+
+
+def test_a_runs_identity_follows_the_number_of_generated_pairs():
+    from babybliss.config import load_config
+    from babybliss.training.run_folder import identity
+
+    small, large = (load_config(None, [f'data.extra_train=["generated:{n}"]']) for n in (100, 200))
+    assert identity(small)["data"] != identity(large)["data"]
+    assert generated.cache_key() in identity(small)["data"]["data.extra_train[0]"]
