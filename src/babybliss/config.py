@@ -29,6 +29,13 @@ PROMPT_TEMPLATE = "{instruction}### Input:\n{input}\n\n### Response:\n"
 """The research team's template up to the answer; the answer and a newline follow it."""
 
 
+def cache_home() -> Path:
+    """babybliss's cache folder: $BABYBLISS_CACHE, else ~/.cache/babybliss (model.cache_dir overrides it for models)."""
+    import os
+
+    return Path(os.environ.get("BABYBLISS_CACHE", "~/.cache/babybliss")).expanduser()
+
+
 class ConfigError(BlissError, ValueError):
     """A config file or override that cannot be applied."""
 
@@ -54,7 +61,8 @@ class DataConfig:
     """Pairs file (JSON list or JSONL of {original, bliss}); empty means the corpus shipped with babybliss."""
     extra_train: list[str] = field(default_factory=list)
     """More pairs for the training split only: pair files (`builtin`: the shipped corpus), `rules:english` (the rule
-    converter over the shipped everyday sentences), `rules:FILE` (over an English text file), `augment:names` (the
+    converter over the shipped everyday sentences), `rules:FILE` (over an English text file), `generated:N` (N rule-made
+    pairs over generated everyday English, docs/generator.md), `augment:names` (the
     split's pairs with their names swapped); see babybliss.data.extra_train."""
     seed: int = 42
     """Seed of the train/validation/test split."""
@@ -164,6 +172,13 @@ class TrainConfig:
     """Compile the model with torch.compile."""
     seed: int = 42
     """Seed of initialisation and data order."""
+    seeds: list[int] = field(default_factory=list)
+    """Training seeds to run the whole sweep with, one run folder each (RUN/seed-S), so intervals and tests cover
+    the seed as well as the items (e.g. [42, 7, 1729]; `finetune --seeds N`); empty: one run with train.seed in RUN
+    itself, the research recipe."""
+    vary_split: bool = False
+    """With train.seeds: each seed also draws its own train/validation/test split (data.seed = the seed). Off keeps
+    data.seed's split for every seed, so only training varies and the seeds' outcomes pair item by item."""
     num_threads: int = 0
     """CPU threads for torch; 0 leaves torch's default."""
     fsdp: str = ""
@@ -428,6 +443,8 @@ def validate(config: Config) -> None:
         raise ConfigError(f"train.sweep: expected 'separate' or 'checkpoints', got {config.train.sweep!r}")
     if not config.train.epochs or any(e < 1 for e in config.train.epochs):
         raise ConfigError(f"train.epochs: expected positive epoch counts, got {config.train.epochs}")
+    if len(set(config.train.seeds)) != len(config.train.seeds) or any(s < 0 for s in config.train.seeds):
+        raise ConfigError(f"train.seeds: expected distinct seeds of 0 or more, got {config.train.seeds}")
     bad = [d for d in config.data.directions if d not in {"e2b", "b2e"}]
     if bad or not config.data.directions:
         raise ConfigError(f"data.directions: expected e2b and/or b2e, got {config.data.directions}")

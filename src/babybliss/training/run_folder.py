@@ -26,8 +26,10 @@ from babybliss.io import atomic_write_json, writing_in
 
 LOCK_FILE = ".lock"
 IDENTITY_FILE = "run.json"
-OPERATIONAL = {"out", "model.cache_dir", "data.path", "data.extra_train", "train.num_threads", "train.save_steps", "train.logging_steps"}
-"""Settings that do not change what a run trains (the pairs files count by content, not by path)."""
+OPERATIONAL = {"out", "model.cache_dir", "data.path", "data.extra_train", "train.num_threads", "train.save_steps",
+               "train.logging_steps", "train.seeds", "train.vary_split"}
+"""Settings that do not change what a run trains (the pairs files count by content, not by path; a seed's run folder
+records its own train.seed and data.seed)."""
 TRAINING_SECTIONS = ("model", "data", "prompts", "lora", "quant", "train")
 
 
@@ -68,6 +70,18 @@ def _file_hash(path: str) -> str:
     return hashlib.sha256(resolved.read_bytes()).hexdigest()[:16]
 
 
+def _extra_identity(entry: str) -> str:
+    """A pairs file by its content; a lever (`generated:N`, `rules:english`, `augment:names`) by the entry itself and,
+    for `generated:N`, the generator's cache key (which follows the generator's and the rules' source)."""
+    from babybliss.data.extra_train import GENERATED_PREFIX
+
+    if entry.startswith(GENERATED_PREFIX):
+        from babybliss.data.generated import cache_key
+
+        return f"{entry}@{cache_key()}"
+    return _file_hash(entry)
+
+
 def identity(config: Config) -> dict[str, object]:
     """What the run trains: config values that change its result, and the content of its pairs files."""
     settings = {}
@@ -76,7 +90,7 @@ def identity(config: Config) -> dict[str, object]:
             if f"{section}.{key}" not in OPERATIONAL:
                 settings[f"{section}.{key}"] = value
     data = {"data.path": _file_hash(config.data.path)}
-    data.update({f"data.extra_train[{i}]": _file_hash(p) for i, p in enumerate(config.data.extra_train)})
+    data.update({f"data.extra_train[{i}]": _extra_identity(p) for i, p in enumerate(config.data.extra_train)})
     return {"settings": settings, "data": data}
 
 
