@@ -118,7 +118,20 @@ def main() -> int:
     if args.out:
         args.out.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
     if args.misses:
-        lines = []
+        lines = [
+            "# Bliss symbols: coverage and the words missed",
+            "",
+            "Written by `PYTHONPATH=src python bench/bench_symbols_coverage.py --misses docs/symbols-coverage.md` "
+            "(numbers in bench/RESULTS.md). For each set of Conceptual Bliss sentences: the words drawn in letters "
+            "because no symbol was found (by frequency), then the words drawn through a synonym, a derivation or a "
+            "composition of symbols, with the symbol's gloss, so each choice can be checked. Words only, never "
+            "sentences (bliss.json is not the project's to copy).",
+            "",
+            "How a word is found: docs/symbols.md. The synonym table is `SYNONYMS` in scripts/build_bliss_lexicon.py; "
+            "it was filled from the misses of bliss.json, the corpus and the novel set, so their numbers are not "
+            "blind. The everyday rule tests' sentences (tests/test_everyday.py) were not looked at for it.",
+            "",
+        ]
         for name, r in results.items():
             if "misses" not in r:
                 continue

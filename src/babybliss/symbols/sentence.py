@@ -217,6 +217,8 @@ def forms_of(token) -> list[Form]:
     found = degrees(text, lemma, token.tag_) + inflections(text, lemma, token.tag_ in ("NNS", "NNPS"))
     found += [Form(spelling, plural=form.plural, derived=True) for form in found[:2] for spelling in british(form.text)]
     found += [Form(stem, description=True) for stem in descriptions(text)]
+    if token.tag_ not in DEGREE_TAGS:  # spaCy reads `softer` in Bliss order as a noun: a degree all the same
+        found += degrees(text, text, "JJS" if text.endswith("est") else "JJR" if text.endswith("er") else "")
     return found
 
 
@@ -236,6 +238,8 @@ def token_word(token, verb_indicator: str | None) -> SymbolWord | None:
     classes = classes_for(token, verb_indicator is not None)
     for form in forms_of(token):
         found = lookup(form.text, (THING, ACTION, DESCRIPTION) if form.description else classes)
+        if found and form.degree and found[1] != DESCRIPTION:
+            continue  # more/most go with a description only (`corner` is no more corn)
         if found:
             sym, kind = found
             how = "synonym" if is_synonym(form.text) else "derived" if form.derived else "gloss"
@@ -282,7 +286,7 @@ def lookup_part(text: str, classes) -> tuple[str, str, str] | None:
 def agent_part(text: str) -> tuple[str, str, str] | None:
     for stem in agents(text):
         found = lookup(stem, (ACTION, THING))
-        if found:
+        if found and found[1] in (ACTION, THING):  # a doer of a thing or an action; softer is no agent
             person = symbol(AGENT_PERSON)
             return f"{person.code}/{with_indicator(found[0].code, None)}", f"{person.gloss} + {found[0].gloss}", THING
     return None
