@@ -49,7 +49,7 @@ class PrefixCache:
                     device = next(self.model.parameters()).device
                     with torch.inference_mode():
                         out = self.model(input_ids=torch.tensor([ids], device=device), use_cache=True)
-                    entry = (ids, out.past_key_values)
+                    entry = (ids, out.cache if cache_keyword() == "cache" else out.past_key_values)
                 self._entries[prefix] = entry
             return self._entries[prefix]
 
