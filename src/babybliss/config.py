@@ -218,6 +218,9 @@ class EvaluateConfig:
     """Also score the shipped `novel` set (pairs written unlike any training corpus, never trained on)."""
     rules: bool = True
     """Score the rule converter (English -> Bliss only) as the `rules` row."""
+    shipped_adapter: bool = True
+    """Score the adapter that ships with babybliss (babybliss.convert.shipped) as the `shipped` row, when the run's
+    model is the embedded default."""
 
 
 @dataclass

@@ -93,7 +93,7 @@ def model_config(config: Config, spec: str, run_dir: Path, splits: list[str]) ->
 
 def run_model(config: Config, name: str, spec: str, root: Path) -> list[dict]:
     """Fine-tune and evaluate one model; its rows (one per epoch)."""
-    from babybliss.evaluation.evaluate import evaluate
+    from babybliss.evaluation.evaluate import SHIPPED, evaluate
     from babybliss.training.train import TRAINING_FILE, finetune
 
     run_dir = root / name
@@ -106,7 +106,7 @@ def run_model(config: Config, name: str, spec: str, root: Path) -> list[dict]:
         training = read_json_or_empty(run_dir / result["model"] / TRAINING_FILE)
         rows.append(
             {
-                "model": name,
+                "model": f"{name} (shipped adapter)" if result["model"] == SHIPPED else name,
                 "label": f"{name}/{result['model']}",
                 "predictions": str(run_dir / "eval" / result["model"] / "predictions.jsonl"),
                 "epochs": result["epochs"],

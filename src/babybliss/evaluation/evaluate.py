@@ -14,6 +14,7 @@ from babybliss.config import Config
 from babybliss.data.pairs import load_pairs, novel_path, read_split
 from babybliss.errors import BlissError
 from babybliss.convert.generate import adapter_config, constraint, generate_raw, load_for_generation
+from babybliss.convert.shipped import shipped_for
 from babybliss.io import atomic_dir, atomic_write_json, atomic_write_jsonl
 from babybliss.evaluation.metrics import direction_metrics, exact_match, row_meaning_checks
 from babybliss.training.models import Loaded, load_model
@@ -23,6 +24,8 @@ from babybliss.training.train import is_finished
 
 BASE = "base"
 RULES = "rules"
+SHIPPED = "shipped"
+"""The row of the adapter that ships with babybliss (on the default model)."""
 NOVEL = "novel"
 
 
@@ -207,6 +210,12 @@ def evaluate(config: Config, run_dir: str | Path, skip_done: bool = False) -> li
         scored = evaluate_rules(config, run_dir, splits)
         if scored is not None:
             results.append(scored)
+    shipped = shipped_for(config.model.spec) if config.evaluate.shipped_adapter else None
+    if shipped is not None and todo(SHIPPED):
+        print("[babybliss] evaluating the shipped adapter", flush=True)
+        loaded = load_for_generation(config, shipped)
+        results.append(evaluate_model(config, run_dir, SHIPPED, loaded, epochs=adapter_config(shipped).train.epochs[0],
+                                      splits=splits))
     folders = epoch_folders(run_dir)
     if not folders:
         print(f"[babybliss] {run_dir}: no finished epoch-N adapter to evaluate", flush=True)

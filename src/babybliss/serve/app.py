@@ -25,6 +25,7 @@ from babybliss.serve.symbols_api import SymbolWordModel, symbols_of, symbols_rou
 from babybliss.config import Config, GenerateConfig, PromptConfig, ServeConfig
 from babybliss.convert.generate import Output, adapter_config, generate_raw, load_for_generation, stop_criteria
 from babybliss.convert.hybrid import default_system
+from babybliss.convert.shipped import NO_ADAPTER, resolve_adapter, shipped_adapter
 from babybliss.training.models import Loaded, inference_dtype
 from babybliss.grammar.nlp import NlpError
 from babybliss.data.prompts import DIRECTIONS, build_prompt
@@ -103,15 +104,20 @@ class HybridConverter:
 
 
 def model_label(config: Config, adapter: str | None) -> str:
+    if adapter and Path(adapter) == shipped_adapter():
+        return f"{adapter_config(adapter).model.spec} fine-tuned (the shipped adapter)"
     if adapter:
         return f"{adapter_config(adapter).model.spec} fine-tuned ({Path(adapter).name} of {Path(adapter).parent.name})"
     return f"{config.model.spec}, not fine-tuned: its answers are not real conversions"
 
 
 def choose_converters(config: Config, adapter: str | None, model_given: bool) -> dict[str, Converter]:
-    """The system serving each direction. Bliss -> English: the adapter's model (or the model named, or the base
-    model). English -> Bliss: the model named with --model; otherwise the project's default system
-    (`hybrid.default_system`: the rules, or the hybrid of rules and adapter), the model alone if spaCy is missing."""
+    """The system serving each direction. Bliss -> English: the adapter's model (or the model named, or the shipped
+    adapter on the default model: `shipped.resolve_adapter`). English -> Bliss: the model named with --model;
+    otherwise the project's default system for the adapter named (`hybrid.default_system`: the rules, or the hybrid
+    of rules and adapter), the model alone if spaCy is missing."""
+    named = None if adapter == NO_ADAPTER else adapter
+    adapter = resolve_adapter(adapter, config.model.spec, model_given)
     loaded = load_for_generation(config, adapter)
     loaded.model.to(inference_dtype(config.serve.dtype))
     prompts = adapter_config(adapter).prompts if adapter else config.prompts
@@ -123,7 +129,7 @@ def choose_converters(config: Config, adapter: str | None, model_given: bool) ->
     except (NotImplementedError, NlpError) as err:
         log.warning("the rule converter is not available (%s): the model serves English -> Bliss", err)
         return {"e2b": model, "b2e": model}
-    e2b = HybridConverter(model) if default_system(adapter) == "hybrid" else RuleConverter()
+    e2b = HybridConverter(model) if default_system(named) == "hybrid" else RuleConverter()
     return {"e2b": e2b, "b2e": model}
 
 
@@ -303,6 +309,7 @@ def run_serve(config: Config, adapter: str | None, model_given: bool) -> None:
 
         torch.set_num_threads(config.serve.threads)
     converters = choose_converters(config, adapter, model_given)
+    adapter = resolve_adapter(adapter, config.model.spec, model_given)
     spec = adapter_config(adapter).model.spec if adapter else config.model.spec
     app = create_app(converters, config.serve, spec, adapter)
     for direction, converter in converters.items():
