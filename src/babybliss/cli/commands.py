@@ -229,6 +229,7 @@ def cmd_serve(args):
     for flag in ("host", "port"):
         if getattr(args, flag) is not None:
             setattr(config.serve, flag, getattr(args, flag))
+    config.serve.allowed_hosts += [h for h in args.allow_host or [] if h not in config.serve.allowed_hosts]
     run_serve(config, args.adapter, model_given=bool(args.model))
 
 
@@ -365,6 +366,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--adapter", help="RUN/epoch-N to serve; default: the project's best system")
     p.add_argument("--host", help="address to bind (default: serve.host, 127.0.0.1)")
     p.add_argument("--port", type=int, help="TCP port (default: serve.port, 8000)")
+    p.add_argument("--allow-host", action="append", metavar="NAME",
+                   help="also answer requests addressed to this host name (repeatable; default: localhost names)")
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("compare", help="fine-tune and evaluate several models on one split; one report")
