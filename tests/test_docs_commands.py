@@ -63,6 +63,7 @@ RUNNERS: dict[str, list[str]] = {
     "data lint": [],
     "info": [],
     "rules": [],
+    "symbols": [],  # draws with the real renderer (node + bliss-svg-builder from `make`)
     "original-use": TINY,
     "finetune": TINY,
     "export": [],

@@ -11,7 +11,7 @@ from babybliss.cli.commands import main
 from babybliss.config import load_config
 from babybliss.evaluation.evaluate import EvaluateError, epoch_folders, eval_splits, evaluate, evaluate_model, pick_shots
 from babybliss.io import read_jsonl
-from babybliss.evaluation.metrics import METRIC_KEYS
+from babybliss.evaluation.metrics import INTERVALS, METRIC_KEYS
 from babybliss.training.models import load_model
 
 OVERRIDES = ["evaluate.max_examples=3", "generate.max_new_tokens=6"]
@@ -54,7 +54,9 @@ def test_metrics_have_both_splits_directions_and_keys(run, results):
             directions = {"e2b"} if result["model"] == "rules" else {"e2b", "b2e"}  # rules convert e2b only
             assert set(saved["splits"][split]) == directions
             for direction, metrics in saved["splits"][split].items():
-                assert set(metrics) == set(METRIC_KEYS)
+                assert set(metrics) == {*METRIC_KEYS, INTERVALS}
+                low, high = metrics[INTERVALS]["exact_match"]
+                assert low <= metrics["exact_match"] <= high
                 assert metrics["n"] == 3
                 assert 0.0 <= metrics["exact_match"] <= 1.0
                 assert 0.0 <= metrics["clean_stop"] <= 1.0
@@ -235,7 +237,7 @@ def test_rules_row_is_e2b_only(novel_run):
     for split, by_direction in saved["splits"].items():
         assert list(by_direction) == ["e2b"]
         assert by_direction["e2b"]["exact_match"] == pytest.approx(1 - 1 / by_direction["e2b"]["n"])
-        assert set(by_direction["e2b"]) == set(METRIC_KEYS)
+        assert set(by_direction["e2b"]) == {*METRIC_KEYS, INTERVALS}
     rows = read_jsonl(run / "eval" / "rules" / "predictions.jsonl")
     assert rows[0]["generated"] == "present:wrong." and rows[0]["exact"] is False
 

@@ -139,8 +139,14 @@ def test_direction_metrics(embedder):
         },
     ]
     out = metrics.direction_metrics(rows, "e2b", device="cpu")
-    assert list(out) == list(metrics.METRIC_KEYS)
+    assert list(out) == [*metrics.METRIC_KEYS, metrics.INTERVALS]
     assert out["n"] == 2
+    for key, bounds in out[metrics.INTERVALS].items():  # every metric with a value has its interval around it
+        if out[key] is None:
+            assert bounds is None, key
+        else:
+            assert bounds[0] <= out[key] <= bounds[1], key
+    assert out[metrics.INTERVALS]["exact_match"] == [0.0, 1.0]  # two items, one right
     assert out["exact_match"] == 0.5
     assert out["tense_accuracy"] == 0.5
     assert out["clean_stop"] == 0.5

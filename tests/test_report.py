@@ -241,3 +241,64 @@ def test_report_page_has_no_serious_accessibility_violations(run: Path):
     serious = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in violations
                if v["impact"] in ("serious", "critical")]
     assert serious == []
+
+
+def _outcome_rows(right: list[bool], tag: str) -> list[dict]:
+    """Predictions on validation and test, both directions: item i converted exactly where right[i]."""
+    rows = []
+    for split in ("validation", "test"):
+        for i, ok in enumerate(right):
+            for direction, source, target in (("e2b", f"We visit museum {i}.", f"future:We visit museum {i}."),
+                                              ("b2e", f"past:I eat apple {i}.", f"I ate apple {i}.")):
+                rows.append({"split": split, "direction": direction, "input": source, "expected": target,
+                             "generated": target if ok else f"{tag} nothing alike {i}", "original": source,
+                             "clean_stop": True, "exact": ok})
+    return rows
+
+
+def test_the_report_says_which_differences_hold(tmp_path: Path):
+    """Two strong epochs that differ on 2 of 40 items and one weak epoch: the report names the strong two as
+    indistinguishable and both as beating the weak one, on validation (the choice) and on test."""
+    run = tmp_path / "run"
+    run.mkdir()
+    strong = [i % 10 != 0 for i in range(40)]
+    close = [ok if i not in (0, 1) else not ok for i, ok in enumerate(strong)]
+    weak = [i % 3 == 0 for i in range(40)]
+    _write_eval(run, "epoch-1", 1, val_chrf=30, test_chrf=30, predictions=_outcome_rows(weak, "A"))
+    _write_eval(run, "epoch-3", 3, val_chrf=80, test_chrf=80, predictions=_outcome_rows(strong, "B"))
+    _write_eval(run, "epoch-4", 4, val_chrf=79, test_chrf=81, predictions=_outcome_rows(close, "C"))
+    out = write_report(run)
+    assert out["best"] == "epoch-3"
+    assert out["conclusions"]["test"] == "On test, epoch-3 and epoch-4 are indistinguishable; both beat epoch-1."
+    assert out["conclusions"]["validation"].startswith("On validation, epoch-3 and epoch-4 are indistinguishable")
+    md = Path(out["report_md"]).read_text(encoding="utf-8")
+    assert "- On test, epoch-3 and epoch-4 are indistinguishable; both beat epoch-1." in md
+    tests = md.split("## Paired tests against epoch-3: test split")[1].split("##")[0]
+    epoch4 = [line for line in tests.splitlines() if line.startswith("| epoch-4 | e2b |")][0].split(" | ")
+    assert epoch4[3] == "+0.0 pts" and epoch4[7].rstrip(" |") == "indistinguishable"  # 1 item each way
+    epoch1 = [line for line in tests.splitlines() if line.startswith("| epoch-1 | e2b |")][0].split(" | ")
+    assert epoch1[3] == "+55.0 pts" and epoch1[4] == "\\<0.001" and epoch1[7].startswith("epoch-3 better")
+
+
+def test_a_run_of_several_seeds_is_reported_pooled(tmp_path: Path):
+    """RUN/seed-S folders: one report over both seeds, intervals from the pooled predictions, tests across seeds."""
+    run = tmp_path / "run"
+    strong = [i % 10 != 0 for i in range(40)]
+    weak = [i % 3 == 0 for i in range(40)]
+    other_seed = [ok if i not in (0, 1) else not ok for i, ok in enumerate(strong)]  # 1 gained, 1 lost
+    for seed, best_rows in ((42, strong), (7, other_seed)):
+        folder = run / f"seed-{seed}"
+        folder.mkdir(parents=True)
+        _write_eval(folder, "epoch-1", 1, val_chrf=30, test_chrf=30, predictions=_outcome_rows(weak, "A"))
+        _write_eval(folder, "epoch-3", 3, val_chrf=80, test_chrf=80, predictions=_outcome_rows(best_rows, "B"))
+    (run / "seeds.json").write_text(json.dumps({"seeds": [42, 7], "vary_split": False}), encoding="utf-8")
+    out = write_report(run)
+    assert out["best"] == "epoch-3"
+    e2b = out["headline"]["e2b"]
+    assert e2b["exact_match"] == pytest.approx((36 + 36) / 80)
+    low, high = e2b["intervals"]["exact_match"]
+    assert low < e2b["exact_match"] < high
+    assert out["conclusions"]["test"] == "On test, epoch-3 is distinguishable from every other model; epoch-3 beats epoch-1."
+    md = Path(out["report_md"]).read_text(encoding="utf-8")
+    assert "Pooled over 2 training seeds (seed-42, seed-7)." in md
+    assert "90.0% [" in md

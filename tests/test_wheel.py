@@ -44,6 +44,9 @@ def test_the_wheel_carries_the_package_data(wheel):
         "babybliss/evaluation/templates/report/report.html.j2",
         "babybliss/serve/templates/index.html",
         "babybliss/serve/static/serve.js",
+        "babybliss/symbols/lexicon/bliss-lexicon.json",
+        "babybliss/symbols/lexicon/NOTICE.md",
+        "babybliss/symbols/render.cjs",
     ):
         assert expected in names, f"{expected} is missing from {wheel.name}"
 

@@ -164,6 +164,13 @@ class TrainConfig:
     """Compile the model with torch.compile."""
     seed: int = 42
     """Seed of initialisation and data order."""
+    seeds: list[int] = field(default_factory=list)
+    """Training seeds to run the whole sweep with, one run folder each (RUN/seed-S), so intervals and tests cover
+    the seed as well as the items (e.g. [42, 7, 1729]; `finetune --seeds N`); empty: one run with train.seed in RUN
+    itself, the research recipe."""
+    vary_split: bool = False
+    """With train.seeds: each seed also draws its own train/validation/test split (data.seed = the seed). Off keeps
+    data.seed's split for every seed, so only training varies and the seeds' outcomes pair item by item."""
     num_threads: int = 0
     """CPU threads for torch; 0 leaves torch's default."""
     fsdp: str = ""
@@ -435,6 +442,8 @@ def validate(config: Config) -> None:
         raise ConfigError(f"train.sweep: expected 'separate' or 'checkpoints', got {config.train.sweep!r}")
     if not config.train.epochs or any(e < 1 for e in config.train.epochs):
         raise ConfigError(f"train.epochs: expected positive epoch counts, got {config.train.epochs}")
+    if len(set(config.train.seeds)) != len(config.train.seeds) or any(s < 0 for s in config.train.seeds):
+        raise ConfigError(f"train.seeds: expected distinct seeds of 0 or more, got {config.train.seeds}")
     bad = [d for d in config.data.directions if d not in {"e2b", "b2e"}]
     if bad or not config.data.directions:
         raise ConfigError(f"data.directions: expected e2b and/or b2e, got {config.data.directions}")

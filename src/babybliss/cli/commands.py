@@ -50,10 +50,11 @@ def config_from(args: argparse.Namespace) -> Config:
 
 def cmd_data_check(args):
     from babybliss.data.pairs import check_lengths, load_pairs
-    from babybliss.training.models import load_tokenizer
 
     pairs, report = load_pairs(args.file)
     if args.model or args.config:
+        from babybliss.training.models import load_tokenizer
+
         config = config_from(args)
         check_lengths(report, pairs, config, load_tokenizer(config.model.spec, config.model))
     print("\n".join(report.lines()))
@@ -84,6 +85,25 @@ def cmd_rules(args):
         raise BlissError("give sentences or --file FILE")
     for bliss in to_bliss(texts):
         print(bliss)
+
+
+def cmd_symbols(args):
+    from babybliss.symbols.show import symbol_lines, write_drawing
+
+    texts = list(args.sentences)
+    if args.english:
+        from babybliss.grammar.rules import to_bliss
+
+        texts = to_bliss(texts)
+    if args.out and len(texts) != 1:
+        raise BlissError(f"--out draws one sentence; {len(texts)} were given")
+    lines, unknown = symbol_lines(texts)
+    print("\n".join(lines))
+    if unknown:
+        print(f"not in the lexicon, spelled in letters: {', '.join(unknown)}", file=sys.stderr)
+    if args.out:
+        write_drawing(texts[0], args.out)
+        print(f"wrote {args.out}")
 
 
 def cmd_data_prepare(args):
@@ -125,10 +145,23 @@ def cmd_finetune(args):
     from babybliss.training.launch import use_gpus
 
     config = config_from(args)  # a bad config stops here, before any launch
-    use_gpus(args.gpus, args.argv)  # several visible GPUs: re-executes under `accelerate launch` (never returns)
-    from babybliss.training.train import finetune, is_main_process
+    if args.seeds:
+        from babybliss.training.seeds import first_seeds
 
-    result = finetune(config, resume=args.resume)
+        config.train.seeds = first_seeds(config, args.seeds)
+    if args.seed_index is not None and not config.train.seeds:
+        raise BlissError("--seed-index: the config has no train.seeds (set them, or give --seeds N)")
+    use_gpus(args.gpus, args.argv)  # several visible GPUs: re-executes under `accelerate launch` (never returns)
+    from babybliss.training.process import is_main_process
+
+    if config.train.seeds:
+        from babybliss.training.seeds import finetune_seeds
+
+        result = finetune_seeds(config, resume=args.resume, index=args.seed_index)
+    else:
+        from babybliss.training.train import finetune
+
+        result = finetune(config, resume=args.resume)
     if is_main_process():
         print(json.dumps(result, indent=2))
 
@@ -174,13 +207,16 @@ def cmd_score(args):
 def cmd_evaluate(args):
     from babybliss.evaluation.evaluate import evaluate
 
-    run = Path(args.run)
-    if not getattr(args, "config", None) and (run / "config.resolved.toml").is_file():
-        args.config = str(run / "config.resolved.toml")
-    config = config_from(args)
-    for result in evaluate(config, run):
-        shown = {split: result["splits"][split] for split in ("test", "novel") if split in result["splits"]}
-        print(json.dumps({"model": result["model"], **shown}, indent=2))
+    from babybliss.training.seeds import seed_folders
+
+    given = getattr(args, "config", None)
+    for run in seed_folders(args.run) or [Path(args.run)]:  # a run of several seeds: each seed's folder
+        if not given and (run / "config.resolved.toml").is_file():
+            args.config = str(run / "config.resolved.toml")
+        config = config_from(args)
+        for result in evaluate(config, run):
+            shown = {split: result["splits"][split] for split in ("test", "novel") if split in result["splits"]}
+            print(json.dumps({"model": result["model"], "run": str(run), **shown}, indent=2))
 
 
 def cmd_report(args):
@@ -299,6 +335,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--resume", action="store_true", help="continue an interrupted run from its last checkpoint")
     p.add_argument("--gpus", type=int, metavar="N", help="use the first N visible GPUs (default: all; several train "
                    "under `accelerate launch`, one process each; 1: this process on the first GPU)")
+    p.add_argument("--seeds", type=int, metavar="N", help="run the sweep with N training seeds (train.seed and the "
+                   "N - 1 after it), each in OUT/seed-S; sets train.seeds")
+    p.add_argument("--seed-index", type=int, metavar="I", help="train only the I-th seed of train.seeds (0-based; "
+                   "what a SLURM array task passes as $SLURM_ARRAY_TASK_ID)")
     p.set_defaults(func=cmd_finetune)
 
     p = sub.add_parser("export", help="copy an adapter, or merge it into its base model as a plain HF folder")
@@ -325,6 +365,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("sentences", nargs="*", help="sentences to convert")
     p.add_argument("--file", help="one English sentence a line")
     p.set_defaults(func=cmd_rules)
+
+    p = sub.add_parser("symbols", help="a Bliss sentence as Blissymbols: one line per word (word, BCI-AV ID, gloss, "
+                       "code), and the drawing as SVG with --out")
+    p.add_argument("sentences", nargs="+", help="Conceptual Bliss sentences (English ones with --english)")
+    p.add_argument("--english", action="store_true", help="convert English sentences with the rule converter first")
+    p.add_argument("--out", help="write the sentence's drawing here (SVG)")
+    p.set_defaults(func=cmd_symbols)
 
     p = sub.add_parser("score", help="the research team's measures for one generated sentence")
     p.add_argument("--original", required=True, help="the input sentence")
@@ -403,7 +450,7 @@ def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     args = parse_args(argv)
     args.argv = argv  # a command may start itself again (launch.py)
-    from babybliss.training.train import SIGTERM_EXIT, Terminated, is_main_process
+    from babybliss.training.process import SIGTERM_EXIT, Terminated, is_main_process
 
     try:
         args.func(args)

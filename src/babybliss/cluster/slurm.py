@@ -43,6 +43,9 @@ DISTRIBUTED_STAGES: frozenset[str] = frozenset({"finetune"})
 REQUEUED_STAGES: frozenset[str] = frozenset({"finetune"})
 """Stages that resume where they stopped: their jobs are signalled before the time limit and requeued."""
 
+SEED_ARRAY_TAIL = ' --seed-index "$SLURM_ARRAY_TASK_ID"'
+"""What a finetune job with train.seeds appends to its command: each array task trains one seed."""
+
 DATA_SUBCOMMANDS: tuple[str, ...] = ("prepare", "check")
 
 WITHOUT_CONFIG: frozenset[str] = frozenset({"report", "export"})
@@ -98,7 +101,7 @@ def render_script(
         gpus_per_node=gpus_per_node,
     )
     if parser is not None:
-        check_command(parser, context["command"])
+        check_command(parser, context["command"] + (["--seed-index", "0"] if context["command_tail"] else []))
     return render_template(config.slurm.template, context)
 
 
@@ -146,12 +149,13 @@ def script_context(
     command = job_command(stage, stage_args, config_path, overrides)
     if requeue and "--resume" not in command:
         command.append("--resume")
+    seed_array = stage == "finetune" and len(config.train.seeds) > 1 and "--seed-index" not in command
     pip_install = shlex.split(slurm.pip_install) or ["babybliss"]
     return {
         "stage": stage,
         "config": config,
         "slurm": slurm,
-        "sbatch": _sbatch_options(stage, config, nodes, gpus_spec, gpus, distributed, requeue),
+        "sbatch": _sbatch_options(stage, config, nodes, gpus_spec, gpus, distributed, requeue, seed_array),
         "spec": _comment(config.model.spec),
         "embedded_model": config.model.spec in {DEFAULT_SPEC, TINY_SPEC},
         "wheel": SMOLLM2_WHEEL,
@@ -161,6 +165,7 @@ def script_context(
         "pip_install": [_one_line(w, "slurm.pip_install") for w in pip_install],
         "multinode": distributed and nodes > 1,
         "command": command,
+        "command_tail": SEED_ARRAY_TAIL if seed_array else "",
         "requeue": requeue,
         "signal_grace": slurm.signal_grace,
         "nodes": nodes,
@@ -230,7 +235,8 @@ def _one_line(value: str, what: str) -> str:
 
 
 def _sbatch_options(
-    stage: str, config: Config, nodes: int, gpus_spec: str, gpus: int, distributed: bool, requeue: bool
+    stage: str, config: Config, nodes: int, gpus_spec: str, gpus: int, distributed: bool, requeue: bool,
+    seed_array: bool = False,
 ) -> list[str]:
     slurm = config.slurm
     if distributed:
@@ -256,6 +262,9 @@ def _sbatch_options(
         # B: signals only the batch shell, which passes SIGTERM on to babybliss; append keeps the first
         # attempt's log when the requeued job writes to the same output file.
         options += ["--requeue", f"--signal=B:TERM@{slurm.signal_grace}", "--open-mode=append"]
+    if seed_array:
+        # One array task per seed of train.seeds; each requeues and resumes on its own (RUN/seed-S).
+        options.append(f"--array=0-{len(config.train.seeds) - 1}")
     for line in slurm.extra_sbatch:
         line = line.strip()
         if line.startswith("#SBATCH"):

@@ -50,6 +50,8 @@ METRIC_KEYS = (
     "readability",
 )
 """Keys of the dict `direction_metrics` returns, in display order."""
+INTERVALS = "intervals"
+"""The key of `direction_metrics`'s 95 % intervals: {metric key: [low, high] or None}."""
 
 _OFFLINE_ENV = ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "HF_DATASETS_OFFLINE")
 
@@ -486,6 +488,8 @@ def direction_metrics(
 
     content_recall, invented_rate and tense_agreement (b2e only) are `meaning_kept` of `row_meaning_checks`.
 
+    Under `INTERVALS`, each metric but n has its 95 % bootstrap interval over the rows (`direction_intervals`).
+
     Novelty compares the generated text with the row's `input`, as the research team compared
     the output with the sentence the model was given: the English sentence for e2b, the Bliss
     sentence for b2e.
@@ -494,13 +498,14 @@ def direction_metrics(
         raise ValueError(f"direction must be 'e2b' or 'b2e', not {direction!r}")
     n = len(rows)
     if n == 0:
-        return {key: (0 if key == "n" else None) for key in METRIC_KEYS}
+        return {**{key: (0 if key == "n" else None) for key in METRIC_KEYS}, INTERVALS: {}}
     inputs = [str(row.get("input", "")) for row in rows]
     expecteds = [str(row.get("expected", "")) for row in rows]
     generateds = [str(row.get("generated", "")) for row in rows]
     clean = [bool(row.get("clean_stop", False)) for row in rows]
     scores = score_many(inputs, expecteds, generateds, embedding_model, device)
-    meaning = meaning_kept(row_meaning_checks(rows, direction) if checks is None else checks)
+    checks = row_meaning_checks(rows, direction) if checks is None else checks
+    meaning = meaning_kept(checks)
     return {
         "n": n,
         "exact_match": exact_match_rate(generateds, expecteds),
@@ -512,6 +517,43 @@ def direction_metrics(
         "semantic_coherence": _mean(s["semantic_coherence"] for s in scores),
         "novelty": _mean(s["novelty"] for s in scores),
         "readability": _mean(s["readability"] for s in scores),
+        INTERVALS: direction_intervals(generateds, expecteds, clean, checks, scores, direction),
+    }
+
+
+def direction_intervals(
+    generateds: Sequence[str],
+    expecteds: Sequence[str],
+    clean_stops: Sequence[bool],
+    checks: Sequence[Mapping[str, Any]],
+    scores: Sequence[Mapping[str, float]],
+    direction: str,
+) -> dict[str, list[float] | None]:
+    """95 % bootstrap interval over the items of each metric `direction_metrics` computes (stats.interval; chrF
+    and BLEU by stats.corpus_interval); None where the metric is None."""
+    from babybliss.evaluation import stats
+
+    def rate(values: Sequence[float], weights: Sequence[float] | None = None) -> list[float] | None:
+        found = stats.interval(values, weights) if len(values) else None
+        return None if found is None else [round(found[0], 6), round(found[1], 6)]
+
+    def corpus(name: str) -> list[float] | None:
+        found = stats.corpus_interval(name, stats.sentence_statistics(name, generateds, expecteds))
+        return None if found is None else [round(found[0], 4), round(found[1], 4)]
+
+    markers = [(tense_marker(g), tense_marker(e)) for g, e in zip(generateds, expecteds)]
+    agrees = [c["tense_agrees"] for c in checks if c["tense_agrees"] is not None]
+    return {
+        "exact_match": rate([exact_match(g, e) for g, e in zip(generateds, expecteds)]),
+        "chrf": corpus("chrf"),
+        "bleu": corpus("bleu"),
+        "tense_accuracy": rate([g == e for g, e in markers if e is not None]) if direction == "e2b" else None,
+        "clean_stop": rate([bool(c) for c in clean_stops]),
+        "content_recall": rate([len(c["content"]) - len(c["missing"]) for c in checks],
+                               [len(c["content"]) for c in checks]),
+        "invented_rate": rate([bool(c["invented"]) for c in checks]),
+        "tense_agreement": rate(agrees),
+        **{key: rate([s[key] for s in scores]) for key in ("semantic_coherence", "novelty", "readability")},
     }
 
 

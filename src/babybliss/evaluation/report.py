@@ -26,8 +26,10 @@ from pathlib import Path
 from typing import Any
 
 from babybliss.io import atomic_write_text
-from babybliss.evaluation.metrics import METRIC_KEYS, exact_match
+from babybliss.evaluation import conclusion, pooled
+from babybliss.evaluation.metrics import INTERVALS, METRIC_KEYS, exact_match
 from babybliss.data.prompts import DIRECTIONS
+from babybliss.training.seeds import seed_folders
 
 DIRECTION_NAMES = {"e2b": "English → Bliss", "b2e": "Bliss → English"}
 SPLITS = ("test", "novel", "validation")
@@ -71,9 +73,11 @@ def write_report(run_dir: str | Path) -> dict[str, Any]:
     """
     run = Path(run_dir)
     notes: list[str] = []
-    evals = _load_evals(run, notes)
+    seed_runs = [] if (run / "eval").is_dir() else seed_folders(run)
+    source = seed_runs[0] if seed_runs else run  # training records, logs and examples: the first seed's
+    evals = pooled.pooled_evals(seed_runs, notes) if seed_runs else _load_evals(run, notes)
     models = sorted(evals, key=_model_sort_key)
-    training = _load_training(run, notes)
+    training = _load_training(source, notes)
     not_scored = sorted(set(training) - set(evals), key=_model_sort_key)
     best, selection_note = _pick_best(evals, models)
     if not_scored:
@@ -89,21 +93,28 @@ def write_report(run_dir: str | Path) -> dict[str, Any]:
     if selection_note:
         notes.append(selection_note)
     headline = _split_metrics(evals[best], "test")
+    if headline and not any(isinstance(m, dict) and m.get(INTERVALS) for m in headline.values()):
+        notes.append(f"`{best}` was evaluated before evaluate recorded intervals: its numbers have none; run "
+                     f"`babybliss evaluate {run}` again to add them.")
     if not headline:
         notes.append(f"The best model `{best}` has no test-split metrics.")
-    examples, example_split = _pick_examples(run, best, notes)
+    examples, example_split = _pick_examples(source, best, notes)
+    tests = _paired_tests(seed_runs or [run], models, best, notes)
     context = {
         "title": f"babybliss run report: {run.name}",
         "best": best,
-        "summary": _best_summary(evals, best),
+        "summary": (f"Pooled over {len(seed_runs)} training seeds ({', '.join(f.name for f in seed_runs)}). "
+                    if seed_runs else "") + _best_summary(evals, best),
+        "conclusions": [test["sentence"] for test in tests],
+        "test_tables": [test["table"] for test in tests if test["table"]["rows"]],
         "not_scored": not_scored,
         "summary_table": _summary_table(evals, models, not_scored, best, SUMMARY_KEYS, DIRECTIONS),
         "meaning_table": _summary_table(evals, models, not_scored, best, MEANING_KEYS, ("b2e",)),
         "split_tables": [(split, _metric_table(evals, models, best, split)) for split in SPLITS],
-        "plots": _plots(run, evals, models, notes),
+        "plots": _plots(source, evals, models, notes),
         "examples": _example_items(examples, example_split),
         "times": _time_table(evals, training, models, not_scored),
-        "original_use": _load_original_use(run, notes),
+        "original_use": _load_original_use(source, notes),
         "config": _read_config(run, notes),
         "notes": notes,
         "direction_names": DIRECTION_NAMES,
@@ -117,6 +128,7 @@ def write_report(run_dir: str | Path) -> dict[str, Any]:
         "best": best,
         "headline": headline,
         "novel": _split_metrics(evals[best], "novel"),
+        "conclusions": {test["split"]: test["sentence"] for test in tests},
         "not_scored": not_scored,
         "notes": list(notes),
     }
@@ -300,6 +312,24 @@ def _pick_best(evals: Mapping[str, Mapping[str, Any]], models: Sequence[str]) ->
     return others[-1], f"No model has chrF scores; `{others[-1]}` is shown."
 
 
+def _paired_tests(runs: Sequence[Path], models: Sequence[str], best: str, notes: list[str]) -> list[dict[str, Any]]:
+    """Per split (validation first: where the best was chosen), the paired tests of the best model against every
+    other model with predictions in every run folder (one per seed), and the sentence that says what they support."""
+    outcomes = {m: conclusion.read_outcomes([r / "eval" / m / "predictions.jsonl" for r in runs]) for m in models
+                if all((r / "eval" / m / "predictions.jsonl").is_file() for r in runs)}
+    if best not in outcomes:
+        notes.append(f"No predictions for `{best}`: no paired tests, so no statement of which differences hold.")
+        return []
+    out = []
+    for split in ("validation", *SUMMARY_SPLITS):
+        if not any(key[0] == split for key in outcomes[best]):
+            continue
+        rows = conclusion.against_best(outcomes, best, split, models)
+        out.append({"split": split, "sentence": conclusion.sentence(split, best, rows),
+                    "table": conclusion.test_table(split, rows, best)})
+    return out
+
+
 def _pick_examples(run: Path, best: str, notes: list[str]) -> tuple[dict[str, dict[str, Any]], str | None]:
     """Per direction, up to ten of the best model's test conversions: failures first, then exact
     ones (keeping a few slots for exact ones when there are any); {"rows", "total", "exact"}."""
@@ -351,8 +381,9 @@ def _plots(run: Path, evals: Mapping[str, Mapping[str, Any]], models: Sequence[s
         png = _plot_metrics(evals, models, split)
         if png:
             plots.append({"title": f"Metrics by epoch ({split} split)", "png": png,
-                          "alt": f"Each metric of the {split} split by epoch, e2b and b2e; stars are the un-tuned "
-                                 "model, dotted lines the rule converter; the tables above hold the same numbers"})
+                          "alt": f"Each metric of the {split} split by epoch, e2b and b2e, with 95 % intervals as "
+                                 "error bars; stars are the un-tuned model, dotted lines with shaded bands the rule "
+                                 "converter; the tables above hold the same numbers"})
     return plots
 
 
@@ -406,26 +437,29 @@ def _plot_metrics(evals: Mapping[str, Mapping[str, Any]], models: Sequence[str],
     colors = {"e2b": "tab:blue", "b2e": "tab:orange"}
     for ax, key in zip(axes.flat, PLOT_METRICS):
         for direction in DIRECTIONS:
-            line_x, line_y, base_pts = [], [], []
+            line, base_pts = [], []
             for model in present:
-                value = _num((_split_metrics(evals[model], split).get(direction) or {}).get(key))
+                metrics = _split_metrics(evals[model], split).get(direction) or {}
+                value, bounds = _num(metrics.get(key)), _interval(key, metrics)
+                low, high = bounds if bounds is not None else (value, value)
                 epochs = _model_epochs(model, evals[model])
                 if model == RULES and value is not None:
                     ax.axhline(value, color=colors[direction], linestyle=":", label=f"{direction} rules")
+                    if bounds is not None:
+                        ax.axhspan(low, high, color=colors[direction], alpha=0.12, linewidth=0)
                 if value is None or epochs is None:
                     continue
                 if model == "base":
-                    base_pts.append((0.0, value))
+                    base_pts.append((0.0, value, low, high))
                 elif model.startswith("epoch-"):
-                    line_x.append(epochs)
-                    line_y.append(value)
-            if line_x:
-                order = sorted(range(len(line_x)), key=lambda i: line_x[i])
-                ax.plot([line_x[i] for i in order], [line_y[i] for i in order], marker="o", markersize=4,
-                        color=colors[direction], label=direction)
-            for x, y in base_pts:
-                ax.plot([x], [y], marker="*", markersize=11, linestyle="none", color=colors[direction],
-                        markeredgecolor="black", label=f"{direction} base")
+                    line.append((epochs, value, low, high))
+            if line:
+                xs, ys, lows, highs = zip(*sorted(line))
+                ax.errorbar(xs, ys, yerr=[[y - lo for y, lo in zip(ys, lows)], [hi - y for y, hi in zip(ys, highs)]],
+                            marker="o", markersize=4, capsize=3, color=colors[direction], label=direction)
+            for x, y, low, high in base_pts:
+                ax.errorbar([x], [y], yerr=[[y - low], [high - y]], marker="*", markersize=11, linestyle="none",
+                            capsize=3, color=colors[direction], markeredgecolor="black", label=f"{direction} base")
         ax.set_title(METRIC_LABELS[key], fontsize=10)
         ax.set_xlabel("epoch (0 = base)", fontsize=8)
         ax.tick_params(labelsize=8)
@@ -473,6 +507,23 @@ def _fmt(key: str, value: Any) -> str:
     return f"{number:.3f}"
 
 
+def _interval(key: str, metrics: Mapping[str, Any]) -> tuple[float, float] | None:
+    bounds = (metrics.get(INTERVALS) or {}).get(key)
+    if not isinstance(bounds, (list, tuple)) or len(bounds) != 2:
+        return None
+    low, high = _num(bounds[0]), _num(bounds[1])
+    return None if low is None or high is None else (low, high)
+
+
+def _cell(key: str, metrics: Mapping[str, Any]) -> str:
+    """`41.3% [35.0–47.5]`: the value and its 95 % interval (the value alone when the evaluation has none)."""
+    text, bounds = _fmt(key, metrics.get(key)), _interval(key, metrics)
+    if bounds is None or text == "—":
+        return text
+    scale, digits = (100, 1) if key in PERCENT_KEYS else (1, 1 if key in ("chrf", "bleu", "readability") else 3)
+    return f"{text} [{scale * bounds[0]:.{digits}f}–{scale * bounds[1]:.{digits}f}]"
+
+
 def _fmt_seconds(value: Any) -> str:
     number = _num(value)
     if number is None:
@@ -502,7 +553,7 @@ def _summary_table(evals: Mapping[str, Mapping[str, Any]], models: Sequence[str]
             if by_direction and direction not in by_direction:
                 cells.append("n/a")
             else:
-                cells.append(_fmt(key, (by_direction.get(direction) or {}).get(key)))
+                cells.append(_cell(key, by_direction.get(direction) or {}))
         rows.append({"cells": cells, "best": model == best, "not_scored": False})
     header = ["model"] + [f"{s} {d} {METRIC_LABELS[k]}" for s, d, k in columns]
     return {"header": header, "rows": rows}
@@ -515,7 +566,7 @@ def _metric_table(evals: Mapping[str, Mapping[str, Any]], models: Sequence[str],
         by_direction = _split_metrics(evals[model], split)
         for direction in _ordered_directions(by_direction):
             metrics = by_direction.get(direction) or {}
-            rows.append({"cells": [_label(model, best), direction] + [_fmt(k, metrics.get(k)) for k in METRIC_KEYS],
+            rows.append({"cells": [_label(model, best), direction] + [_cell(k, metrics) for k in METRIC_KEYS],
                          "best": model == best, "not_scored": False})
     return {"header": ["model", "direction"] + [METRIC_LABELS[k] for k in METRIC_KEYS], "rows": rows}
 
@@ -579,7 +630,7 @@ def _best_summary(evals: Mapping[str, Mapping[str, Any]], best: str) -> str:
     val = _mean_chrf(evals[best], "validation")
     text = f"Best model: {best}" + ("" if val is None else f" (validation chrF, mean over directions: {val:.1f})") + "."
     for split in SUMMARY_SPLITS:
-        scores = [f"{d} chrF {_fmt('chrf', m.get('chrf'))}, exact {_fmt('exact_match', m.get('exact_match'))}"
+        scores = [f"{d} chrF {_cell('chrf', m)}, exact {_cell('exact_match', m)}"
                   for d, m in _split_metrics(evals[best], split).items() if isinstance(m, dict)]
         if scores:
             text += f" {split.capitalize()}: " + "; ".join(scores) + "."

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from babybliss.config import Config
@@ -14,6 +15,7 @@ from babybliss.evaluation.evaluate import evaluate, evaluate_base
 from babybliss.training.models import load_model
 from babybliss.training.original_use import original_use
 from babybliss.evaluation.report import write_report
+from babybliss.training.seeds import finetune_seeds, seed_configs
 from babybliss.training.train import finetune
 
 
@@ -29,12 +31,12 @@ def demo(config: Config, skip_original_use: bool = False) -> dict:
         _step("1/4 original use of the un-tuned model")
         original_use(config, load_model(config.model))
     _step("2/4 fine-tuning (data preparation first)")
-    finetune(config)
+    finetune_seeds(config) if config.train.seeds else finetune(config)
     _step("3/4 evaluation: un-tuned baseline, rule converter and each epoch")
-    if config.evaluate.base_model:
-        evaluate_base(config, run, config.evaluate.few_shot)
-    config.evaluate.base_model = False
-    evaluate(config, run)
+    for one in seed_configs(config) if config.train.seeds else [config]:  # each seed's run folder
+        if one.evaluate.base_model:
+            evaluate_base(one, Path(one.out), one.evaluate.few_shot)
+        evaluate(replace(one, evaluate=replace(one.evaluate, base_model=False)), Path(one.out))
     _step("4/4 report")
     result = write_report(run)
     minutes = (time.perf_counter() - started) / 60

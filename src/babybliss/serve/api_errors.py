@@ -21,6 +21,7 @@ CODES = {
     "not_found": (404, "no such page or file"),
     "method_not_allowed": (405, "the path exists, the method does not"),
     "timeout": (408, "the headers or the body came slower than `serve.header_timeout_s` / `serve.body_timeout_s`"),
+    "renderer_missing": (503, "the symbol renderer is not installed (`make setup` runs `npm ci`)"),
     "busy": (503, "more sentences are waiting than `serve.queue_size`: retry after `Retry-After` seconds"),
     "client_gone": (499, "the client closed the connection before its answer (only in the server's log)"),
     "conversion_failed": (500, "the converter failed on this sentence (the others in its batch were converted)"),

@@ -25,6 +25,7 @@ from starlette.exceptions import HTTPException
 from babybliss.serve.api_errors import ApiError, code_for_status, error_content
 from babybliss.serve.batching import Batcher, QueueFull, SentenceFailed
 from babybliss.serve.front_door import REDOC_CONTENT_SECURITY_POLICY, FrontDoor, timed_headers_protocol
+from babybliss.serve.symbols_api import SymbolWordModel, symbols_of, symbols_router
 from babybliss.config import Config, GenerateConfig, PromptConfig, ServeConfig
 from babybliss.convert.generate import Output, adapter_config, generate_raw, load_for_generation, stop_criteria
 from babybliss.convert.hybrid import default_system
@@ -143,6 +144,9 @@ class Result(BaseModel):
     output: str
     clean_stop: bool
     """The converter ended right after its answer (a model that rambles on is cut off and gets false)."""
+    symbols: list[SymbolWordModel] | None = None
+    """English -> Bliss: the answer's words as Bliss symbols (word, BCI-AV ID, gloss, code), to draw with
+    bliss-svg-builder; null for Bliss -> English."""
 
 
 class ConvertResponse(BaseModel):
@@ -173,6 +177,7 @@ def create_app(converters: dict[str, Converter], serve: ServeConfig, model: str 
     app.state.batcher = batcher
     app.mount("/static", StaticFiles(directory=PACKAGE / "static"), name="static")
     app.mount("/apidocs-assets", StaticFiles(directory=api_docs_assets()), name="apidocs-assets")
+    app.include_router(symbols_router())
     templates = Jinja2Templates(directory=PACKAGE / "templates")
     systems = {d: converters[d].name for d in DIRECTIONS}
     untuned = {d: bool(getattr(converters[d], "untuned", False)) for d in DIRECTIONS}
@@ -236,6 +241,9 @@ def create_app(converters: dict[str, Converter], serve: ServeConfig, model: str 
                 sentence=failed.index,
             ) from None
         results = [Result(input=s, output=o.answer, clean_stop=o.clean_stop) for s, o in zip(body.sentences, outputs)]
+        if body.direction == "e2b":
+            for result, words in zip(results, await symbols_of([r.output for r in results]) or []):
+                result.symbols = words
         return ConvertResponse(results=results)
 
     hosts = serve.allowed_hosts + ([serve.host] if serve.host not in ("0.0.0.0", "::") else [])  # its own address

@@ -26,8 +26,10 @@ from babybliss.io import atomic_write_json, writing_in
 
 LOCK_FILE = ".lock"
 IDENTITY_FILE = "run.json"
-OPERATIONAL = {"out", "model.cache_dir", "data.path", "data.extra_train", "train.num_threads", "train.save_steps", "train.logging_steps"}
-"""Settings that do not change what a run trains (the pairs files count by content, not by path)."""
+OPERATIONAL = {"out", "model.cache_dir", "data.path", "data.extra_train", "train.num_threads", "train.save_steps",
+               "train.logging_steps", "train.seeds", "train.vary_split"}
+"""Settings that do not change what a run trains (the pairs files count by content, not by path; a seed's run folder
+records its own train.seed and data.seed)."""
 TRAINING_SECTIONS = ("model", "data", "prompts", "lora", "quant", "train")
 
 

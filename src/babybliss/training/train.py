@@ -23,13 +23,13 @@ from babybliss.data.pairs import long_rows
 from babybliss.data.prepare import prepare
 from babybliss.errors import BlissError
 from babybliss.io import atomic_dir, atomic_write_json, atomic_write_jsonl, read_jsonl, remove_leftovers, writing_in
+from babybliss.training.process import SIGTERM_EXIT, Terminated, is_main_process  # noqa: F401 (re-exported)
 from babybliss.training.models import Loaded, device_name, load_model, parameter_counts, wants_4bit
 
 PROMPT_FILE = "prompt.json"
 TRAINING_FILE = "training.json"
-SIGTERM_EXIT = 143
-"""Exit status after a SIGTERM stop (128 + 15, what the shell reports for a process ended by SIGTERM)."""
-OWN_FIELDS = {"epochs", "sweep", "warmup_ratio", "group_by_length", "max_seq_length", "num_threads"} | {
+OWN_FIELDS = {"epochs", "sweep", "warmup_ratio", "group_by_length", "max_seq_length", "num_threads", "seeds",
+              "vary_split"} | {
     "fp16", "optim", "fsdp", "pad_to_multiple_of"  # SFTConfig's, but with a CPU fallback or an "off" value mapped
 }
 """TrainConfig fields babybliss interprets itself; every other field is SFTConfig's own and passed by name."""
@@ -37,10 +37,6 @@ OWN_FIELDS = {"epochs", "sweep", "warmup_ratio", "group_by_length", "max_seq_len
 
 class TrainError(BlissError):
     """Training that cannot start or went out of memory; the message says what to change."""
-
-
-class Terminated(Exception):
-    """SIGTERM (a SLURM time limit or preemption): the current step was checkpointed where training had begun."""
 
 
 def epoch_dir(run: Path, epochs: int) -> Path:
@@ -72,11 +68,6 @@ def last_complete_checkpoint(folder: Path) -> Path | None:
         if best is None or step > best[0]:
             best = (step, candidate)
     return best[1] if best else None
-
-
-def is_main_process() -> bool:
-    """Rank 0, or the only process: the one that writes run files and prints."""
-    return int(os.environ.get("RANK", "0")) == 0
 
 
 def _barrier() -> None:
