@@ -277,6 +277,86 @@ def test_no_accessibility_violation_at_100_and_200_percent_text(page, percent):
     assert violations(page) == []
 
 
+def renderer_installed() -> bool:
+    from babybliss.symbols.render import browser_script
+
+    return browser_script().is_file()
+
+
+needs_renderer = pytest.mark.skipif(not renderer_installed(), reason="bliss-svg-builder is not installed (make setup runs npm ci)")
+
+
+@needs_renderer
+def test_each_english_to_bliss_result_is_drawn_in_symbols_with_glosses(page):
+    page.keyboard.type("We will visit the museum next week.")
+    page.keyboard.press("Enter")
+    figure = page.locator("#result .symbols")
+    figure.wait_for()
+    assert figure.get_attribute("role") == "img"
+    assert figure.get_attribute("aria-label") == "In Bliss symbols: we, visit, museum, week, next"
+    assert figure.locator("svg").count() == 6  # five words and the full stop, each drawn by the renderer
+    assert figure.locator(".gloss").all_inner_texts() == ["we", "visit", "museum", "week", "next", "."]
+    assert page.evaluate("typeof BlissSVGBuilder") == "function"  # loaded from the server (the network is closed)
+    figure.focus()  # reachable by keyboard, its label read out
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "copy"
+    page.keyboard.press("Tab")
+    page.keyboard.press("Space")  # the glosses toggle
+    assert not page.locator("#show-glosses").is_checked()
+    expect(figure.locator(".gloss").first).to_be_hidden()
+    page.keyboard.press("Space")
+    expect(figure.locator(".gloss").first).to_be_visible()
+
+
+@needs_renderer
+def test_a_sentence_is_composed_from_symbols_by_keyboard_only(page):
+    sent = []
+    page.on("request", lambda request: sent.append(request.post_data_json) if request.method == "POST" else None)
+    for _ in range(3):  # text box, Convert, the glosses toggle (Copy is disabled), then the symbol search
+        page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "symbol-search"
+    for query, choice in [("we", "we"), ("visi", "visit"), ("lak", "lake"), ("blu", "blue"), ("apple", "apple")]:
+        page.keyboard.type(query)
+        expect(page.locator("#symbol-options [role=option]").first).to_contain_text(choice)
+        assert page.locator("#symbol-search").get_attribute("aria-expanded") == "true"
+        page.keyboard.press("Enter")
+        expect(page.locator("#composed li").last).to_contain_text(choice)
+    assert page.evaluate("document.activeElement.id") == "symbol-search"
+    for _ in range(5):  # from the search box through the row's five symbols
+        page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.getAttribute('aria-label')") == "apple (remove)"
+    page.keyboard.press("Enter")  # removes it
+    assert page.locator("#composed li").count() == 4
+    expect(page.locator("#compose-status")).to_have_text("Removed apple; 4 in the row.")
+    page.keyboard.press("Tab")  # to the tense radios
+    page.keyboard.press("ArrowRight")  # present -> past
+    assert page.locator("input[name=tense][value=past]").is_checked()
+    expect(page.locator("#composed-bliss")).to_have_text("past:we visit lake blue.")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")  # Read it in English
+    expect(page.locator("#composed-english .caution")).to_have_text("Not a real conversion: the model is not fine-tuned.")
+    assert sent[-1] == {"direction": "b2e", "sentences": ["past:we visit lake blue."]}
+    assert page.locator("#composed .symbol svg").count() == 4
+
+
+@needs_renderer
+@pytest.mark.parametrize("percent", [100, 200])
+def test_symbols_and_composing_have_no_accessibility_violation(page, percent):
+    set_text_size(page, percent)
+    page.keyboard.type("We will visit the museum next week.")
+    page.keyboard.press("Enter")
+    page.locator("#result .symbols").wait_for()
+    page.locator("#symbol-search").fill("lak")
+    page.locator("#symbol-options [role=option]").first.wait_for()
+    assert violations(page) == []  # the options open
+    page.keyboard.press("Enter")
+    page.locator("#read-english").click()
+    page.locator("#composed-english .answer").wait_for()
+    assert violations(page) == []
+    symbol = page.locator("#result .symbols svg").first.bounding_box()["height"]
+    assert symbol >= 2.5 * 16 * percent / 100  # the symbols grow with the text
+
+
 def test_the_api_docs_work_with_the_network_closed(offline, base_url):
     page = offline.new_page()
     page.goto(base_url + "docs")

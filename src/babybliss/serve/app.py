@@ -26,6 +26,7 @@ from babybliss.serve.api_errors import ApiError, code_for_status, error_content
 from babybliss.serve.batching import Batcher, QueueFull, SentenceFailed
 from babybliss.serve.front_door import REDOC_CONTENT_SECURITY_POLICY, FrontDoor, timed_headers_protocol
 from babybliss.serve.symbols_api import SymbolWordModel, symbols_of, symbols_router
+from babybliss.symbols.lexicon import attribution
 from babybliss.config import Config, GenerateConfig, PromptConfig, ServeConfig
 from babybliss.convert.generate import Output, adapter_config, generate_raw, load_for_generation, stop_criteria
 from babybliss.convert.hybrid import default_system
@@ -206,7 +207,7 @@ def create_app(converters: dict[str, Converter], serve: ServeConfig, model: str 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     async def page(request: Request):
         context = {"systems": systems, "untuned": untuned, "max_sentences": serve.max_sentences,
-                   "max_chars": serve.max_chars}
+                   "max_chars": serve.max_chars, "symbols_attribution": attribution()}
         return templates.TemplateResponse(request, "index.html", context)
 
     @app.get("/docs", response_class=HTMLResponse, include_in_schema=False)

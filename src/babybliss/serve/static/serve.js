@@ -44,6 +44,7 @@ function answerElement(dir, r) {
     markerNode.remove();
   }
   node.querySelector(".words").textContent = words;
+  if (r.symbols && r.symbols.length) node.append(symbolsFigure(r.symbols));
   const why = caution(dir, r);
   if (why) {
     node.classList.add("doubtful");
@@ -178,4 +179,7 @@ box.addEventListener("keydown", (event) => {
 });
 for (const radio of form.querySelectorAll("input[name=direction]")) radio.addEventListener("change", showUntunedWarning);
 copyButton.addEventListener("click", copyResult);
+document.getElementById("show-glosses").addEventListener("change", (event) => {
+  document.body.classList.toggle("hide-glosses", !event.target.checked);
+});
 showUntunedWarning();
