@@ -48,11 +48,20 @@ def test_compare_two_tiny_models(tmp_path, monkeypatch, capsys):
     assert (out / "tiny" / "data" / "test.jsonl").read_text() == (out / "tiny-2" / "data" / "test.jsonl").read_text()
     assert rows["rules"]["scores"]["novel"]["e2b"]["exact_match"] == 1.0
     assert rows["rules"]["scores"]["test"]["e2b"]["exact_match"] == 0.0
+    assert rows["rules"]["scores"]["test"]["e2b"]["intervals"]["exact_match"] == [0.0, 0.0]
+    low, high = rows["tiny"]["scores"]["test"]["e2b"]["intervals"]["chrf"]
+    assert low <= rows["tiny"]["scores"]["test"]["e2b"]["chrf"] <= high
     markdown = (out / "compare.md").read_text()
-    assert "| tiny-2 | 1 |" in markdown and "| rules | – | 0.0 |" in markdown
+    assert "| tiny-2 | 1 |" in markdown and "| rules | – | 0.0 [0.0–0.0] |" in markdown
+    # the rule converter, right on all 3 novel pairs, against a leader that cannot be: 3 of 3 discordant items
+    # give a McNemar mid-p of 2 * (1/8 - 1/16) = 0.125, so that difference does not hold
+    assert "## What the data support" in markdown
+    novel = markdown.split("### novel")[1]
+    assert "| rules | e2b | 3 |" in novel and "| 0.125 |" in novel
     assert "novel e2b exact" in markdown
     html = (out / "compare.html").read_text()
-    assert html.count("<tr><th scope=\"row\">") == 3
+    assert html.split("</table>")[0].count("<tr><th scope=\"row\">") == 3
+    assert "<td>&lt;0.001</td>" in html
 
 
 def test_compare_needs_models(capsys):

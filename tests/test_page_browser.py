@@ -234,12 +234,18 @@ def test_an_untuned_model_is_named_before_converting_and_at_its_answer(page):
     expect(page.locator("#history li").first).to_contain_text("(not a real conversion)")
 
 
-def test_an_unsure_answer_is_marked(page):
-    body = {"results": [{"input": "We go.", "output": "present:We go.", "clean_stop": False}]}
-    page.route("**/v1/convert", lambda route: route.fulfill(status=200, json=body))
-    page.locator("#sentences").fill("We go.")
+def test_an_unsure_answer_is_marked_with_its_reason(page):
+    unsure = {"input": "We met; it rained.", "output": "past:We meet. past:it rain.", "clean_stop": True,
+              "confident": False, "warnings": ["punctuation ';' is not covered"]}
+    cut_off = {"input": "We go.", "output": "present:We go.", "clean_stop": False}
+    page.route("**/v1/convert", lambda route: route.fulfill(status=200, json={"results": [unsure, cut_off]}))
+    page.locator("#sentences").fill("We met; it rained.\nWe go.")
     page.keyboard.press("Enter")
-    expect(page.locator("#result .caution")).to_have_text("Unsure: check this answer before you use it.")
+    answers = page.locator("#result .answer")
+    expect(answers.first.locator(".caution")).to_have_text("Unsure: punctuation ';' is not covered.")
+    assert answers.first.locator(".sentence .marker").all_inner_texts() == ["past", "past"]  # two sentences
+    expect(answers.nth(1).locator(".caution")).to_have_text("Unsure: check this answer before you use it.")
+    expect(page.locator("#history li").first).to_contain_text("(unsure)")
 
 
 def test_the_bliss_input_format_is_hinted_with_an_example(page):

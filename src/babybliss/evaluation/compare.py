@@ -1,5 +1,7 @@
 """`babybliss compare`: the experiment for several models on one split, and one report with a row per model x epoch
-(exact match and chrF on test and novel, both directions, training time, peak memory) and the rule converter as a row.
+(exact match and chrF on test and novel, both directions, each with its 95 % interval; training time, peak memory)
+and the rule converter as a row. Below the table, what the data support: the leading row (highest mean test chrF)
+against every other by paired tests on the same items (evaluation.conclusion), in plain words per split.
 
     babybliss compare --models smollm2-135m,gemma3-270m --config default-cpu --data bliss.json --out runs/compare
 """
@@ -19,7 +21,8 @@ from babybliss.config import Config
 from babybliss.data.pairs import novel_path, read_split
 from babybliss.errors import BlissError
 from babybliss.io import atomic_write_json, atomic_write_jsonl, atomic_write_text
-from babybliss.evaluation.metrics import chrf, exact_match_rate
+from babybliss.evaluation import conclusion, stats
+from babybliss.evaluation.metrics import INTERVALS, chrf, exact_match, exact_match_rate
 from babybliss.data.prompts import DIRECTIONS
 
 SPLITS = ("test", "novel")
@@ -104,6 +107,8 @@ def run_model(config: Config, name: str, spec: str, root: Path) -> list[dict]:
         rows.append(
             {
                 "model": name,
+                "label": f"{name}/{result['model']}",
+                "predictions": str(run_dir / "eval" / result["model"] / "predictions.jsonl"),
                 "epochs": result["epochs"],
                 "scores": {s: {d: pick(m) for d, m in per.items()} for s, per in result["splits"].items()},
                 "train_seconds": training.get("train_seconds"),
@@ -115,40 +120,91 @@ def run_model(config: Config, name: str, spec: str, root: Path) -> list[dict]:
 
 
 def pick(metrics: dict) -> dict:
-    return {"exact_match": metrics.get("exact_match"), "chrf": metrics.get("chrf")}
+    intervals = metrics.get(INTERVALS) or {}
+    return {"exact_match": metrics.get("exact_match"), "chrf": metrics.get("chrf"),
+            INTERVALS: {key: intervals.get(key) for key in ("exact_match", "chrf")}}
+
+
+def _bounds(found: tuple[float, float] | None) -> list[float] | None:
+    return None if found is None else [round(found[0], 6), round(found[1], 6)]
 
 
 def read_json_or_empty(path: Path) -> dict:
     return json.loads(path.read_text()) if path.is_file() else {}
 
 
-def rules_row(data_dir: Path) -> dict | None:
-    """The rule converter on each split's English sentences (English -> Bliss only); None while it is unavailable."""
+def rules_row(data_dir: Path, limit: int = 0) -> dict | None:
+    """The rule converter on each split's English sentences (English -> Bliss only), at most `limit` pairs a split
+    (0: all) as evaluate takes them, so the rows pair item by item; None while it is unavailable."""
     from babybliss.convert.hybrid import rules_answers
 
-    scores = {}
+    scores, outcomes = {}, {}
     for split in SPLITS:
         if not (data_dir / f"{split}.jsonl").is_file():
             continue
-        pairs = read_split(data_dir, split)
+        pairs = read_split(data_dir, split)[: limit or None]
         try:
             answers = rules_answers([p["original"] for p in pairs])
         except NotImplementedError:
             return None
         expected = [p["bliss"] for p in pairs]
-        scores[split] = {"e2b": {"exact_match": exact_match_rate(answers, expected), "chrf": chrf(answers, expected)}}
-    return {"model": RULES_ROW, "epochs": None, "scores": scores, "train_seconds": None, "peak_memory_gib": None}
+        intervals = {"exact_match": _bounds(stats.interval([exact_match(a, e) for a, e in zip(answers, expected)])),
+                     "chrf": _bounds(stats.corpus_interval("chrf", stats.sentence_statistics("chrf", answers, expected)))}
+        scores[split] = {"e2b": {"exact_match": exact_match_rate(answers, expected), "chrf": chrf(answers, expected),
+                                 INTERVALS: intervals}}
+        outcomes[(split, "e2b")] = conclusion.Outcomes([(p["original"], p["bliss"]) for p in pairs], [answers])
+    return {"model": RULES_ROW, "label": RULES_ROW, "epochs": None, "scores": scores, "train_seconds": None,
+            "peak_memory_gib": None, "outcomes": outcomes}
+
+
+def _mean_chrf(row: dict, split: str) -> float | None:
+    values = [m.get("chrf") for m in row["scores"].get(split, {}).values() if m.get("chrf") is not None]
+    return sum(values) / len(values) if values else None
+
+
+def conclusions(rows: list[dict]) -> tuple[str | None, list[str], list[dict]]:
+    """(the leading row's label, a sentence per split, a table of paired tests per split): the row with the highest
+    mean test chrF (not the rule converter, which converts one direction) against every other row."""
+    ranked = [(_mean_chrf(r, "test"), r["label"]) for r in rows if r["model"] != RULES_ROW]
+    ranked = [(score, label) for score, label in ranked if score is not None]
+    if not ranked:
+        return None, [], []
+    leader = max(ranked)[1]
+    outcomes = {}
+    for row in rows:
+        if "outcomes" in row:
+            outcomes[row["label"]] = row["outcomes"]
+        elif Path(row["predictions"]).is_file():
+            outcomes[row["label"]] = conclusion.read_outcomes([Path(row["predictions"])])
+    labels = [r["label"] for r in rows]
+    sentences, tables = [], []
+    for split in SPLITS:
+        if not any(key[0] == split for key in outcomes.get(leader, {})):
+            continue
+        tested = conclusion.against_best(outcomes, leader, split, labels)
+        sentences.append(conclusion.sentence(split, leader, tested))
+        tables.append(conclusion.test_table(split, tested, leader))
+    return leader, sentences, tables
+
 
 
 def render(rows: list[dict], specs: list[tuple[str, str]], config: Config) -> tuple[str, str]:
     from jinja2 import Environment, PackageLoader, select_autoescape
 
-    env = Environment(loader=PackageLoader("babybliss.evaluation", "templates"), autoescape=select_autoescape(["html"]))
+    env = Environment(loader=PackageLoader("babybliss.evaluation", "templates"), autoescape=select_autoescape(["html", "html.j2"]))
     env.filters["pct"] = lambda v: "–" if v is None else f"{100 * v:.1f}"
     env.filters["num"] = lambda v, digits=1: "–" if v is None else f"{v:.{digits}f}"
+    env.filters["ci"] = _interval_text
+    leader, sentences, tables = conclusions(rows)
     context = dict(rows=rows, models=specs, splits=SPLITS, directions=DIRECTIONS, data=config.data.path or "builtin",
-                   epochs=config.train.epochs, device=rows[0].get("memory_kind", "") if rows else "")
+                   epochs=config.train.epochs, device=rows[0].get("memory_kind", "") if rows else "",
+                   leader=leader, conclusions=sentences, test_tables=tables)
     return env.get_template("compare.md.j2").render(context), env.get_template("compare.html.j2").render(context)
+
+
+def _interval_text(bounds: list[float] | None, scale: float = 1.0) -> str:
+    """` [35.0–47.5]` after a value, or nothing when it has no interval."""
+    return "" if not bounds else f" [{scale * bounds[0]:.1f}–{scale * bounds[1]:.1f}]"
 
 
 def compare(config: Config, specs: list[str]) -> dict:
@@ -161,11 +217,12 @@ def compare(config: Config, specs: list[str]) -> dict:
     started = time.perf_counter()
     for name, spec in names:
         rows.extend(run_model(config, name, spec, root))
-    rules = rules_row(root / names[0][0] / "data")
+    rules = rules_row(root / names[0][0] / "data", config.evaluate.max_examples)
     if rules:
         rows.append(rules)
     markdown, html = render(rows, names, config)
-    atomic_write_json(root / "compare.json", {"models": dict(names), "rows": rows})
+    kept = [{k: v for k, v in row.items() if k not in ("outcomes", "predictions")} for row in rows]
+    atomic_write_json(root / "compare.json", {"models": dict(names), "rows": kept})
     atomic_write_text(root / "compare.md", markdown)
     atomic_write_text(root / "compare.html", html)
     return {"rows": rows, "report_md": str(root / "compare.md"), "report_html": str(root / "compare.html"),

@@ -33,6 +33,7 @@ from babybliss.convert.hybrid import default_system
 from babybliss.training.models import Loaded, inference_dtype
 from babybliss.grammar.nlp import NlpError
 from babybliss.data.prompts import DIRECTIONS, build_prompt
+from babybliss.grammar.notation import MARKERS
 
 log = logging.getLogger("babybliss.serve.app.app")
 PACKAGE = Path(__file__).parent
@@ -79,9 +80,9 @@ class RuleConverter:
     name: str = "the rule converter (babybliss.grammar.rules)"
 
     def convert(self, direction: str, sentences: list[str]) -> list[Output]:
-        from babybliss.grammar.rules import to_bliss
+        from babybliss.grammar.rules import convert
 
-        return [Output(answer, True, answer) for answer in to_bliss(sentences)]
+        return [Output(c.bliss, True, c.bliss, c.warnings) for c in convert(sentences)]
 
 
 @dataclass
@@ -96,12 +97,16 @@ class HybridConverter:
         self.name = self.name or f"the hybrid: the rule converter checking {self.model.name}"
 
     def convert(self, direction: str, sentences: list[str]) -> list[Output]:
-        from babybliss.convert.hybrid import combine, rule_conversions
+        from babybliss.convert.hybrid import combine
+        from babybliss.grammar.rules import convert
 
         outputs = self.model.convert(direction, sentences)
-        by_rules, sure = rule_conversions(sentences)
-        answers = combine(by_rules, [o.answer for o in outputs], sure)
-        return [o if answer == o.answer else Output(answer, True, answer) for o, answer in zip(outputs, answers)]
+        rules = convert(sentences)
+        answers = combine([c.bliss for c in rules], [o.answer for o in outputs], [c.confident for c in rules])
+        return [
+            replace(o, warnings=c.warnings) if answer == o.answer else Output(answer, True, answer, c.warnings)
+            for o, answer, c in zip(outputs, answers, rules)
+        ]
 
 
 def model_label(config: Config, adapter: str | None) -> str:
@@ -145,6 +150,11 @@ class Result(BaseModel):
     output: str
     clean_stop: bool
     """The converter ended right after its answer (a model that rambles on is cut off and gets false)."""
+    confident: bool | None = None
+    """English -> Bliss: false when the rule converter was unsure of the message (see `warnings`); null where no
+    rules checked the answer (a model alone, Bliss -> English)."""
+    warnings: list[str] = []
+    """What made the rule converter unsure (e.g. "punctuation ';' is not covered"); empty when it was sure."""
     symbols: list[SymbolWordModel] | None = None
     """English -> Bliss: the answer's words as Bliss symbols (word, BCI-AV ID, gloss, code), to draw with
     bliss-svg-builder; null for Bliss -> English."""
@@ -207,7 +217,7 @@ def create_app(converters: dict[str, Converter], serve: ServeConfig, model: str 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     async def page(request: Request):
         context = {"systems": systems, "untuned": untuned, "max_sentences": serve.max_sentences,
-                   "max_chars": serve.max_chars, "symbols_attribution": attribution()}
+                   "max_chars": serve.max_chars, "markers": list(MARKERS), "symbols_attribution": attribution()}
         return templates.TemplateResponse(request, "index.html", context)
 
     @app.get("/docs", response_class=HTMLResponse, include_in_schema=False)
@@ -241,7 +251,11 @@ def create_app(converters: dict[str, Converter], serve: ServeConfig, model: str 
                 "logged it. Other requests were not affected; send the other sentences again without this one",
                 sentence=failed.index,
             ) from None
-        results = [Result(input=s, output=o.answer, clean_stop=o.clean_stop) for s, o in zip(body.sentences, outputs)]
+        results = [
+            Result(input=s, output=o.answer, clean_stop=o.clean_stop, warnings=o.warnings or [],
+                   confident=None if o.warnings is None else not o.warnings)
+            for s, o in zip(body.sentences, outputs)
+        ]
         if body.direction == "e2b":
             for result, words in zip(results, await symbols_of([r.output for r in results]) or []):
                 result.symbols = words

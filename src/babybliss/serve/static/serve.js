@@ -1,7 +1,9 @@
 // The converter page: Enter converts (Shift+Enter adds a line), each line is a sentence, results are announced.
 "use strict";
 
-const MARKERS = ["present progressive", "past", "present", "future"];
+const MARKERS = JSON.parse(document.getElementById("result").dataset.markers);
+// a new Bliss sentence starts after an end mark, a space and a marker (docs/conceptual-bliss.md §1)
+const SENTENCE_BREAK = /(?<=[.?!]) (?=[a-z ]+:)/;
 const HISTORY_LENGTH = 10;
 const DIRECTION_NAMES = { e2b: "English → Bliss", b2e: "Bliss → English" };
 
@@ -15,6 +17,7 @@ const copyButton = document.getElementById("copy");
 const copyStatus = document.getElementById("copy-status");
 const history = document.getElementById("history");
 const sentenceTemplate = document.getElementById("sentence-template");
+const answerTemplate = document.getElementById("answer-template");
 const untuned = { e2b: form.dataset.untunedE2b === "true", b2e: form.dataset.untunedB2e === "true" };
 const maxChars = Number(form.dataset.maxChars);
 const maxSentences = Number(form.dataset.maxSentences);
@@ -27,16 +30,9 @@ function splitMarker(text) {
   return MARKERS.includes(marker) ? [marker, text.slice(colon + 1).trim()] : ["", text];
 }
 
-// Why an answer should not be trusted as it stands ("" when nothing is known against it).
-function caution(dir, r) {
-  if (untuned[dir]) return "Not a real conversion: the model is not fine-tuned.";
-  if (r.confident === false || r.clean_stop === false) return "Unsure: check this answer before you use it.";
-  return "";
-}
-
-function answerElement(dir, r) {
+function sentenceElement(text) {
   const node = sentenceTemplate.content.firstElementChild.cloneNode(true);
-  const [marker, words] = splitMarker(r.output);
+  const [marker, words] = splitMarker(text);
   const markerNode = node.querySelector(".marker");
   if (marker) {
     markerNode.textContent = marker;
@@ -44,11 +40,26 @@ function answerElement(dir, r) {
     markerNode.remove();
   }
   node.querySelector(".words").textContent = words;
-  if (r.symbols && r.symbols.length) node.append(symbolsFigure(r.symbols));
-  const why = caution(dir, r);
+  return node;
+}
+
+// Why an answer should not be trusted as it stands ("" when nothing is known against it).
+function doubt(dir, r) {
+  if (untuned[dir]) return "Not a real conversion: the model is not fine-tuned.";
+  if (r.confident === false && r.warnings && r.warnings.length) return `Unsure: ${r.warnings.join("; ")}.`;
+  if (r.confident === false || r.clean_stop === false) return "Unsure: check this answer before you use it.";
+  return "";
+}
+
+// One result: each of its sentences with its marker, its Bliss symbols, and why to doubt it where shown.
+function answerElement(dir, r) {
+  const node = answerTemplate.content.firstElementChild.cloneNode(true);
+  const note = node.querySelector(".caution");
+  note.before(...r.output.split(SENTENCE_BREAK).map(sentenceElement));
+  if (r.symbols && r.symbols.length) note.before(symbolsFigure(r.symbols));
+  const why = doubt(dir, r);
   if (why) {
     node.classList.add("doubtful");
-    const note = node.querySelector(".caution");
     note.textContent = why;
     note.hidden = false;
   }
@@ -71,7 +82,7 @@ function addHistory(dir, results) {
     const label = document.createElement("span");
     label.className = "history-direction";
     label.textContent = `${DIRECTION_NAMES[dir]}: `;
-    const why = caution(dir, r);
+    const why = doubt(dir, r);
     item.append(label, `${r.input} → ${r.output}` + (why ? ` (${why.split(":")[0].toLowerCase()})` : ""));
     item.dataset.direction = dir;
     history.prepend(item);
