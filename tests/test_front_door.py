@@ -178,3 +178,12 @@ def test_the_api_docs_are_served_from_a_package_with_no_cdn():
                 assert f"apidocs-assets/{asset}" in page
                 assert client.get(f"/apidocs-assets/{asset}").status_code == 200
         assert client.get("/openapi.json").json()["paths"]["/v1/convert"]
+
+
+def test_the_openapi_schema_gives_the_error_shape():
+    with TestClient(make_app(), base_url="http://localhost") as client:
+        schema = client.get("/openapi.json").json()
+    responses = schema["paths"]["/v1/convert"]["post"]["responses"]
+    for status in ("400", "408", "413", "422", "500", "503"):
+        assert responses[status]["content"]["application/json"]["schema"]["$ref"].endswith("/ErrorResponse")
+    assert set(schema["components"]["schemas"]["ErrorDetail"]["properties"]) == {"code", "message", "sentence"}

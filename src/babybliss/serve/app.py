@@ -164,8 +164,20 @@ class ConvertResponse(BaseModel):
     results: list[Result]
 
 
-ERROR_RESPONSES = {status: {"description": "`{\"error\": {\"code\": ..., \"message\": ...}}` (docs/serve.md)"}
-                   for status in (400, 408, 413, 422, 500, 503)}
+class ErrorDetail(BaseModel):
+    code: str
+    """Stable, for programs: one of the codes in docs/serve.md (`sentence_too_long`, `busy`, ...)."""
+    message: str
+    """Where and what is wrong, for people."""
+    sentence: int | None = None
+    """The index of the sentence at fault, where one is."""
+
+
+class ErrorResponse(BaseModel):
+    error: ErrorDetail
+
+
+ERROR_RESPONSES = {status: {"model": ErrorResponse} for status in (400, 408, 413, 422, 500, 503)}
 
 
 def create_app(converters: dict[str, Converter], serve: ServeConfig, model: str = "", adapter: str | None = None):
