@@ -217,7 +217,7 @@ class EvaluateConfig:
     novel: bool = True
     """Also score the shipped `novel` set (pairs written unlike any training corpus, never trained on)."""
     rules: bool = True
-    """Score the rule converter (English -> Bliss only) as the `rules` row."""
+    """Score the rules (the converter English -> Bliss, the realiser Bliss -> English) as the `rules` row."""
 
 
 @dataclass

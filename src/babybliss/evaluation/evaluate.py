@@ -1,5 +1,5 @@
-"""Convert the held-out splits and the novel set with the un-tuned model, each epoch's adapter and the rule
-converter; write predictions and metrics."""
+"""Convert the held-out splits and the novel set with the un-tuned model, each epoch's adapter and the rules
+(the converter English -> Bliss, the realiser Bliss -> English); write predictions and metrics."""
 
 from __future__ import annotations
 
@@ -161,21 +161,27 @@ def evaluate_model(config: Config, run_dir: Path, name: str, loaded: Loaded, few
 
 
 def evaluate_rules(config: Config, run_dir: Path, splits: dict[str, list[dict[str, str]]]) -> dict | None:
-    """The rule converter on each split, English -> Bliss only (b2e is n/a); None (with a notice) when the
-    converter is not available."""
-    if "e2b" not in config.data.directions:
+    """The rules on each split: the rule converter English -> Bliss, the rule realiser (babybliss.grammar.realise)
+    Bliss -> English; None (with a notice) when they are not available."""
+    from babybliss.grammar.realise import to_english
+
+    systems = {"e2b": rules.to_bliss, "b2e": to_english}
+    directions = [d for d in config.data.directions if d in systems]
+    if not directions:
         return None
     rows, metrics, start = [], {}, time.perf_counter()
     for split, pairs in splits.items():
-        examples = [e for p in pairs for e in pair_examples(p, ["e2b"])]
-        try:
-            answers = rules.to_bliss([e.input for e in examples])
-        except (NotImplementedError, NlpError) as err:
-            print(f"[babybliss] the rule converter is not available ({err}): the rules row is skipped", flush=True)
-            return None
-        split_rows = _rows(split, "e2b", examples, answers, [True] * len(answers), answers)
-        metrics[split] = {"e2b": _score(config, split_rows, "e2b")}
-        rows.extend(split_rows)
+        metrics[split] = {}
+        for direction in directions:
+            examples = [e for p in pairs for e in pair_examples(p, [direction])]
+            try:
+                answers = systems[direction]([e.input for e in examples])
+            except (NotImplementedError, NlpError) as err:
+                print(f"[babybliss] the rules are not available ({err}): the rules row is skipped", flush=True)
+                return None
+            split_rows = _rows(split, direction, examples, answers, [True] * len(answers), answers)
+            metrics[split][direction] = _score(config, split_rows, direction)
+            rows.extend(split_rows)
     result = {"model": RULES, "epochs": None, "few_shot": 0, "seconds": round(time.perf_counter() - start, 2),
               "device": "cpu", "splits": metrics}
     return _write(run_dir, RULES, rows, result)

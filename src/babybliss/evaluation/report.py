@@ -545,7 +545,7 @@ def _label(model: str, best: str) -> str:
 def _summary_table(evals: Mapping[str, Mapping[str, Any]], models: Sequence[str], not_scored: Sequence[str],
                    best: str, keys: Sequence[str], directions: Sequence[str]) -> dict[str, Any]:
     """One row per model (not-scored epochs included), a column per (test/novel split, direction, key);
-    `n/a` where a model has no such direction (the rules row's b2e)."""
+    `n/a` where a model has no such direction (a rules row written before the realiser)."""
     columns = [(s, d, k) for s in SUMMARY_SPLITS for d in directions for k in keys]
     rows = []
     for model in sorted([*models, *not_scored], key=_model_sort_key):
