@@ -227,18 +227,23 @@ def test_novel_split_scored_both_directions_without_trained_pairs(novel_run, cap
     assert {r["original"] for r in rows} == {p["original"] for p in _novel_pairs(run)[1:]}
 
 
-def test_rules_row_is_e2b_only(novel_run):
+def test_rules_row_has_the_converter_and_the_realiser(novel_run):
+    from babybliss.grammar.realise import to_english
+
     run, results = novel_run
     assert [r["model"] for r in results] == ["rules", "epoch-1"]
     saved = json.loads((run / "eval" / "rules" / "metrics.json").read_text())
     assert saved == results[0] and saved["epochs"] is None
     assert list(saved["splits"]) == ["validation", "test", "novel"]
     for split, by_direction in saved["splits"].items():
-        assert list(by_direction) == ["e2b"]
+        assert list(by_direction) == ["e2b", "b2e"]
         assert by_direction["e2b"]["exact_match"] == pytest.approx(1 - 1 / by_direction["e2b"]["n"])
-        assert set(by_direction["e2b"]) == {*METRIC_KEYS, INTERVALS}
+        assert set(by_direction["e2b"]) == set(by_direction["b2e"]) == {*METRIC_KEYS, INTERVALS}
     rows = read_jsonl(run / "eval" / "rules" / "predictions.jsonl")
-    assert rows[0]["generated"] == "present:wrong." and rows[0]["exact"] is False
+    e2b = [r for r in rows if r["direction"] == "e2b"]
+    b2e = [r for r in rows if r["direction"] == "b2e"]
+    assert e2b[0]["generated"] == "present:wrong." and e2b[0]["exact"] is False
+    assert [r["generated"] for r in b2e] == to_english([r["input"] for r in b2e])
 
 
 def test_missing_novel_set_and_rules_placeholder_are_skipped_with_a_notice(run, config, tmp_path, monkeypatch, capsys):
