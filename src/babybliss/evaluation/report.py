@@ -57,6 +57,8 @@ EXAMPLES_PER_DIRECTION = 10
 MIN_SUCCESS_EXAMPLES = 3
 """Slots kept for exact conversions among the examples when the model has some."""
 NOT_SCORED = "not scored"
+DODGE = {"e2b": -0.06, "b2e": 0.06}
+"""How far each direction's points sit from their epoch in the plots, so the error bars do not hide each other."""
 RULES = "rules"
 
 
@@ -455,10 +457,11 @@ def _plot_metrics(evals: Mapping[str, Mapping[str, Any]], models: Sequence[str],
                     line.append((epochs, value, low, high))
             if line:
                 xs, ys, lows, highs = zip(*sorted(line))
+                xs = [x + DODGE[direction] for x in xs]  # the two directions' error bars side by side
                 ax.errorbar(xs, ys, yerr=[[y - lo for y, lo in zip(ys, lows)], [hi - y for y, hi in zip(ys, highs)]],
                             marker="o", markersize=4, capsize=3, color=colors[direction], label=direction)
             for x, y, low, high in base_pts:
-                ax.errorbar([x], [y], yerr=[[y - low], [high - y]], marker="*", markersize=11, linestyle="none",
+                ax.errorbar([x + DODGE[direction]], [y], yerr=[[y - low], [high - y]], marker="*", markersize=11, linestyle="none",
                             capsize=3, color=colors[direction], markeredgecolor="black", label=f"{direction} base")
         ax.set_title(METRIC_LABELS[key], fontsize=10)
         ax.set_xlabel("epoch (0 = base)", fontsize=8)
