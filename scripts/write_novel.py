@@ -173,7 +173,7 @@ def thing(rng: random.Random, kind: str, owner: Phrase | None = None) -> Phrase:
         return Phrase(" ".join([article, *adj_en, word]), " ".join([word, *adj_en]))
     if determiner == "number":
         number = rng.choice(["two", "three", "four", "five", "twelve"])
-        return Phrase(" ".join([number, *adj_en, word]), " ".join([word, *adj_en]))
+        return Phrase(" ".join([number, *adj_en, word]), " ".join([number, word, *adj_en]))
     if determiner == "poss":
         if owner is not None and not owner.english[0].isupper() and owner.english.split()[0] in POSSESSIVE:
             possessive = POSSESSIVE[owner.english.split()[0]]
@@ -488,7 +488,7 @@ HANDWRITTEN = [
     ("How did Kwame fix the squeaky wheelbarrow?", "past:how Kwame fix wheelbarrow squeaky?"),
     ("What time does the pharmacy in Ghent close?", "present:what time pharmacy in Ghent close?"),
     ("Nobody tuned the battered cello.", "past:nobody tune cello battered."),
-    ("The beekeepers have harvested four buckets of honey.", "past:beekeepers harvest buckets of honey."),
+    ("The beekeepers have harvested four buckets of honey.", "past:beekeepers harvest four buckets of honey."),
     ("Has the potter glazed the bowls yet?", "past:potter glaze yet bowls?"),
     ("I have never ridden a camel.", "past:I never ride camel."),
     ("We haven't visited Plovdiv.", "past:We not visit Plovdiv."),
@@ -509,7 +509,7 @@ HANDWRITTEN = [
     ("The tortoise didn't move all morning.", "past:tortoise not move morning."),
     ("Soraya's nephew lost his striped mitten on the sled.", "past:Soraya nephew lose his mitten striped on sled."),
     ("The carpenter's apprentice sanded the crooked plank slowly.", "past:carpenter apprentice sand slowly plank crooked."),
-    ("Finnegan carried three enormous pumpkins to the barn.", "past:Finnegan carry pumpkins enormous to barn."),
+    ("Finnegan carried three enormous pumpkins to the barn.", "past:Finnegan carry three pumpkins enormous to barn."),
     ("The hedgehog curled up under the wheelbarrow.", "past:hedgehog curl up under wheelbarrow."),
     ("Marisol picked up the tiny harmonica and played a lullaby.", "past:Marisol pick up harmonica tiny and play lullaby."),
     ("Torvald and Ingeborg rowed the canoe together across the fjord.", "past:Torvald and Ingeborg row together canoe across fjord."),
@@ -525,7 +525,7 @@ HANDWRITTEN = [
     ("Quentin feels nervous before every concert.", "present:Quentin feel nervous before concert."),
     ("The soup smells spicy.", "present:soup smell spicy."),
     ("The cellar is damp and chilly.", "present:cellar be damp and chilly."),
-    ("There are two owls in the old barn.", "present:owls be in barn old."),
+    ("There are two owls in the old barn.", "present:two owls be in barn old."),
     ("Is there a pharmacy near the canal?", "present:pharmacy be near canal?"),
     ("Why didn't Dmitri answer the letter?", "past:why Dmitri not answer letter?"),
     ("When will the ferry to Bilbao leave?", "future:when ferry to Bilbao leave?"),

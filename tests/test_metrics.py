@@ -203,7 +203,8 @@ def test_direction_metrics(embedder):
         ("I don't eat meat.", "present"),
         ("Children must hold the rail on the stairs.", "present"),
         ("There is a spider in the bathtub.", "present"),
-        ("He could swim.", None),
+        ("He could swim.", "conditional"),  # §16: could is a conditional (was None before §16)
+        ("He was reading.", "past progressive"),
         # spaCy slips the measure corrects: a verb read as a noun's clause, an irregular past read as present,
         # a going-to hung under `is`
         ("The dog barked at the strangers yesterday.", "past"),

@@ -74,7 +74,7 @@ RULES = {
     ],
     "pronouns, names, plurals, numbers": [
         ("She thanked him.", "past:She thank him."),
-        ("Ilse picked three lemons in Valencia.", "past:Ilse pick lemons in Valencia."),
+        ("Ilse picked three lemons in Valencia.", "past:Ilse pick three lemons in Valencia."),
         ("The geese crossed the road.", "past:geese cross road."),
     ],
     "negation": [
@@ -139,14 +139,13 @@ def test_to_bliss_keeps_order_and_count():
 def test_confidence_flags_uncovered_constructions():
     from babybliss.grammar.rules import convert
 
-    sure, modal, past_progressive, negative_question, comparative = convert(
-        ["The dog ate the bone.", "Could you open the window?", "We were reading the news.", "Don't you like tea?",
-         "Lars runs faster than Ole."]
+    sure, everyday, semicolon, quotation = convert(
+        ["The dog ate the bone.", "Could you open the window?", "We met; it rained.", 'She said "hello" to me.']
     )
     assert sure.confident and sure.warnings == []
-    assert not modal.confident and any("could" in w.lower() for w in modal.warnings)
-    assert not past_progressive.confident
-    assert not negative_question.confident and not comparative.confident
+    assert everyday.confident  # a conditional request is covered since §16
+    assert not semicolon.confident and any("';'" in w for w in semicolon.warnings)
+    assert not quotation.confident
 
 
 def test_cli_prints_one_line_per_input(tmp_path, capsys):
@@ -166,7 +165,7 @@ def test_cli_names_the_missing_file(tmp_path, capsys):
 
 def test_from_english_skips_unsure_sentences(tmp_path, capsys):
     source = tmp_path / "english.txt"
-    source.write_text("Hana waters the plants.\nCould you pass the bread?\nHana waters the plants.\n", encoding="utf-8")
+    source.write_text("Hana waters the plants.\nWe met; it rained.\nHana waters the plants.\n", encoding="utf-8")
     out = tmp_path / "pairs.json"
     assert main(["data", "from-english", str(source), "--out", str(out)]) == 0
     pairs = json.loads(out.read_text(encoding="utf-8"))
@@ -190,7 +189,7 @@ def novel():
 
 def test_novel_set_is_large_and_covers_every_marker(novel):
     assert len(novel) >= 300
-    assert {p["bliss"].split(":")[0] for p in novel} == {"past", "present", "future", "present progressive"}
+    assert {"past", "present", "future", "present progressive"} <= {p["bliss"].split(":")[0] for p in novel}
     assert sum(p["bliss"].endswith("?") for p in novel) >= 40
 
 

@@ -222,7 +222,7 @@ def test_rules_serve_e2b_when_they_work_otherwise_the_model(monkeypatch):
     def no_spacy(sentences):
         raise NlpError("spaCy's English model is not installed")
 
-    monkeypatch.setattr("babybliss.grammar.rules.to_bliss", no_spacy)
+    monkeypatch.setattr("babybliss.grammar.rules.convert", no_spacy)
     fallback = serve.choose_converters(config, None, False)
     assert isinstance(fallback["e2b"], serve.ModelConverter) and fallback["e2b"] is fallback["b2e"]
 

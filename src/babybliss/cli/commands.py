@@ -78,13 +78,20 @@ def cmd_data_from_english(args):
 
 def cmd_rules(args):
     from babybliss.grammar.rule_pairs import read_sentences
-    from babybliss.grammar.rules import to_bliss
+    from babybliss.grammar.rules import convert
 
     texts = list(args.sentences) + (read_sentences(args.file) if args.file else [])
     if not texts:
         raise BlissError("give sentences or --file FILE")
-    for bliss in to_bliss(texts):
-        print(bliss)
+    for conversion in convert(texts):
+        if args.json:
+            print(json.dumps(conversion.as_dict(), ensure_ascii=False))
+            continue
+        print(conversion.bliss)
+        if args.explain:
+            print(f"  {'sure' if conversion.confident else 'UNSURE'}: {conversion.english}")
+            print("".join(f"  warning: {w}\n" for w in conversion.warnings), end="")
+            print("".join(f"  changed: {c}\n" for c in conversion.corrections), end="")
 
 
 def cmd_symbols(args):
@@ -360,9 +367,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--top-p", type=float, default=0.9, help="nucleus mass (with --sample)")
     p.set_defaults(func=cmd_generate)
 
-    p = sub.add_parser("rules", help="convert English sentences to Bliss with the rule converter (one line each)")
-    p.add_argument("sentences", nargs="*", help="sentences to convert")
-    p.add_argument("--file", help="one English sentence a line")
+    p = sub.add_parser("rules", help="convert English messages to Bliss with the rule converter (one line each)")
+    p.add_argument("sentences", nargs="*", help="messages to convert (one may hold several sentences)")
+    p.add_argument("--file", help="one English message a line")
+    p.add_argument("--explain", action="store_true", help="after each line: sure or UNSURE, the warnings and what "
+                   "tidying the typed message and correcting the parse changed")
+    p.add_argument("--json", action="store_true", help="one JSON object a line: english, bliss, sentences, "
+                   "confident, warnings, corrections")
     p.set_defaults(func=cmd_rules)
 
     p = sub.add_parser("symbols", help="a Bliss sentence as Blissymbols: one line per word (word, BCI-AV ID, gloss, "

@@ -1,6 +1,7 @@
-"""Constrained English -> Bliss decoding: the answer may only be a tense marker, then words of its own input (as
-written, or their lemmas) and Bliss's few function words, then `.` or `?`, so the model cannot swap in words it saw in
-training. A LogitsProcessor checks each candidate token against this shape of answer, row by row."""
+"""Constrained English -> Bliss decoding: the answer may only be a marker, then words of its own input (as written,
+or their lemmas) and Bliss's few function words, then `.`, `?` or `!` (and, for an input of several sentences, more
+such sentences after a space), so the model cannot swap in words it saw in training. A LogitsProcessor checks each
+candidate token against this shape of answer, row by row."""
 
 from __future__ import annotations
 
@@ -10,15 +11,16 @@ from functools import lru_cache
 import torch
 from transformers import LogitsProcessor
 
-from babybliss.grammar.notation import MARKERS
+from babybliss.grammar.notation import END_MARKS, MARKERS
 from babybliss.grammar.nlp import load_nlp, parse
 
-FUNCTION_WORDS = ("be", "not", "never", "now", "can", "should", "must", "to", "and", "I")
+FUNCTION_WORDS = ("be", "not", "never", "now", "can", "should", "must", "may", "to", "and", "I", "us")
 """Words a Bliss answer may use although its English input need not contain them (`isn't` -> `not be`)."""
 WORD_RE = re.compile(r"[^\W\d_]+")
 COMPOUND_RE = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)+")
 """Hyphenated compounds (`ice-cream`) are allowed whole as well as in parts."""
-END_MARKS = ".?"
+KEPT_TOKEN_RE = re.compile(r"\b(?:\d+(?::\d+)?(?:am|pm)?|\d+(?:st|nd|rd|th)|o'clock)\b", re.IGNORECASE)
+"""Numbers, clock times and `o'clock`, which Bliss keeps as written (§10, §16)."""
 
 
 def base_forms(word: str) -> set[str]:
@@ -46,6 +48,7 @@ def allowed_words(text: str) -> set[str]:
     and tags `swam` as a present verb), and the function words; each also lowercase and capitalised."""
     (doc,) = parse([text])
     found = set(WORD_RE.findall(text)) | set(COMPOUND_RE.findall(text)) | set(FUNCTION_WORDS)
+    found |= set(KEPT_TOKEN_RE.findall(text))
     for token in doc:
         found.update(WORD_RE.findall(token.lemma_))
         if token.is_alpha:
@@ -58,24 +61,26 @@ def allowed_words(text: str) -> set[str]:
 
 
 def is_valid_prefix(text: str, words: set[str], prefixes: set[str]) -> bool:
-    """Whether `text` can still grow into `MARKER:word word ….` (or `?`), optionally followed by newlines."""
+    """Whether `text` can still grow into `MARKER:word word ….` (or `?`, `!`), optionally followed by newlines or by
+    a space and another such sentence."""
     head, colon, body = text.partition(":")
     if not colon:
         return any(marker.startswith(head) for marker in MARKERS)
     if head not in MARKERS:
         return False
     end = next((i for i, char in enumerate(body) if char in END_MARKS), -1)
-    finished = end != -1
-    if finished:
-        if body[end + 1 :].strip("\n"):
-            return False
-        body = body[:end]
-    *complete, last = body.split(" ")
+    sentence = body if end == -1 else body[:end]
+    *complete, last = sentence.split(" ")
     if not all(word in words for word in complete):
         return False
-    if finished:
-        return last in words
-    return last in prefixes or last.endswith("\ufffd")  # a byte-level tokenizer may stop inside a character
+    if end == -1:
+        return last in prefixes or last.endswith("\ufffd")  # a byte-level tokenizer may stop inside a character
+    rest = body[end + 1 :]
+    if last not in words:
+        return False
+    if not rest.strip("\n"):
+        return True
+    return rest[:1] == " " and rest[1:2] not in (" ", "\n") and is_valid_prefix(rest[1:], words, prefixes)
 
 
 class BlissWordsProcessor(LogitsProcessor):
@@ -96,8 +101,9 @@ class BlissWordsProcessor(LogitsProcessor):
     def _row(self, text: str) -> tuple[set[str], set[str], list[int]]:
         words = allowed_words(text)
         prefixes = {word[:i] for word in words for i in range(len(word) + 1)}
-        strings = [f"{m}:" for m in MARKERS] + [f"{sep}{w}{end}" for w in words for sep in ("", " ", ":") for end in ("", ".", "?")]
-        strings += list({char for s in strings for char in s} | set(".?\n "))
+        strings = [f"{sep}{m}:" for m in MARKERS for sep in ("", " ")]
+        strings += [f"{sep}{w}{end}" for w in words for sep in ("", " ", ":") for end in ("",) + END_MARKS]
+        strings += list({char for s in strings for char in s} | set(END_MARKS) | set("\n "))
         encoded = self.tokenizer(strings, add_special_tokens=False)["input_ids"]
         candidates = sorted({token for ids in encoded for token in ids})
         return words, prefixes, candidates
@@ -118,7 +124,7 @@ class BlissWordsProcessor(LogitsProcessor):
                 continue
             text = self.tokenizer.decode(generated, skip_special_tokens=True)
             allowed = [t for t in candidates if is_valid_prefix(text + self._piece(t), words, prefixes)]
-            if not allowed or text.rstrip("\n")[-1:] in (".", "?"):
+            if not allowed or text.rstrip("\n")[-1:] in END_MARKS:
                 allowed.append(self.eos)
             mask[row, allowed] = 0
         return scores + mask

@@ -25,6 +25,9 @@ class Output:
     clean_stop: bool
     """The model ended with EOS right after its answer, with nothing else generated."""
     raw: str
+    warnings: list[str] | None = None
+    """What made the rule converter unsure of this English -> Bliss answer ([] when it was sure); None where no
+    rules checked the answer (a model alone)."""
 
 
 def adapter_config(adapter: str | Path) -> Config:

@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 from babybliss.config import Config
-from babybliss.grammar.notation import tense_marker
+from babybliss.grammar.notation import split_sentences, tense_marker
 from babybliss.errors import BlissError
 
 SYSTEMS = ("rules", "model", "hybrid")
@@ -25,10 +25,11 @@ def default_system(adapter: str | None = None) -> str:
     return "hybrid" if adapter else "rules"
 
 
-def words_of(bliss: str) -> tuple[str | None, Counter]:
-    """The tense marker and the lowercase words of a Bliss sentence, order aside."""
-    body = bliss.partition(":")[2].rstrip(" .?")
-    return tense_marker(bliss), Counter(word.lower() for word in body.split())
+def words_of(bliss: str) -> tuple[tuple[str | None, ...], Counter]:
+    """The markers (one per sentence, in order) and the lowercase words of a Bliss text, word order aside."""
+    sentences = split_sentences(bliss)
+    bodies = [s.partition(":")[2].rstrip(" .?!") for s in sentences]
+    return tuple(tense_marker(s) for s in sentences), Counter(w.lower() for body in bodies for w in body.split())
 
 
 def combine(rules: Sequence[str], model: Sequence[str], confident: Sequence[bool] | None = None) -> list[str]:

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from babybliss.data.pairs import read_entries
-from babybliss.grammar.notation import tense_marker
+from babybliss.grammar.notation import END_MARKS, split_sentences, tense_marker
 from babybliss.grammar.notation import normalize_space as normalize
 from babybliss.grammar.lexicon import known_verb
 
@@ -31,8 +31,11 @@ class Finding:
 
 
 def _words(bliss: str) -> list[str]:
-    body = normalize(bliss).split(":", 1)[-1].strip().rstrip(".?").strip()
-    return [w.lower() for w in body.split()]
+    words = []
+    for sentence in split_sentences(bliss):
+        body = sentence.split(":", 1)[-1].strip().rstrip("".join(END_MARKS)).strip()
+        words += [w.lower() for w in body.split()]
+    return words
 
 
 def _is_inflection(word: str, base: str, past_forms: dict) -> bool:

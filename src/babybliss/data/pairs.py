@@ -73,6 +73,11 @@ def novel_path() -> Path:
     return Path(str(resources.files("babybliss.data") / "corpus" / "novel.json"))
 
 
+def english_path() -> Path:
+    """The shipped everyday English sentences (scripts/write_english.py)."""
+    return Path(str(resources.files("babybliss.data") / "corpus" / "english.txt"))
+
+
 def resolve_path(path: str | Path | None) -> Path:
     if not path or str(path) == BUILTIN:
         return builtin_path()

@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from babybliss.grammar.notation import normalize_space as normalize  # one definition each, in grammar/notation.py
-from babybliss.grammar.notation import tense_marker
+from babybliss.grammar.notation import split_sentences, tense_marker
 
 METRIC_KEYS = (
     "n",
@@ -358,9 +358,9 @@ def _words(doc: Any) -> set[str]:
 
 
 def bliss_body(text: str | None) -> str:
-    """The Bliss sentence without its tense marker (the whole text when it has none)."""
-    text = normalize(text)
-    return text.split(":", 1)[1] if tense_marker(text) else text
+    """The Bliss text without its markers (the whole text when it has none); sentences joined by a space."""
+    sentences = split_sentences(text)
+    return " ".join(s.split(":", 1)[1] if tense_marker(s) else s for s in sentences)
 
 
 def _main_verb(doc: Any) -> Any:
@@ -394,15 +394,19 @@ def english_tense(doc: Any) -> str | None:
         stack += found
     lemmas = {_lemma(a) for a in aux}
     going_to = any(_is_going_to(t) and root in (t, t.head) for t in doc)  # also `Where is the cat going to sleep?`
-    if lemmas & {"will", "shall"} or ("go" in lemmas and "to" in lemmas) or going_to:
-        return "future"
     be = next((a for a in aux if a.dep_ == "aux" and _lemma(a) == "be"), None)
+    conditional = next((a for a in aux if a.tag_ == "MD" and a.lower_ in ("would", "'d", "could", "might", "may")), None)
+    if conditional is not None:  # §16
+        return "past conditional" if "have" in lemmas and root.tag_ == "VBN" else "conditional"
+    if lemmas & {"will", "shall"} or ("go" in lemmas and "to" in lemmas) or going_to:
+        progressive = lemmas & {"will", "shall"} and be is not None and root.tag_ == "VBG" and not going_to
+        return "future progressive" if progressive else "future"
     if be is not None and root.tag_ == "VBG":
-        return "past" if be.tag_ == "VBD" else "present progressive"
+        return "past progressive" if be.tag_ == "VBD" else "present progressive"
     if _lemma(root) == "be" and any(  # a question spaCy misparses: `Is Ines waking up?` (waking: acl of Ines)
         t.tag_ == "VBG" and t.dep_ == "acl" and t.head.dep_ == "nsubj" and t.head.head == root for t in doc
     ):
-        return "past" if root.tag_ == "VBD" else "present progressive"
+        return "past progressive" if root.tag_ == "VBD" else "present progressive"
     if "have" in lemmas and root.tag_ == "VBN":
         return "past"
     modal = next((a for a in aux if a.tag_ == "MD"), None)

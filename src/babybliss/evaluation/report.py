@@ -8,6 +8,9 @@ Reads only what other stages wrote (the contract):
 * `RUN/eval/<model>/metrics.json` and `predictions.jsonl` - the evaluation (required);
 * `RUN/original-use/result.json` - optional samples of the research team's original uses.
 
+A few English -> Bliss examples are drawn in Bliss symbols for every model (`report_symbols`), when node and the
+renderer are installed; otherwise a note says why not.
+
 Missing optional pieces become a note in the report; a run without any evaluation raises
 FileNotFoundError. This module gathers the data and draws the plots (matplotlib's Agg backend,
 embedded in the HTML as base64 PNG); the look of each format lives in its Jinja2 template in
@@ -28,6 +31,7 @@ from typing import Any
 from babybliss.io import atomic_write_text
 from babybliss.evaluation import conclusion, pooled
 from babybliss.evaluation.metrics import INTERVALS, METRIC_KEYS, exact_match
+from babybliss.evaluation.report_symbols import symbol_examples
 from babybliss.data.prompts import DIRECTIONS
 from babybliss.training.seeds import seed_folders
 
@@ -115,6 +119,7 @@ def write_report(run_dir: str | Path) -> dict[str, Any]:
         "split_tables": [(split, _metric_table(evals, models, best, split)) for split in SPLITS],
         "plots": _plots(source, evals, models, notes),
         "examples": _example_items(examples, example_split),
+        "symbols": symbol_examples(run, models, examples.get("e2b", {}).get("rows", []), example_split, notes),
         "times": _time_table(evals, training, models, not_scored),
         "original_use": _load_original_use(source, notes),
         "config": _read_config(run, notes),

@@ -12,7 +12,11 @@ QUANTIFIERS = frozenset({"many", "more", "much", "few", "own", "other", "several
 AUXILIARIES = frozenset({"be", "have", "do", "will", "shall", "to", "can", "should", "must", "would", "could", "may", "might"})
 ARTICLES = frozenset({"a", "an", "the"})
 MODALS_KEPT = frozenset({"can", "should", "must"})
-MODALS_UNCOVERED = frozenset({"would", "could", "might", "may", "ought"})
+MODALS_UNCOVERED = frozenset({"ought"})
+CONDITIONAL_MODALS = {"would": None, "'d": None, "could": "can", "might": "may", "may": "may"}
+"""Modals that make a sentence conditional (§16), and the word each leaves in the body (`would` leaves none)."""
+FUTURE_TIME_WORDS = frozenset({"tomorrow", "tonight", "next", "soon", "later"})
+"""Words that put a conditional in the future (`She may come tomorrow.` -> `future conditional:`, §16)."""
 POSSESSIVES = frozenset({"my", "your", "his", "her", "its", "our", "their"})
 PERSONAL_PRONOUNS = frozenset({"he", "she", "it", "we", "they", "you"})
 TIME_WORDS = frozenset({"yesterday", "today", "tonight", "tomorrow", "ago"})
@@ -39,7 +43,9 @@ GERUND_HEADS = frozenset(
     "go love like enjoy hate finish start stop keep practise practice begin avoid mind prefer miss".split()
 )
 """Verbs whose -ing complement becomes a base form (`go shopping` -> `go shop`, §3)."""
-FIXED_ADVERBS = frozenset({"here", "there", "home", "so", "then", "not", "never", "n't", "how", "when", "where", "why"})
+FIXED_ADVERBS = frozenset(
+    {"here", "there", "home", "so", "then", "not", "never", "n't", "how", "when", "where", "why", "please"}
+)
 """Adverbs that keep their place: places that act as goals, and conjunction-like words."""
 
 
@@ -160,3 +166,57 @@ def adjective_word(word: str) -> bool:
 def known_word(word: str) -> bool:
     known = _known_words()
     return word in known or word.endswith("s") and word[:-1] in known
+
+
+# --- everyday messages (§16-17) ---------------------------------------------------------------------------------------
+
+CONTRACTIONS = {
+    "im": "I'm", "ive": "I've", "dont": "don't", "doesnt": "doesn't", "didnt": "didn't", "cant": "can't",
+    "wont": "won't", "isnt": "isn't", "arent": "aren't", "wasnt": "wasn't", "werent": "weren't", "havent": "haven't",
+    "hasnt": "hasn't", "hadnt": "hadn't", "couldnt": "couldn't", "wouldnt": "wouldn't", "shouldnt": "shouldn't",
+    "mustnt": "mustn't", "youre": "you're", "youve": "you've", "youll": "you'll", "theyre": "they're",
+    "theyve": "they've", "theyll": "they'll", "weve": "we've", "hes": "he's", "shes": "she's", "thats": "that's",
+    "whats": "what's", "wheres": "where's", "whos": "who's", "theres": "there's", "heres": "here's",
+    "shouldve": "should've", "couldve": "could've", "wouldve": "would've",
+}
+"""Contractions typed without their apostrophe that are no English word, spelled out wherever they stand (§17)."""
+CONTRACTIONS_AT_CLAUSE_START = {"ill": "I'll", "id": "I'd", "lets": "let's", "youd": "you'd", "hed": "he'd"}
+"""Contractions that are also words (`ill`, `id`, `lets`), read as contractions only where a clause starts (§17)."""
+ITS_IS_IT_IS_BEFORE = frozenset(
+    "a an the not too very so really just still already almost only all time ok okay fine here there my your his "
+    "her our their me you him us them nice good bad cold hot warm cool late early dark sunny windy rainy big small "
+    "hard easy fun funny true great lovely quiet loud over done broken free open closed wet dry noisy boring scary "
+    "sore mine yours ours theirs".split()
+)
+"""`its` before one of these words (or an -ing/-ed word, or at the end) is `it's`; otherwise the possessive (§17)."""
+WH_WORDS = frozenset({"what", "who", "whom", "whose", "where", "when", "why", "how", "which"})
+QUESTION_AUXILIARIES = frozenset(
+    "am is are was were do does did can could will would shall should may might have has had".split()
+)
+QUESTION_SUBJECTS = frozenset(
+    "i you he she it we they there this that these those the my your his her our their someone anyone everyone "
+    "somebody anybody everybody".split()
+)
+"""Words that start a subject after a fronted auxiliary: `are you ...`, `can I ...`, `is the ...` (§17)."""
+SOCIAL_PHRASES = tuple(
+    sorted(
+        (
+            "hello", "hi", "hey", "good morning", "good afternoon", "good evening", "good night", "goodnight", "bye",
+            "goodbye", "bye bye", "see you", "see you later", "see you tomorrow", "see you soon", "thanks", "thank you", "thank you very much",
+            "thank you so much", "thanks a lot", "sorry", "excuse me", "yes", "no", "yeah", "nope", "ok", "okay",
+            "oh", "ouch", "oops", "wow", "yay", "hooray", "welcome", "you're welcome", "no thanks", "no thank you",
+            "yes please", "cheers", "congratulations", "happy birthday", "well done", "oh no", "uh oh", "ow",
+            "yuck", "yum", "ugh", "hmm", "great", "cool", "never mind", "me too", "of course",
+        ),
+        key=lambda p: -len(p.split()),
+    )
+)
+"""Greetings, thanks and interjections: a message of only these is a `phrase:` (§16); before a comma they make a
+sentence of their own (§17). Longest first, so `thank you very much` wins over `thank you`."""
+KIN_WORDS = frozenset(
+    "mom mum mommy mummy mama mother dad daddy papa father grandma grandpa granny grandad grandmother grandfather "
+    "nana nan gran auntie aunt uncle sis bro nurse doctor teacher".split()
+)
+"""Words that call someone (`Mom, ...`): read as vocatives without a comma too, before a question or request (§17)."""
+KIN_NAMES = frozenset("mom mum mommy mummy mama dad daddy papa grandma grandpa granny grandad nana nan gran".split())
+"""Family words used as names: capitalised where no determiner comes before them (`call mom` -> `call Mom`, §13)."""

@@ -129,7 +129,7 @@ def _initial_name(token):
         return None
     if token.is_stop or token.tag_ in ("WRB", "WP", "IN", "CC", "MD"):
         return None
-    owner = len(token.doc) > 1 and token.doc[1].lower_ in ("'s", "’s")
+    owner = len(token.doc) > 1 and token.doc[1].lower_ in ("'s", "’s") and token.doc[1].tag_ != "PRP"  # not `Let's`
     not_a_noun = token.pos_ == "NOUN" and not {token.lower_, token.lemma_.lower()} & nouns()
     if known_word(token.lower_) and not owner and not not_a_noun:
         return None

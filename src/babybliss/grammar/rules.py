@@ -19,11 +19,15 @@ from babybliss.grammar.lexicon import (
     ARTICLES,
     FIXED_ADVERBS,
     GERUND_HEADS,
+    KIN_WORDS,
+    CONDITIONAL_MODALS,
+    FUTURE_TIME_WORDS,
     MODALS_KEPT,
     MODALS_UNCOVERED,
     NOT_ADJECTIVES,
     PERSONAL_PRONOUNS,
     QUANTIFIERS,
+    SOCIAL_PHRASES,
     TIME_NOUNS,
     TIME_WORDS,
     adjective_word,
@@ -32,6 +36,7 @@ from babybliss.grammar.lexicon import (
     verb_lemma,
 )
 from babybliss.grammar.repairs import fix_tags
+from babybliss.grammar.typed import tidy
 from babybliss.grammar.variants import best_parse
 
 
@@ -42,32 +47,60 @@ class Conversion:
     `bliss` is the Conceptual Bliss sentence. `warnings` lists what made the rules unsure, one short phrase each
     (e.g. "no main verb", "'could' is not covered"); `confident` is True when there are none, so a hybrid can
     trust `bliss` when `confident` and ask a model otherwise. `corrections` lists the tags of spaCy's parse that
-    the converter corrected (e.g. "next: -> amod"); they do not lower the confidence.
+    the converter corrected (e.g. "next: -> amod") and what tidying the typed input changed (e.g. "read 'im' as
+    "I'm""); they do not lower the confidence. `sentences` holds the Bliss of each sentence of the input.
     """
 
     english: str
     bliss: str
     warnings: list[str] = field(default_factory=list)
     corrections: list[str] = field(default_factory=list)
+    sentences: list[str] = field(default_factory=list)
 
     @property
     def confident(self) -> bool:
         return not self.warnings
 
+    def as_dict(self) -> dict:
+        """The conversion as JSON-ready fields (what `babybliss rules --json` prints)."""
+        return {"english": self.english, "bliss": self.bliss, "sentences": self.sentences,
+                "confident": self.confident, "warnings": self.warnings, "corrections": self.corrections}
+
 
 def to_bliss(sentences: Sequence[str]) -> list[str]:
-    """One Bliss sentence per English sentence, in order."""
+    """One Bliss line per English input, in order (an input of several sentences gives them all on its line)."""
     return [conversion.bliss for conversion in convert(sentences)]
 
 
 def convert(sentences: Iterable[str]) -> list[Conversion]:
-    """`Conversion`s (Bliss, warnings, confident) for `sentences`, parsed in one spaCy batch."""
+    """One `Conversion` (Bliss, warnings, confident) per input, every tidy sentence parsed in one spaCy batch.
+
+    Each input is tidied first (§17: typing habits, several sentences, greetings and vocatives split off); an input
+    of several sentences gives one Conversion whose `bliss` holds their Bliss sentences in order, space-separated."""
     texts = [" ".join(str(s).split()) for s in sentences]
-    return [_convert_doc(text, best_parse(doc)) for text, doc in zip(texts, parse(texts))]
+    tidied = [tidy(text) for text in texts]
+    flat = [sentence for parts, _ in tidied for sentence in parts]
+    done = iter([_convert_doc(t, best_parse(doc)) for t, doc in zip(flat, parse(flat))])
+    out = []
+    for text, (parts, changes) in zip(texts, tidied):
+        if not parts:
+            out.append(Conversion(text, "", ["empty sentence"]))
+            continue
+        each = [next(done) for _ in parts]
+        out.append(
+            Conversion(
+                text,
+                " ".join(c.bliss for c in each),
+                list(dict.fromkeys(w for c in each for w in c.warnings)),
+                changes + [c for one in each for c in one.corrections],
+                [c.bliss for c in each],
+            )
+        )
+    return out
 
 
 def convert_one(sentence: str) -> Conversion:
-    """The `Conversion` of one sentence: `.bliss`, `.warnings` and `.confident`."""
+    """The `Conversion` of one input: `.bliss`, `.warnings` and `.confident`."""
     return convert([sentence])[0]
 
 
@@ -111,7 +144,12 @@ def _convert_doc(text: str, doc) -> Conversion:
     if len(roots) != 1:
         s.warnings.append("more than one sentence")
     root = roots[0]
-    marker = _marker(root, s.warnings)
+    end = tokens[-1].text if tokens[-1].text in ("?", "!") else "."
+    social = _social_phrase(tokens)
+    if social:
+        body = " ".join(w for w in social.split())
+        return Conversion(text, f"phrase:{body}{end}", [], s.corrections)
+    marker = _marker(root, tokens, s.warnings)
     for t in tokens:
         _rewrite(t, s)
     for t in tokens:
@@ -120,8 +158,8 @@ def _convert_doc(text: str, doc) -> Conversion:
     for t in tokens:
         if _is_clause_head(t):
             _order_clause(t, s)
+    _time_first_to_end(root, s)
     body = _body(s)
-    end = "?" if tokens[-1].text == "?" else "."
     s.warnings += _uncovered(tokens, s)
     return Conversion(text, f"{marker}:{body}{end}", s.warnings, s.corrections)
 
@@ -130,41 +168,52 @@ def _uncovered(tokens, s: _Sentence) -> list[str]:
     """What docs/conceptual-bliss.md §15 leaves out, found in the sentence: each makes the rules unsure."""
     found = []
     for t in tokens:
-        if t.is_punct and t.text not in (".", "?", ",") or t.text in ("!", ";", '"'):
+        if t.is_punct and t.text not in (".", "?", ",", "!") or t.text in (";", '"'):
             found.append(f"punctuation {t.text!r} is not covered")
-        elif t.tag_ in ("JJR", "JJS", "RBR", "RBS") and t.lower_ not in ("more", "most"):
-            found.append(f"comparative or superlative {t.text!r} is not covered")
-        elif t.dep_ == "det" and t.lower_ in ("this", "that", "these", "those") and t.i in s.word:
-            found.append(f"demonstrative {t.text!r} outside a time phrase is not covered")
-    if tokens[-1].text == "?" and tokens[0].lemma_ in ("do", "be", "have", "will", "can") and len(tokens) > 1:
-        if tokens[1].lower_ in ("n't", "not"):
-            found.append("negative question is not covered")
     return list(dict.fromkeys(found))
 
 
-# --- the marker (§2) --------------------------------------------------------------------------------------------------
+def _social_phrase(tokens) -> str | None:
+    """A greeting, thanks or interjection and nothing else (§16): its words, lowercased."""
+    words = [t.lower_ for t in tokens if not t.is_punct]
+    text = " ".join(words)
+    return text if text in SOCIAL_PHRASES else None
 
 
-def _marker(root, warnings: list[str]) -> str:
+# --- the marker (§2, §16) ---------------------------------------------------------------------------------------------
+
+
+def _marker(root, tokens, warnings: list[str]) -> str:
     auxes = [c for c in root.children if c.dep_ in ("aux", "auxpass")]
     lemmas = {a.lemma_.lower() for a in auxes}
     texts = {a.text.lower() for a in auxes}
+    progressive = "be" in lemmas and root.tag_ == "VBG" and not _going_to(root)
+    if _verbless(root, tokens):
+        return "phrase"
+    if _thanks(tokens):
+        return "phrase"
+    conditional = [a for a in auxes if a.tag_ == "MD" and a.lower_ in CONDITIONAL_MODALS]
+    if conditional:
+        if "have" in lemmas and root.tag_ == "VBN":
+            return "past conditional"
+        if any(t.lower_ in FUTURE_TIME_WORDS for t in tokens):
+            return "future conditional"
+        return "conditional"
     if lemmas & {"will", "shall"} or texts & {"'ll", "wo"} or _going_to(root):
-        return "future"
+        return "future progressive" if progressive else "future"
     for a in auxes:
         if a.tag_ == "MD" and a.lemma_.lower() in MODALS_UNCOVERED:
             warnings.append(f"{a.text!r} is not covered")
+    if _imperative(root):
+        return "imperative"
     support = [a for a in auxes if a.lemma_ == "do"]
     if support:
         return "past" if support[0].tag_ == "VBD" else "present"
     if "have" in lemmas and root.tag_ == "VBN":
-        if any(a.tag_ == "VBD" for a in auxes if a.lemma_ == "have"):
-            warnings.append("past perfect is not covered")
-        return "past"
-    if "be" in lemmas and root.tag_ == "VBG":
+        return "past"  # present perfect and past perfect (§2, §16)
+    if progressive:
         if any(a.tag_ == "VBD" for a in auxes if a.lemma_ == "be"):
-            warnings.append("past progressive is not covered")
-            return "past"
+            return "past progressive"
         return "present progressive"
     if root.tag_ == "VBD" and not auxes and _present_habit(root):
         return "present"
@@ -173,10 +222,36 @@ def _marker(root, warnings: list[str]) -> str:
     if root.tag_ == "VBN" and not auxes:
         return "past"
     if root.pos_ not in ("VERB", "AUX"):
-        warnings.append("no main verb")
-    elif root.tag_ == "VB" and not auxes:
-        warnings.append("imperative is not covered")
+        warnings.append("no main verb")  # a verb in the sentence, but the parse did not make it the root
     return "present"
+
+
+def _verbless(root, tokens) -> bool:
+    """A message without a verb (`More juice, please.`, `Yes.`)."""
+    if root.pos_ in ("VERB", "AUX") or _imperative(root) or any(c.dep_ == "aux" for c in root.children):
+        return False
+    return not any(t.pos_ in ("VERB", "AUX") for t in tokens)
+
+
+def _thanks(tokens) -> bool:
+    """`Thank you for the flowers.`, `Thanks for coming.`: thanks with what it is for."""
+    words = [t.lower_ for t in tokens]
+    return words[:1] == ["thanks"] or words[:2] == ["thank", "you"]
+
+
+def _imperative(root) -> bool:
+    """A command or request: a base-form verb (or `let`) without a subject, first in its sentence but for `please`,
+    `just`, `do`/`don't`, `always` or `never` (§16)."""
+    if any(c.dep_ in ("nsubj", "nsubjpass", "expl", "csubj") for c in root.children):
+        return False
+    if any(c.tag_ == "MD" for c in root.children if c.dep_ == "aux"):
+        return False
+    before = [t for t in root.doc[: root.i] if not t.is_punct]
+    if any(t.lower_ not in ("please", "just", "do", "n't", "not", "always", "never") for t in before):
+        return False
+    if root.tag_ == "VB" or root.lower_ == "let":
+        return True
+    return root.i == len(before) and known_verb(root.lower_) and verb_base(root.lower_)[0] is None and root.pos_ != "PRON"
 
 
 def _present_habit(verb) -> bool:
@@ -210,8 +285,9 @@ def _rewrite(t, s: _Sentence) -> None:
         return s.drop(t)
     if t.dep_ in ("det", "predet") and (lower in ARTICLES or lower == "every" or _time_determiner(t)):
         return s.drop(t)
-    if t.dep_ == "nummod" and t.like_num:
-        return s.drop(t)
+    if lower in ("'s", "’s") and t.tag_ == "PRP":
+        s.word[t.i] = "us"  # `let's` (§16)
+        return None
     if lower == "right" and t.head.lower_ == "now":
         return s.drop(t)
     if t.dep_ == "neg" or lower in ("n't", "not"):
@@ -223,6 +299,8 @@ def _rewrite(t, s: _Sentence) -> None:
         return s.drop(t)
     if t.tag_ == "VBN" and (any(c.dep_ == "auxpass" for c in t.children) or t.dep_ in ("acomp", "oprd")):
         return None  # `be born`, `be crowded`: the participle stays as written (§4)
+    if lower == "used" and any(c.dep_ == "xcomp" and any(a.lower_ == "to" for a in c.children) for c in t.children):
+        return None  # `used to` + verb stays as written (§16)
     if t.dep_ == "amod":
         return None  # `the loving parents`, `the broken gate`: participles used as adjectives stay adjectives (§15)
     if t.pos_ in ("VERB", "AUX") and t.lower_ not in TIME_NOUNS:
@@ -242,7 +320,12 @@ def _rewrite_aux(t, s: _Sentence) -> None:
         s.word[t.i] = "go"
         return None
     if t.tag_ == "MD":
-        if lemma in MODALS_KEPT:
+        if lower in CONDITIONAL_MODALS:
+            kept = CONDITIONAL_MODALS[lower]
+            if kept is None:
+                return s.drop(t)
+            s.word[t.i] = kept
+        elif lemma in MODALS_KEPT:
             s.word[t.i] = lemma
         elif lemma in ("will", "shall") or lower in ("'ll", "wo"):
             s.drop(t)
@@ -381,6 +464,26 @@ def _movable_adverb(t) -> bool:
     return not any(c.tag_ in ("WRB", "WP", "WDT") for c in t.subtree)  # `how often` stays in front
 
 
+def _time_first_to_end(root, s: _Sentence) -> None:
+    """§16: a time expression that opens the sentence (`Yesterday, we ...`, `At five o'clock we ...`) goes to the end
+    of the main clause, before a clause that follows it."""
+    subject = _subject(root)
+    opener = next((c for c in root.children if c.i == 0 or c.left_edge.i == 0), None)
+    if opener is None or subject is None or opener.i > subject.i or opener.dep_ not in ("npadvmod", "advmod", "prep", "tmod"):
+        return
+    span = [t for t in opener.subtree]
+    if any(t.tag_ in ("WRB", "WP", "WDT") for t in span):
+        return  # `What time does ...?`: a wh-phrase stays in front (§12)
+    if not any(t.lower_ in TIME_WORDS | TIME_NOUNS | {"o'clock", "later", "soon", "now"} for t in span):
+        return
+    later = [c for c in root.rights if c.dep_ in CLAUSE_DEPS | {"cc", "mark"}]
+    main_end = min((c.left_edge.i for c in later), default=len(root.doc))
+    kept_main = [i for i in s.order if i in s.word and i < main_end and i not in {t.i for t in span}]
+    if not kept_main:
+        return
+    s.move_after([t.i for t in span], max(kept_main, key=s.order.index))
+
+
 # --- the body (§1, §13) ---------------------------------------------------------------------------------------------
 
 
@@ -390,7 +493,8 @@ def _body(s: _Sentence) -> str:
     words = []
     for n, i in enumerate(kept):
         t, word = s.doc[i], s.word[i]
-        if i == 0 and word == t.text and t.pos_ != "PROPN" and word != "I":
+        vocative = len(kept) == 1 and word.lower() in KIN_WORDS  # `Mom.` calls someone by name (§16)
+        if i == 0 and word == t.text and t.pos_ != "PROPN" and word != "I" and not vocative:
             word = word.lower()
         if n == 0 and word.lower() in PERSONAL_PRONOUNS and t.tag_ == "PRP":
             word = word.capitalize()

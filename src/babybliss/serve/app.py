@@ -28,6 +28,7 @@ from babybliss.convert.hybrid import default_system
 from babybliss.training.models import Loaded, inference_dtype
 from babybliss.grammar.nlp import NlpError
 from babybliss.data.prompts import DIRECTIONS, build_prompt
+from babybliss.grammar.notation import MARKERS
 
 log = logging.getLogger("babybliss.serve.app.app")
 PACKAGE = Path(__file__).parent
@@ -72,9 +73,9 @@ class RuleConverter:
     name: str = "the rule converter (babybliss.grammar.rules)"
 
     def convert(self, direction: str, sentences: list[str]) -> list[Output]:
-        from babybliss.grammar.rules import to_bliss
+        from babybliss.grammar.rules import convert
 
-        return [Output(answer, True, answer) for answer in to_bliss(sentences)]
+        return [Output(c.bliss, True, c.bliss, c.warnings) for c in convert(sentences)]
 
 
 @dataclass
@@ -89,12 +90,16 @@ class HybridConverter:
         self.name = self.name or f"the hybrid: the rule converter checking {self.model.name}"
 
     def convert(self, direction: str, sentences: list[str]) -> list[Output]:
-        from babybliss.convert.hybrid import combine, rule_conversions
+        from babybliss.convert.hybrid import combine
+        from babybliss.grammar.rules import convert
 
         outputs = self.model.convert(direction, sentences)
-        by_rules, sure = rule_conversions(sentences)
-        answers = combine(by_rules, [o.answer for o in outputs], sure)
-        return [o if answer == o.answer else Output(answer, True, answer) for o, answer in zip(outputs, answers)]
+        rules = convert(sentences)
+        answers = combine([c.bliss for c in rules], [o.answer for o in outputs], [c.confident for c in rules])
+        return [
+            replace(o, warnings=c.warnings) if answer == o.answer else Output(answer, True, answer, c.warnings)
+            for o, answer, c in zip(outputs, answers, rules)
+        ]
 
 
 def model_label(config: Config, adapter: str | None) -> str:
@@ -138,6 +143,11 @@ class Result(BaseModel):
     output: str
     clean_stop: bool
     """The converter ended right after its answer (a model that rambles on is cut off and gets false)."""
+    confident: bool | None = None
+    """English -> Bliss: false when the rule converter was unsure of the message (see `warnings`); null where no
+    rules checked the answer (a model alone, Bliss -> English)."""
+    warnings: list[str] = []
+    """What made the rule converter unsure (e.g. "punctuation ';' is not covered"); empty when it was sure."""
     symbols: list[SymbolWordModel] | None = None
     """English -> Bliss: the answer's words as Bliss symbols (word, BCI-AV ID, gloss, code), to draw with
     bliss-svg-builder; null for Bliss -> English."""
@@ -174,7 +184,8 @@ def create_app(converters: dict[str, Converter], serve: ServeConfig, model: str 
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     async def page(request: Request):
-        context = {"systems": systems, "max_sentences": serve.max_sentences, "max_chars": serve.max_chars}
+        context = {"systems": systems, "max_sentences": serve.max_sentences, "max_chars": serve.max_chars,
+                   "markers": list(MARKERS)}
         return templates.TemplateResponse(request, "index.html", context)
 
     @app.get("/healthz")
@@ -193,7 +204,11 @@ def create_app(converters: dict[str, Converter], serve: ServeConfig, model: str 
         except QueueFull as err:
             headers = {"Retry-After": str(batcher.retry_after())}
             return JSONResponse({"detail": f"the server is busy: {err}; retry later"}, status_code=503, headers=headers)
-        results = [Result(input=s, output=o.answer, clean_stop=o.clean_stop) for s, o in zip(body.sentences, outputs)]
+        results = [
+            Result(input=s, output=o.answer, clean_stop=o.clean_stop, warnings=o.warnings or [],
+                   confident=None if o.warnings is None else not o.warnings)
+            for s, o in zip(body.sentences, outputs)
+        ]
         if body.direction == "e2b":
             for result, words in zip(results, await symbols_of([r.output for r in results]) or []):
                 result.symbols = words

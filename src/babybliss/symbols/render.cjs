@@ -1,5 +1,5 @@
 // babybliss's batch renderer: one node process draws many Bliss sentences with bliss-svg-builder (MPL-2.0).
-// stdin: a JSON list of {code, title}; stdout: a JSON list of {svg, warnings, words}, in the same order, where
+// stdin: a JSON list of {code, title, height}; stdout: a JSON list of {svg, warnings, words}, in the same order, where
 // words lists each drawn word's characters and indicators as the renderer parsed them.
 "use strict";
 const { BlissSVGBuilder } = require("bliss-svg-builder");
@@ -24,7 +24,10 @@ function parsedWords(builder) {
 }
 
 function draw(item) {
-  const options = item.title ? `[svg-title=${quoted(item.title)}]||` : "";
+  const settings = [];
+  if (item.title) settings.push(`svg-title=${quoted(item.title)}`);
+  if (item.height) settings.push(`svg-height=${Number(item.height)}`);
+  const options = settings.length ? `[${settings.join(";")}]||` : "";
   const builder = new BlissSVGBuilder(options + item.code);
   return {
     svg: builder.svgCode,

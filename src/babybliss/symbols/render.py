@@ -64,11 +64,12 @@ def browser_script() -> Path:
     return node_modules() / RENDERER / BROWSER_BUILD
 
 
-def draw(codes: list[str], titles: list[str] | None = None) -> list[Drawing]:
-    """Each DSL code drawn as an SVG (with its title for screen readers), all in one node process."""
+def draw(codes: list[str], titles: list[str] | None = None, height: int | None = None) -> list[Drawing]:
+    """Each DSL code drawn as an SVG (with its title for screen readers; `height` in pixels, else the renderer's
+    129), all in one node process."""
     if not codes:
         return []
-    items = [{"code": c, "title": t} for c, t in zip(codes, titles or [""] * len(codes))]
+    items = [{"code": c, "title": t, "height": height} for c, t in zip(codes, titles or [""] * len(codes))]
     script = resources.files("babybliss.symbols") / "render.cjs"
     env = {**os.environ, "NODE_PATH": str(node_modules())}
     try:
@@ -92,6 +93,6 @@ def renderer_available() -> str | None:
     return None
 
 
-def draw_sentences(sentences) -> list[Drawing]:
+def draw_sentences(sentences, height: int | None = None) -> list[Drawing]:
     """SymbolSentences (babybliss.symbols.sentence) drawn, each with its glosses as the SVG's title."""
-    return draw([s.code for s in sentences], [s.label for s in sentences])
+    return draw([s.code for s in sentences], [s.label for s in sentences], height)

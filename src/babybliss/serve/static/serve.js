@@ -1,7 +1,9 @@
 // The converter page: Enter converts (Shift+Enter adds a line), each line is a sentence, results are announced.
 "use strict";
 
-const MARKERS = ["present progressive", "past", "present", "future"];
+const MARKERS = JSON.parse(document.getElementById("result").dataset.markers);
+// a new Bliss sentence starts after an end mark, a space and a marker (docs/conceptual-bliss.md §1)
+const SENTENCE_BREAK = /(?<=[.?!]) (?=[a-z ]+:)/;
 const HISTORY_LENGTH = 10;
 
 const form = document.getElementById("convert-form");
@@ -12,6 +14,7 @@ const copyButton = document.getElementById("copy");
 const copyStatus = document.getElementById("copy-status");
 const history = document.getElementById("history");
 const sentenceTemplate = document.getElementById("sentence-template");
+const unsureTemplate = document.getElementById("unsure-template");
 let lastText = "";
 
 function splitMarker(text) {
@@ -31,6 +34,16 @@ function sentenceElement(text) {
   }
   node.querySelector(".words").textContent = words;
   return node;
+}
+
+function resultElements(r) {
+  const nodes = r.output.split(SENTENCE_BREAK).map(sentenceElement);
+  if (r.confident === false) {
+    const note = unsureTemplate.content.firstElementChild.cloneNode(true);
+    note.querySelector(".reason").textContent = r.warnings.join("; ");
+    nodes.push(note);
+  }
+  return nodes;
 }
 
 function direction() {
@@ -68,7 +81,7 @@ async function convert() {
       error.textContent = (body.detail || `The server answered ${response.status}.`) + (wait ? ` Try again in ${wait} s.` : "");
       return;
     }
-    result.replaceChildren(...body.results.map((r) => sentenceElement(r.output)));
+    result.replaceChildren(...body.results.flatMap(resultElements));
     lastText = body.results.map((r) => r.output).join("\n");
     copyButton.disabled = false;
     copyStatus.textContent = "";
