@@ -313,3 +313,26 @@ def test_epochs_share_one_base_load_and_never_merge_into_it(run, config, tmp_pat
     assert all(torch.equal(kept[name], untouched[name]) for name in untouched)
     first, second = (read_jsonl(two / "eval" / name / "predictions.jsonl") for name in ("epoch-1", "epoch-2"))
     assert [r["raw"] for r in first] == [r["raw"] for r in second]
+
+
+def test_hybrid_rows_combine_an_epochs_answers_with_the_rules_on_the_same_items(novel_run, monkeypatch):
+    """evaluate.hybrid: hybrid-epoch-N holds, item for item, convert.hybrid.combine of the epoch's e2b answers and
+    the rule converter's (here right on every item and sure of it, so the hybrid takes the rules' answer wherever
+    the tiny model's words differ)."""
+    from babybliss.evaluation.evaluate import evaluate_hybrid
+    from babybliss.grammar.rules import Conversion
+
+    run, _ = novel_run
+    model_rows = [r for r in read_jsonl(run / "eval" / "epoch-1" / "predictions.jsonl") if r["direction"] == "e2b"]
+    answers = {r["input"]: r["expected"] for r in model_rows}
+    monkeypatch.setattr("babybliss.grammar.rules.convert",
+                        lambda texts: [Conversion(t, answers[t]) for t in texts])
+    config = load_config(run / "config.resolved.toml", [*OVERRIDES, f"out={run}"])
+    result = evaluate_hybrid(config, run, "epoch-1", 1)
+    assert result["model"] == "hybrid-epoch-1" and list(result["splits"]) == ["validation", "test", "novel"]
+    rows = read_jsonl(run / "eval" / "hybrid-epoch-1" / "predictions.jsonl")
+    assert [(r["split"], r["input"], r["expected"]) for r in rows] == \
+        [(r["split"], r["input"], r["expected"]) for r in model_rows]
+    assert all(r["exact"] for r in rows)
+    for split, by_direction in result["splits"].items():
+        assert list(by_direction) == ["e2b"] and by_direction["e2b"]["exact_match"] == 1.0
