@@ -296,12 +296,12 @@ needs_renderer = pytest.mark.skipif(not renderer_installed(), reason="bliss-svg-
 def test_each_english_to_bliss_result_is_drawn_in_symbols_with_glosses(page):
     page.keyboard.type("We will visit the museum next week.")
     page.keyboard.press("Enter")
-    figure = page.locator("#result .symbols")
+    figure = page.locator("#result .bliss-sentence")
     figure.wait_for()
     assert figure.get_attribute("role") == "img"
-    assert figure.get_attribute("aria-label") == "In Bliss symbols: we, visit, museum, week, next"
+    assert figure.get_attribute("aria-label") == "we visit museum week next ."
     assert figure.locator("svg").count() == 6  # five words and the full stop, each drawn by the renderer
-    assert figure.locator(".gloss").all_inner_texts() == ["we", "visit", "museum", "week", "next", "."]
+    assert figure.locator(".bliss-gloss").all_inner_texts() == ["we", "visit", "museum", "week", "next", "."]
     assert page.evaluate("typeof BlissSVGBuilder") == "function"  # loaded from the server (the network is closed)
     figure.focus()  # reachable by keyboard, its label read out
     page.keyboard.press("Tab")
@@ -309,9 +309,9 @@ def test_each_english_to_bliss_result_is_drawn_in_symbols_with_glosses(page):
     page.keyboard.press("Tab")
     page.keyboard.press("Space")  # the glosses toggle
     assert not page.locator("#show-glosses").is_checked()
-    expect(figure.locator(".gloss").first).to_be_hidden()
+    expect(figure.locator(".bliss-gloss").first).to_be_hidden()
     page.keyboard.press("Space")
-    expect(figure.locator(".gloss").first).to_be_visible()
+    expect(figure.locator(".bliss-gloss").first).to_be_visible()
 
 
 @needs_renderer
@@ -342,7 +342,7 @@ def test_a_sentence_is_composed_from_symbols_by_keyboard_only(page):
     page.keyboard.press("Enter")  # Read it in English
     expect(page.locator("#composed-english .caution")).to_have_text("Not a real conversion: the model is not fine-tuned.")
     assert sent[-1] == {"direction": "b2e", "sentences": ["past:we visit lake blue."]}
-    assert page.locator("#composed .symbol svg").count() == 4
+    assert page.locator("#composed .bliss-word svg").count() == 4
 
 
 @needs_renderer
@@ -351,7 +351,7 @@ def test_symbols_and_composing_have_no_accessibility_violation(page, percent):
     set_text_size(page, percent)
     page.keyboard.type("We will visit the museum next week.")
     page.keyboard.press("Enter")
-    page.locator("#result .symbols").wait_for()
+    page.locator("#result .bliss-sentence").wait_for()
     page.locator("#symbol-search").fill("lak")
     page.locator("#symbol-options [role=option]").first.wait_for()
     assert violations(page) == []  # the options open
@@ -359,7 +359,7 @@ def test_symbols_and_composing_have_no_accessibility_violation(page, percent):
     page.locator("#read-english").click()
     page.locator("#composed-english .answer").wait_for()
     assert violations(page) == []
-    symbol = page.locator("#result .symbols svg").first.bounding_box()["height"]
+    symbol = page.locator("#result .bliss-sentence svg").first.bounding_box()["height"]
     assert symbol >= 2.5 * 16 * percent / 100  # the symbols grow with the text
 
 

@@ -217,7 +217,10 @@ class EvaluateConfig:
     novel: bool = True
     """Also score the shipped `novel` set (pairs written unlike any training corpus, never trained on)."""
     rules: bool = True
-    """Score the rule converter (English -> Bliss only) as the `rules` row."""
+    """Score the rules (the converter English -> Bliss, the realiser Bliss -> English) as the `rules` row."""
+    hybrid: bool = False
+    """Also score the hybrid of each epoch's English -> Bliss answers and the rule converter's (convert.hybrid) as
+    the `hybrid-epoch-N` rows, on the same items, so the report tests model, rules and hybrid against each other."""
 
 
 @dataclass

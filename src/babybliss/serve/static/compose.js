@@ -40,7 +40,7 @@
         const option = document.createElement("li");
         option.id = `symbol-option-${i}`;
         option.setAttribute("role", "option");
-        option.append(symbolCell({ word: s.gloss, gloss: s.gloss, code: s.code }));
+        option.append(blissWord({ word: s.gloss, id: s.id, gloss: s.gloss, code: s.code }));
         option.addEventListener("mousedown", (event) => {
           event.preventDefault(); // keep the focus in the search box
           add(i);
@@ -81,7 +81,7 @@
         button.type = "button";
         button.className = "composed-symbol";
         button.setAttribute("aria-label", `${s.gloss} (remove)`);
-        button.append(symbolCell({ word: s.gloss, gloss: s.gloss, code: s.code }));
+        button.append(blissWord({ word: s.gloss, id: s.id, gloss: s.gloss, code: s.code }));
         button.addEventListener("click", () => remove(i));
         item.append(button);
         return item;

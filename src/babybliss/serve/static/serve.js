@@ -56,7 +56,11 @@ function answerElement(dir, r) {
   const node = answerTemplate.content.firstElementChild.cloneNode(true);
   const note = node.querySelector(".caution");
   note.before(...r.output.split(SENTENCE_BREAK).map(sentenceElement));
-  if (r.symbols && r.symbols.length) note.before(symbolsFigure(r.symbols));
+  if (r.symbols && r.symbols.length && typeof BlissSVGBuilder !== "undefined") {
+    const figure = blissSymbols(r.symbols);
+    figure.tabIndex = 0; // reachable by keyboard, its glosses read as its label
+    note.before(figure);
+  }
   const why = doubt(dir, r);
   if (why) {
     node.classList.add("doubtful");
