@@ -321,7 +321,9 @@ def greeting(rng, lx):
     if form == 1:
         return f"{cap(word)}, {kin}.", f"{bliss('phrase', word)} {bliss('phrase', kin)}"
     en, bl = rng.choice(lx.things)
-    en = "the " + en.split(" ", 1)[1] if en.split(" ", 1)[0] in ("a", "an", "some") else en
+    if en.split(" ", 1)[0] in ("a", "an", "some"):  # thanks for the thing there is
+        en = "the " + en.split(" ", 1)[1]
+        bl = bl.removeprefix("some ")
     return f"Thanks for {en}.", bliss("phrase", f"thanks for {bl}")
 
 

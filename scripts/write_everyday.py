@@ -28,7 +28,7 @@ CORPUS = ROOT / "src" / "babybliss" / "data" / "corpus"
 OUT = CORPUS / "everyday.json"
 OTHERS = [CORPUS / "pairs.json", CORPUS / "novel.json", ROOT.parent / "shared" / "bliss.json"]
 QUOTA = {
-    "need": 30, "feeling": 30, "request": 30, "command": 34, "wish": 26, "time": 34, "aspect": 20, "compare": 12,
+    "need": 30, "feeling": 30, "request": 30, "command": 34, "wish": 26, "time": 34, "aspect": 20, "compare": 10,
     "quantity": 16, "phrase": 20, "social": 24, "vocative": 20, "question": 30, "several": 16,
 }
 TYPED_SHARE = 0.35
@@ -64,7 +64,7 @@ LEXICON = Lexicon(
             ("to the garden", "to garden"), ("to the shop", "to shop"), ("to the park", "to park"),
             ("to the beach", "to beach")),
     kin=("Mom", "Dad", "Grandma", "Grandpa"),
-    comparatives=(("bigger", "cup"), ("smaller", "plate"), ("softer", "pillow"), ("warmer", "blanket"),
+    comparatives=(("bigger", "cup"), ("smaller", "plate"), ("softer", "pillow"), ("warmer", "blanket"), ("bigger", "towel"),
                   ("quieter", "room")),
     weather=("cold", "hot", "warm", "sunny", "windy", "late", "dark"),
     meals=("breakfast", "lunch", "dinner"),

@@ -163,7 +163,7 @@ def _convert_doc(text: str, doc) -> Conversion:
         if t.pos_ in ("NOUN", "PROPN", "PRON", "NUM") or t.dep_ in ("pobj", "dobj", "nsubj", "attr"):
             _move_adjectives(t, s)
     for t in tokens:
-        if _is_clause_head(t):
+        if _is_clause_head(t) and not (marker == "phrase" and t.i == root.i):  # no verb: no verb group to order
             _order_clause(t, s)
     _time_first_to_end(root, s)
     body = _body(s)
