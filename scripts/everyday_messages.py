@@ -255,7 +255,8 @@ def progressive(rng, lx):
     form = rng.randrange(4)
     if form == 0:
         kin = rng.choice(lx.kin)
-        return f"I was {ing} {obj_en} when {kin} called.", bliss("past progressive", f"I be {base} {obj_bl} when {kin} call")
+        english = f"I was {ing} {obj_en} when {kin} called."
+        return english, bliss("past progressive", f"I be {base} {obj_bl} when {kin} call")
     if form == 1:
         return f"I will be {ing} {obj_en} tomorrow.", bliss("future progressive", f"I be {base} {obj_bl} tomorrow")
     if form == 2:
@@ -380,7 +381,8 @@ def several(rng, lx):
             f"{bliss('past', f'we go {bl}')} {bliss('past', f'it be {weather}', '!')}")
 
 
-def messages(rng: random.Random, lexicon: Lexicon, quota: dict[str, int], taken: set[str]) -> list[tuple[str, str, str]]:
+def messages(rng: random.Random, lexicon: Lexicon, quota: dict[str, int],
+             taken: set[str]) -> list[tuple[str, str, str]]:
     """(English, Bliss, category) per message, `quota[category]` each, none whose normalised English or Bliss is in
     `taken` (which grows)."""
     out = []

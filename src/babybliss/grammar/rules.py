@@ -258,7 +258,8 @@ def _imperative(root) -> bool:
         return False
     if root.tag_ == "VB" or root.lower_ == "let":
         return True
-    return root.i == len(before) and known_verb(root.lower_) and verb_base(root.lower_)[0] is None and root.pos_ != "PRON"
+    verb_like = root.pos_ == "VERB" or any(c.dep_ in ("dobj", "prt", "dative", "xcomp") for c in root.children)
+    return root.i == len(before) and verb_like and known_verb(root.lower_) and verb_base(root.lower_)[0] is None
 
 
 def _present_habit(verb) -> bool:
