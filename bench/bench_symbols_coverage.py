@@ -11,6 +11,7 @@ words only, never sentences.
 from __future__ import annotations
 
 import argparse
+import ast
 import json
 import sys
 import time
@@ -20,13 +21,28 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
+from babybliss.symbols.render import draw_sentences  # noqa: E402
 from babybliss.symbols.sentence import sentence_symbols  # noqa: E402
 
 CORPUS = ROOT / "src" / "babybliss" / "data" / "corpus"
 SETS = {"corpus": CORPUS / "pairs.json", "novel": CORPUS / "novel.json", "everyday": CORPUS / "everyday.json"}
 
 
+EVERYDAY_TESTS = ROOT / "tests" / "test_everyday.py"
+"""The everyday messages of the rule tests (written by another hand, never looked at for the synonym table)."""
+
+
+def everyday_tests(path: Path) -> list[str]:
+    """The Bliss sides of test_everyday.py's RULES table (read, not imported)."""
+    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "RULES" for t in node.targets):
+            return sorted({bliss for pairs in ast.literal_eval(node.value).values() for _, bliss in pairs})
+    return []
+
+
 def bliss_side(path: Path) -> list[str]:
+    if path == EVERYDAY_TESTS:
+        return everyday_tests(path)
     text = path.read_text(encoding="utf-8")
     rows = json.loads(text) if text.lstrip().startswith("[") else [json.loads(l) for l in text.splitlines() if l.strip()]
     return sorted({row["bliss"].strip() for row in rows})
@@ -66,8 +82,9 @@ def main() -> int:
     parser.add_argument("--research", type=Path, default=ROOT.parent / "shared" / "bliss.json")
     parser.add_argument("--out", type=Path, help="write the results as JSON here")
     parser.add_argument("--misses", type=Path, help="write the misses by frequency (words only) as Markdown here")
+    parser.add_argument("--draw", action="store_true", help="also draw every sentence (one node call a set) and time it")
     args = parser.parse_args()
-    sets = {"bliss.json": args.research, **SETS}
+    sets = {"bliss.json": args.research, **SETS, "everyday tests": EVERYDAY_TESTS}
     results = {}
     for name, path in sets.items():
         if not path.is_file():
@@ -76,16 +93,48 @@ def main() -> int:
         start = time.perf_counter()
         results[name] = coverage(bliss_side(path))
         results[name]["seconds"] = round(time.perf_counter() - start, 2)
+        if args.draw:
+            start = time.perf_counter()
+            drawings = draw_sentences(sentence_symbols(bliss_side(path)))
+            results[name]["draw_seconds"] = round(time.perf_counter() - start, 2)
+            results[name]["renderer_warnings"] = sum(len(d.warnings) for d in drawings)
         r = results[name]
         print(f"{name}: {r['sentences']} sentences, tokens {r['token_coverage']} % of {r['tokens']}, "
               f"types {r['type_coverage']} % of {r['types']} ({r['name_tokens']} name tokens in letters), "
               f"{len(r['misses'])} missed words, {r['seconds']} s; strict {r['strict_token_coverage']} %, by how: "
-              f"{r['by_how']}")
+              f"{r['by_how']}" + (f"; drawn in {r['draw_seconds']} s, {r['renderer_warnings']} renderer warnings"
+                                  if args.draw else ""))
+    if args.draw:
+        from babybliss.symbols.lexicon import load_lexicon
+        from babybliss.symbols.render import draw
+
+        codes = [row["code"] for row in load_lexicon()["symbols"].values()]
+        start = time.perf_counter()
+        warned = sum(bool(d.warnings) for d in draw(codes))
+        results["lexicon"] = {"symbols": len(codes), "with_renderer_warnings": warned,
+                              "draw_seconds": round(time.perf_counter() - start, 2)}
+        print(f"lexicon: {len(codes)} symbols drawn in {results['lexicon']['draw_seconds']} s, {warned} with "
+              "renderer warnings")
     if args.out:
         args.out.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
     if args.misses:
-        lines = []
+        lines = [
+            "# Bliss symbols: coverage and the words missed",
+            "",
+            "Written by `PYTHONPATH=src python bench/bench_symbols_coverage.py --misses docs/symbols-coverage.md` "
+            "(numbers in bench/RESULTS.md). For each set of Conceptual Bliss sentences: the words drawn in letters "
+            "because no symbol was found (by frequency), then the words drawn through a synonym, a derivation or a "
+            "composition of symbols, with the symbol's gloss, so each choice can be checked. Words only, never "
+            "sentences (bliss.json is not the project's to copy).",
+            "",
+            "How a word is found: docs/symbols.md. The synonym table is `SYNONYMS` in scripts/build_bliss_lexicon.py; "
+            "it was filled from the misses of bliss.json, the corpus and the novel set, so their numbers are not "
+            "blind. The everyday rule tests' sentences (tests/test_everyday.py) were not looked at for it.",
+            "",
+        ]
         for name, r in results.items():
+            if "misses" not in r:
+                continue
             lines += [f"## {name}", "", f"{len(r['misses'])} words missed ({r['tokens']} tokens, "
                       f"{r['token_coverage']} % covered):", ""]
             lines += [", ".join(f"{w} ({n})" for w, n in r["misses"]) or "none", ""]

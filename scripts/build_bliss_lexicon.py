@@ -54,6 +54,7 @@ SENSES = {
     ("my", POSSESSIVE): 15686,
     ("i", PERSONAL): 14916,
     ("me", PERSONAL): 14916,
+    ("that", THING): 17697,  # that (there), not `who, that, which`
 }
 """(word, pronoun class) -> BCI-AV ID, where the general order would pick another sense."""
 
@@ -134,6 +135,12 @@ def word_class(code: str) -> str:
     return THING
 
 
+def current_notation(code: str) -> str:
+    """The map's kerning `K:-2` is `RK:-2` (relative kerning) in bliss-svg-builder 1.0.0, which reports `K` as an
+    unknown code."""
+    return re.sub(r"(^|/)K:", r"\1RK:", code)
+
+
 def read_sources(source: Path) -> tuple[dict[int, str], dict[int, str]]:
     glosses_path, map_path = source / "bci-av-glosses.tsv", source / "blissary-bci-map.json"
     glosses: dict[int, str] = {}
@@ -149,7 +156,7 @@ def read_sources(source: Path) -> tuple[dict[int, str], dict[int, str]]:
         if not isinstance(row, dict) or not {"bciAvId", "blissSvgBuilderCode"} <= row.keys():
             sys.exit(f"{map_path}: entry {index}: expected bciAvId and blissSvgBuilderCode")
         if row["bciAvId"] is not None and row["blissSvgBuilderCode"]:
-            codes.setdefault(int(row["bciAvId"]), row["blissSvgBuilderCode"])
+            codes.setdefault(int(row["bciAvId"]), current_notation(row["blissSvgBuilderCode"]))
     return glosses, codes
 
 

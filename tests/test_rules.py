@@ -217,3 +217,16 @@ def test_rule_converter_exact_match_on_novel_set(novel):
 
     rate = exact_match_rate(to_bliss([p["original"] for p in novel]), [p["bliss"] for p in novel])
     assert rate >= 0.95
+
+
+def test_a_parse_without_a_root_is_unsure_not_a_crash():
+    """spaCy sometimes leaves a question without a ROOT (seen on generated sentences such as `When does our neighbour
+    sleep in the kitchen?`): the rules say they are unsure instead of failing the whole batch."""
+    from spacy.tokens import Doc
+
+    from babybliss.grammar.nlp import load_nlp
+    from babybliss.grammar.rules import _convert_doc
+
+    conversion = _convert_doc("When does it sleep?", Doc(load_nlp().vocab, words=["When", "does", "it", "sleep", "?"]))
+    assert not conversion.confident
+    assert conversion.warnings == ["no sentence root in the parse"]

@@ -4,6 +4,7 @@ and reported, the real renderer's drawing, and `babybliss symbols`."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -55,11 +56,27 @@ def test_words_get_their_part_of_speech_sense():
 @pytest.mark.parametrize(
     "marker, indicator",
     [("present", "B81"), ("past", "B92"), ("future", "B87"), ("present progressive", "B903"), ("imperative", "B907"),
-     ("present conditional", "B83"), ("past conditional", "B93"), ("future conditional", "B88")],
+     ("conditional", "B83"), ("past conditional", "B93"), ("future conditional", "B88"),
+     ("past progressive", "B92;B903"), ("future progressive", "B87;B903")],
 )
 def test_the_marker_is_the_main_verbs_indicator(marker, indicator):
     assert marker_indicator(marker) == indicator
     assert words(f"{marker}:We visit museum.")["visit"].code.endswith(f";;{indicator}")
+
+
+def test_every_marker_of_the_notation_is_drawn():
+    from babybliss.grammar.notation import MARKERS
+
+    for marker in MARKERS:
+        assert split_marker(f"{marker}:We visit museum.")[0] == marker
+    assert words("phrase:thank you.")["thank you"].code == "B313/B949"  # a phrase: no indicator
+    assert words("phrase:good morning!")["!"].code == "B1"
+
+
+def test_several_sentences_each_with_its_own_marker():
+    sentence = sentence_symbols(["phrase:hello. past:I move slowly."])[0]
+    assert [w.word for w in sentence.words] == ["hello", ".", "I", "move", "slowly", "."]
+    assert sentence.words[3].code.endswith(";;B92") and sentence.marker == "phrase"
 
 
 def test_a_verb_that_spacy_reads_as_a_noun_still_takes_the_marker():
@@ -187,3 +204,18 @@ def test_words_bliss_builds_from_other_symbols():
     assert found["harbor"].gloss == "harbour"  # BCI-AV's British spelling
     assert words("present:I ride bike.")["bike"].how == "synonym"
     assert words("present:I ride bike.")["bike"].gloss == "bicycle"
+
+
+def test_every_code_is_in_the_renderers_notation():
+    """bliss-svg-builder 1.0.0 reports the map's old kerning `K:` as unknown; the build writes `RK:`."""
+    codes = [row["code"] for row in lexicon.load_lexicon()["symbols"].values()]
+    assert not [c for c in codes if re.search(r"(^|/)K:", c)]
+    assert any("RK:" in c for c in codes)
+
+
+def test_comparatives_superlatives_and_times():
+    found = words("past:She be happiest in park and pillow be softer than that at 8:30.")
+    assert found["happiest"].code == "B968/B313/B678;;B86"  # most + happy, as Bliss writes `happiest`
+    assert found["softer"].gloss == "more + soft" and found["softer"].code.startswith("B937/")
+    assert found["8:30"].code == "B17/B6/B12/B9"  # digits with the colon
+    assert found["that"].id == 17697

@@ -29,6 +29,13 @@ PROMPT_TEMPLATE = "{instruction}### Input:\n{input}\n\n### Response:\n"
 """The research team's template up to the answer; the answer and a newline follow it."""
 
 
+def cache_home() -> Path:
+    """babybliss's cache folder: $BABYBLISS_CACHE, else ~/.cache/babybliss (model.cache_dir overrides it for models)."""
+    import os
+
+    return Path(os.environ.get("BABYBLISS_CACHE", "~/.cache/babybliss")).expanduser()
+
+
 class ConfigError(BlissError, ValueError):
     """A config file or override that cannot be applied."""
 
@@ -54,7 +61,8 @@ class DataConfig:
     """Pairs file (JSON list or JSONL of {original, bliss}); empty means the corpus shipped with babybliss."""
     extra_train: list[str] = field(default_factory=list)
     """More pairs for the training split only: pair files (`builtin`: the shipped corpus), `rules:english` (the rule
-    converter over the shipped everyday sentences), `rules:FILE` (over an English text file), `augment:names` (the
+    converter over the shipped everyday sentences), `rules:FILE` (over an English text file), `generated:N` (N rule-made
+    pairs over generated everyday English, docs/generator.md), `augment:names` (the
     split's pairs with their names swapped); see babybliss.data.extra_train."""
     seed: int = 42
     """Seed of the train/validation/test split."""

@@ -2,6 +2,8 @@
 
 - `rules:english` — the rule converter's Bliss for the shipped everyday sentences (corpus/english.txt);
 - `rules:FILE` — the same for any English text file, one sentence per line;
+- `generated:N` — N rule-made pairs over the sentence generator's English (babybliss.data.generated: about 50 000,
+  cached), the first N of an order seeded by the run's data.seed, so a smaller N is part of a larger one;
 - `augment:names` — the training split's pairs that contain a name, with each name swapped (on both sides) for one
   from a list of other names, so the model copies names instead of recalling those it was trained on;
 - anything else (`builtin`, a path) — a pairs file, as before.
@@ -14,24 +16,19 @@ from __future__ import annotations
 import json
 import random
 import re
-from importlib import resources
 from pathlib import Path
 
-from babybliss.data.pairs import DataError, everyday_path, load_pairs, novel_path
+from babybliss.data.pairs import DataError, english_path, everyday_path, load_pairs, novel_path
 from babybliss.grammar.notation import tense_marker
 
 RULES_PREFIX = "rules:"
+GENERATED_PREFIX = "generated:"
 AUGMENT_NAMES = "augment:names"
 SWAP_NAMES = ["Amara", "Bjorn", "Chiara", "Dawit", "Elif", "Farid", "Greta", "Hamza", "Ilse", "Joaquin", "Kalani",
               "Lior", "Maren", "Nnamdi", "Odile", "Pavel", "Quilla", "Rhys", "Sunniva", "Tariq", "Ulla", "Vikram"]
 NOT_NAMES = {"I", "He", "She", "It", "We", "They", "You", "Grandma", "Grandpa", "Mum", "Dad", "Mom"}
 DAY_OR_MONTH = re.compile(r"^(Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)days?$|^(January|February|March|April|May|June|July|"
                           r"August|September|October|November|December)$")
-
-
-def english_path() -> Path:
-    """The shipped everyday English sentences (scripts/write_english.py)."""
-    return Path(str(resources.files("babybliss.data") / "corpus" / "english.txt"))
 
 
 def rule_pairs(path: Path) -> list[dict[str, str]]:
@@ -64,10 +61,17 @@ def swap_names(pairs: list[dict[str, str]], seed: int) -> list[dict[str, str]]:
     return out
 
 
-def extra_pairs(entry: str, train: list[dict[str, str]], seed: int = 42) -> list[dict[str, str]]:
-    """The pairs one `data.extra_train` entry adds to the training split `train`."""
+def extra_pairs(entry: str, train: list[dict[str, str]], seed: int = 42, data_path: str = "") -> list[dict[str, str]]:
+    """The pairs one `data.extra_train` entry adds to the training split `train` of the run on `data_path`."""
     if entry == AUGMENT_NAMES:
         pairs = swap_names(train, seed)
+    elif entry.startswith(GENERATED_PREFIX):
+        from babybliss.data.generated import training_pairs
+
+        count = entry[len(GENERATED_PREFIX) :]
+        if not count.isdigit():
+            raise DataError(f"data.extra_train: {entry!r}: expected {GENERATED_PREFIX}N with N a number of pairs")
+        pairs = training_pairs(int(count), seed, exclude=data_path or None)
     elif entry.startswith(RULES_PREFIX):
         name = entry[len(RULES_PREFIX) :]
         pairs = rule_pairs(english_path() if name == "english" else Path(name))

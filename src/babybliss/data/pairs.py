@@ -83,6 +83,11 @@ E2B_ONLY_SETS = frozenset({"everyday"})
 """Shipped evaluation sets scored English -> Bliss only (the everyday set's English keeps its typing)."""
 
 
+def english_path() -> Path:
+    """The shipped everyday English sentences (scripts/write_english.py)."""
+    return Path(str(resources.files("babybliss.data") / "corpus" / "english.txt"))
+
+
 def resolve_path(path: str | Path | None) -> Path:
     if not path or str(path) == BUILTIN:
         return builtin_path()

@@ -33,7 +33,7 @@ def prepare(config: Config, out_dir: str | Path) -> dict[str, object]:
     held_out = {group_key(p["bliss"]) for name in ("validation", "test") for p in splits[name]}
     held_out_english = {p["original"] for name in ("validation", "test") for p in splits[name]}
     for extra in config.data.extra_train:
-        extra_pairs = load_extra(extra, splits["train"], config.data.seed)
+        extra_pairs = load_extra(extra, splits["train"], config.data.seed, config.data.path)
         in_train = {p["original"] for p in splits["train"]}  # e.g. `builtin` beside --data builtin: no double weight
         fresh = [
             p

@@ -148,6 +148,8 @@ def _convert_doc(text: str, doc) -> Conversion:
     for t in tokens:
         s.word[t.i] = t.text
     roots = [t for t in tokens if t.dep_ == "ROOT"]
+    if not roots:
+        return Conversion(text, "", ["no sentence root in the parse"])
     if len(roots) != 1:
         s.warnings.append("more than one sentence")
     root = roots[0]

@@ -17,10 +17,12 @@ class Form:
     description: bool = False
     """An adjective or adverb made from a thing: it gets the description indicator."""
     derived: bool = False
-    """Not the word itself nor an inflection: a British spelling or a description."""
+    """Not the word itself nor an inflection: a British spelling, a description, or a degree."""
+    degree: str | None = None
+    """`more` or `most`: a comparative or superlative (softer -> more/soft plus the description indicator)."""
 
     def __post_init__(self):
-        if self.description:
+        if self.description or self.degree:
             object.__setattr__(self, "derived", True)
 
 
@@ -42,6 +44,25 @@ def inflections(text: str, lemma: str, plural_tag: bool) -> list[Form]:
             stem = text[: -len(ending)]
             forms += [Form(stem), Form(stem + "e")] + ([Form(stem[:-1])] if stem[-1:] == stem[-2:-1] else [])
     return forms
+
+
+DEGREE_TAGS = {"JJR": "more", "RBR": "more", "JJS": "most", "RBS": "most"}
+"""spaCy's tags of comparatives and superlatives, and the Bliss word put before the adjective."""
+
+
+def degrees(text: str, lemma: str, tag: str) -> list[Form]:
+    """softer -> more + soft, biggest -> most + big, nicer -> more + nice, happier -> more + happy."""
+    degree = DEGREE_TAGS.get(tag)
+    if not degree:
+        return []
+    stems = [lemma]
+    for ending in ("er", "est"):
+        if text.endswith(ending):
+            stem = text[: -len(ending)]
+            stems += [stem, stem + "e", stem[:-1] + "y" if stem.endswith("i") else stem]
+            if len(stem) > 2 and stem[-1] == stem[-2]:
+                stems.append(stem[:-1])
+    return [Form(stem, degree=degree) for stem in dict.fromkeys(stems) if stem != text]
 
 
 def british(text: str) -> list[str]:

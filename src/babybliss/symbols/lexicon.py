@@ -94,8 +94,9 @@ def punctuation(mark: str) -> Symbol | None:
 
 
 def digits_code(number: str) -> str:
-    """`12` -> `B10/B11`: Bliss digits, one character each."""
-    return "/".join(symbol(load_lexicon()["digits"][d]).code for d in number)
+    """`12` -> `B10/B11`: Bliss digits, one character each; `8:30` with the colon between."""
+    lexicon = load_lexicon()
+    return "/".join(symbol(lexicon["digits"][c] if c.isdigit() else lexicon["punctuation"][c]).code for c in number)
 
 
 def digit_symbol(digit: str) -> Symbol:

@@ -3,10 +3,11 @@ parse of the Bliss words, with the sentence's tense marker as the indicator on i
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 
-from babybliss.grammar.notation import normalize_space
-from babybliss.symbols.forms import AGENT_PERSON, Form, agents, british, compounds, descriptions, inflections
+from babybliss.grammar.notation import normalize_space, split_sentences
+from babybliss.symbols.forms import AGENT_PERSON, DEGREE_TAGS, Form, agents, british, compounds, degrees, descriptions, inflections
 from babybliss.symbols.lexicon import (
     ACTION,
     DESCRIPTION,
@@ -26,8 +27,8 @@ from babybliss.symbols.lexicon import (
     with_indicator,
 )
 
-MARKER_WORDS = {"present", "past", "future", "progressive", "continuous", "imperative", "conditional"}
-"""The words tense markers are made of (grammar.notation.MARKERS, and the imperative and conditionals)."""
+MARKER_WORDS = {"present", "past", "future", "progressive", "continuous", "imperative", "conditional", "phrase"}
+"""The words the markers of grammar.notation.MARKERS are made of (and `continuous`)."""
 
 LONGEST_GLOSS = 4
 """Words in the longest multi-word gloss tried (`wake up`, `bus stop`, `you are welcome`)."""
@@ -79,6 +80,7 @@ class SymbolWord:
 class SymbolSentence:
     bliss: str
     marker: str | None
+    """The (first) sentence's marker."""
     words: list[SymbolWord] = field(default_factory=list)
 
     @property
@@ -107,27 +109,37 @@ def split_marker(bliss: str) -> tuple[str | None, str]:
     return None, text
 
 
-def marker_indicator(marker: str | None) -> str:
-    """The indicator the marker puts on the main verb: present action, past, future, continuous for the progressive,
-    imperative, and the present/past/future conditional; no marker (or one not known) is plain action."""
+def marker_indicator(marker: str | None) -> str | None:
+    """The indicator(s) the marker puts on the main verb (grammar.notation): present action, past, future; the
+    progressive is continuous (with past or future where the tense is one); imperative; conditional, past and future
+    conditional; `phrase` (a message without a verb) none. No marker is plain action."""
     words = set((marker or "").split())
+    if "phrase" in words:
+        return None
     tense = "past" if "past" in words else "future" if "future" in words else "present"
     if "conditional" in words:
         return INDICATORS[f"{tense} conditional"]
     if "imperative" in words:
         return INDICATORS["imperative"]
     if "progressive" in words or "continuous" in words:
-        return INDICATORS["continuous"]
+        return INDICATORS["continuous"] if tense == "present" else f"{INDICATORS[tense]};{INDICATORS['continuous']}"
     return INDICATORS[tense] if tense != "present" else INDICATORS["action"]
 
 
 def sentence_symbols(bliss_sentences: list[str]) -> list[SymbolSentence]:
-    """Each Bliss sentence as symbols; the Bliss words are parsed by spaCy in one batch."""
+    """Each Bliss text as symbols, its sentences in order (`phrase:hello. present:how you be?` is two, each with its
+    own marker); the Bliss words of all of them are parsed by spaCy in one batch."""
     from babybliss.grammar.nlp import parse
 
-    split = [split_marker(s) for s in bliss_sentences]
-    docs = parse([body for _, body in split])
-    return [words_of(bliss, marker, doc) for bliss, (marker, _), doc in zip(bliss_sentences, split, docs)]
+    parts = [[split_marker(one) for one in split_sentences(text) or [""]] for text in bliss_sentences]
+    docs = iter(parse([body for text in parts for _, body in text]))
+    out = []
+    for bliss, text in zip(bliss_sentences, parts):
+        sentence = SymbolSentence(bliss, text[0][0])
+        for marker, _ in text:
+            sentence.words += words_of(bliss, marker, next(docs)).words
+        out.append(sentence)
+    return out
 
 
 def main_verb(doc):
@@ -185,8 +197,10 @@ def span_word(span, verb, verb_indicator: str) -> SymbolWord:
     found = None
     for key in (text.lower(), " ".join(t.lemma_.lower() for t in span)):
         found = found or lookup(key, classes_for(head, is_verb))
-    sym, kind = found
-    return SymbolWord(text, sym.id, sym.gloss, drawn_code(sym.code, kind, head, verb_indicator if is_verb else None, Form(text.lower())), "gloss")
+    sym, _ = found
+    # a fixed expression keeps its own indicators (`wake up` is an action), but takes the marker as the main verb
+    code = with_indicator(sym.code, verb_indicator) if is_verb and verb_indicator else sym.code
+    return SymbolWord(text, sym.id, sym.gloss, code, "gloss")
 
 
 def classes_for(token, is_main_verb: bool = False) -> tuple[str, ...]:
@@ -200,9 +214,11 @@ def classes_for(token, is_main_verb: bool = False) -> tuple[str, ...]:
 def forms_of(token) -> list[Form]:
     """The forms tried for a token, best first (babybliss.symbols.forms)."""
     text, lemma = token.text.lower(), token.lemma_.lower()
-    found = inflections(text, lemma, token.tag_ in ("NNS", "NNPS"))
+    found = degrees(text, lemma, token.tag_) + inflections(text, lemma, token.tag_ in ("NNS", "NNPS"))
     found += [Form(spelling, plural=form.plural, derived=True) for form in found[:2] for spelling in british(form.text)]
     found += [Form(stem, description=True) for stem in descriptions(text)]
+    if token.tag_ not in DEGREE_TAGS:  # spaCy reads `softer` in Bliss order as a noun: a degree all the same
+        found += degrees(text, text, "JJS" if text.endswith("est") else "JJR" if text.endswith("er") else "")
     return found
 
 
@@ -213,7 +229,7 @@ def token_word(token, verb_indicator: str | None) -> SymbolWord | None:
         if mark:
             return SymbolWord(text, mark.id, mark.gloss, mark.code, "punctuation")
         return None  # quotes, brackets, signs: no word and no Bliss character, nothing to draw
-    number = text if text.isdigit() else NUMBER_WORDS.get(text.lower())
+    number = text if re.fullmatch(r"\d+([:.,]\d+)*", text) else NUMBER_WORDS.get(text.lower())
     if number:
         one = digit_symbol(number) if len(number) == 1 else None
         return SymbolWord(text, one.id if one else None, number, digits_code(number), "number")
@@ -222,9 +238,16 @@ def token_word(token, verb_indicator: str | None) -> SymbolWord | None:
     classes = classes_for(token, verb_indicator is not None)
     for form in forms_of(token):
         found = lookup(form.text, (THING, ACTION, DESCRIPTION) if form.description else classes)
+        if found and form.degree and found[1] != DESCRIPTION:
+            continue  # more/most go with a description only (`corner` is no more corn)
         if found:
             sym, kind = found
             how = "synonym" if is_synonym(form.text) else "derived" if form.derived else "gloss"
+            if form.degree:  # more/most + the adjective, one word with the description indicator
+                degree = lookup(form.degree, (DESCRIPTION,))[0]
+                code = f"{with_indicator(degree.code, None)}/{with_indicator(sym.code, None)}"
+                return SymbolWord(text, sym.id, f"{form.degree} + {sym.gloss}",
+                                  with_indicator(code, INDICATORS["description"]), how)
             return SymbolWord(text, sym.id, sym.gloss, drawn_code(sym.code, kind, token, verb_indicator, form), how)
     joined = compound_word(token, classes, verb_indicator)
     if joined:
@@ -240,7 +263,8 @@ def compound_word(token, classes, verb_indicator: str | None) -> SymbolWord | No
     text = token.text.lower()
     for base in dict.fromkeys([text] + ([text[:-1]] if text.endswith("s") else [])):
         form = Form(base, plural=base != text)
-        found = agent_part(base) or next(
+        is_noun = token.pos_ in ("NOUN", "PROPN") and token.tag_ not in DEGREE_TAGS  # softer is no agent
+        found = (agent_part(base) if is_noun else None) or next(
             (joined for first, second in compounds(base)
              if (joined := joined_parts(lookup_part(first, (THING, DESCRIPTION, ACTION)), lookup_part(second, classes)))),
             None,
@@ -262,7 +286,7 @@ def lookup_part(text: str, classes) -> tuple[str, str, str] | None:
 def agent_part(text: str) -> tuple[str, str, str] | None:
     for stem in agents(text):
         found = lookup(stem, (ACTION, THING))
-        if found:
+        if found and found[1] in (ACTION, THING):  # a doer of a thing or an action; softer is no agent
             person = symbol(AGENT_PERSON)
             return f"{person.code}/{with_indicator(found[0].code, None)}", f"{person.gloss} + {found[0].gloss}", THING
     return None

@@ -17,6 +17,7 @@ from babybliss.config import (
     SMOLLM2_WHEEL,
     TINY_SPEC,
     ModelConfig,
+    cache_home,
     QuantConfig,
 )
 from babybliss.errors import BlissError
@@ -43,7 +44,7 @@ class Loaded:
 def cache_root(model: ModelConfig | None = None) -> Path:
     if model is not None and model.cache_dir:
         return Path(model.cache_dir).expanduser()
-    return Path(os.environ.get("BABYBLISS_CACHE", "~/.cache/babybliss")).expanduser()
+    return cache_home()
 
 
 def device_name() -> str:

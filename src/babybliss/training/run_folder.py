@@ -70,6 +70,18 @@ def _file_hash(path: str) -> str:
     return hashlib.sha256(resolved.read_bytes()).hexdigest()[:16]
 
 
+def _extra_identity(entry: str) -> str:
+    """A pairs file by its content; a lever (`generated:N`, `rules:english`, `augment:names`) by the entry itself and,
+    for `generated:N`, the generator's cache key (which follows the generator's and the rules' source)."""
+    from babybliss.data.extra_train import GENERATED_PREFIX
+
+    if entry.startswith(GENERATED_PREFIX):
+        from babybliss.data.generated import cache_key
+
+        return f"{entry}@{cache_key()}"
+    return _file_hash(entry)
+
+
 def identity(config: Config) -> dict[str, object]:
     """What the run trains: config values that change its result, and the content of its pairs files."""
     settings = {}
@@ -78,7 +90,7 @@ def identity(config: Config) -> dict[str, object]:
             if f"{section}.{key}" not in OPERATIONAL:
                 settings[f"{section}.{key}"] = value
     data = {"data.path": _file_hash(config.data.path)}
-    data.update({f"data.extra_train[{i}]": _file_hash(p) for i, p in enumerate(config.data.extra_train)})
+    data.update({f"data.extra_train[{i}]": _extra_identity(p) for i, p in enumerate(config.data.extra_train)})
     return {"settings": settings, "data": data}
 
 
