@@ -220,7 +220,10 @@ class EvaluateConfig:
     """Also score the shipped `everyday` set (AAC-board messages, some typed fast; never trained on), English -> Bliss
     only: its English side keeps the typing, so it is no answer to write."""
     rules: bool = True
-    """Score the rule converter (English -> Bliss only) as the `rules` row."""
+    """Score the rules (the converter English -> Bliss, the realiser Bliss -> English) as the `rules` row."""
+    hybrid: bool = False
+    """Also score the hybrid of each epoch's English -> Bliss answers and the rule converter's (convert.hybrid) as
+    the `hybrid-epoch-N` rows, on the same items, so the report tests model, rules and hybrid against each other."""
 
 
 @dataclass

@@ -195,6 +195,12 @@ def cmd_generate(args):
 
         print("\n".join(convert_e2b(config, args.system or default_system(args.adapter), texts, args.adapter)))
         return
+    if args.direction == "b2e" and args.prompt is None and (args.system == "rules" or not (args.system or args.adapter
+                                                                                            or args.model)):
+        from babybliss.grammar.realise import to_english
+
+        print("\n".join(to_english(texts)))
+        return
     outputs = run_generate(config, args.adapter, args.direction, texts, args.prompt)
     for output in outputs:
         print(output.raw.strip() if args.prompt is not None else output.answer)
@@ -360,8 +366,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--direction", choices=["e2b", "b2e"], help="e2b: English to Bliss; b2e: Bliss to English")
     p.add_argument("--prompt", help="free text sent as is (no template)")
     p.add_argument("--file", help="one input per line (or JSONL rows with original/bliss/input)")
-    p.add_argument("--system", choices=["rules", "model", "hybrid"], help="e2b: rule converter, model, or both "
-                   "(default: the model with --adapter/--model, else the default system: rules)")
+    p.add_argument("--system", choices=["rules", "model", "hybrid"], help="e2b: rule converter, model, or both; "
+                   "b2e: rules is the rule realiser (default: the model with --adapter/--model, else the rules)")
     p.add_argument("--sample", action="store_true", help="sample instead of greedy decoding")
     p.add_argument("--temperature", type=float, default=0.7, help="sampling temperature (with --sample)")
     p.add_argument("--top-p", type=float, default=0.9, help="nucleus mass (with --sample)")

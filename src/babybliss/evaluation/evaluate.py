@@ -1,5 +1,5 @@
-"""Convert the held-out splits, the novel set and the everyday set with the un-tuned model, each epoch's adapter and the rule
-converter; write predictions and metrics."""
+"""Convert the held-out splits, the novel set and the everyday set with the un-tuned model, each epoch's adapter and
+the rules (the converter English -> Bliss, the realiser Bliss -> English); write predictions and metrics."""
 
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ BASE = "base"
 RULES = "rules"
 NOVEL = "novel"
 EVERYDAY = "everyday"
+HYBRID = "hybrid"
 
 
 class EvaluateError(BlissError):
@@ -171,24 +172,60 @@ def evaluate_model(config: Config, run_dir: Path, name: str, loaded: Loaded, few
 
 
 def evaluate_rules(config: Config, run_dir: Path, splits: dict[str, list[dict[str, str]]]) -> dict | None:
-    """The rule converter on each split, English -> Bliss only (b2e is n/a); None (with a notice) when the
-    converter is not available."""
-    if "e2b" not in config.data.directions:
+    """The rules on each split: the rule converter English -> Bliss, the rule realiser (babybliss.grammar.realise)
+    Bliss -> English; None (with a notice) when they are not available."""
+    from babybliss.grammar.realise import to_english
+
+    systems = {"e2b": rules.to_bliss, "b2e": to_english}
+    directions = [d for d in config.data.directions if d in systems]
+    if not directions:
         return None
     rows, metrics, start = [], {}, time.perf_counter()
     for split, pairs in splits.items():
-        examples = [e for p in pairs for e in pair_examples(p, ["e2b"])]
-        try:
-            answers = rules.to_bliss([e.input for e in examples])
-        except (NotImplementedError, NlpError) as err:
-            print(f"[babybliss] the rule converter is not available ({err}): the rules row is skipped", flush=True)
-            return None
-        split_rows = _rows(split, "e2b", examples, answers, [True] * len(answers), answers)
-        metrics[split] = {"e2b": _score(config, split_rows, "e2b")}
-        rows.extend(split_rows)
+        metrics[split] = {}
+        for direction in directions:
+            if split in E2B_ONLY_SETS and direction != "e2b":
+                continue
+            examples = [e for p in pairs for e in pair_examples(p, [direction])]
+            try:
+                answers = systems[direction]([e.input for e in examples])
+            except (NotImplementedError, NlpError) as err:
+                print(f"[babybliss] the rules are not available ({err}): the rules row is skipped", flush=True)
+                return None
+            split_rows = _rows(split, direction, examples, answers, [True] * len(answers), answers)
+            metrics[split][direction] = _score(config, split_rows, direction)
+            rows.extend(split_rows)
     result = {"model": RULES, "epochs": None, "few_shot": 0, "seconds": round(time.perf_counter() - start, 2),
               "device": "cpu", "splits": metrics}
     return _write(run_dir, RULES, rows, result)
+
+
+def evaluate_hybrid(config: Config, run_dir: Path, epoch_name: str, epochs: int) -> dict | None:
+    """The hybrid (convert.hybrid.combine) of `epoch_name`'s English -> Bliss answers, read from its predictions, and
+    the rule converter's, on the same items: RUN/eval/hybrid-epoch-N/. None (with a notice) where either is missing."""
+    from babybliss.convert.hybrid import combine, rule_conversions
+    from babybliss.io import read_jsonl
+
+    model_rows = [r for r in read_jsonl(run_dir / "eval" / epoch_name / "predictions.jsonl") if r["direction"] == "e2b"]
+    if not model_rows:
+        return None
+    try:
+        by_rules, confident = rule_conversions([r["input"] for r in model_rows])
+    except (NotImplementedError, NlpError) as err:
+        print(f"[babybliss] the rule converter is not available ({err}): the hybrid row is skipped", flush=True)
+        return None
+    answers = combine(by_rules, [r["generated"] for r in model_rows], confident)
+    rows, metrics, start = [], {}, time.perf_counter()
+    for split in dict.fromkeys(r["split"] for r in model_rows):
+        picked = [(r, a) for r, a in zip(model_rows, answers) if r["split"] == split]
+        split_rows = [{key: r[key] for key in ("split", "direction", "input", "expected", "original", "clean_stop")}
+                      | {"generated": a, "exact": exact_match(a, r["expected"]), "raw": a} for r, a in picked]
+        metrics[split] = {"e2b": _score(config, split_rows, "e2b")}
+        rows.extend(split_rows)
+    name = f"{HYBRID}-{epoch_name}"
+    result = {"model": name, "epochs": epochs, "few_shot": 0, "seconds": round(time.perf_counter() - start, 2),
+              "device": "cpu", "splits": metrics}
+    return _write(run_dir, name, rows, result)
 
 
 def evaluate_base(config: Config, run_dir: Path, few_shot: int) -> dict:
@@ -232,4 +269,10 @@ def evaluate(config: Config, run_dir: str | Path, skip_done: bool = False) -> li
         loaded = load_for_generation(config, folder, base=base)
         epochs = trained.train.epochs[0]
         results.append(evaluate_model(config, run_dir, folder.name, loaded, epochs=epochs, splits=splits))
+    for folder in folders if config.evaluate.hybrid and "e2b" in config.data.directions else []:
+        if todo(f"{HYBRID}-{folder.name}") and (run_dir / "eval" / folder.name / "predictions.jsonl").is_file():
+            print(f"[babybliss] evaluating the hybrid of {folder.name} and the rules", flush=True)
+            scored = evaluate_hybrid(config, run_dir, folder.name, adapter_config(folder).train.epochs[0])
+            if scored is not None:
+                results.append(scored)
     return results

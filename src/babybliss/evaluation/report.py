@@ -62,6 +62,8 @@ EXAMPLES_PER_DIRECTION = 10
 MIN_SUCCESS_EXAMPLES = 3
 """Slots kept for exact conversions among the examples when the model has some."""
 NOT_SCORED = "not scored"
+DODGE = {"e2b": -0.06, "b2e": 0.06}
+"""How far each direction's points sit from their epoch in the plots, so the error bars do not hide each other."""
 RULES = "rules"
 
 
@@ -436,6 +438,12 @@ def _plot_losses(logs: Mapping[str, Mapping[str, list[tuple[float, float]]]]) ->
     return _png(fig)
 
 
+def _error_bars(values: Sequence[float], lows: Sequence[float], highs: Sequence[float]) -> list[list[float]]:
+    """matplotlib's yerr: distances below and above each value. A percentile interval of a corpus score can lie
+    beside its value (skewed resamples; rounding), so a distance is never below 0."""
+    return [[max(0.0, v - lo) for v, lo in zip(values, lows)], [max(0.0, hi - v) for v, hi in zip(values, highs)]]
+
+
 def _plot_metrics(evals: Mapping[str, Mapping[str, Any]], models: Sequence[str], split: str) -> str | None:
     present = [m for m in models if _split_metrics(evals[m], split)]
     if not present:
@@ -465,10 +473,11 @@ def _plot_metrics(evals: Mapping[str, Mapping[str, Any]], models: Sequence[str],
                     line.append((epochs, value, low, high))
             if line:
                 xs, ys, lows, highs = zip(*sorted(line))
-                ax.errorbar(xs, ys, yerr=[[y - lo for y, lo in zip(ys, lows)], [hi - y for y, hi in zip(ys, highs)]],
+                xs = [x + DODGE[direction] for x in xs]  # the two directions' error bars side by side
+                ax.errorbar(xs, ys, yerr=_error_bars(ys, lows, highs),
                             marker="o", markersize=4, capsize=3, color=colors[direction], label=direction)
             for x, y, low, high in base_pts:
-                ax.errorbar([x], [y], yerr=[[y - low], [high - y]], marker="*", markersize=11, linestyle="none",
+                ax.errorbar([x + DODGE[direction]], [y], yerr=_error_bars([y], [low], [high]), marker="*", markersize=11, linestyle="none",
                             capsize=3, color=colors[direction], markeredgecolor="black", label=f"{direction} base")
         ax.set_title(METRIC_LABELS[key], fontsize=10)
         ax.set_xlabel("epoch (0 = base)", fontsize=8)
@@ -550,7 +559,8 @@ def _label(model: str, best: str) -> str:
 def _summary_table(evals: Mapping[str, Mapping[str, Any]], models: Sequence[str], not_scored: Sequence[str],
                    best: str, keys: Sequence[str], directions: Sequence[str]) -> dict[str, Any]:
     """One row per model (not-scored epochs included), a column per (test/novel split, direction, key);
-    `n/a` where a model has no such direction (the rules row's b2e); no b2e columns for the everyday set."""
+    `n/a` where a model has no such direction (a rules row written before the realiser); no b2e columns for the
+    everyday set."""
     columns = [(s, d, k) for s in SUMMARY_SPLITS for d in directions for k in keys
                if s not in E2B_ONLY_SETS or d == "e2b"]
     rows = []

@@ -80,8 +80,8 @@ class RuleConverter:
 
 @dataclass
 class HybridConverter:
-    """English -> Bliss by the hybrid (`babybliss.convert.hybrid.combine`): the model's answer where it has the rules'
-    marker and words or the rules are unsure, the rules' answer otherwise."""
+    """English -> Bliss by the hybrid (`babybliss.convert.hybrid.combine`): the rules' answer where they are sure of
+    it, the model's where they are unsure or cannot convert."""
 
     model: ModelConverter
     name: str = ""
