@@ -34,6 +34,7 @@ def config(run):
 def results(run, config, tmp_path_factory):
     with pytest.MonkeyPatch.context() as patch:  # pin the default run to validation + test, whatever ships
         patch.setattr("babybliss.evaluation.evaluate.novel_path", lambda: tmp_path_factory.mktemp("none") / "novel.json")
+        patch.setattr("babybliss.evaluation.evaluate.everyday_path", lambda: tmp_path_factory.mktemp("none") / "e.json")
         return evaluate(config, run)
 
 
@@ -171,6 +172,7 @@ def test_evaluate_cli_uses_run_config(tiny_run, tmp_path, capsys):
     run = tmp_path / "run"
     shutil.copytree(tiny_run, run)
     code = main(["evaluate", str(run), "--set", "evaluate.base_model=false", "--set", "evaluate.novel=false",
+                 "--set", "evaluate.everyday=false",
                  "--set", "evaluate.max_examples=1",
                  "--set", "generate.max_new_tokens=2", "--set", "evaluate.splits=test"])
     assert code == 0
@@ -212,6 +214,7 @@ def novel_run(tiny_run, tmp_path_factory):
     config = load_config(run / "config.resolved.toml", [*OVERRIDES, "evaluate.base_model=false", f"out={run}"])
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr("babybliss.evaluation.evaluate.novel_path", lambda: novel)
+        patch.setattr("babybliss.evaluation.evaluate.everyday_path", lambda: run.parent / "no-everyday.json")
         patch.setattr("babybliss.grammar.rules.to_bliss", _fake_rules(pairs + _novel_pairs(run)))
         results = evaluate(config, run)
     return run, results
@@ -288,6 +291,7 @@ def test_max_examples_samples_the_novel_set_in_file_order(run, config, tmp_path,
     novel = [{"original": f"Mara paints fence {i}.", "bliss": f"present:Mara paint fence {i}."} for i in range(40)]
     (tmp_path / "novel.json").write_text(json.dumps(novel), encoding="utf-8")
     monkeypatch.setattr("babybliss.evaluation.evaluate.novel_path", lambda: tmp_path / "novel.json")
+    monkeypatch.setattr("babybliss.evaluation.evaluate.everyday_path", lambda: tmp_path / "no-everyday.json")
     splits = eval_splits(config, run)  # max_examples=3
     assert [len(pairs) for pairs in splits.values()] == [3, 3, 3]
     picked = [novel.index(p) for p in splits["novel"]]
@@ -317,6 +321,25 @@ def test_epochs_share_one_base_load_and_never_merge_into_it(run, config, tmp_pat
     assert all(torch.equal(kept[name], untouched[name]) for name in untouched)
     first, second = (read_jsonl(two / "eval" / name / "predictions.jsonl") for name in ("epoch-1", "epoch-2"))
     assert [r["raw"] for r in first] == [r["raw"] for r in second]
+
+
+def test_everyday_set_is_scored_english_to_bliss_only(tiny_run, tmp_path, monkeypatch):
+    run = tmp_path / "run"
+    shutil.copytree(tiny_run, run)
+    everyday = [{"original": "im cold", "bliss": "present:I be cold."},
+                {"original": "Thank you, Mom.", "bliss": "phrase:thank you. phrase:Mom."}]
+    (tmp_path / "everyday.json").write_text(json.dumps(everyday), encoding="utf-8")
+    monkeypatch.setattr("babybliss.evaluation.evaluate.everyday_path", lambda: tmp_path / "everyday.json")
+    monkeypatch.setattr("babybliss.evaluation.evaluate.novel_path", lambda: tmp_path / "no-novel.json")
+    config = load_config(run / "config.resolved.toml", [*OVERRIDES, "evaluate.base_model=false", f"out={run}",
+                                                         "evaluate.splits=[\"test\"]"])
+    results = {r["model"]: r for r in evaluate(config, run)}
+    rules_row, epoch = results["rules"], results["epoch-1"]
+    assert list(rules_row["splits"]["everyday"]) == ["e2b"]  # the realiser does not write typing back
+    assert list(epoch["splits"]) == ["test", "everyday"] and list(epoch["splits"]["everyday"]) == ["e2b"]
+    assert rules_row["splits"]["everyday"]["e2b"]["exact_match"] == 1.0  # the rules read typing and vocatives
+    rows = [r for r in read_jsonl(run / "eval" / "epoch-1" / "predictions.jsonl") if r["split"] == "everyday"]
+    assert sorted(r["input"] for r in rows) == ["Thank you, Mom.", "im cold"]
 
 
 def test_hybrid_rows_combine_an_epochs_answers_with_the_rules_on_the_same_items(novel_run, monkeypatch):

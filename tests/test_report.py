@@ -187,7 +187,7 @@ def test_novel_columns_and_rules_row(run: Path):
     assert out["best"] == "epoch-1"  # the rules row's higher chrF (one direction) never makes it the best model
     assert out["novel"]["b2e"]["content_recall"] == 0.9
     md = Path(out["report_md"]).read_text(encoding="utf-8")
-    summary = md.split("## Summary: test and novel")[1].split("## Metrics")[0]
+    summary = md.split("## Summary: test, novel and everyday")[1].split("## Metrics")[0]
     header = _md_row(summary, "model")
     assert header[:3] == ["model", "test e2b exact match", "test e2b chrF"] and "novel b2e chrF" in header
     labels = [line.split("|")[1].strip() for line in summary.splitlines() if line.startswith("| ")]
@@ -214,7 +214,7 @@ def test_unevaluated_epoch_is_listed_not_scored(run: Path):
     assert any("Trained but never evaluated: epoch-1" in note and "chosen among the scored ones" in note
                for note in out["notes"])
     md = Path(out["report_md"]).read_text(encoding="utf-8")
-    summary = md.split("## Summary: test and novel")[1].split("## Metrics")[0]
+    summary = md.split("## Summary: test, novel and everyday")[1].split("## Metrics")[0]
     assert set(_md_row(summary, "epoch-1")[1:]) == {"not scored"}
     times = md.split("## Times")[1]
     row = _md_row(times, "epoch-1 (not scored)")

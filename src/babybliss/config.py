@@ -216,6 +216,9 @@ class EvaluateConfig:
     """Evaluate at most this many pairs per split (0: all)."""
     novel: bool = True
     """Also score the shipped `novel` set (pairs written unlike any training corpus, never trained on)."""
+    everyday: bool = True
+    """Also score the shipped `everyday` set (AAC-board messages, some typed fast; never trained on), English -> Bliss
+    only: its English side keeps the typing, so it is no answer to write."""
     rules: bool = True
     """Score the rules (the converter English -> Bliss, the realiser Bliss -> English) as the `rules` row."""
     hybrid: bool = False

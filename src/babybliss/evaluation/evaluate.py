@@ -1,5 +1,5 @@
-"""Convert the held-out splits and the novel set with the un-tuned model, each epoch's adapter and the rules
-(the converter English -> Bliss, the realiser Bliss -> English); write predictions and metrics."""
+"""Convert the held-out splits, the novel set and the everyday set with the un-tuned model, each epoch's adapter and
+the rules (the converter English -> Bliss, the realiser Bliss -> English); write predictions and metrics."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from pathlib import Path
 
 from babybliss.grammar import rules
 from babybliss.config import Config
-from babybliss.data.pairs import load_pairs, novel_path, read_split
+from babybliss.data.pairs import E2B_ONLY_SETS, everyday_path, load_pairs, novel_path, read_split
 from babybliss.errors import BlissError
 from babybliss.convert.generate import adapter_config, constraint, generate_raw, load_for_generation
 from babybliss.io import atomic_dir, atomic_write_json, atomic_write_jsonl
@@ -24,6 +24,7 @@ from babybliss.training.train import is_finished
 BASE = "base"
 RULES = "rules"
 NOVEL = "novel"
+EVERYDAY = "everyday"
 HYBRID = "hybrid"
 
 
@@ -58,9 +59,13 @@ def check_writable(run_dir: Path) -> None:
 
 def novel_pairs(data_dir: Path) -> list[dict[str, str]] | None:
     """The shipped novel set without any pair the run trained on; None (with a notice) when it is not shipped."""
-    path = novel_path()
+    return shipped_pairs(NOVEL, novel_path(), data_dir)
+
+
+def shipped_pairs(name: str, path: Path, data_dir: Path) -> list[dict[str, str]] | None:
+    """A shipped evaluation set without any pair the run trained on; None (with a notice) when it is not shipped."""
     if not path.is_file():
-        print(f"[babybliss] no novel set at {path}: the novel split is skipped", flush=True)
+        print(f"[babybliss] no {name} set at {path}: the {name} split is skipped", flush=True)
         return None
     pairs, _ = load_pairs(path)
     train = read_split(data_dir, "train")
@@ -68,22 +73,25 @@ def novel_pairs(data_dir: Path) -> list[dict[str, str]] | None:
     kept = [p for p in pairs if p["original"] not in seen and p["bliss"] not in seen]
     if len(kept) < len(pairs):
         dropped = len(pairs) - len(kept)
-        print(f"[babybliss] {dropped} novel pair(s) are in the run's train split: not scored", flush=True)
+        print(f"[babybliss] {dropped} {name} pair(s) are in the run's train split: not scored", flush=True)
     return kept
 
 
 def eval_splits(config: Config, run_dir: Path) -> dict[str, list[dict[str, str]]]:
-    """{split: pairs} for the configured splits, then `novel` when configured and shipped; at most
-    `evaluate.max_examples` pairs each (the novel set, written rule by rule, by a seeded sample in file order)."""
+    """{split: pairs} for the configured splits, then `novel` and `everyday` when configured and shipped; at most
+    `evaluate.max_examples` pairs each (a shipped set, written rule by rule, by a seeded sample in file order)."""
     data_dir = run_dir / "data"
     limit = config.evaluate.max_examples
     splits = {split: read_split(data_dir, split)[: limit or None] for split in config.evaluate.splits}
-    novel = novel_pairs(data_dir) if config.evaluate.novel and NOVEL not in splits else None
-    if novel is not None:
-        if limit and len(novel) > limit:
-            keep = sorted(random.Random(f"novel:{config.data.seed}").sample(range(len(novel)), limit))
-            novel = [novel[i] for i in keep]
-        splits[NOVEL] = novel
+    for name, wanted, path in ((NOVEL, config.evaluate.novel, novel_path), (EVERYDAY, config.evaluate.everyday,
+                                                                             everyday_path)):
+        shipped = shipped_pairs(name, path(), data_dir) if wanted and name not in splits else None
+        if shipped is None:
+            continue
+        if limit and len(shipped) > limit:
+            keep = sorted(random.Random(f"{name}:{config.data.seed}").sample(range(len(shipped)), limit))
+            shipped = [shipped[i] for i in keep]
+        splits[name] = shipped
     return splits
 
 
@@ -134,6 +142,8 @@ def evaluate_model(config: Config, run_dir: Path, name: str, loaded: Loaded, few
     for split, pairs in splits.items():
         metrics[split] = {}
         for direction in config.data.directions:
+            if split in E2B_ONLY_SETS and direction != "e2b":
+                continue
             examples = [e for p in pairs for e in pair_examples(p, [direction])]
             if not examples:
                 continue
@@ -174,6 +184,8 @@ def evaluate_rules(config: Config, run_dir: Path, splits: dict[str, list[dict[st
     for split, pairs in splits.items():
         metrics[split] = {}
         for direction in directions:
+            if split in E2B_ONLY_SETS and direction != "e2b":
+                continue
             examples = [e for p in pairs for e in pair_examples(p, [direction])]
             try:
                 answers = systems[direction]([e.input for e in examples])
