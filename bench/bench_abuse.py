@@ -5,7 +5,7 @@ request may get a 5xx (503 with Retry-After excepted: it is retried after the wa
 Starts `babybliss serve` (the rule converter for English -> Bliss, the base model for Bliss -> English) on a free port,
 or uses `--url`. Results go to OUT/abuse.json and are printed.
 
-    python bench/bench_abuse.py --out /tmp/bench-abuse
+    python bench/bench_abuse.py --out runs/bench-abuse
 """
 
 from __future__ import annotations
