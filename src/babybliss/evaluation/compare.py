@@ -87,7 +87,7 @@ def model_config(config: Config, spec: str, run_dir: Path, splits: list[str]) ->
         out=str(run_dir),
         model=replace(config.model, spec=spec),
         # the novel set comes in as a split of the run's data; the rule converter is one row for all models
-        evaluate=replace(config.evaluate, splits=splits, base_model=False, novel=False, rules=False),
+        evaluate=replace(config.evaluate, splits=splits, base_model=False, novel=False, everyday=False, rules=False),
     )
 
 
