@@ -113,7 +113,7 @@ async def load(url: str, sentences: list[str], clients: int, requests: int, per_
 
 
 def screenshot(url: str, path: Path) -> None:
-    """The page after converting two lines, as the README shows it."""
+    """The page after converting (each English -> Bliss result in symbols) and composing a sentence from symbols."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -127,6 +127,14 @@ def screenshot(url: str, path: Path) -> None:
         page.fill("#sentences", "The shop was open this morning.\nWhen do the children travel to Accra?")
         page.keyboard.press("Enter")
         page.locator("#history li").filter(has_text="Accra").wait_for(timeout=120_000)
+        page.locator("#symbol-search").focus()
+        for gloss in ("I", "go", "lake"):  # by keyboard, as a Bliss user composes
+            page.keyboard.type(gloss)
+            page.locator("#symbol-options [role=option]").first.wait_for()
+            page.keyboard.press("Enter")
+        page.locator("input[name=tense][value=past]").check()
+        page.locator("#read-english").click()
+        page.locator("#composed-english .answer").wait_for(timeout=120_000)
         page.screenshot(path=str(path), full_page=True)
         browser.close()
 

@@ -1484,6 +1484,122 @@ HANDWRITTEN: list[tuple[str, str]] = [
 # ---------------------------------------------------------------------------
 
 
+
+# --- everyday messages (docs/conceptual-bliss.md §16-17) ------------------------------------------------------------
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from everyday_messages import Lexicon, key, messages, typed  # noqa: E402
+
+EVERYDAY_SEED = SEED + 1
+EVERYDAY_QUOTA = {
+    "need": 22, "feeling": 22, "request": 24, "command": 26, "wish": 22, "time": 26, "aspect": 18, "compare": 10,
+    "quantity": 14, "phrase": 16, "social": 18, "vocative": 16, "question": 22, "several": 14,
+}
+EVERYDAY_TYPED_SHARE = 0.3
+EVERYDAY_LEXICON = Lexicon(
+    things=(("a cup of tea", "cup of tea"), ("my book", "my book"), ("a towel", "towel"), ("my coat", "my coat"),
+            ("my keys", "my keys"), ("a spoon", "spoon"), ("some bread", "some bread"), ("my socks", "my socks"),
+            ("a drink", "drink"), ("an apple", "apple"), ("my bag", "my bag"), ("a clean shirt", "shirt clean")),
+    mass=("milk", "coffee", "bread", "cheese", "pasta", "fruit", "cereal"),
+    counted=(("tablet", "tablets"), ("apple", "apples"), ("cookie", "cookies"), ("hour", "hours")),
+    feelings=("angry", "excited", "nervous", "worried", "busy", "full", "cheerful", "grumpy", "sore", "fine"),
+    body=("hand", "neck", "eye", "shoulder", "finger", "nose", "toe", "chest"),
+    chores=(("open", "the curtains", "curtains", "opened", "opening"),
+            ("shut", "the window", "window", "shut", "shutting"),
+            ("switch on", "the fan", "fan", "switched on", "switching on"),
+            ("switch off", "the television", "television", "switched off", "switching off"),
+            ("call", "the doctor", "doctor", "called", "calling"),
+            ("carry", "my bag", "my bag", "carried", "carrying"),
+            ("bring", "my coat", "my coat", "brought", "bringing"),
+            ("find", "my keys", "my keys", "found", "finding")),
+    activities=(("paint", "a picture", "picture", "painted", "painting"),
+                ("cook", "dinner", "dinner", "cooked", "cooking"),
+                ("feed", "the cat", "cat", "fed", "feeding"),
+                ("water", "the plants", "plants", "watered", "watering"),
+                ("phone", "Grandpa", "Grandpa", "phoned", "phoning"),
+                ("tidy", "my desk", "my desk", "tidied", "tidying"),
+                ("make", "a sandwich", "sandwich", "made", "making"),
+                ("walk", "the dog", "dog", "walked", "walking")),
+    places=(("to school", "to school"), ("to the library", "to library"), ("to the pool", "to pool"),
+            ("upstairs", "upstairs"), ("to the kitchen", "to kitchen"), ("to the zoo", "to zoo"),
+            ("to the market", "to market"), ("to the cinema", "to cinema")),
+    kin=("Mum", "Daddy", "Granny", "Nana"),
+    comparatives=(("longer", "scarf"), ("shorter", "rope"), ("cheaper", "bike"), ("newer", "computer"),
+                  ("darker", "blanket")),
+    weather=("rainy", "cloudy", "early", "hot", "quiet", "noisy"),
+    meals=("breakfast", "lunch", "supper"),
+    days=("Saturday", "Sunday", "Monday", "Friday"),
+    greetings=("hi", "hey", "good afternoon", "good evening", "thanks a lot", "goodbye", "excuse me", "see you soon",
+               "sorry"),
+    exclamations=("wow", "yuck", "hooray", "listen", "look", "hurry"),
+)
+EVERYDAY_HANDWRITTEN = [
+    ("Close the gate, please.", "imperative:close gate please."),
+    ("Please sit down.", "imperative:please sit down."),
+    ("Don't touch the oven.", "imperative:not touch oven."),
+    ("Be quiet.", "imperative:be quiet."),
+    ("Let's go outside.", "imperative:let us go outside."),
+    ("Help!", "imperative:help!"),
+    ("I won!", "past:I win!"),
+    ("I would like a cup of tea.", "conditional:I like cup of tea."),
+    ("Could you open the door?", "conditional:You can open door?"),
+    ("We might go to the park.", "conditional:We may go to park."),
+    ("I would have helped you.", "past conditional:I help you."),
+    ("She may visit us tomorrow.", "future conditional:She may visit us tomorrow."),
+    ("I was sleeping when you called.", "past progressive:I be sleep when you call."),
+    ("We will be waiting at the station.", "future progressive:We be wait at station."),
+    ("The film had started before we arrived.", "past:film start before we arrive."),
+    ("I used to play the piano.", "past:I used to play piano."),
+    ("The cup was broken by the dog.", "past:cup be broken by dog."),
+    ("The letters are written in pencil.", "present:letters be written in pencil."),
+    ("My bag is heavier than yours.", "present:my bag be heavier than yours."),
+    ("This is the best day.", "present:this be day best."),
+    ("I want that one.", "present:I want that one."),
+    ("These shoes are too small.", "present:these shoes be too small."),
+    ("Is there any milk?", "present:any milk be?"),
+    ("I have no time.", "present:I have no time."),
+    ("We need a lot of chairs.", "present:We need lot of chairs."),
+    ("Take two pills with water.", "imperative:take two pills with water."),
+    ("The shop opens at nine o'clock.", "present:shop open at nine o'clock."),
+    ("Yesterday, we went to the beach.", "past:We go to beach yesterday."),
+    ("Tomorrow I will call you because it is your birthday.", "future:I call you tomorrow because it be your birthday."),
+    ("More milk, please.", "phrase:more milk please."),
+    ("No.", "phrase:no."),
+    ("Ouch!", "phrase:ouch!"),
+    ("Good night.", "phrase:good night."),
+    ("Thanks for the card.", "phrase:thanks for card."),
+    ("Hi, can I come in?", "phrase:hi. present:I can come in?"),
+    ("Mom, I am thirsty.", "phrase:Mom. present:I be thirsty."),
+    ("Good night, Dad.", "phrase:good night. phrase:Dad."),
+    ("You are tired, aren't you?", "present:You be tired?"),
+    ("Don't you want some cake?", "present:You not want some cake?"),
+    ("Isn't the water warm?", "present:water not be warm?"),
+    ("im hungry", "present:I be hungry."),
+    ("can i have a drink", "present:I can have drink?"),
+    ("We went to the park. It was fun!!", "past:We go to park. past:It be fun!"),
+]
+"""The examples of docs/conceptual-bliss.md §16-17, hand-written."""
+
+
+def everyday_pairs(taken: set[str], counts: dict[str, int]) -> list[dict[str, str]]:
+    """The hand-written examples of §16-17 and templated everyday messages (a share typed fast), after the rest so
+    that adding them leaves the order of the first pairs as it was."""
+    rng = random.Random(EVERYDAY_SEED)
+    out = []
+    for en, bl in EVERYDAY_HANDWRITTEN:
+        if {key(en), key(bl)} & taken:
+            raise SystemExit(f"hand-written everyday pair already in the corpus: {en}")
+        taken |= {key(en), key(bl)}
+        out.append({"original": en, "bliss": bl})
+    counts["everyday hand"] = len(out)
+    for en, bl, _ in messages(rng, EVERYDAY_LEXICON, EVERYDAY_QUOTA, taken):
+        if rng.random() < EVERYDAY_TYPED_SHARE and key(fast := typed(rng, en)) not in taken:
+            taken.add(key(fast))
+            en = fast
+        out.append({"original": en, "bliss": bl})
+    counts["everyday"] = len(out) - counts["everyday hand"]
+    return out
+
 def main() -> int:
     g = Gen(SEED)
     b = Builder(g)
@@ -1608,6 +1724,7 @@ def main() -> int:
 
     out = [{"original": en, "bliss": bl} for en, bl in pairs.items()]
     g.r.shuffle(out)
+    out += everyday_pairs({key(x) for p in out for x in p.values()}, counts)
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text(json.dumps(out, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 

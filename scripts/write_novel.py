@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import random
+import sys
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -538,6 +539,57 @@ HANDWRITTEN = [
 ]
 
 
+
+# --- everyday messages (docs/conceptual-bliss.md §16-17), own lexicon -----------------------------------------------
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from everyday_messages import Lexicon, messages, typed  # noqa: E402
+
+EVERYDAY_SEED = SEED + 1
+EVERYDAY_QUOTA = {
+    "need": 12, "feeling": 12, "request": 14, "command": 14, "wish": 14, "time": 14, "aspect": 12, "compare": 8,
+    "quantity": 10, "phrase": 10, "social": 12, "vocative": 10, "question": 14, "several": 10,
+}
+EVERYDAY_TYPED_SHARE = 0.3
+EVERYDAY_LEXICON = Lexicon(
+    things=(("a hot-water bottle", "hot-water bottle"), ("my crossword", "my crossword"), ("a napkin", "napkin"),
+            ("my wallet", "my wallet"), ("a flannel", "flannel"), ("my torch", "my torch"), ("some porridge", "some porridge"),
+            ("my mittens", "my mittens"), ("a cushion", "cushion"), ("my notebook", "my notebook"),
+            ("a fluffy towel", "towel fluffy"), ("my earrings", "my earrings")),
+    mass=("porridge", "lemonade", "cocoa", "custard", "broth", "honey"),
+    counted=(("plum", "plums"), ("capsule", "capsules"), ("pancake", "pancakes"), ("second", "seconds")),
+    feelings=("sleepy", "grumpy", "chilly", "queasy", "jittery", "homesick", "restless", "peckish", "cosy"),
+    body=("wrist", "ankle", "elbow", "hip", "jaw", "thumb", "heel"),
+    chores=(("open", "the blinds", "blinds", "opened", "opening"),
+            ("lock", "the gate", "gate", "locked", "locking"),
+            ("switch on", "the heater", "heater", "switched on", "switching on"),
+            ("switch off", "the lamp", "lamp", "switched off", "switching off"),
+            ("fetch", "the carer", "carer", "fetched", "fetching"),
+            ("raise", "my bed", "my bed", "raised", "raising"),
+            ("fill", "my mug", "my mug", "filled", "filling"),
+            ("empty", "the bin", "bin", "emptied", "emptying")),
+    activities=(("knit", "a scarf", "scarf", "knitted", "knitting"),
+                ("solve", "a puzzle", "puzzle", "solved", "solving"),
+                ("feed", "the ducks", "ducks", "fed", "feeding"),
+                ("plant", "the bulbs", "bulbs", "planted", "planting"),
+                ("visit", "Auntie Rosa", "Auntie Rosa", "visited", "visiting"),
+                ("pick", "some cherries", "some cherries", "picked", "picking"),
+                ("sew", "a button", "button", "sewed", "sewing"),
+                ("hum", "a tune", "tune", "hummed", "humming")),
+    places=(("to the harbour", "to harbour"), ("to the orchard", "to orchard"), ("to the chemist", "to chemist"),
+            ("downstairs", "downstairs"), ("to the lake", "to lake"), ("to the bakery", "to bakery"),
+            ("to the allotment", "to allotment"), ("to the museum", "to museum")),
+    kin=("Papa", "Mama", "Grandad", "Gran"),
+    comparatives=(("thicker", "quilt"), ("lighter", "jacket"), ("sweeter", "plum"), ("softer", "cushion"),
+                  ("warmer", "mug"), ("smaller", "spoon")),
+    weather=("foggy", "frosty", "stormy", "muggy", "chilly", "breezy"),
+    meals=("tea", "brunch", "elevenses"),
+    days=("Tuesday", "Wednesday", "Thursday", "Sunday"),
+    greetings=("hello", "good morning", "good night", "thank you", "thanks", "bye bye", "cheers", "see you soon",
+               "excuse me"),
+    exclamations=("yum", "ow", "hooray", "careful", "quick", "wait"),
+)
+
 def _key(text: str) -> str:
     return " ".join(text.split()).lower()
 
@@ -571,6 +623,13 @@ def main() -> None:
             seen |= {_key(pair["original"]), _key(pair["bliss"])}
             pairs.append(pair)
             counts[category] += 1
+    rng = random.Random(EVERYDAY_SEED)  # after the rest: adding these left the first pairs as they were
+    for english, bliss, category in messages(rng, EVERYDAY_LEXICON, EVERYDAY_QUOTA, seen):
+        if rng.random() < EVERYDAY_TYPED_SHARE and _key(fast := typed(rng, english)) not in seen:
+            seen.add(_key(fast))
+            english = fast
+        pairs.append({"original": english, "bliss": bliss})
+        counts[f"everyday {category}"] += 1
     OUT.write_text(json.dumps(pairs, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     markers = Counter(p["bliss"].split(":")[0] for p in pairs)
     print(f"wrote {len(pairs)} pairs to {OUT}: {dict(markers)}; hand-written {len(HANDWRITTEN)}; {dict(counts)}")

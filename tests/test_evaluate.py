@@ -35,6 +35,7 @@ def config(run):
 def results(run, config, tmp_path_factory):
     with pytest.MonkeyPatch.context() as patch:  # pin the default run to validation + test, whatever ships
         patch.setattr("babybliss.evaluation.evaluate.novel_path", lambda: tmp_path_factory.mktemp("none") / "novel.json")
+        patch.setattr("babybliss.evaluation.evaluate.everyday_path", lambda: tmp_path_factory.mktemp("none") / "e.json")
         return evaluate(config, run)
 
 
@@ -52,8 +53,7 @@ def test_metrics_have_both_splits_directions_and_keys(run, results):
         assert saved == result
         assert set(saved["splits"]) == {"validation", "test"}
         for split in ("validation", "test"):
-            directions = {"e2b"} if result["model"] == "rules" else {"e2b", "b2e"}  # rules convert e2b only
-            assert set(saved["splits"][split]) == directions
+            assert set(saved["splits"][split]) == {"e2b", "b2e"}  # the rules too: converter and realiser
             for direction, metrics in saved["splits"][split].items():
                 assert set(metrics) == {*METRIC_KEYS, INTERVALS}
                 low, high = metrics[INTERVALS]["exact_match"]
@@ -173,6 +173,7 @@ def test_evaluate_cli_uses_run_config(tiny_run, tmp_path, capsys):
     run = tmp_path / "run"
     shutil.copytree(tiny_run, run)
     code = main(["evaluate", str(run), "--set", "evaluate.base_model=false", "--set", "evaluate.novel=false",
+                 "--set", "evaluate.everyday=false",
                  "--set", "evaluate.max_examples=1",
                  "--set", "generate.max_new_tokens=2", "--set", "evaluate.splits=test"])
     assert code == 0
@@ -214,6 +215,7 @@ def novel_run(tiny_run, tmp_path_factory):
     config = load_config(run / "config.resolved.toml", [*OVERRIDES, "evaluate.base_model=false", f"out={run}"])
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr("babybliss.evaluation.evaluate.novel_path", lambda: novel)
+        patch.setattr("babybliss.evaluation.evaluate.everyday_path", lambda: run.parent / "no-everyday.json")
         patch.setattr("babybliss.grammar.rules.to_bliss", _fake_rules(pairs + _novel_pairs(run)))
         results = evaluate(config, run)
     return run, results
@@ -229,18 +231,23 @@ def test_novel_split_scored_both_directions_without_trained_pairs(novel_run, cap
     assert {r["original"] for r in rows} == {p["original"] for p in _novel_pairs(run)[1:]}
 
 
-def test_rules_row_is_e2b_only(novel_run):
+def test_rules_row_has_the_converter_and_the_realiser(novel_run):
+    from babybliss.grammar.realise import to_english
+
     run, results = novel_run
     assert [r["model"] for r in results] == ["rules", "epoch-1"]
     saved = json.loads((run / "eval" / "rules" / "metrics.json").read_text())
     assert saved == results[0] and saved["epochs"] is None
     assert list(saved["splits"]) == ["validation", "test", "novel"]
     for split, by_direction in saved["splits"].items():
-        assert list(by_direction) == ["e2b"]
+        assert list(by_direction) == ["e2b", "b2e"]
         assert by_direction["e2b"]["exact_match"] == pytest.approx(1 - 1 / by_direction["e2b"]["n"])
-        assert set(by_direction["e2b"]) == {*METRIC_KEYS, INTERVALS}
+        assert set(by_direction["e2b"]) == set(by_direction["b2e"]) == {*METRIC_KEYS, INTERVALS}
     rows = read_jsonl(run / "eval" / "rules" / "predictions.jsonl")
-    assert rows[0]["generated"] == "present:wrong." and rows[0]["exact"] is False
+    e2b = [r for r in rows if r["direction"] == "e2b"]
+    b2e = [r for r in rows if r["direction"] == "b2e"]
+    assert e2b[0]["generated"] == "present:wrong." and e2b[0]["exact"] is False
+    assert [r["generated"] for r in b2e] == to_english([r["input"] for r in b2e])
 
 
 def test_missing_novel_set_and_rules_placeholder_are_skipped_with_a_notice(run, config, tmp_path, monkeypatch, capsys):
@@ -285,6 +292,7 @@ def test_max_examples_samples_the_novel_set_in_file_order(run, config, tmp_path,
     novel = [{"original": f"Mara paints fence {i}.", "bliss": f"present:Mara paint fence {i}."} for i in range(40)]
     (tmp_path / "novel.json").write_text(json.dumps(novel), encoding="utf-8")
     monkeypatch.setattr("babybliss.evaluation.evaluate.novel_path", lambda: tmp_path / "novel.json")
+    monkeypatch.setattr("babybliss.evaluation.evaluate.everyday_path", lambda: tmp_path / "no-everyday.json")
     splits = eval_splits(config, run)  # max_examples=3
     assert [len(pairs) for pairs in splits.values()] == [3, 3, 3]
     picked = [novel.index(p) for p in splits["novel"]]
@@ -314,3 +322,45 @@ def test_epochs_share_one_base_load_and_never_merge_into_it(run, config, tmp_pat
     assert all(torch.equal(kept[name], untouched[name]) for name in untouched)
     first, second = (read_jsonl(two / "eval" / name / "predictions.jsonl") for name in ("epoch-1", "epoch-2"))
     assert [r["raw"] for r in first] == [r["raw"] for r in second]
+
+
+def test_everyday_set_is_scored_english_to_bliss_only(tiny_run, tmp_path, monkeypatch):
+    run = tmp_path / "run"
+    shutil.copytree(tiny_run, run)
+    everyday = [{"original": "im cold", "bliss": "present:I be cold."},
+                {"original": "Thank you, Mom.", "bliss": "phrase:thank you. phrase:Mom."}]
+    (tmp_path / "everyday.json").write_text(json.dumps(everyday), encoding="utf-8")
+    monkeypatch.setattr("babybliss.evaluation.evaluate.everyday_path", lambda: tmp_path / "everyday.json")
+    monkeypatch.setattr("babybliss.evaluation.evaluate.novel_path", lambda: tmp_path / "no-novel.json")
+    config = load_config(run / "config.resolved.toml", [*OVERRIDES, "evaluate.base_model=false", f"out={run}",
+                                                         "evaluate.splits=[\"test\"]"])
+    results = {r["model"]: r for r in evaluate(config, run)}
+    rules_row, epoch = results["rules"], results["epoch-1"]
+    assert list(rules_row["splits"]["everyday"]) == ["e2b"]  # the realiser does not write typing back
+    assert list(epoch["splits"]) == ["test", "everyday"] and list(epoch["splits"]["everyday"]) == ["e2b"]
+    assert rules_row["splits"]["everyday"]["e2b"]["exact_match"] == 1.0  # the rules read typing and vocatives
+    rows = [r for r in read_jsonl(run / "eval" / "epoch-1" / "predictions.jsonl") if r["split"] == "everyday"]
+    assert sorted(r["input"] for r in rows) == ["Thank you, Mom.", "im cold"]
+
+
+def test_hybrid_rows_combine_an_epochs_answers_with_the_rules_on_the_same_items(novel_run, monkeypatch):
+    """evaluate.hybrid: hybrid-epoch-N holds, item for item, convert.hybrid.combine of the epoch's e2b answers and
+    the rule converter's (here right on every item and sure of it, so the hybrid takes the rules' answer wherever
+    the tiny model's words differ)."""
+    from babybliss.evaluation.evaluate import evaluate_hybrid
+    from babybliss.grammar.rules import Conversion
+
+    run, _ = novel_run
+    model_rows = [r for r in read_jsonl(run / "eval" / "epoch-1" / "predictions.jsonl") if r["direction"] == "e2b"]
+    answers = {r["input"]: r["expected"] for r in model_rows}
+    monkeypatch.setattr("babybliss.grammar.rules.convert",
+                        lambda texts: [Conversion(t, answers[t]) for t in texts])
+    config = load_config(run / "config.resolved.toml", [*OVERRIDES, f"out={run}"])
+    result = evaluate_hybrid(config, run, "epoch-1", 1)
+    assert result["model"] == "hybrid-epoch-1" and list(result["splits"]) == ["validation", "test", "novel"]
+    rows = read_jsonl(run / "eval" / "hybrid-epoch-1" / "predictions.jsonl")
+    assert [(r["split"], r["input"], r["expected"]) for r in rows] == \
+        [(r["split"], r["input"], r["expected"]) for r in model_rows]
+    assert all(r["exact"] for r in rows)
+    for split, by_direction in result["splits"].items():
+        assert list(by_direction) == ["e2b"] and by_direction["e2b"]["exact_match"] == 1.0

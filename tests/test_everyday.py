@@ -203,7 +203,7 @@ def test_api_returns_confident_and_warnings_per_result():
 
     rules = serve.RuleConverter()
     app = serve.create_app({"e2b": rules, "b2e": rules}, ServeConfig(batch_window_ms=0), "rules")
-    with TestClient(app) as client:
+    with TestClient(app, base_url="http://localhost") as client:  # an allowed host
         body = client.post("/v1/convert", json={"direction": "e2b", "sentences": [
             "We went to the beach. The water was warm.", "We met; it rained."]}).json()
         page = client.get("/").text
@@ -212,3 +212,66 @@ def test_api_returns_confident_and_warnings_per_result():
     assert sure["confident"] is True and sure["warnings"] == []
     assert unsure["confident"] is False and any("';'" in w for w in unsure["warnings"])
     assert "&#34;imperative&#34;" in page or '"imperative"' in page  # the page reads the markers from MARKERS
+
+
+# --- the data sets --------------------------------------------------------------------------------------------------
+
+
+def _keys(pairs):
+    return {" ".join(p["original"].split()).lower() for p in pairs} | {" ".join(p["bliss"].split()).lower() for p in pairs}
+
+
+@pytest.fixture(scope="module")
+def everyday():
+    from babybliss.data.pairs import everyday_path, load_pairs
+
+    pairs, report = load_pairs(everyday_path())
+    assert report.duplicates == 0 and not report.conflicts
+    return pairs
+
+
+def test_everyday_set_is_large_covers_the_new_markers_and_typing(everyday):
+    assert len(everyday) >= 300
+    markers = {tense_marker(p["bliss"]) for p in everyday}
+    assert {"imperative", "conditional", "phrase", "past progressive", "future progressive"} <= markers
+    assert sum(p["original"][:1].islower() for p in everyday) >= 50  # typed fast
+    assert sum(len(split_sentences(p["bliss"])) > 1 for p in everyday) >= 30  # several sentences, vocatives
+
+
+def test_everyday_set_shares_nothing_with_the_corpus_novel_set_or_research_data(everyday):
+    from pathlib import Path
+
+    from babybliss.data.pairs import builtin_path, load_pairs, novel_path
+
+    ours = _keys(everyday)
+    assert not ours & _keys(load_pairs(builtin_path())[0])
+    assert not ours & _keys(load_pairs(novel_path())[0])
+    root = Path(__file__).resolve().parents[1]
+    research = next((p / "shared" / "bliss.json" for p in root.parents[:2] if (p / "shared" / "bliss.json").is_file()), None)
+    if research is not None:
+        import json
+
+        assert not ours & _keys(json.loads(research.read_text(encoding="utf-8")))
+
+
+def test_rule_converter_exact_match_on_everyday_and_novel_sets(everyday):
+    from babybliss.data.pairs import load_pairs, novel_path
+    from babybliss.evaluation.metrics import exact_match_rate
+    from babybliss.grammar.rules import to_bliss
+
+    novel = load_pairs(novel_path())[0]
+    for pairs in (everyday, novel):
+        assert exact_match_rate(to_bliss([p["original"] for p in pairs]), [p["bliss"] for p in pairs]) >= 0.98
+
+
+def test_lint_applies_the_everyday_conventions():
+    from babybliss.data.lint import lint_pairs
+
+    pairs = [
+        {"original": "I have two dogs.", "bliss": "present:I have dogs."},  # the research habit: number dropped
+        {"original": "Open the door, please.", "bliss": "present:open door please."},  # a command read as a statement
+        {"original": "Hello, how are you?", "bliss": "phrase:hello. present:how you be?"},  # agrees
+    ]
+    findings = lint_pairs(pairs)
+    assert [(f.english, f.kind) for f in findings] == [
+        ("I have two dogs.", "word dropped"), ("Open the door, please.", "marker differs")]

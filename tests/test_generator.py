@@ -50,9 +50,11 @@ def test_sentences_are_seeded_and_distinct(words):
 def test_sentences_cover_the_documents_constructions(stream):
     text = [s.english for s in stream]
     markers = {s.marker for s in stream}
-    assert markers == {"past", "present", "future", "present progressive"}
+    assert markers == {"past", "present", "future", "present progressive", "past progressive", "future progressive",
+                       "conditional", "imperative"}
     for needle in (" will ", " going to ", " has ", " have ", " can ", " not ", "?", " is ", "There ", "'s ", " very ",
-                   " to ", " because ", " when ", " last ", " next ", " every ", ", "):
+                   " to ", " because ", " when ", " last ", " next ", " every ", ", ", " would ", " could ", " might ",
+                   "Please ", ", please", " two "):
         assert any(needle in f" {t}" for t in text), needle
     assert any(t.startswith(("Did ", "Does ", "Do ")) for t in text)
     clauses = [1 + sum(f" {c} " in t for c in ("and", "but", "because", "when", "if", "while")) for t in text]

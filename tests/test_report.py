@@ -187,7 +187,7 @@ def test_novel_columns_and_rules_row(run: Path):
     assert out["best"] == "epoch-1"  # the rules row's higher chrF (one direction) never makes it the best model
     assert out["novel"]["b2e"]["content_recall"] == 0.9
     md = Path(out["report_md"]).read_text(encoding="utf-8")
-    summary = md.split("## Summary: test and novel")[1].split("## Metrics")[0]
+    summary = md.split("## Summary: test, novel and everyday")[1].split("## Metrics")[0]
     header = _md_row(summary, "model")
     assert header[:3] == ["model", "test e2b exact match", "test e2b chrF"] and "novel b2e chrF" in header
     labels = [line.split("|")[1].strip() for line in summary.splitlines() if line.startswith("| ")]
@@ -214,7 +214,7 @@ def test_unevaluated_epoch_is_listed_not_scored(run: Path):
     assert any("Trained but never evaluated: epoch-1" in note and "chosen among the scored ones" in note
                for note in out["notes"])
     md = Path(out["report_md"]).read_text(encoding="utf-8")
-    summary = md.split("## Summary: test and novel")[1].split("## Metrics")[0]
+    summary = md.split("## Summary: test, novel and everyday")[1].split("## Metrics")[0]
     assert set(_md_row(summary, "epoch-1")[1:]) == {"not scored"}
     times = md.split("## Times")[1]
     row = _md_row(times, "epoch-1 (not scored)")
@@ -304,3 +304,17 @@ def test_a_run_of_several_seeds_is_reported_pooled(tmp_path: Path):
     md = Path(out["report_md"]).read_text(encoding="utf-8")
     assert "Pooled over 2 training seeds (seed-42, seed-7)." in md
     assert "90.0% [" in md
+
+
+def test_a_value_beside_its_interval_still_plots(run: Path):
+    """A percentile interval can sit beside its value (a corpus score's skewed resamples, or rounding: BLEU
+    100.00000000000004 with [100.0, 100.0]); the error bars then have length 0 on that side, not a crash."""
+    path = run / "eval" / "epoch-1" / "metrics.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    for by_direction in data["splits"].values():
+        for metrics in by_direction.values():
+            metrics["intervals"] = {"chrf": [metrics["chrf"] + 1, metrics["chrf"] + 2],
+                                    "bleu": [metrics["bleu"] - 2, metrics["bleu"] - 1e-9]}
+    path.write_text(json.dumps(data), encoding="utf-8")
+    out = write_report(run)
+    assert Path(out["report_html"]).read_text(encoding="utf-8").count("data:image/png;base64,") == 3

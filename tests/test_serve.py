@@ -35,6 +35,11 @@ class Tagged:
         return [Output(f"present:{direction} {s}", True, "") for s in sentences]
 
 
+def local_client(app):
+    """A TestClient addressing `localhost` (the server answers only its allowed host names)."""
+    return TestClient(app, base_url="http://localhost")
+
+
 def wait_until(condition, seconds: float = 5.0) -> None:
     end = time.monotonic() + seconds
     while not condition():
@@ -50,41 +55,76 @@ def tiny_converters():
 @pytest.fixture(scope="module")
 def tiny_client(tiny_converters):
     app = serve.create_app(tiny_converters, ServeConfig(max_sentences=4, max_chars=40), "tiny")
-    with TestClient(app) as client:
+    with local_client(app) as client:
         yield client
 
 
 BAD_BODIES = [
-    (b"not json", 422, "not valid JSON"),
-    (b'["a list"]', 422, "body"),
-    (b'{"sentences": ["Hi."]}', 422, "direction: Field required"),
-    (b'{"direction": "e2b"}', 422, "sentences: Field required"),
-    (b'{"direction": "e2x", "sentences": ["Hi."]}', 422, "direction: Input should be 'e2b' or 'b2e'"),
-    (b'{"direction": "e2b", "sentences": ["Hi."], "speed": 2}', 422, "speed: Extra inputs"),
-    (b'{"direction": "e2b", "sentences": "Hi."}', 422, "sentences: Input should be a valid list"),
-    (b'{"direction": "e2b", "sentences": ["Hi.", 3]}', 422, "sentences[1]: Input should be a valid string"),
-    (b'{"direction": "e2b", "sentences": []}', 422, "the list is empty"),
-    (b'{"direction": "e2b", "sentences": ["Hi.", "  "]}', 422, "sentences[1] is empty"),
-    (b'{"direction": "e2b", "sentences": ["a\\nb"]}', 422, "sentences[0] contains a line break"),
-    (b'{"direction": "e2b", "sentences": ["a", "b", "c", "d", "e"]}', 413, "5 sentences, more than the limit of 4"),
-    (b'{"direction": "e2b", "sentences": ["' + b"x" * 41 + b'"]}', 413, "sentences[0] has 41 characters"),
+    (b"not json", 422, "invalid_request", "not valid JSON"),
+    (b'["a list"]', 422, "invalid_request", "body"),
+    (b'{"sentences": ["Hi."]}', 422, "invalid_request", "direction: Field required"),
+    (b'{"direction": "e2b"}', 422, "invalid_request", "sentences: Field required"),
+    (b'{"direction": "e2x", "sentences": ["Hi."]}', 422, "invalid_request", "direction: Input should be 'e2b' or 'b2e'"),
+    (b'{"direction": "e2b", "sentences": ["Hi."], "speed": 2}', 422, "invalid_request", "speed: Extra inputs"),
+    (b'{"direction": "e2b", "sentences": "Hi."}', 422, "invalid_request", "sentences: Input should be a valid list"),
+    (b'{"direction": "e2b", "sentences": ["Hi.", 3]}', 422, "invalid_request", "sentences[1]: Input should be a valid string"),
+    (b'{"direction": "e2b", "sentences": []}', 422, "no_sentences", "the list is empty"),
+    (b'{"direction": "e2b", "sentences": ["Hi.", "  "]}', 422, "empty_sentence", "sentences[1] is empty"),
+    (b'{"direction": "e2b", "sentences": ["a\\nb"]}', 422, "line_break", "sentences[0] contains a line break"),
+    (b'{"direction": "e2b", "sentences": ["Hi.", "a\\ud800b"]}', 422, "not_text", "sentences[1] holds U+D800 at character 1"),
+    (b'{"direction": "b2e", "sentences": ["bell\\u0007"]}', 422, "not_text", "sentences[0] holds U+0007"),
+    (b'{"direction": "e2b", "sentences": ["caf\xe9"]}', 422, "invalid_request", "not UTF-8 text (byte 0xe9 at offset 39)"),
+    (b'{"direction": "e2b", "sentences": ["a", "b", "c", "d", "e"]}', 413, "too_many_sentences", "5 sentences, more than the limit of 4"),
+    (b'{"direction": "e2b", "sentences": ["' + b"x" * 41 + b'"]}', 413, "sentence_too_long", "sentences[0] has 41 characters"),
+    (b'{"direction": "e2b", "sentences": ["' + b"x" * 20_000 + b'"]}', 413, "body_too_large", "the body has 20039 bytes"),
 ]
 
 
-@pytest.mark.parametrize("body,status,message", BAD_BODIES, ids=[m for _, _, m in BAD_BODIES])
-def test_bad_input_is_a_4xx_with_a_message(tiny_client, body, status, message):
+@pytest.mark.parametrize("body,status,code,message", BAD_BODIES, ids=[m for *_, m in BAD_BODIES])
+def test_bad_input_is_a_4xx_json_error_naming_the_problem(tiny_client, body, status, code, message):
     response = tiny_client.post("/v1/convert", content=body, headers={"content-type": "application/json"})
     assert response.status_code == status
-    assert message in response.json()["detail"]
+    assert response.headers["content-type"] == "application/json"
+    error = response.json()["error"]
+    assert error["code"] == code and message in error["message"]
+    if message.startswith("sentences["):
+        assert error["sentence"] == int(message[len("sentences[")])
 
 
-def test_the_tiny_model_converts_in_input_order(tiny_client, tiny_converters):
-    sentences = ["We go.", "The cat sleeps on the mat.", "Hi."]
-    response = tiny_client.post("/v1/convert", json={"direction": "b2e", "sentences": sentences})
+def test_errors_outside_the_api_have_the_same_shape(tiny_client):
+    missing = tiny_client.get("/no/such/page")
+    assert missing.status_code == 404 and missing.json()["error"]["code"] == "not_found"
+    wrong_method = tiny_client.get("/v1/convert")
+    assert wrong_method.status_code == 405 and wrong_method.json()["error"]["code"] == "method_not_allowed"
+    traversal = tiny_client.get("/static/..%2f..%2fapp.py")
+    assert traversal.status_code == 404 and traversal.json()["error"]["code"] == "not_found"
+
+
+@pytest.fixture(scope="module")
+def echo_converter():
+    """The tiny model made to echo: with its layers' outputs zeroed, each step repeats the last token, and with the
+    sentence last in the prompt every sentence gets its own answer (the plain tiny model answers all alike)."""
+    import torch
+
+    config = load_config(None, ["model.spec=tiny", "generate.max_new_tokens=6", "prompts.template={input}"])
+    converter = serve.choose_converters(config, None, True)["b2e"]
+    with torch.no_grad():
+        for layer in converter.loaded.model.model.layers:
+            layer.self_attn.o_proj.weight.zero_()
+            layer.mlp.down_proj.weight.zero_()
+    return converter
+
+
+def test_the_tiny_model_converts_in_input_order(echo_converter):
+    sentences = ["The cat sleeps on the mat!", "We go?", "Hi.", "It rains all day long"]  # lengths out of order
+    alone = [echo_converter.convert("b2e", [s])[0] for s in sentences]
+    assert len({o.answer for o in alone}) == len(sentences)  # each sentence has its own answer
+    app = serve.create_app({"e2b": echo_converter, "b2e": echo_converter}, ServeConfig(), "tiny")
+    with local_client(app) as client:
+        response = client.post("/v1/convert", json={"direction": "b2e", "sentences": sentences})
     assert response.status_code == 200
     results = response.json()["results"]
     assert [r["input"] for r in results] == sentences
-    alone = [tiny_converters["b2e"].convert("b2e", [s])[0] for s in sentences]
     assert [(r["output"], r["clean_stop"]) for r in results] == [(o.answer, o.clean_stop) for o in alone]
 
 
@@ -122,7 +162,7 @@ def test_concurrent_requests_are_batched_and_each_keeps_its_order():
     converter = Tagged()
     app = serve.create_app({"e2b": converter, "b2e": converter}, ServeConfig(batch_window_ms=300), "tagged")
     bodies = [{"direction": "e2b", "sentences": [f"r{i} s{j}" for j in range(1 + i % 3)]} for i in range(8)]
-    with TestClient(app) as client:
+    with local_client(app) as client:
         responses = concurrent_posts(client, bodies)
     for body, response in zip(bodies, responses):
         assert response.status_code == 200
@@ -131,13 +171,72 @@ def test_concurrent_requests_are_batched_and_each_keeps_its_order():
     assert sum(map(len, converter.calls)) == sum(len(b["sentences"]) for b in bodies)
 
 
+class Poisonable(Tagged):
+    """Tagged, but a call holding a sentence with "poison" raises (as spaCy's and the HF tokenizers did on a lone
+    surrogate), failing the whole batch it is in."""
+
+    def convert(self, direction, sentences):
+        if any("poison" in s for s in sentences):
+            self.calls.append(list(sentences))
+            raise ValueError("the tokenizer cannot read this")
+        return super().convert(direction, sentences)
+
+
+def post_raw(client, body: bytes):
+    return client.post("/v1/convert", content=body, headers={"content-type": "application/json"})
+
+
+def test_one_poisoned_request_among_20_fails_alone():
+    converter = Poisonable()
+    app = serve.create_app({"e2b": converter, "b2e": converter}, ServeConfig(batch_window_ms=300), "tagged")
+    bodies = [{"direction": "e2b", "sentences": [f"valid {i}"]} for i in range(10)]
+    bodies += [{"direction": "e2b", "sentences": ["poison"]}]
+    bodies += [{"direction": "e2b", "sentences": [f"valid {i}"]} for i in range(10, 20)]
+    with local_client(app) as client:
+        responses = concurrent_posts(client, bodies)
+    assert any("poison" in call and len(call) > 1 for call in converter.calls)  # it shared a batch with others
+    assert [r.status_code for r in responses].count(200) == 20
+    for body, response in zip(bodies, responses):
+        if body["sentences"] == ["poison"]:
+            assert response.status_code == 500
+            error = response.json()["error"]
+            assert error["code"] == "conversion_failed" and error["sentence"] == 0 and "ValueError" in error["message"]
+        else:
+            assert response.json()["results"][0]["output"] == f"present:e2b {body['sentences'][0]}"
+
+
+def test_a_lone_surrogate_among_20_valid_requests_is_a_422_and_the_20_convert():
+    converters = serve.choose_converters(load_config(None, ["model.spec=tiny", "generate.max_new_tokens=4"]), None, False)
+    app = serve.create_app(converters, ServeConfig(batch_window_ms=300), "tiny")
+    subjects = [("We", "They", "I", "You", "She")[i % 5] for i in range(20)]
+    bodies = [b'{"direction": "e2b", "sentences": ["%s will visit the museum next week."]}' % s.encode() for s in subjects]
+    bodies.insert(7, b'{"direction": "e2b", "sentences": ["We will visit \\ud800 the museum."]}')
+    with local_client(app) as client, ThreadPoolExecutor(len(bodies)) as pool:
+        responses = list(pool.map(lambda body: post_raw(client, body), bodies))
+    poisoned = responses.pop(7)
+    assert poisoned.status_code == 422 and poisoned.json()["error"]["code"] == "not_text"
+    assert "sentences[0]" in poisoned.json()["error"]["message"]
+    assert [r.status_code for r in responses] == [200] * 20
+    outputs = [r.json()["results"][0]["output"] for r in responses]
+    assert outputs == [f"future:{s} visit museum week next." for s in subjects]
+
+
+def test_sentences_are_normalised_before_they_join_a_batch():
+    converter = Tagged()
+    app = serve.create_app({"e2b": converter, "b2e": converter}, ServeConfig(), "tagged")
+    with local_client(app) as client:
+        response = client.post("/v1/convert", json={"direction": "e2b", "sentences": ["  Cafe\u0301 ok. "]})
+    assert converter.calls == [["Caf\u00e9 ok."]]  # NFC, outer spaces gone
+    assert response.json()["results"][0]["input"] == "  Cafe\u0301 ok. "  # the input is echoed as sent
+
+
 def test_concurrent_requests_share_tiny_model_calls(tiny_converters, monkeypatch):
     model = tiny_converters["e2b"]
     calls = []
     real = model.convert
     monkeypatch.setattr(model, "convert", lambda d, s: calls.append(len(s)) or real(d, s))
     app = serve.create_app(tiny_converters, ServeConfig(batch_window_ms=300), "tiny")
-    with TestClient(app) as client:
+    with local_client(app) as client:
         responses = concurrent_posts(client, [{"direction": "e2b", "sentences": [f"Sentence {i}."]} for i in range(6)])
     assert all(r.status_code == 200 for r in responses)
     assert sum(calls) == 6 and len(calls) < 6
@@ -149,14 +248,14 @@ def test_full_queue_is_503_with_retry_after_and_the_rest_finish():
     config = ServeConfig(batch_window_ms=0, max_batch=1, queue_size=2, max_sentences=2)
     app = serve.create_app({"e2b": converter, "b2e": converter}, config, "tagged")
     batcher = app.state.batcher
-    with TestClient(app) as client, ThreadPoolExecutor(2) as pool:
+    with local_client(app) as client, ThreadPoolExecutor(2) as pool:
         first = pool.submit(client.post, "/v1/convert", json={"direction": "e2b", "sentences": ["one"]})
         wait_until(lambda: len(converter.calls) == 1)  # converting, the queue is empty again
         second = pool.submit(client.post, "/v1/convert", json={"direction": "b2e", "sentences": ["two", "three"]})
         wait_until(lambda: batcher.waiting == 2)
         refused = client.post("/v1/convert", json={"direction": "e2b", "sentences": ["four"]})
         assert refused.status_code == 503
-        assert int(refused.headers["Retry-After"]) >= 1 and "busy" in refused.json()["detail"]
+        assert int(refused.headers["Retry-After"]) >= 1 and refused.json()["error"]["code"] == "busy"
         assert client.get("/healthz").json()["waiting"] == 2  # the loop answers while the model works
         gate.set()
         assert first.result().status_code == 200

@@ -16,7 +16,7 @@ from test_serve import Tagged
 @pytest.fixture(scope="module")
 def client():
     app = serve.create_app({"e2b": serve.RuleConverter(), "b2e": Tagged()}, ServeConfig(), "rules")
-    with TestClient(app) as test_client:
+    with TestClient(app, base_url="http://localhost") as test_client:  # an allowed host
         yield test_client
 
 

@@ -216,8 +216,17 @@ class EvaluateConfig:
     """Evaluate at most this many pairs per split (0: all)."""
     novel: bool = True
     """Also score the shipped `novel` set (pairs written unlike any training corpus, never trained on)."""
+    everyday: bool = True
+    """Also score the shipped `everyday` set (AAC-board messages, some typed fast; never trained on), English -> Bliss
+    only: its English side keeps the typing, so it is no answer to write."""
     rules: bool = True
-    """Score the rule converter (English -> Bliss only) as the `rules` row."""
+    """Score the rules (the converter English -> Bliss, the realiser Bliss -> English) as the `rules` row."""
+    hybrid: bool = False
+    """Also score the hybrid of each epoch's English -> Bliss answers and the rule converter's (convert.hybrid) as
+    the `hybrid-epoch-N` rows, on the same items, so the report tests model, rules and hybrid against each other."""
+    shipped_adapter: bool = True
+    """Score the adapter that ships with babybliss (babybliss.convert.shipped) as the `shipped` row, when the run's
+    model is the embedded default."""
 
 
 @dataclass
@@ -311,6 +320,13 @@ class ServeConfig:
     """Weights dtype the server decodes in: auto is bfloat16 on a GPU and on CPUs with bf16 instructions
     (avx512_bf16 or AMX), where decoding reads half the bytes per token (0.49 -> 0.32 s a sentence measured on
     2 cores), else float32; or float32, bfloat16, float16."""
+    allowed_hosts: list[str] = field(default_factory=lambda: ["localhost", "127.0.0.1", "::1"])
+    """Host names a request may address (its `Host` header, port aside); any other gets 400, which stops DNS
+    rebinding. `--allow-host NAME` adds one (the name a clinic's proxy or network uses); `*` allows any."""
+    header_timeout_s: float = 10.0
+    """Seconds a client has to send a request's line and headers; a slower one gets 408 and is disconnected."""
+    body_timeout_s: float = 10.0
+    """Seconds a client has to send a request's body once its headers are in; a slower one gets 408."""
 
 
 @dataclass
@@ -463,6 +479,11 @@ def validate(config: Config) -> None:
         raise ConfigError(f"serve.dtype: expected auto, float32, bfloat16 or float16, got {serve.dtype!r}")
     if serve.threads < 0:
         raise ConfigError(f"serve.threads: expected 0 (torch's default) or more, got {serve.threads}")
+    for name in ("header_timeout_s", "body_timeout_s"):
+        if getattr(serve, name) <= 0:
+            raise ConfigError(f"serve.{name}: expected a positive number of seconds, got {getattr(serve, name)}")
+    if not serve.allowed_hosts:
+        raise ConfigError("serve.allowed_hosts: expected at least one host name (localhost names by default)")
     if serve.batch_window_ms < 0:
         raise ConfigError(f"serve.batch_window_ms: expected 0 or more, got {serve.batch_window_ms}")
     if not 0 <= config.train.warmup_ratio < 1:

@@ -190,12 +190,22 @@ def cmd_generate(args):
     texts = list(args.sentences) + (read_inputs(args.file) if args.file else [])
     if args.prompt is None and not texts:
         raise BlissError(f"{args.file}: no inputs in the file" if args.file else "give sentences, --file FILE, or --prompt TEXT")
+    from babybliss.convert.shipped import NO_ADAPTER, resolve_adapter
+
+    named = None if args.adapter == NO_ADAPTER else args.adapter
+    adapter = resolve_adapter(args.adapter, config.model.spec, model_given=bool(args.model))
     if args.direction == "e2b" and args.prompt is None and (args.system or not (args.adapter or args.model)):
         from babybliss.convert.hybrid import convert_e2b, default_system
 
-        print("\n".join(convert_e2b(config, args.system or default_system(args.adapter), texts, args.adapter)))
+        print("\n".join(convert_e2b(config, args.system or default_system(named), texts, adapter)))
         return
-    outputs = run_generate(config, args.adapter, args.direction, texts, args.prompt)
+    if args.direction == "b2e" and args.prompt is None and (args.system == "rules" or not (args.system or args.adapter
+                                                                                            or args.model or adapter)):
+        from babybliss.grammar.realise import to_english
+
+        print("\n".join(to_english(texts)))
+        return
+    outputs = run_generate(config, adapter, args.direction, texts, args.prompt)
     for output in outputs:
         print(output.raw.strip() if args.prompt is not None else output.answer)
 
@@ -278,6 +288,7 @@ def cmd_serve(args):
     for flag in ("host", "port"):
         if getattr(args, flag) is not None:
             setattr(config.serve, flag, getattr(args, flag))
+    config.serve.allowed_hosts += [h for h in args.allow_host or [] if h not in config.serve.allowed_hosts]
     run_serve(config, args.adapter, model_given=bool(args.model))
 
 
@@ -362,12 +373,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("generate", help="convert sentences with an adapter or a base model")
     _common(p, model=True)
     p.add_argument("sentences", nargs="*", help="sentences to convert")
-    p.add_argument("--adapter", help="RUN/epoch-N (its base model and prompt template are used)")
+    p.add_argument("--adapter", help="RUN/epoch-N (its base model and prompt template are used); default: the "
+                   "shipped adapter on the default model; `none`: the base model un-tuned")
     p.add_argument("--direction", choices=["e2b", "b2e"], help="e2b: English to Bliss; b2e: Bliss to English")
     p.add_argument("--prompt", help="free text sent as is (no template)")
     p.add_argument("--file", help="one input per line (or JSONL rows with original/bliss/input)")
-    p.add_argument("--system", choices=["rules", "model", "hybrid"], help="e2b: rule converter, model, or both "
-                   "(default: the model with --adapter/--model, else the default system: rules)")
+    p.add_argument("--system", choices=["rules", "model", "hybrid"], help="e2b: rule converter, model, or both; "
+                   "b2e: rules is the rule realiser (default: the model with --adapter/--model, else the rules)")
     p.add_argument("--sample", action="store_true", help="sample instead of greedy decoding")
     p.add_argument("--temperature", type=float, default=0.7, help="sampling temperature (with --sample)")
     p.add_argument("--top-p", type=float, default=0.9, help="nucleus mass (with --sample)")
@@ -426,9 +438,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("serve", help="the converter as a web page and an HTTP API (loads once, serves until stopped)")
     _common(p, model=True)
-    p.add_argument("--adapter", help="RUN/epoch-N to serve; default: the project's best system")
+    p.add_argument("--adapter", help="RUN/epoch-N to serve; default: the project's best system (the shipped "
+                   "adapter for Bliss -> English); `none`: the base model un-tuned")
     p.add_argument("--host", help="address to bind (default: serve.host, 127.0.0.1)")
     p.add_argument("--port", type=int, help="TCP port (default: serve.port, 8000)")
+    p.add_argument("--allow-host", action="append", metavar="NAME",
+                   help="also answer requests addressed to this host name (repeatable; default: localhost names)")
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("compare", help="fine-tune and evaluate several models on one split; one report")

@@ -6,9 +6,11 @@ the frozen base weights, which are never changed (no merge, so nothing is rounde
 from __future__ import annotations
 
 import contextlib
+import copy
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from babybliss.convert.generate import with_trained_eos
 from babybliss.training.models import Loaded
 
 
@@ -33,7 +35,8 @@ def adapter_slot(base: Loaded) -> Iterator[Callable[[str | Path], Loaded]]:
             model.set_adapter(name)
             model.delete_adapter(before)
         worn.update(model=model, name=name)
-        return Loaded(model.eval(), base.tokenizer, str(folder), base.seconds, base.quantized)
+        tokenizer = with_trained_eos(copy.copy(base.tokenizer), folder)
+        return Loaded(model.eval(), tokenizer, str(folder), base.seconds, base.quantized)
 
     try:
         yield wear

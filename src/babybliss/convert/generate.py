@@ -58,7 +58,8 @@ def load_for_generation(config: Config, adapter: str | Path | None = None, base:
         else:
             weights = copy.deepcopy(base.model)
         model = PeftModel.from_pretrained(weights, folder).merge_and_unload()
-        return Loaded(model.eval(), adapter_tokenizer(folder) or base.tokenizer, str(folder), base.seconds)
+        tokenizer = with_trained_eos(adapter_tokenizer(folder) or copy.copy(base.tokenizer), folder)
+        return Loaded(model.eval(), tokenizer, str(folder), base.seconds)
     # Full fine-tuning saved a whole model in the folder.
     return load_model(replace_spec(trained, str(folder)).model)
 
@@ -70,6 +71,19 @@ def for_generation(loaded: Loaded, dtype: str = "auto") -> Loaded:
         loaded.model.to(inference_dtype(dtype))
     loaded.model.eval()
     return loaded
+
+
+def with_trained_eos(tokenizer, folder: Path):
+    """The tokenizer, ending answers with the EOS token the adapter was trained to write (its prompt.json): the GGUF
+    reader of one transformers version names SmolLM2's EOS `<|im_start|>`, of another `<|im_end|>`, so an adapter
+    trained under one never stops under the other unless its own EOS is used."""
+    from babybliss.training.train import PROMPT_FILE
+
+    path = folder / PROMPT_FILE
+    trained = json.loads(path.read_text(encoding="utf-8")).get("eos_token") if path.is_file() else None
+    if trained and trained != tokenizer.eos_token and trained in tokenizer.get_vocab():
+        tokenizer.eos_token = trained
+    return tokenizer
 
 
 def adapter_tokenizer(folder: Path):

@@ -8,7 +8,7 @@
   from a list of other names, so the model copies names instead of recalling those it was trained on;
 - anything else (`builtin`, a path) — a pairs file, as before.
 
-Pairs of the shipped novel evaluation set are never added.
+Pairs of the shipped novel and everyday evaluation sets are never added.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import random
 import re
 from pathlib import Path
 
-from babybliss.data.pairs import DataError, english_path, load_pairs, novel_path
+from babybliss.data.pairs import DataError, english_path, everyday_path, load_pairs, novel_path
 from babybliss.grammar.notation import tense_marker
 
 RULES_PREFIX = "rules:"
@@ -83,10 +83,9 @@ def extra_pairs(entry: str, train: list[dict[str, str]], seed: int = 42, data_pa
 
 
 def without_novel(pairs: list[dict[str, str]]) -> list[dict[str, str]]:
-    path = novel_path()
-    if not path.is_file():
-        return pairs
-    novel = json.loads(path.read_text(encoding="utf-8"))
+    """`pairs` less those of the shipped evaluation sets (novel, everyday), by English or Bliss side."""
+    novel = [p for path in (novel_path(), everyday_path()) if path.is_file()
+             for p in json.loads(path.read_text(encoding="utf-8"))]
     english = {" ".join(p["original"].lower().split()) for p in novel}
     bliss = {" ".join(p["bliss"].lower().split()) for p in novel}
     return [

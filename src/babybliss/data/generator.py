@@ -3,7 +3,8 @@
 Each sentence is built from a clause plan: a subject, a tense (docs/conceptual-bliss.md §2), a frame (an object, a
 particle, a place, `be` with an adjective, a noun or a place, `there is`, `want to`, `enjoy -ing`), and optional
 adverbs, numbers, possessives, adjectives and time phrases; a statement, a negation or a question; one to three
-clauses joined by the conjunctions of §14. Beside the English, the plan records the Bliss marker and the word runs the
+clauses joined by the conjunctions of §14; and the everyday forms of §16 (commands with `please` or `do not`,
+`would`/`could`/`might`, the past and future progressive). Beside the English, the plan records the Bliss marker and the word runs the
 Bliss body must hold (`coat old`, `week last`, `not be paint`), so a conversion by the rules can be checked against
 what the sentence was built to say.
 """
@@ -15,7 +16,7 @@ from dataclasses import dataclass, field
 
 from babybliss.data.vocabulary import Verb, Vocabulary
 
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 """Bump when the sentences change in a way the source hash would not show (it is part of the cache key too)."""
 
 NAMES = ("Amara", "Bjorn", "Chiara", "Dawit", "Elif", "Farid", "Greta", "Hamza", "Ilse", "Joaquin", "Kalani", "Lior",
@@ -37,9 +38,14 @@ PARTS_OF_DAY = ("morning", "afternoon", "evening")
 FREQUENCY = ("always", "often", "usually", "sometimes")
 INFINITIVE_VERBS = ("want", "need", "plan", "decide", "hope", "try", "forget", "promise")
 GERUND_VERBS = ("like", "love", "enjoy", "hate", "finish", "start", "stop")
-TENSES = ("past", "present", "perfect", "will", "going", "progressive", "modal")
+TENSES = ("past", "present", "perfect", "will", "going", "progressive", "modal", "past progressive",
+          "future progressive", "conditional")
+TENSE_WEIGHTS = (14, 14, 8, 10, 8, 12, 10, 6, 4, 8)
 MARKER = {"past": "past", "present": "present", "perfect": "past", "will": "future", "going": "future",
-          "progressive": "present progressive", "modal": "present"}
+          "progressive": "present progressive", "modal": "present", "past progressive": "past progressive",
+          "future progressive": "future progressive", "conditional": "conditional", "imperative": "imperative"}
+CONDITIONAL = {"would": "", "could": "can", "might": "may"}
+"""docs/conceptual-bliss.md §16: `would` is carried by the marker alone, `could` is `can`, `might` is `may`."""
 FOLLOWERS = {  # conjunction: (tense of the joined clause given the main clause's, may come first)
     "and": False, "but": False, "because": False, "so": False,
     "when": True, "after": True, "before": True, "while": True, "if": True, "although": True, "until": False,
@@ -121,8 +127,9 @@ class _Builder:
             english = f"{det} {english_adjectives} {noun}"
             bliss = f"{noun} {bliss_adjectives}"
         elif plural and roll < 0.12:
-            english = f"{self.pick(NUMBERS)} {english_adjectives} {noun}"
-            bliss = f"{noun} {bliss_adjectives}"
+            number = self.pick(NUMBERS)
+            english = f"{number} {english_adjectives} {noun}"
+            bliss = f"{number} {noun} {bliss_adjectives}"  # numbers are kept (§16)
         elif roll < 0.3:
             determiner = self.pick(POSSESSIVE_DETERMINERS)
             english = f"{determiner} {english_adjectives} {noun}"
@@ -209,14 +216,22 @@ class _Builder:
         elif tense == "going":
             be = self.be(person, False)
             english = f"{be} not going to {base}" if negative else f"{be} going to {base}"
-        elif tense == "progressive":
-            be = self.be(person, False)
+        elif tense in ("progressive", "past progressive"):
+            be = self.be(person, tense == "past progressive")
             english = f"{be} not {verb.ing}" if negative else f"{be} {verb.ing}"
+        elif tense == "future progressive":
+            english = f"will not be {verb.ing}" if negative else f"will be {verb.ing}"
+        elif tense == "conditional":
+            word = self.pick(list(CONDITIONAL))
+            modal = CONDITIONAL[word]
+            english = f"{word} not {base}" if negative else f"{word} {base}"
+        elif tense == "imperative":
+            english = f"do not {base}" if negative else base
         else:
             modal = self.pick(("can", "should", "must"))
             english = ("cannot " if modal == "can" else f"{modal} not ") + base if negative else f"{modal} {base}"
         bliss = base + particle
-        if tense == "progressive":
+        if tense.endswith("progressive"):
             bliss = "be " + bliss
         if modal:
             bliss = f"{modal} {bliss}"
@@ -231,7 +246,7 @@ class _Builder:
         roll = self.rng.random()
         if roll < 0.14 and tense in ("past", "present", "will", "going"):
             return self.copula(subject, tense)
-        if roll < 0.2 and tense not in ("progressive", "perfect"):
+        if roll < 0.2 and tense in ("past", "present", "will", "going", "modal", "conditional"):
             return self.complement(subject, tense)
         negative = self.chance(0.15)
         kinds = [(self.transitive, 0.6), (self.phrasal, 0.12), (self.intransitive, 0.28)]
@@ -357,10 +372,30 @@ class _Builder:
         english = " ".join(w for w in (aux, subject, *words, rest) if w)
         return _Clause(english, clause.fragments, True)
 
+    def command(self) -> Sentence:
+        """A command or request (§16): the base verb without a subject, `please` before or after, `do not` for `not`."""
+        verb = self.pick(self.transitive + self.phrasal)
+        negative = self.chance(0.2)
+        subject = _Phrase("", "", 2)
+        english, bliss_verb, _ = self.verb_group(subject, verb, "imperative", negative)
+        thing = self.thing()
+        words = [english, thing.english]
+        fragments = [bliss_verb, thing.bliss]
+        if self.chance(0.3):
+            place = self.place()
+            words.append(place.english)
+            fragments.append(place.bliss)
+        text = " ".join(words)
+        if not negative and self.chance(0.4):
+            text = f"please {text}" if self.chance(0.5) else f"{text}, please"
+        return _finish(_Clause(text, fragments), "imperative")
+
     # --- sentences ------------------------------------------------------------------------------------------------------
 
     def sentence(self) -> Sentence | None:
-        tense = self.pick(TENSES)
+        if self.chance(0.06):
+            return self.command()
+        tense = self.rng.choices(TENSES, TENSE_WEIGHTS)[0]
         clauses = self.rng.choices((1, 2, 3), (0.5, 0.35, 0.15))[0]
         if self.chance(0.12):
             main = self.question(tense)
@@ -391,8 +426,10 @@ def _follower_tense(tense: str, conjunction: str) -> str:
         return "present"
     if tense in ("perfect",):
         return "past"
-    if tense == "modal":
+    if tense in ("modal", "conditional", "future progressive"):
         return "present"
+    if tense == "past progressive":
+        return "past"
     return tense
 
 

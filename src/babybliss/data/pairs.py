@@ -73,6 +73,16 @@ def novel_path() -> Path:
     return Path(str(resources.files("babybliss.data") / "corpus" / "novel.json"))
 
 
+def everyday_path() -> Path:
+    """The shipped `everyday` evaluation set: AAC-board messages, some typed fast (docs/conceptual-bliss.md §16-17),
+    never trained on."""
+    return Path(str(resources.files("babybliss.data") / "corpus" / "everyday.json"))
+
+
+E2B_ONLY_SETS = frozenset({"everyday"})
+"""Shipped evaluation sets scored English -> Bliss only (the everyday set's English keeps its typing)."""
+
+
 def english_path() -> Path:
     """The shipped everyday English sentences (scripts/write_english.py)."""
     return Path(str(resources.files("babybliss.data") / "corpus" / "english.txt"))

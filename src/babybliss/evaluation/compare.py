@@ -87,13 +87,13 @@ def model_config(config: Config, spec: str, run_dir: Path, splits: list[str]) ->
         out=str(run_dir),
         model=replace(config.model, spec=spec),
         # the novel set comes in as a split of the run's data; the rule converter is one row for all models
-        evaluate=replace(config.evaluate, splits=splits, base_model=False, novel=False, rules=False),
+        evaluate=replace(config.evaluate, splits=splits, base_model=False, novel=False, everyday=False, rules=False),
     )
 
 
 def run_model(config: Config, name: str, spec: str, root: Path) -> list[dict]:
     """Fine-tune and evaluate one model; its rows (one per epoch)."""
-    from babybliss.evaluation.evaluate import evaluate
+    from babybliss.evaluation.evaluate import SHIPPED, evaluate
     from babybliss.training.train import TRAINING_FILE, finetune
 
     run_dir = root / name
@@ -106,7 +106,7 @@ def run_model(config: Config, name: str, spec: str, root: Path) -> list[dict]:
         training = read_json_or_empty(run_dir / result["model"] / TRAINING_FILE)
         rows.append(
             {
-                "model": name,
+                "model": f"{name} (shipped adapter)" if result["model"] == SHIPPED else name,
                 "label": f"{name}/{result['model']}",
                 "predictions": str(run_dir / "eval" / result["model"] / "predictions.jsonl"),
                 "epochs": result["epochs"],

@@ -1,5 +1,5 @@
-"""Convert the held-out splits and the novel set with the un-tuned model, each epoch's adapter and the rule
-converter; write predictions and metrics."""
+"""Convert the held-out splits, the novel set and the everyday set with the un-tuned model, each epoch's adapter and
+the rules (the converter English -> Bliss, the realiser Bliss -> English); write predictions and metrics."""
 
 from __future__ import annotations
 
@@ -12,10 +12,11 @@ from pathlib import Path
 
 from babybliss.grammar import rules
 from babybliss.config import Config, ModelConfig
-from babybliss.data.pairs import load_pairs, novel_path, read_split
+from babybliss.data.pairs import E2B_ONLY_SETS, everyday_path, load_pairs, novel_path, read_split
 from babybliss.errors import BlissError
 from babybliss.convert.adapters import adapter_slot
 from babybliss.convert.generate import adapter_config, constraint, for_generation, generate_raw, load_for_generation
+from babybliss.convert.shipped import shipped_for
 from babybliss.io import atomic_dir, atomic_write_json, atomic_write_jsonl
 from babybliss.evaluation.metrics import direction_metrics, exact_match, row_meaning_checks
 from babybliss.training.models import Loaded, load_model
@@ -25,7 +26,11 @@ from babybliss.training.train import is_finished
 
 BASE = "base"
 RULES = "rules"
+SHIPPED = "shipped"
+"""The row of the adapter that ships with babybliss (on the default model)."""
 NOVEL = "novel"
+EVERYDAY = "everyday"
+HYBRID = "hybrid"
 
 
 class EvaluateError(BlissError):
@@ -59,9 +64,13 @@ def check_writable(run_dir: Path) -> None:
 
 def novel_pairs(data_dir: Path) -> list[dict[str, str]] | None:
     """The shipped novel set without any pair the run trained on; None (with a notice) when it is not shipped."""
-    path = novel_path()
+    return shipped_pairs(NOVEL, novel_path(), data_dir)
+
+
+def shipped_pairs(name: str, path: Path, data_dir: Path) -> list[dict[str, str]] | None:
+    """A shipped evaluation set without any pair the run trained on; None (with a notice) when it is not shipped."""
     if not path.is_file():
-        print(f"[babybliss] no novel set at {path}: the novel split is skipped", flush=True)
+        print(f"[babybliss] no {name} set at {path}: the {name} split is skipped", flush=True)
         return None
     pairs, _ = load_pairs(path)
     train = read_split(data_dir, "train")
@@ -69,22 +78,25 @@ def novel_pairs(data_dir: Path) -> list[dict[str, str]] | None:
     kept = [p for p in pairs if p["original"] not in seen and p["bliss"] not in seen]
     if len(kept) < len(pairs):
         dropped = len(pairs) - len(kept)
-        print(f"[babybliss] {dropped} novel pair(s) are in the run's train split: not scored", flush=True)
+        print(f"[babybliss] {dropped} {name} pair(s) are in the run's train split: not scored", flush=True)
     return kept
 
 
 def eval_splits(config: Config, run_dir: Path) -> dict[str, list[dict[str, str]]]:
-    """{split: pairs} for the configured splits, then `novel` when configured and shipped; at most
-    `evaluate.max_examples` pairs each (the novel set, written rule by rule, by a seeded sample in file order)."""
+    """{split: pairs} for the configured splits, then `novel` and `everyday` when configured and shipped; at most
+    `evaluate.max_examples` pairs each (a shipped set, written rule by rule, by a seeded sample in file order)."""
     data_dir = run_dir / "data"
     limit = config.evaluate.max_examples
     splits = {split: read_split(data_dir, split)[: limit or None] for split in config.evaluate.splits}
-    novel = novel_pairs(data_dir) if config.evaluate.novel and NOVEL not in splits else None
-    if novel is not None:
-        if limit and len(novel) > limit:
-            keep = sorted(random.Random(f"novel:{config.data.seed}").sample(range(len(novel)), limit))
-            novel = [novel[i] for i in keep]
-        splits[NOVEL] = novel
+    for name, wanted, path in ((NOVEL, config.evaluate.novel, novel_path), (EVERYDAY, config.evaluate.everyday,
+                                                                             everyday_path)):
+        shipped = shipped_pairs(name, path(), data_dir) if wanted and name not in splits else None
+        if shipped is None:
+            continue
+        if limit and len(shipped) > limit:
+            keep = sorted(random.Random(f"{name}:{config.data.seed}").sample(range(len(shipped)), limit))
+            shipped = [shipped[i] for i in keep]
+        splits[name] = shipped
     return splits
 
 
@@ -135,6 +147,8 @@ def evaluate_model(config: Config, run_dir: Path, name: str, loaded: Loaded, few
     for split, pairs in splits.items():
         metrics[split] = {}
         for direction in config.data.directions:
+            if split in E2B_ONLY_SETS and direction != "e2b":
+                continue
             examples = [e for p in pairs for e in pair_examples(p, [direction])]
             if not examples:
                 continue
@@ -163,24 +177,60 @@ def evaluate_model(config: Config, run_dir: Path, name: str, loaded: Loaded, few
 
 
 def evaluate_rules(config: Config, run_dir: Path, splits: dict[str, list[dict[str, str]]]) -> dict | None:
-    """The rule converter on each split, English -> Bliss only (b2e is n/a); None (with a notice) when the
-    converter is not available."""
-    if "e2b" not in config.data.directions:
+    """The rules on each split: the rule converter English -> Bliss, the rule realiser (babybliss.grammar.realise)
+    Bliss -> English; None (with a notice) when they are not available."""
+    from babybliss.grammar.realise import to_english
+
+    systems = {"e2b": rules.to_bliss, "b2e": to_english}
+    directions = [d for d in config.data.directions if d in systems]
+    if not directions:
         return None
     rows, metrics, start = [], {}, time.perf_counter()
     for split, pairs in splits.items():
-        examples = [e for p in pairs for e in pair_examples(p, ["e2b"])]
-        try:
-            answers = rules.to_bliss([e.input for e in examples])
-        except (NotImplementedError, NlpError) as err:
-            print(f"[babybliss] the rule converter is not available ({err}): the rules row is skipped", flush=True)
-            return None
-        split_rows = _rows(split, "e2b", examples, answers, [True] * len(answers), answers)
-        metrics[split] = {"e2b": _score(config, split_rows, "e2b")}
-        rows.extend(split_rows)
+        metrics[split] = {}
+        for direction in directions:
+            if split in E2B_ONLY_SETS and direction != "e2b":
+                continue
+            examples = [e for p in pairs for e in pair_examples(p, [direction])]
+            try:
+                answers = systems[direction]([e.input for e in examples])
+            except (NotImplementedError, NlpError) as err:
+                print(f"[babybliss] the rules are not available ({err}): the rules row is skipped", flush=True)
+                return None
+            split_rows = _rows(split, direction, examples, answers, [True] * len(answers), answers)
+            metrics[split][direction] = _score(config, split_rows, direction)
+            rows.extend(split_rows)
     result = {"model": RULES, "epochs": None, "few_shot": 0, "seconds": round(time.perf_counter() - start, 2),
               "device": "cpu", "splits": metrics}
     return _write(run_dir, RULES, rows, result)
+
+
+def evaluate_hybrid(config: Config, run_dir: Path, epoch_name: str, epochs: int) -> dict | None:
+    """The hybrid (convert.hybrid.combine) of `epoch_name`'s English -> Bliss answers, read from its predictions, and
+    the rule converter's, on the same items: RUN/eval/hybrid-epoch-N/. None (with a notice) where either is missing."""
+    from babybliss.convert.hybrid import combine, rule_conversions
+    from babybliss.io import read_jsonl
+
+    model_rows = [r for r in read_jsonl(run_dir / "eval" / epoch_name / "predictions.jsonl") if r["direction"] == "e2b"]
+    if not model_rows:
+        return None
+    try:
+        by_rules, confident = rule_conversions([r["input"] for r in model_rows])
+    except (NotImplementedError, NlpError) as err:
+        print(f"[babybliss] the rule converter is not available ({err}): the hybrid row is skipped", flush=True)
+        return None
+    answers = combine(by_rules, [r["generated"] for r in model_rows], confident)
+    rows, metrics, start = [], {}, time.perf_counter()
+    for split in dict.fromkeys(r["split"] for r in model_rows):
+        picked = [(r, a) for r, a in zip(model_rows, answers) if r["split"] == split]
+        split_rows = [{key: r[key] for key in ("split", "direction", "input", "expected", "original", "clean_stop")}
+                      | {"generated": a, "exact": exact_match(a, r["expected"]), "raw": a} for r, a in picked]
+        metrics[split] = {"e2b": _score(config, split_rows, "e2b")}
+        rows.extend(split_rows)
+    name = f"{HYBRID}-{epoch_name}"
+    result = {"model": name, "epochs": epochs, "few_shot": 0, "seconds": round(time.perf_counter() - start, 2),
+              "device": "cpu", "splits": metrics}
+    return _write(run_dir, name, rows, result)
 
 
 def evaluate_base(config: Config, run_dir: Path, few_shot: int, base: Loaded | None = None) -> dict:
@@ -221,6 +271,12 @@ def evaluate(config: Config, run_dir: str | Path, skip_done: bool = False, base:
         scored = evaluate_rules(config, run_dir, splits)
         if scored is not None:
             results.append(scored)
+    shipped = shipped_for(config.model.spec) if config.evaluate.shipped_adapter else None
+    if shipped is not None and todo(SHIPPED):
+        print("[babybliss] evaluating the shipped adapter", flush=True)
+        loaded = load_for_generation(config, shipped)
+        results.append(evaluate_model(config, run_dir, SHIPPED, loaded, epochs=adapter_config(shipped).train.epochs[0],
+                                      splits=splits))
     folders = epoch_folders(run_dir)
     if not folders:
         print(f"[babybliss] {run_dir}: no finished epoch-N adapter to evaluate", flush=True)
@@ -241,4 +297,10 @@ def evaluate(config: Config, run_dir: str | Path, skip_done: bool = False, base:
                 loaded = wear(folder)
             epochs = trained.train.epochs[0]
             results.append(evaluate_model(config, run_dir, folder.name, loaded, epochs=epochs, splits=splits))
+    for folder in folders if config.evaluate.hybrid and "e2b" in config.data.directions else []:
+        if todo(f"{HYBRID}-{folder.name}") and (run_dir / "eval" / folder.name / "predictions.jsonl").is_file():
+            print(f"[babybliss] evaluating the hybrid of {folder.name} and the rules", flush=True)
+            scored = evaluate_hybrid(config, run_dir, folder.name, adapter_config(folder).train.epochs[0])
+            if scored is not None:
+                results.append(scored)
     return results

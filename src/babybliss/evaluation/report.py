@@ -33,13 +33,14 @@ from babybliss.io import atomic_write_text
 from babybliss.evaluation import conclusion, pooled
 from babybliss.evaluation.metrics import INTERVALS, METRIC_KEYS, exact_match
 from babybliss.evaluation.report_symbols import symbol_examples
+from babybliss.data.pairs import E2B_ONLY_SETS
 from babybliss.data.prompts import DIRECTIONS
 from babybliss.training.seeds import seed_folders
 
 DIRECTION_NAMES = {"e2b": "English → Bliss", "b2e": "Bliss → English"}
-SPLITS = ("test", "novel", "validation")
-"""Detail tables, in this order; the summary shows test and novel."""
-SUMMARY_SPLITS = ("test", "novel")
+SPLITS = ("test", "novel", "everyday", "validation")
+"""Detail tables, in this order; the summary shows test, novel and everyday."""
+SUMMARY_SPLITS = ("test", "novel", "everyday")
 METRIC_LABELS = {
     "n": "n",
     "exact_match": "exact match",
@@ -64,6 +65,8 @@ MIN_SUCCESS_EXAMPLES = 3
 NOT_SCORED = "not scored"
 STAGES_FILE = "stages.json"
 """Written by the one-process experiment: {"seconds": {stage: wall seconds}, "device": ...}."""
+DODGE = {"e2b": -0.06, "b2e": 0.06}
+"""How far each direction's points sit from their epoch in the plots, so the error bars do not hide each other."""
 RULES = "rules"
 
 
@@ -74,7 +77,7 @@ def write_report(run_dir: str | Path) -> dict[str, Any]:
     """Write `RUN/report.md` and `RUN/report.html` from the files other stages wrote.
 
     Returns {"report_md": path, "report_html": path, "best": model name, "headline": the best
-    model's test metrics by direction, "novel": its novel-set metrics by direction ({} when not
+    model's test metrics by direction, "novel" and "everyday": its metrics on those sets by direction ({} when not
     scored), "not_scored": trained epochs without an evaluation, "notes": what was missing or skipped}.
     Raises FileNotFoundError when the run has no evaluation (`RUN/eval/<model>/metrics.json`).
     """
@@ -95,6 +98,9 @@ def write_report(run_dir: str | Path) -> dict[str, Any]:
         )
     if not any(_split_metrics(data, "novel") for data in evals.values()):
         notes.append("No model was scored on the novel set (not shipped when evaluate ran, or evaluate.novel off).")
+    if not any(_split_metrics(data, "everyday") for data in evals.values()):
+        notes.append("No model was scored on the everyday set (not shipped when evaluate ran, or evaluate.everyday "
+                     "off).")
     if RULES not in evals:
         notes.append("No rules row: the rule converter was not evaluated (not available, or evaluate.rules off).")
     if selection_note:
@@ -137,6 +143,7 @@ def write_report(run_dir: str | Path) -> dict[str, Any]:
         "best": best,
         "headline": headline,
         "novel": _split_metrics(evals[best], "novel"),
+        "everyday": _split_metrics(evals[best], "everyday"),
         "conclusions": {test["split"]: test["sentence"] for test in tests},
         "not_scored": not_scored,
         "notes": list(notes),
@@ -435,6 +442,12 @@ def _plot_losses(logs: Mapping[str, Mapping[str, list[tuple[float, float]]]]) ->
     return _png(fig)
 
 
+def _error_bars(values: Sequence[float], lows: Sequence[float], highs: Sequence[float]) -> list[list[float]]:
+    """matplotlib's yerr: distances below and above each value. A percentile interval of a corpus score can lie
+    beside its value (skewed resamples; rounding), so a distance is never below 0."""
+    return [[max(0.0, v - lo) for v, lo in zip(values, lows)], [max(0.0, hi - v) for v, hi in zip(values, highs)]]
+
+
 def _plot_metrics(evals: Mapping[str, Mapping[str, Any]], models: Sequence[str], split: str) -> str | None:
     present = [m for m in models if _split_metrics(evals[m], split)]
     if not present:
@@ -464,10 +477,11 @@ def _plot_metrics(evals: Mapping[str, Mapping[str, Any]], models: Sequence[str],
                     line.append((epochs, value, low, high))
             if line:
                 xs, ys, lows, highs = zip(*sorted(line))
-                ax.errorbar(xs, ys, yerr=[[y - lo for y, lo in zip(ys, lows)], [hi - y for y, hi in zip(ys, highs)]],
+                xs = [x + DODGE[direction] for x in xs]  # the two directions' error bars side by side
+                ax.errorbar(xs, ys, yerr=_error_bars(ys, lows, highs),
                             marker="o", markersize=4, capsize=3, color=colors[direction], label=direction)
             for x, y, low, high in base_pts:
-                ax.errorbar([x], [y], yerr=[[y - low], [high - y]], marker="*", markersize=11, linestyle="none",
+                ax.errorbar([x + DODGE[direction]], [y], yerr=_error_bars([y], [low], [high]), marker="*", markersize=11, linestyle="none",
                             capsize=3, color=colors[direction], markeredgecolor="black", label=f"{direction} base")
         ax.set_title(METRIC_LABELS[key], fontsize=10)
         ax.set_xlabel("epoch (0 = base)", fontsize=8)
@@ -549,8 +563,10 @@ def _label(model: str, best: str) -> str:
 def _summary_table(evals: Mapping[str, Mapping[str, Any]], models: Sequence[str], not_scored: Sequence[str],
                    best: str, keys: Sequence[str], directions: Sequence[str]) -> dict[str, Any]:
     """One row per model (not-scored epochs included), a column per (test/novel split, direction, key);
-    `n/a` where a model has no such direction (the rules row's b2e)."""
-    columns = [(s, d, k) for s in SUMMARY_SPLITS for d in directions for k in keys]
+    `n/a` where a model has no such direction (a rules row written before the realiser); no b2e columns for the
+    everyday set."""
+    columns = [(s, d, k) for s in SUMMARY_SPLITS for d in directions for k in keys
+               if s not in E2B_ONLY_SETS or d == "e2b"]
     rows = []
     for model in sorted([*models, *not_scored], key=_model_sort_key):
         if model in not_scored:

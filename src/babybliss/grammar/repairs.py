@@ -105,6 +105,22 @@ def _gerund_compound(token):
     return "VBG -> compound"
 
 
+def _attribute_progressive(token):
+    """`It's raining.` read as `'s` + a participle as its attribute: the participle is the verb (§2)."""
+    if token.dep_ != "ROOT" or token.lemma_ != "be" or not any(c.dep_ == "nsubj" for c in token.children):
+        return None
+    verb = next((c for c in token.children if c.dep_ in ("attr", "acomp") and c.tag_ == "VBG" and c.i == token.i + 1
+                 and not any(g.dep_ in ("det", "poss") for g in c.children)), None)
+    if verb is None or verb_base(verb.lower_)[1] != "ing":
+        return None
+    for child in list(token.children):
+        if child.i != verb.i:
+            child.head = verb
+    verb.head, verb.dep_ = verb, "ROOT"
+    token.head, token.dep_ = verb, "aux"
+    return "copula -> progressive aux"
+
+
 def _question_progressive(token):
     """`Is Ines waking up?` read as `is` + a noun with a participle: the participle is the verb."""
     if token.dep_ != "ROOT" or token.lemma_ != "be":
@@ -242,6 +258,7 @@ _REPAIRS = (  # in this order: later repairs read the tree the earlier ones fixe
     _particle,
     _aux_children,
     _question_progressive,
+    _attribute_progressive,
     _irregular_past,
     _next_last,
     _adverb_on_noun,

@@ -11,6 +11,7 @@ converter had to correct), so that a hybrid can hand those sentences to a model 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -19,6 +20,7 @@ from babybliss.grammar.lexicon import (
     ARTICLES,
     FIXED_ADVERBS,
     GERUND_HEADS,
+    KIN_NAMES,
     KIN_WORDS,
     CONDITIONAL_MODALS,
     FUTURE_TIME_WORDS,
@@ -38,6 +40,11 @@ from babybliss.grammar.lexicon import (
 from babybliss.grammar.repairs import fix_tags
 from babybliss.grammar.typed import tidy
 from babybliss.grammar.variants import best_parse
+
+
+CLOCK_WORDS = frozenset({"o'clock", "noon", "midnight", "later", "soon", "now"})
+CLOCK_TIME = re.compile(r"\d{1,2}(:\d\d)?(am|pm)?")
+"""Words and numbers that make a fronted phrase a time expression (§16): `at noon`, `at 8:30`, `at 5pm`."""
 
 
 @dataclass
@@ -158,7 +165,7 @@ def _convert_doc(text: str, doc) -> Conversion:
         if t.pos_ in ("NOUN", "PROPN", "PRON", "NUM") or t.dep_ in ("pobj", "dobj", "nsubj", "attr"):
             _move_adjectives(t, s)
     for t in tokens:
-        if _is_clause_head(t):
+        if _is_clause_head(t) and not (marker == "phrase" and t.i == root.i):  # no verb: no verb group to order
             _order_clause(t, s)
     _time_first_to_end(root, s)
     body = _body(s)
@@ -253,7 +260,8 @@ def _imperative(root) -> bool:
         return False
     if root.tag_ == "VB" or root.lower_ == "let":
         return True
-    return root.i == len(before) and known_verb(root.lower_) and verb_base(root.lower_)[0] is None and root.pos_ != "PRON"
+    verb_like = root.pos_ == "VERB" or any(c.dep_ in ("dobj", "prt", "dative", "xcomp") for c in root.children)
+    return root.i == len(before) and verb_like and known_verb(root.lower_) and verb_base(root.lower_)[0] is None
 
 
 def _present_habit(verb) -> bool:
@@ -391,7 +399,20 @@ def _move_adjectives(noun, s: _Sentence) -> None:
 def _adjective_compound(t) -> bool:
     if t.dep_ != "compound" or t.text[:1].isupper() and (t.i > 0 or t.pos_ == "PROPN"):
         return False  # `Port Elma`; a lowercase word tagged PROPN (`the golden apricot`) is a tagging slip
-    return t.tag_ in ("JJ", "JJR", "JJS") or adjective_word(t.lower_)
+    return t.tag_ in ("JJ", "JJR", "JJS") or adjective_word(t.lower_) or _comparative(t.lower_)
+
+
+def _comparative(word: str) -> bool:
+    """`quieter`, `bigger`, `tidiest` read as nouns: the comparative or superlative of an adjective (§16)."""
+    for suffix in ("er", "est"):
+        stem = word[: -len(suffix)]
+        if word.endswith(suffix) and len(stem) > 2:
+            candidates = {stem, stem + "e", stem[:-1] + "y" if stem.endswith("i") else stem}
+            if stem[-1] == stem[-2]:
+                candidates.add(stem[:-1])
+            if any(adjective_word(c) for c in candidates):
+                return True
+    return False
 
 
 CLAUSE_DEPS = frozenset({"conj", "advcl", "relcl", "ccomp", "xcomp", "pcomp", "acl", "csubj", "dep"})
@@ -476,7 +497,7 @@ def _time_first_to_end(root, s: _Sentence) -> None:
     span = [t for t in opener.subtree]
     if any(t.tag_ in ("WRB", "WP", "WDT") for t in span):
         return  # `What time does ...?`: a wh-phrase stays in front (§12)
-    if not any(t.lower_ in TIME_WORDS | TIME_NOUNS | {"o'clock", "later", "soon", "now"} for t in span):
+    if not any(t.lower_ in TIME_WORDS | TIME_NOUNS | CLOCK_WORDS or CLOCK_TIME.fullmatch(t.lower_) for t in span):
         return
     later = [c for c in root.rights if c.dep_ in CLAUSE_DEPS | {"cc", "mark"}]
     main_end = min((c.left_edge.i for c in later), default=len(root.doc))
@@ -495,8 +516,8 @@ def _body(s: _Sentence) -> str:
     words = []
     for n, i in enumerate(kept):
         t, word = s.doc[i], s.word[i]
-        vocative = len(kept) == 1 and word.lower() in KIN_WORDS  # `Mom.` calls someone by name (§16)
-        if i == 0 and word == t.text and t.pos_ != "PROPN" and word != "I" and not vocative:
+        name = word.lower() in KIN_NAMES or len(kept) == 1 and word.lower() in KIN_WORDS  # `Mom`, `Nurse.` (§16)
+        if i == 0 and word == t.text and t.pos_ != "PROPN" and word != "I" and not name:
             word = word.lower()
         if n == 0 and word.lower() in PERSONAL_PRONOUNS and t.tag_ == "PRP":
             word = word.capitalize()

@@ -44,7 +44,7 @@ def _do_support(doc) -> list[str]:
         before = doc[t.i - 1]
         if before.pos_ not in ("NOUN", "PROPN", "PRON", "ADV") and before.lower_ not in WH_WORDS and before.i != 0:
             continue
-        if before.lower_ in ("the", "a", "an") or before.tag_ == "PRP$":
+        if before.lower_ in ("the", "a", "an") or before.tag_ in ("PRP$", "CD"):  # `Two sandwiches, please.`
             continue
         base, tense = verb_base(t.lower_)
         if base is None or tense == "ing" or tense == "ed" and any(a.pos_ == "AUX" for a in doc[: t.i]):

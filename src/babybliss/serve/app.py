@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import time
+import unicodedata
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -19,13 +20,18 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel, ConfigDict, StrictStr
+from starlette.exceptions import HTTPException
 
-from babybliss.serve.batching import Batcher, QueueFull
+from babybliss.serve.api_errors import ApiError, code_for_status, error_content
+from babybliss.serve.batching import Batcher, QueueFull, SentenceFailed
+from babybliss.serve.front_door import REDOC_CONTENT_SECURITY_POLICY, FrontDoor, timed_headers_protocol
 from babybliss.serve.symbols_api import SymbolWordModel, symbols_of, symbols_router
+from babybliss.symbols.lexicon import attribution
 from babybliss.config import Config, GenerateConfig, PromptConfig, ServeConfig
 from babybliss.convert.generate import Output, adapter_config, generate_raw, load_for_generation, stop_criteria
 from babybliss.convert.prefix_cache import PrefixCache, template_prefix
 from babybliss.convert.hybrid import default_system
+from babybliss.convert.shipped import NO_ADAPTER, resolve_adapter, shipped_adapter
 from babybliss.training.models import Loaded, inference_dtype
 from babybliss.grammar.nlp import NlpError
 from babybliss.data.prompts import DIRECTIONS, build_prompt
@@ -51,6 +57,8 @@ class ModelConverter:
     prompts: PromptConfig
     gen: GenerateConfig
     name: str
+    untuned: bool = False
+    """The model is not fine-tuned: its answers are not real conversions (the page marks them)."""
 
     def __post_init__(self):
         self.stop = stop_criteria(self.loaded.tokenizer)
@@ -83,8 +91,8 @@ class RuleConverter:
 
 @dataclass
 class HybridConverter:
-    """English -> Bliss by the hybrid (`babybliss.convert.hybrid.combine`): the model's answer where it has the rules'
-    marker and words or the rules are unsure, the rules' answer otherwise."""
+    """English -> Bliss by the hybrid (`babybliss.convert.hybrid.combine`): the rules' answer where they are sure of
+    it, the model's where they are unsure or cannot convert."""
 
     model: ModelConverter
     name: str = ""
@@ -106,19 +114,24 @@ class HybridConverter:
 
 
 def model_label(config: Config, adapter: str | None) -> str:
+    if adapter and Path(adapter) == shipped_adapter():
+        return f"{adapter_config(adapter).model.spec} fine-tuned (the shipped adapter)"
     if adapter:
         return f"{adapter_config(adapter).model.spec} fine-tuned ({Path(adapter).name} of {Path(adapter).parent.name})"
     return f"{config.model.spec}, not fine-tuned: its answers are not real conversions"
 
 
 def choose_converters(config: Config, adapter: str | None, model_given: bool) -> dict[str, Converter]:
-    """The system serving each direction. Bliss -> English: the adapter's model (or the model named, or the base
-    model). English -> Bliss: the model named with --model; otherwise the project's default system
-    (`hybrid.default_system`: the rules, or the hybrid of rules and adapter), the model alone if spaCy is missing."""
+    """The system serving each direction. Bliss -> English: the adapter's model (or the model named, or the shipped
+    adapter on the default model: `shipped.resolve_adapter`). English -> Bliss: the model named with --model;
+    otherwise the project's default system for the adapter named (`hybrid.default_system`: the rules, or the hybrid
+    of rules and adapter), the model alone if spaCy is missing."""
+    named = None if adapter == NO_ADAPTER else adapter
+    adapter = resolve_adapter(adapter, config.model.spec, model_given)
     loaded = load_for_generation(config, adapter)
     loaded.model.to(inference_dtype(config.serve.dtype))
     prompts = adapter_config(adapter).prompts if adapter else config.prompts
-    model = ModelConverter(loaded, prompts, config.generate, model_label(config, adapter))
+    model = ModelConverter(loaded, prompts, config.generate, model_label(config, adapter), untuned=not adapter)
     if model_given:
         return {"e2b": model, "b2e": model}
     try:
@@ -126,7 +139,7 @@ def choose_converters(config: Config, adapter: str | None, model_given: bool) ->
     except (NotImplementedError, NlpError) as err:
         log.warning("the rule converter is not available (%s): the model serves English -> Bliss", err)
         return {"e2b": model, "b2e": model}
-    e2b = HybridConverter(model) if default_system(adapter) == "hybrid" else RuleConverter()
+    e2b = HybridConverter(model) if default_system(named) == "hybrid" else RuleConverter()
     return {"e2b": e2b, "b2e": model}
 
 
@@ -160,8 +173,25 @@ class ConvertResponse(BaseModel):
     results: list[Result]
 
 
+class ErrorDetail(BaseModel):
+    code: str
+    """Stable, for programs: one of the codes in docs/serve.md (`sentence_too_long`, `busy`, ...)."""
+    message: str
+    """Where and what is wrong, for people."""
+    sentence: int | None = None
+    """The index of the sentence at fault, where one is."""
+
+
+class ErrorResponse(BaseModel):
+    error: ErrorDetail
+
+
+ERROR_RESPONSES = {status: {"model": ErrorResponse} for status in (400, 408, 413, 422, 500, 503)}
+
+
 def create_app(converters: dict[str, Converter], serve: ServeConfig, model: str = "", adapter: str | None = None):
-    """The FastAPI app: `/` (the page), `/healthz`, `POST /v1/convert`, OpenAPI docs at `/docs`."""
+    """The app: `/` (the page), `/healthz`, `POST /v1/convert`, the API's docs at `/docs` and `/redoc` (served from
+    the fastapi-offline package, no CDN); behind the front door (hosts, body bounds, security headers, JSON errors)."""
 
     def convert(direction: str, sentences: list[str]) -> list[Output]:
         return converters[direction].convert(direction, sentences)
@@ -174,39 +204,74 @@ def create_app(converters: dict[str, Converter], serve: ServeConfig, model: str 
         yield
         await batcher.stop()
 
-    app = FastAPI(title="babybliss", summary="English <-> Conceptual Bliss sentence structure", lifespan=lifespan)
+    app = FastAPI(title="babybliss", summary="English <-> Conceptual Bliss sentence structure", lifespan=lifespan,
+                  docs_url=None, redoc_url=None)
     app.state.batcher = batcher
     app.mount("/static", StaticFiles(directory=PACKAGE / "static"), name="static")
+    app.mount("/apidocs-assets", StaticFiles(directory=api_docs_assets()), name="apidocs-assets")
     app.include_router(symbols_router())
     templates = Jinja2Templates(directory=PACKAGE / "templates")
     systems = {d: converters[d].name for d in DIRECTIONS}
+    untuned = {d: bool(getattr(converters[d], "untuned", False)) for d in DIRECTIONS}
+
+    @app.exception_handler(ApiError)
+    async def api_error(request: Request, exc: ApiError):
+        return JSONResponse(exc.content(), status_code=exc.status, headers=exc.headers)
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError):
-        return JSONResponse({"detail": validation_message(exc.errors())}, status_code=422)
+        errors = exc.errors()
+        where = [e["loc"][2] for e in errors if tuple(e["loc"][:2]) == ("body", "sentences") and len(e["loc"]) > 2]
+        details = {"sentence": where[0]} if where else {}
+        return JSONResponse(error_content("invalid_request", validation_message(errors), **details), status_code=422)
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException):
+        content = error_content(code_for_status(exc.status_code), str(exc.detail))
+        return JSONResponse(content, status_code=exc.status_code, headers=exc.headers)
+
+    @app.exception_handler(Exception)
+    async def fault(request: Request, exc: Exception):
+        log.error("%s %s failed", request.method, request.url.path, exc_info=exc)
+        return JSONResponse(error_content("internal_error", "the server failed on this request; it is logged"), 500)
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     async def page(request: Request):
-        context = {"systems": systems, "max_sentences": serve.max_sentences, "max_chars": serve.max_chars,
-                   "markers": list(MARKERS)}
+        context = {"systems": systems, "untuned": untuned, "max_sentences": serve.max_sentences,
+                   "max_chars": serve.max_chars, "markers": list(MARKERS), "symbols_attribution": attribution()}
         return templates.TemplateResponse(request, "index.html", context)
+
+    @app.get("/docs", response_class=HTMLResponse, include_in_schema=False)
+    async def swagger_ui(request: Request):
+        return templates.TemplateResponse(request, "swagger.html", {"title": app.title})
+
+    @app.get("/redoc", response_class=HTMLResponse, include_in_schema=False)
+    async def redoc(request: Request):
+        headers = {"content-security-policy": REDOC_CONTENT_SECURITY_POLICY}
+        return templates.TemplateResponse(request, "redoc.html", {"title": app.title}, headers=headers)
 
     @app.get("/healthz")
     async def healthz():
         return {"status": "ok", "model": model, "adapter": adapter, "systems": systems, "waiting": batcher.waiting}
 
-    @app.post("/v1/convert", response_model=ConvertResponse, responses={413: {}, 422: {}, 503: {}})
+    @app.post("/v1/convert", response_model=ConvertResponse, responses=ERROR_RESPONSES)
     async def convert_endpoint(body: ConvertRequest, request: Request):
-        problem = check_sentences(body.sentences, serve)
-        if problem:
-            return JSONResponse({"detail": problem[1]}, status_code=problem[0])
+        sentences = prepare_sentences(body.sentences, serve)
         try:
-            outputs = await unless_disconnected(request, batcher.submit(body.direction, body.sentences))
+            outputs = await unless_disconnected(request, batcher.submit(body.direction, sentences))
         except ClientGone:
-            return JSONResponse({"detail": "client disconnected"}, status_code=499)
+            return JSONResponse(error_content("client_gone", "client disconnected"), status_code=499)
         except QueueFull as err:
             headers = {"Retry-After": str(batcher.retry_after())}
-            return JSONResponse({"detail": f"the server is busy: {err}; retry later"}, status_code=503, headers=headers)
+            raise ApiError("busy", f"the server is busy: {err}; retry later", headers=headers) from None
+        except SentenceFailed as failed:
+            log.error("sentences[%d] could not be converted", failed.index, exc_info=failed.__cause__)
+            raise ApiError(
+                "conversion_failed",
+                f"sentences[{failed.index}] could not be converted ({type(failed.__cause__).__name__}); the server "
+                "logged it. Other requests were not affected; send the other sentences again without this one",
+                sentence=failed.index,
+            ) from None
         results = [
             Result(input=s, output=o.answer, clean_stop=o.clean_stop, warnings=o.warnings or [],
                    confident=None if o.warnings is None else not o.warnings)
@@ -217,7 +282,21 @@ def create_app(converters: dict[str, Converter], serve: ServeConfig, model: str 
                 result.symbols = words
         return ConvertResponse(results=results)
 
-    return RequestLog(app)
+    hosts = serve.allowed_hosts + ([serve.host] if serve.host not in ("0.0.0.0", "::") else [])  # its own address
+    return RequestLog(FrontDoor(app, hosts, serve.body_timeout_s, max_body_bytes(serve)))
+
+
+def api_docs_assets() -> Path:
+    """Swagger UI's and ReDoc's files, as the fastapi-offline package ships them."""
+    import fastapi_offline
+
+    return Path(fastapi_offline.__file__).parent / "static"
+
+
+def max_body_bytes(serve: ServeConfig) -> int:
+    """The largest body a valid request can need: every sentence at the longest, each character JSON-escaped
+    (`\\uXXXX`, 6 bytes), plus room for the rest of the JSON."""
+    return serve.max_sentences * (serve.max_chars * 6 + 8) + 1024
 
 
 class ClientGone(Exception):
@@ -243,20 +322,40 @@ async def unless_disconnected(request, work):
     return task.result()
 
 
-def check_sentences(sentences: list[str], serve: ServeConfig) -> tuple[int, str] | None:
-    """(status, message) of the first thing wrong with the sentences, or None."""
+def prepare_sentences(sentences: list[str], serve: ServeConfig) -> list[str]:
+    """The sentences as the converters get them (NFC, outer spaces stripped), checked before they join a batch:
+    ApiError names the first sentence no converter could take."""
     if not sentences:
-        return 422, "sentences: the list is empty; send at least one sentence"
+        raise ApiError("no_sentences", "sentences: the list is empty; send at least one sentence")
     if len(sentences) > serve.max_sentences:
-        return 413, f"sentences: {len(sentences)} sentences, more than the limit of {serve.max_sentences} per request"
+        raise ApiError(
+            "too_many_sentences",
+            f"sentences: {len(sentences)} sentences, more than the limit of {serve.max_sentences} per request",
+        )
+    prepared = []
     for i, sentence in enumerate(sentences):
         if not sentence.strip():
-            return 422, f"sentences[{i}] is empty"
+            raise ApiError("empty_sentence", f"sentences[{i}] is empty", sentence=i)
         if len(sentence) > serve.max_chars:
-            return 413, f"sentences[{i}] has {len(sentence)} characters, more than the limit of {serve.max_chars}"
+            raise ApiError(
+                "sentence_too_long",
+                f"sentences[{i}] has {len(sentence)} characters, more than the limit of {serve.max_chars}",
+                sentence=i,
+            )
         if "\n" in sentence or "\r" in sentence:
-            return 422, f"sentences[{i}] contains a line break; send each sentence as its own list item"
-    return None
+            raise ApiError(
+                "line_break", f"sentences[{i}] contains a line break; send each sentence as its own list item", sentence=i
+            )
+        bad = next((c for c in sentence if unicodedata.category(c) in ("Cs", "Cc") and c != "\t"), None)
+        if bad is not None:
+            what = "half of a UTF-16 surrogate pair, not a character" if unicodedata.category(bad) == "Cs" else "a control character"
+            raise ApiError(
+                "not_text",
+                f"sentences[{i}] holds U+{ord(bad):04X} at character {sentence.index(bad)}, {what}: send plain text",
+                sentence=i,
+            )
+        prepared.append(unicodedata.normalize("NFC", sentence.strip()))
+    return prepared
 
 
 def validation_message(errors) -> str:
@@ -272,7 +371,8 @@ def validation_message(errors) -> str:
 
 
 class RequestLog:
-    """ASGI middleware: one log line per HTTP request (method, path, status, seconds)."""
+    """ASGI middleware: one log line per HTTP request (method, path, status, seconds); the app's attributes show
+    through (`app.state`)."""
 
     def __init__(self, app):
         self.app = app
@@ -306,10 +406,17 @@ def run_serve(config: Config, adapter: str | None, model_given: bool) -> None:
 
         torch.set_num_threads(config.serve.threads)
     converters = choose_converters(config, adapter, model_given)
+    adapter = resolve_adapter(adapter, config.model.spec, model_given)
     spec = adapter_config(adapter).model.spec if adapter else config.model.spec
     app = create_app(converters, config.serve, spec, adapter)
     for direction, converter in converters.items():
         converter.convert(direction, RULE_PROBE)  # warm-up: the first request does not pay for it
         log.info("%s: %s", direction, converter.name)
     log.info("serving on http://%s:%d (stop with Ctrl+C)", config.serve.host, config.serve.port)
-    uvicorn.run(app, host=config.serve.host, port=config.serve.port, access_log=False, log_level="warning")
+    uvicorn.run(app, **uvicorn_options(config.serve))
+
+
+def uvicorn_options(serve: ServeConfig) -> dict:
+    """uvicorn's settings: h11 with a header deadline (`serve.header_timeout_s`), idle keep-alive closed after 5 s."""
+    return dict(host=serve.host, port=serve.port, http=timed_headers_protocol(serve.header_timeout_s),
+                timeout_keep_alive=5, access_log=False, log_level="warning")

@@ -2,20 +2,33 @@
 
 The first sentence that waits opens a short window for others to join; a batch holds at most `max_batch`
 sentences, and while one batch is converted the next fills up. Conversion runs in one worker thread, so the
-event loop keeps answering (health checks, full-queue 503s, disconnects) while the model works.
+event loop keeps answering (health checks, full-queue 503s, disconnects) while the model works. A batch whose call
+raises is converted again one sentence at a time, so a sentence the converter cannot take fails only its own request.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 
+log = logging.getLogger("babybliss.serve.batching")
+
+
 class QueueFull(Exception):
     """More sentences are waiting than the queue holds; the client should retry later."""
+
+
+class SentenceFailed(Exception):
+    """The converter raised on the request's sentence `index`, even converted alone (the cause is chained)."""
+
+    def __init__(self, index: int):
+        super().__init__(f"sentence {index} could not be converted")
+        self.index = index
 
 
 @dataclass
@@ -72,13 +85,17 @@ class Batcher:
         self._queue.extend(items)
         self._wake.set()
         try:
-            return list(await asyncio.gather(*(item.future for item in items)))
+            outcomes = await asyncio.gather(*(item.future for item in items), return_exceptions=True)
         except asyncio.CancelledError:
             # The client went away: its sentences leave the queue (and free their room) instead of being converted.
             for item in items:
                 item.future.cancel()
             self._queue = deque(item for item in self._queue if not item.future.done())
             raise
+        for index, outcome in enumerate(outcomes):
+            if isinstance(outcome, BaseException):
+                raise SentenceFailed(index) from outcome
+        return outcomes
 
     async def _next_batch(self) -> list[_Item]:
         while True:
@@ -109,17 +126,26 @@ class Batcher:
             batch = await self._next_batch()
             start = time.monotonic()
             for direction in dict.fromkeys(item.direction for item in batch):
-                group = [item for item in batch if item.direction == direction]
-                self.calls += 1
-                try:
-                    outputs = await asyncio.to_thread(self.convert, direction, [item.text for item in group])
-                    pairs = list(zip(group, outputs, strict=True))
-                except Exception as err:  # the requests of this batch get the error; the server goes on
-                    for item in group:
-                        if not item.future.done():
-                            item.future.set_exception(err)
-                    continue
-                for item, output in pairs:
-                    if not item.future.done():
-                        item.future.set_result(output)
+                await self._convert(direction, [item for item in batch if item.direction == direction])
             self.last_batch_seconds = time.monotonic() - start
+
+    async def _convert(self, direction: str, group: list[_Item]) -> None:
+        """Settle each item's future with its output; if the call raises, convert each item alone, so the error
+        reaches only the items that raise on their own."""
+        self.calls += 1
+        try:
+            outputs = await asyncio.to_thread(self.convert, direction, [item.text for item in group])
+            pairs = list(zip(group, outputs, strict=True))
+        except Exception as err:
+            if len(group) == 1:
+                if not group[0].future.done():
+                    group[0].future.set_exception(err)
+                return
+            log.warning("a batch of %d sentences failed (%r): converting them one at a time", len(group), err)
+            for item in group:
+                if not item.future.done():
+                    await self._convert(direction, [item])
+            return
+        for item, output in pairs:
+            if not item.future.done():
+                item.future.set_result(output)

@@ -7,9 +7,10 @@ import logging
 
 from fastapi import APIRouter, Query
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi.responses import FileResponse
 from pydantic import BaseModel
 
+from babybliss.serve.api_errors import ApiError
 from babybliss.symbols.lexicon import attribution, search
 from babybliss.symbols.render import RendererMissing, browser_script
 
@@ -70,6 +71,6 @@ def symbols_router() -> APIRouter:
         try:
             return FileResponse(browser_script(), media_type="text/javascript")
         except RendererMissing as err:
-            return JSONResponse({"detail": str(err)}, status_code=503)
+            raise ApiError("renderer_missing", str(err)) from None
 
     return router

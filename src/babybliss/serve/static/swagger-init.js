@@ -1,0 +1,9 @@
+// Swagger UI for /docs, from the files of the fastapi-offline package (no CDN); a file, as the page's CSP allows no inline script.
+"use strict";
+window.ui = SwaggerUIBundle({
+  url: "openapi.json",
+  dom_id: "#swagger-ui",
+  layout: "BaseLayout",
+  deepLinking: true,
+  presets: [SwaggerUIBundle.presets.apis, SwaggerUIBundle.SwaggerUIStandalonePreset],
+});
