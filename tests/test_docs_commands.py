@@ -74,6 +74,7 @@ RUNNERS: dict[str, list[str]] = {
     "compare": [],
     "slurm": [],  # renders and (with --submit) hands the script to the stub sbatch
     "demo": TINY,
+    "experiment": TINY,
 }
 """Commands that run here, and what is appended to them."""
 

@@ -9,6 +9,7 @@ import pytest
 
 from babybliss.cli.commands import main
 from babybliss.config import load_config
+from babybliss.convert.generate import for_generation
 from babybliss.evaluation.evaluate import EvaluateError, epoch_folders, eval_splits, evaluate, evaluate_model, pick_shots
 from babybliss.io import read_jsonl
 from babybliss.evaluation.metrics import INTERVALS, METRIC_KEYS
@@ -302,8 +303,8 @@ def test_max_examples_samples_the_novel_set_in_file_order(run, config, tmp_path,
 
 
 def test_epochs_share_one_base_load_and_never_merge_into_it(run, config, tmp_path, monkeypatch):
-    """Two adapters of one base: the base is loaded once, and each adapter is merged into its own copy, so the
-    loaded base keeps its weights (a merge into it would give the next epoch the sum of both adapters)."""
+    """Two adapters of one base: the base is loaded once (cast for decoding), and each adapter is put on and taken
+    off, so the loaded base keeps its weights (a merge into it would give the next epoch the sum of both adapters)."""
     import torch
 
     two = tmp_path / "run"
@@ -316,7 +317,7 @@ def test_epochs_share_one_base_load_and_never_merge_into_it(run, config, tmp_pat
     cfg = replace(config, out=str(two), evaluate=replace(config.evaluate, base_model=False, rules=False))
     evaluate(cfg, two)
     assert len(loads) == 1
-    fresh = load_model(load_config(two / "epoch-1" / "config.resolved.toml").model)
+    fresh = for_generation(load_model(load_config(two / "epoch-1" / "config.resolved.toml").model))
     kept, untouched = loads[0].model.state_dict(), fresh.model.state_dict()
     assert all(torch.equal(kept[name], untouched[name]) for name in untouched)
     first, second = (read_jsonl(two / "eval" / name / "predictions.jsonl") for name in ("epoch-1", "epoch-2"))

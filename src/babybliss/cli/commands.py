@@ -275,6 +275,12 @@ def cmd_demo(args):
     demo(config_from(args), skip_original_use=args.skip_original_use)
 
 
+def cmd_experiment(args):
+    from babybliss.experiment.demo import demo
+
+    demo(config_from(args), skip_original_use=args.skip_original_use)
+
+
 def cmd_serve(args):
     from babybliss.serve.app import run_serve
 
@@ -449,6 +455,12 @@ def build_parser() -> argparse.ArgumentParser:
     _common(p, out=True, model=True, data=True)
     p.add_argument("--skip-original-use", action="store_true", help="skip the three original uses")
     p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("experiment", help="the whole experiment in one process on any config: data, fine-tuning "
+                       "sweep, baseline, evaluation of every epoch and report, each stage timed (RUN/stages.json)")
+    _common(p, out=True, model=True, data=True)
+    p.add_argument("--skip-original-use", action="store_true", help="skip the three original uses")
+    p.set_defaults(func=cmd_experiment)
     return parser
 
 

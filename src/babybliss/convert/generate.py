@@ -12,8 +12,9 @@ import torch
 from babybliss.config import Config, GenerateConfig, PromptConfig, load_config
 from babybliss.errors import BlissError
 from babybliss.io import read_user_text
-from babybliss.training.models import Loaded, ModelError, load_model
+from babybliss.training.models import Loaded, ModelError, inference_dtype, load_model
 from babybliss.data.prompts import STOP_MARKERS, build_prompt, extract_answer
+from babybliss.convert.prefix_cache import PrefixCache, shared_prefix
 
 INPUT_KEYS = ("input", "original", "bliss")
 """The JSONL field read as a row's input, the first present."""
@@ -63,6 +64,15 @@ def load_for_generation(config: Config, adapter: str | Path | None = None, base:
     return load_model(replace_spec(trained, str(folder)).model)
 
 
+def for_generation(loaded: Loaded, dtype: str = "auto") -> Loaded:
+    """`loaded`, cast in place to the dtype decoding is fastest in (`auto`: bfloat16 on a GPU or a CPU with bf16
+    instructions, else float32; a 4-bit model stays as it is), in eval mode."""
+    if not loaded.quantized:
+        loaded.model.to(inference_dtype(dtype))
+    loaded.model.eval()
+    return loaded
+
+
 def with_trained_eos(tokenizer, folder: Path):
     """The tokenizer, ending answers with the EOS token the adapter was trained to write (its prompt.json): the GGUF
     reader of one transformers version names SmolLM2's EOS `<|im_start|>`, of another `<|im_end|>`, so an adapter
@@ -101,11 +111,15 @@ def generate_raw(
     show_progress: bool = False,
     stop=None,
     inputs: list[str] | None = None,
+    prefixes: PrefixCache | None = None,
+    prefix: str | None = None,
 ) -> list[Output]:
     """Decode every prompt; batches are sorted by length and left-padded, and end once every row has stopped.
 
     `stop` is the result of `stop_criteria(tokenizer)`, for callers that decode many times with one tokenizer.
-    `inputs` are the English sentences of e2b prompts: with `gen.constrain`, their answers keep to their words."""
+    `inputs` are the English sentences of e2b prompts: with `gen.constrain`, their answers keep to their words.
+    `prefix`: the prompts' fixed beginning (default: the longest they share), whose KV cache is computed once and
+    reused by every batch; `prefixes` keeps those caches across calls (a server's, for one model)."""
     model, tokenizer = loaded.model, loaded.tokenizer
     model.eval()
     tokenizer.padding_side = "left"
@@ -121,10 +135,14 @@ def generate_raw(
     device = next(model.parameters()).device
     if stop is None and batches:
         stop = stop_criteria(tokenizer)
+    prefixes = prefixes or PrefixCache(model, tokenizer)
+    prefix = shared_prefix(prompts) if prefix is None else prefix
     for batch in iterator:
         # Special tokens as in training (TRL tokenises each prompt with them): Gemma's and Llama's BOS; SmolLM2 has none.
-        encoded = tokenizer([prompts[i] for i in batch], return_tensors="pt", padding=True, add_special_tokens=True)
-        encoded = {k: v.to(device) for k, v in encoded.items()}
+        encoded = prefixes.batch_inputs(prefix, [prompts[i] for i in batch])
+        if encoded is None:
+            encoded = tokenizer([prompts[i] for i in batch], return_tensors="pt", padding=True, add_special_tokens=True)
+            encoded = {k: v.to(device) for k, v in encoded.items()}
         sampling = dict(do_sample=True, temperature=gen.temperature, top_p=gen.top_p) if gen.do_sample else dict(do_sample=False)
         if gen.constrain and inputs is not None:
             sampling["logits_processor"] = bliss_words_processor(tokenizer, [inputs[i] for i in batch], encoded)

@@ -3,6 +3,7 @@ the rules (the converter English -> Bliss, the realiser Bliss -> English); write
 
 from __future__ import annotations
 
+import contextlib
 import random
 import re
 import tempfile
@@ -10,10 +11,11 @@ import time
 from pathlib import Path
 
 from babybliss.grammar import rules
-from babybliss.config import Config
+from babybliss.config import Config, ModelConfig
 from babybliss.data.pairs import E2B_ONLY_SETS, everyday_path, load_pairs, novel_path, read_split
 from babybliss.errors import BlissError
-from babybliss.convert.generate import adapter_config, constraint, generate_raw, load_for_generation
+from babybliss.convert.adapters import adapter_slot
+from babybliss.convert.generate import adapter_config, constraint, for_generation, generate_raw, load_for_generation
 from babybliss.convert.shipped import shipped_for
 from babybliss.io import atomic_dir, atomic_write_json, atomic_write_jsonl
 from babybliss.evaluation.metrics import direction_metrics, exact_match, row_meaning_checks
@@ -231,13 +233,17 @@ def evaluate_hybrid(config: Config, run_dir: Path, epoch_name: str, epochs: int)
     return _write(run_dir, name, rows, result)
 
 
-def evaluate_base(config: Config, run_dir: Path, few_shot: int) -> dict:
+def evaluate_base(config: Config, run_dir: Path, few_shot: int, base: Loaded | None = None) -> dict:
     check_writable(run_dir)
-    return evaluate_model(config, run_dir, BASE, load_model(config.model), few_shot=few_shot)
+    loaded = base or for_generation(load_model(config.model), config.model.dtype)
+    return evaluate_model(config, run_dir, BASE, loaded, few_shot=few_shot)
 
 
-def evaluate(config: Config, run_dir: str | Path, skip_done: bool = False) -> list[dict]:
-    """The `evaluate` command: the few-shot base row, the rules row, then every finished epoch adapter of the run."""
+def evaluate(config: Config, run_dir: str | Path, skip_done: bool = False, base: Loaded | None = None) -> list[dict]:
+    """The `evaluate` command: the few-shot base row, the rules row, then every finished epoch adapter of the run.
+
+    Each base model is loaded once (`base`: the run's own, already in memory and ready for generation) and every
+    epoch's adapter is put on it and taken off again (convert.adapters)."""
     run_dir = Path(run_dir)
     if not (run_dir / "data" / "test.jsonl").is_file():
         raise FileNotFoundError(f"{run_dir}: no data splits; run `babybliss finetune --out {run_dir}` first")
@@ -246,12 +252,20 @@ def evaluate(config: Config, run_dir: str | Path, skip_done: bool = False) -> li
     def todo(name: str) -> bool:
         return not (skip_done and (run_dir / "eval" / name / "metrics.json").is_file())
 
+    loaded_bases = {config.model.spec: base} if base is not None else {}
+
+    def base_of(model: ModelConfig) -> Loaded:
+        if model.spec not in loaded_bases:
+            loaded_bases.clear()  # free the previous base before loading another
+            loaded_bases[model.spec] = for_generation(load_model(model), model.dtype)
+        return loaded_bases[model.spec]
+
     splits = eval_splits(config, run_dir)
     results = []
     if config.evaluate.base_model and todo(BASE):
         print(f"[babybliss] evaluating the un-tuned model ({config.evaluate.few_shot}-shot)", flush=True)
-        base = load_model(config.model)
-        results.append(evaluate_model(config, run_dir, BASE, base, few_shot=config.evaluate.few_shot, splits=splits))
+        loaded = base_of(config.model)
+        results.append(evaluate_model(config, run_dir, BASE, loaded, few_shot=config.evaluate.few_shot, splits=splits))
     if config.evaluate.rules and todo(RULES):
         print("[babybliss] evaluating the rule converter", flush=True)
         scored = evaluate_rules(config, run_dir, splits)
@@ -266,18 +280,23 @@ def evaluate(config: Config, run_dir: str | Path, skip_done: bool = False) -> li
     folders = epoch_folders(run_dir)
     if not folders:
         print(f"[babybliss] {run_dir}: no finished epoch-N adapter to evaluate", flush=True)
-    base, base_of = None, None  # each adapter is merged into a copy of one loaded base model
-    for folder in folders:
-        if not todo(folder.name):
-            continue
-        print(f"[babybliss] evaluating {folder.name}", flush=True)
-        trained = adapter_config(folder)
-        if base_of != trained.model:
-            base = None  # free the previous base before loading another
-            base, base_of = load_model(trained.model), trained.model
-        loaded = load_for_generation(config, folder, base=base)
-        epochs = trained.train.epochs[0]
-        results.append(evaluate_model(config, run_dir, folder.name, loaded, epochs=epochs, splits=splits))
+    with contextlib.ExitStack() as slot:
+        worn_on, wear = None, None
+        for folder in folders:
+            if not todo(folder.name):
+                continue
+            print(f"[babybliss] evaluating {folder.name}", flush=True)
+            trained = adapter_config(folder)
+            if not (folder / "adapter_config.json").is_file():  # full fine-tuning: a whole model of its own
+                loaded = for_generation(load_for_generation(config, folder), trained.model.dtype)
+            else:
+                if worn_on != trained.model.spec:
+                    slot.close()  # the previous base without adapters, before another is loaded
+                    wear = slot.enter_context(adapter_slot(base_of(trained.model)))
+                    worn_on = trained.model.spec
+                loaded = wear(folder)
+            epochs = trained.train.epochs[0]
+            results.append(evaluate_model(config, run_dir, folder.name, loaded, epochs=epochs, splits=splits))
     for folder in folders if config.evaluate.hybrid and "e2b" in config.data.directions else []:
         if todo(f"{HYBRID}-{folder.name}") and (run_dir / "eval" / folder.name / "predictions.jsonl").is_file():
             print(f"[babybliss] evaluating the hybrid of {folder.name} and the rules", flush=True)

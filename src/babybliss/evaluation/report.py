@@ -6,7 +6,8 @@ Reads only what other stages wrote (the contract):
 * `RUN/logs/metrics.jsonl` - training (`loss`) and validation (`eval_loss`) losses per run;
 * `RUN/epoch-N/training.json` - training times (an epoch with one and no evaluation is listed as not scored);
 * `RUN/eval/<model>/metrics.json` and `predictions.jsonl` - the evaluation (required);
-* `RUN/original-use/result.json` - optional samples of the research team's original uses.
+* `RUN/original-use/result.json` - optional samples of the research team's original uses;
+* `RUN/stages.json` - optional: the one-process experiment's wall time per stage.
 
 A few English -> Bliss examples are drawn in Bliss symbols for every model (`report_symbols`), when node and the
 renderer are installed; otherwise a note says why not.
@@ -62,6 +63,8 @@ EXAMPLES_PER_DIRECTION = 10
 MIN_SUCCESS_EXAMPLES = 3
 """Slots kept for exact conversions among the examples when the model has some."""
 NOT_SCORED = "not scored"
+STAGES_FILE = "stages.json"
+"""Written by the one-process experiment: {"seconds": {stage: wall seconds}, "device": ...}."""
 DODGE = {"e2b": -0.06, "b2e": 0.06}
 """How far each direction's points sit from their epoch in the plots, so the error bars do not hide each other."""
 RULES = "rules"
@@ -125,6 +128,7 @@ def write_report(run_dir: str | Path) -> dict[str, Any]:
         "examples": _example_items(examples, example_split),
         "symbols": symbol_examples(run, models, examples.get("e2b", {}).get("rows", []), example_split, notes),
         "times": _time_table(evals, training, models, not_scored),
+        "stages": _stage_table(run, notes),
         "original_use": _load_original_use(source, notes),
         "config": _read_config(run, notes),
         "notes": notes,
@@ -615,6 +619,21 @@ def _time_table(evals: Mapping[str, Mapping[str, Any]], training: Mapping[str, M
             ", ".join(devices) or "—",
         ], "best": False, "not_scored": name in not_scored})
     return {"header": header, "rows": rows}
+
+
+def _stage_table(run: Path, notes: list[str]) -> dict[str, Any] | None:
+    """The one-process experiment's stage clock (RUN/stages.json), or None for a run made stage by stage."""
+    path = run / STAGES_FILE
+    if not path.is_file():
+        return None
+    stages = _read_json(path, notes)
+    if not isinstance(stages, dict) or not isinstance(stages.get("seconds"), dict):
+        return None
+    rows = [{"cells": [name, _fmt_seconds(seconds)], "best": False, "not_scored": False}
+            for name, seconds in stages["seconds"].items()]
+    rows.append({"cells": ["in all, up to the report", _fmt_seconds(sum(stages["seconds"].values()))], "best": True,
+                 "not_scored": False})
+    return {"header": ["stage", "wall time"], "rows": rows, "device": stages.get("device", "")}
 
 
 def _meaning_note(row: Mapping[str, Any]) -> str:

@@ -29,6 +29,7 @@ from babybliss.serve.symbols_api import SymbolWordModel, symbols_of, symbols_rou
 from babybliss.symbols.lexicon import attribution
 from babybliss.config import Config, GenerateConfig, PromptConfig, ServeConfig
 from babybliss.convert.generate import Output, adapter_config, generate_raw, load_for_generation, stop_criteria
+from babybliss.convert.prefix_cache import PrefixCache, template_prefix
 from babybliss.convert.hybrid import default_system
 from babybliss.convert.shipped import NO_ADAPTER, resolve_adapter, shipped_adapter
 from babybliss.training.models import Loaded, inference_dtype
@@ -61,11 +62,13 @@ class ModelConverter:
 
     def __post_init__(self):
         self.stop = stop_criteria(self.loaded.tokenizer)
+        self.prefixes = PrefixCache(self.loaded.model, self.loaded.tokenizer)  # the instruction's KV, computed once
 
     def convert(self, direction: str, sentences: list[str]) -> list[Output]:
         prompts = [build_prompt(self.prompts, direction, s) for s in sentences]
         gen = replace(self.gen, max_new_tokens=self.token_bound(sentences))
-        return generate_raw(self.loaded, prompts, gen, stop=self.stop)
+        return generate_raw(self.loaded, prompts, gen, stop=self.stop, prefixes=self.prefixes,
+                            prefix=template_prefix(self.prompts, direction))
 
     def token_bound(self, sentences: list[str]) -> int:
         """A conversion is about as long as its input (Bliss drops words, English adds a few): twice the longest

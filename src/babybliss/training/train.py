@@ -516,6 +516,8 @@ def train_run(
         if disk_full(run_dir, err):
             raise TrainError(f"no space left on device while writing in {run_dir}; free space and run again with --resume") from err
         raise
+    if loaded is not None and hasattr(trainer.model, "unload"):
+        trainer.model.unload()  # the caller's base model again, LoRA layers taken out (its weights were frozen)
     if stop is not None and stop.requested:
         saved = last_complete_checkpoint(run_dir / "checkpoints" / run_name)
         raise Terminated(
@@ -541,12 +543,15 @@ def _device_label() -> str:
     return f"cpu ({torch.get_num_threads()} threads)"
 
 
-def finetune(config: Config, resume: bool = False) -> dict[str, object]:
+def finetune(config: Config, resume: bool = False, loaded: Loaded | None = None, clock=None) -> dict[str, object]:
     """Prepare the data, then train every planned run; with `resume`, finished runs are kept and the rest continue.
 
     The run folder is locked for the whole call (run_folder). `resume` on a fresh or empty folder starts the run,
     so a job script can always pass it. SIGTERM checkpoints the current step and raises Terminated.
+    `loaded`: a base model already in memory (not 4-bit), trained with LoRA layers that are taken out again after
+    each run, so the caller keeps using it. `clock(stage)`: a context manager timing the "data" and "train" parts.
     """
+    clock = clock or (lambda stage: contextlib.nullcontext())
     run_dir = Path(config.out)
     stop = GracefulStop()
     with stop.installed(), (run_folder.locked(run_dir) if is_main_process() else contextlib.nullcontext()):
@@ -555,7 +560,8 @@ def finetune(config: Config, resume: bool = False) -> dict[str, object]:
             remove_leftovers(run_dir)
             save_config(config, run_dir / "config.resolved.toml")
             if not (continuing and (run_dir / "data" / "summary.json").is_file()):
-                prepare(config, run_dir / "data")
+                with clock("data"):
+                    prepare(config, run_dir / "data")
         _barrier()
         if wants_4bit(config.quant) is False and config.quant.load_in_4bit and is_main_process() and config.model.spec != TINY_SPEC:
             print("[babybliss] no CUDA: quant.load_in_4bit is ignored, training plain LoRA on the CPU", flush=True)
@@ -565,7 +571,8 @@ def finetune(config: Config, resume: bool = False) -> dict[str, object]:
                 if is_main_process():
                     print(f"[babybliss] {run_name}: already finished, skipped", flush=True)
             else:
-                train_run(config, run_dir, run_name, epochs, keep, resume, stop=stop)
+                with clock("train"):
+                    train_run(config, run_dir, run_name, epochs, keep, resume, loaded=loaded, stop=stop)
             missing = [n for n in keep if not is_finished(epoch_dir(run_dir, n))]
             if missing and is_main_process():
                 raise TrainError(f"{run_name}: training ended without the adapters of epochs {missing} in {run_dir}")

@@ -1,0 +1,88 @@
+"""The KV cache of the prompts' fixed beginning (the instruction, and a baseline's worked examples), computed once and
+reused by every batch: in a short conversion prompt that beginning is most of the tokens.
+
+A batch is laid out as [prefix][padding][each prompt's rest]: the attention mask hides the padding, and generate
+numbers positions from the mask, so every row sees exactly the tokens it would see on its own."""
+
+from __future__ import annotations
+
+import copy
+import os
+import threading
+
+import torch
+
+from babybliss.config import PromptConfig
+from babybliss.data.prompts import build_prompt
+
+MIN_PREFIX_TOKENS = 8
+"""Shorter beginnings are recomputed: copying their cache costs about what it saves."""
+
+
+def shared_prefix(prompts: list[str]) -> str:
+    """The longest beginning every prompt shares, cut after its last line break (where the templates' parts meet)."""
+    common = os.path.commonprefix(prompts) if len(prompts) > 1 else ""
+    return common[: common.rfind("\n") + 1]
+
+
+def template_prefix(prompts: PromptConfig, direction: str) -> str:
+    """The fixed instruction every prompt of `direction` begins with (what comes before the input's line)."""
+    marker = "\x00"
+    before = build_prompt(prompts, direction, marker).split(marker)[0]
+    return before[: before.rfind("\n") + 1]
+
+
+class PrefixCache:
+    """Prefix texts' token ids and KV caches for one model (with one adapter); thread-safe."""
+
+    def __init__(self, model, tokenizer) -> None:
+        self.model, self.tokenizer = model, tokenizer
+        self._entries: dict[str, tuple[list[int], object] | None] = {}
+        self._lock = threading.Lock()
+
+    def _entry(self, prefix: str):
+        with self._lock:
+            if prefix not in self._entries:
+                ids = self.tokenizer(prefix, add_special_tokens=True)["input_ids"]
+                entry = None
+                if len(ids) >= MIN_PREFIX_TOKENS:
+                    device = next(self.model.parameters()).device
+                    with torch.inference_mode():
+                        out = self.model(input_ids=torch.tensor([ids], device=device), use_cache=True)
+                    entry = (ids, out.cache if cache_keyword() == "cache" else out.past_key_values)
+                self._entries[prefix] = entry
+            return self._entries[prefix]
+
+    def batch_inputs(self, prefix: str, prompts: list[str]) -> dict | None:
+        """generate's input_ids, attention_mask and cache for `prompts`, or None when the prefix is too short or a
+        prompt's tokens do not begin with the prefix's own (a tokenizer that merges across the line break)."""
+        entry = self._entry(prefix) if prefix else None
+        if entry is None:
+            return None
+        ids, cache = entry
+        full = self.tokenizer(prompts, add_special_tokens=True)["input_ids"]
+        start = len(ids)
+        if any(row[:start] != ids or len(row) == start for row in full):
+            return None
+        rests = [row[start:] for row in full]
+        width = max(len(rest) for rest in rests)
+        pad = self.tokenizer.pad_token_id
+        device = next(self.model.parameters()).device
+        input_ids = [ids + [pad] * (width - len(rest)) + rest for rest in rests]
+        mask = [[1] * start + [0] * (width - len(rest)) + [1] * len(rest) for rest in rests]
+        batch_cache = copy.deepcopy(cache)
+        batch_cache.batch_repeat_interleave(len(prompts))
+        return {
+            "input_ids": torch.tensor(input_ids, device=device),
+            "attention_mask": torch.tensor(mask, device=device),
+            cache_keyword(): batch_cache,
+        }
+
+
+def cache_keyword() -> str:
+    """generate's name for a KV cache handed in: `cache` since transformers 5.24 (`past_key_values` is deprecated
+    there); earlier 5.x releases know only `past_key_values`."""
+    import transformers
+    from packaging.version import Version
+
+    return "cache" if Version(transformers.__version__) >= Version("5.24") else "past_key_values"
