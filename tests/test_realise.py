@@ -60,11 +60,15 @@ def test_no_marker_gives_nothing():
 
 
 def test_on_the_novel_set_the_realiser_keeps_the_meaning():
-    """The measures of evaluation/metrics.py on the shipped novel set (402 pairs); bench/RESULTS.md has the numbers."""
+    """The measures of evaluation/metrics.py on the shipped novel set; bench/RESULTS.md has the numbers."""
     from babybliss.data.pairs import novel_path
     from babybliss.evaluation.metrics import exact_match_rate, meaning_checks, meaning_kept
 
-    pairs = json.loads(novel_path().read_text(encoding="utf-8"))
+    from babybliss.grammar.notation import TENSE_MARKERS, tense_marker
+
+    # the tense markers of the research data: the metric reads a tense from English for these (not for `imperative`,
+    # `phrase` or the conditionals that the novel set gained with the everyday messages)
+    pairs = [p for p in json.loads(novel_path().read_text(encoding="utf-8")) if tense_marker(p["bliss"]) in TENSE_MARKERS]
     english = to_english([p["bliss"] for p in pairs])
     kept = meaning_kept(meaning_checks([p["bliss"] for p in pairs], english, english_output=True))
     assert kept["content_recall"] >= 0.99 and kept["invented_rate"] <= 0.01 and kept["tense_agreement"] >= 0.97

@@ -25,7 +25,7 @@ OBJECT_PRONOUNS = frozenset({"me", "him", "her", "us", "them", "it", "you", "nob
 DETERMINERS = POSSESSIVES | {"many", "more", "own", "some", "any", "much", "few", "other", "several", "all", "no",
                              "every", "this", "that", "these", "those", "each", "both"}
 NUMBERS = frozenset("one two three four five six seven eight nine ten eleven twelve twenty hundred".split())
-MODALS = frozenset({"can", "should", "must"})
+MODALS = frozenset({"can", "should", "must", "may"})
 NEGATIONS = frozenset({"not", "never"})
 CONJUNCTIONS = frozenset({"and", "but", "because", "when", "after", "before", "while", "if", "although", "until", "so",
                           "or"})
@@ -373,7 +373,7 @@ class _Reader:
         ):
             c.adverbs.append(self.take().lower())
         if c.verb in _gerund_heads() and _can_verb(self.peek()) and not _is_name(self.peek()) and not c.particle:
-            if not _only_noun(self.peek()):
+            if not _only_noun(self.peek()) and self.low(1) != "of":
                 c.complement_verb = self.take().lower()
                 if self.low() in ALWAYS_PARTICLES:
                     c.complement_verb += " " + self.take().lower()
@@ -391,7 +391,7 @@ class _Reader:
                 return
             if fronted_subordinate and predicate and c.rest and self._new_subject_here():
                 return
-            if w == "and":
+            if w == "and" or w == "please":
                 c.rest.append(self.take().lower())
                 continue
             if predicate and not c.rest and (_is_adjective(self.peek()) or w in DEGREE):
@@ -410,7 +410,8 @@ class _Reader:
             if _is_adverb(self.peek()) and w not in ("home", "there", "here", "outside", "inside") or w in DEGREE and _is_adverb(self.peek(1)):
                 c.adverbs.append(self.take().lower())
                 continue
-            infinitive = w == "to" and _can_verb(self.peek(1)) and (not c.rest or _only_verb(self.peek(1)))
+            motion = c.verb in ("go", "come", "walk", "run", "drive", "travel", "fly", "move", "return", "get", "swim")
+            infinitive = w == "to" and _can_verb(self.peek(1)) and (not c.rest and not motion or _only_verb(self.peek(1)))
             if infinitive:
                 c.rest.append(self.take().lower())
                 c.rest.append(self.take().lower())
@@ -517,7 +518,7 @@ KIN = frozenset("mother father sister brother aunt uncle cousin niece nephew gra
                 "daughter wife husband friend neighbor neighbour teacher boss mum mom dad".split())
 """People nouns that, before another noun, are its possessor (`my sister car` -> `my sister's car`)."""
 
-CONDITIONAL_MODALS = {"can": "could", "may": "might", "must": "must", "should": "should"}
+CONDITIONAL_MODALS = {"can": "could", "may": "may", "must": "must", "should": "should"}
 
 
 def _verb_forms(c: _Clause, tense: str, person: str) -> tuple[str, list[str]]:
@@ -592,7 +593,7 @@ def _clause_english(c: _Clause, tense: str, question: bool, relative: bool = Fal
         finite = [] if aux in ("do", "does", "did") and c.negation != "not" and not c.modal else [aux]
         if c.be and not c.modal and tense != "future":
             finite = [aux]
-        if c.modal:
+        if c.modal and tense not in ("conditional", "future conditional", "past conditional"):
             finite = [c.modal]
             if c.negation == "not":
                 group = group[1:] if group[:1] == ["not"] else group
@@ -628,8 +629,9 @@ def _sentence(bliss: str) -> str:
     if marker == "phrase":
         english = " ".join(words)
         return english[0].upper() + english[1:] + end
-    if words[:2] == ["let", "us"]:
-        words = ["let's", *words[2:]]
+    if words[:2] == ["let", "us"] and len(words) > 2:
+        rest = _sentence(f"imperative:{' '.join(words[2:])}{end}")
+        return f"Let's {rest[0].lower()}{rest[1:]}"
     reader = _Reader(words, progressive=marker.endswith("progressive"))
     clauses: list[_Clause] = []
     fronted = reader.low() in SUBORDINATORS or reader.low() == "as"
