@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import http.client
 import socket
-import threading
 import time
 
 import pytest
+from conftest import running_server
 from fastapi.testclient import TestClient
 
 from babybliss.cli.commands import build_parser
@@ -36,23 +36,9 @@ def make_app(**serve_settings):
 
 @pytest.fixture(scope="module")
 def port():
-    import uvicorn
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
     app = make_app(header_timeout_s=TIMEOUT_S, body_timeout_s=TIMEOUT_S)
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", http=timed_headers_protocol(TIMEOUT_S))
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    end = time.monotonic() + 20
-    while not server.started:
-        assert time.monotonic() < end, "uvicorn did not start"
-        time.sleep(0.02)
-    yield port
-    server.should_exit = True
-    thread.join(10)
+    with running_server(app, http=timed_headers_protocol(TIMEOUT_S)) as port:
+        yield port
 
 
 def read_until_closed(sock: socket.socket, seconds: float) -> tuple[bytes, float]:

@@ -8,12 +8,11 @@ only answers empty lines), Bliss -> English by the tiny model, not fine-tuned.
 from __future__ import annotations
 
 import json
-import socket
-import threading
 import time
 from pathlib import Path
 
 import pytest
+from conftest import running_server
 
 CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = pytest.mark.skipif(
@@ -22,16 +21,8 @@ pytestmark = pytest.mark.skipif(
 BLISS = "future:We visit museum week next."
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def base_url():
-    import uvicorn
-
     from babybliss.config import ServeConfig, load_config
     from babybliss.grammar import rules
     from babybliss.serve import app as serve
@@ -39,18 +30,8 @@ def base_url():
     patch = pytest.MonkeyPatch()
     patch.setattr(rules, "to_bliss", lambda sentences: [BLISS for _ in sentences])
     converters = serve.choose_converters(load_config(None, ["model.spec=tiny", "generate.max_new_tokens=8"]), None, False)
-    port = free_port()
-    app = serve.create_app(converters, ServeConfig(), "tiny")
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    end = time.monotonic() + 20
-    while not server.started:
-        assert time.monotonic() < end, "uvicorn did not start"
-        time.sleep(0.05)
-    yield f"http://localhost:{port}/"
-    server.should_exit = True
-    thread.join(10)
+    with running_server(serve.create_app(converters, ServeConfig(), "tiny")) as port:
+        yield f"http://localhost:{port}/"
     patch.undo()
 
 

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import shutil
-import threading
-import time
 from pathlib import Path
 
 import pytest
+from conftest import running_server
 
 CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = pytest.mark.skipif(
@@ -18,25 +17,14 @@ pytestmark = pytest.mark.skipif(
 
 @pytest.fixture(scope="module")
 def server_url():
-    import uvicorn
+    from test_serve import Tagged
 
     from babybliss.config import ServeConfig
     from babybliss.serve import app as serve
-    from test_page_browser import free_port
-    from test_serve import Tagged
 
-    port = free_port()
     app = serve.create_app({"e2b": serve.RuleConverter(), "b2e": Tagged()}, ServeConfig(), "rules")
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    end = time.monotonic() + 20
-    while not server.started:
-        assert time.monotonic() < end, "uvicorn did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(10)
+    with running_server(app) as port:
+        yield f"http://127.0.0.1:{port}"
 
 
 def test_an_api_result_is_drawn_word_by_word_with_its_glosses(server_url):
