@@ -338,6 +338,23 @@ def test_an_adapter_serves_the_hybrid_and_its_model(tiny_run, monkeypatch):
     assert answer.answer == "future:We visit museum week next."
 
 
+def test_the_hybrid_asks_the_model_only_where_the_rules_are_unsure(tiny_run, monkeypatch):
+    config = load_config(None, ["model.spec=tiny"])
+    hybrid = serve.choose_converters(config, str(tiny_run / "epoch-1"), False)["e2b"]
+    asked: list[str] = []
+
+    def model(direction, sentences):
+        asked.extend(sentences)
+        return [Output(f"present:guess {i}.", True, "x") for i, _ in enumerate(sentences)]
+
+    monkeypatch.setattr(hybrid.model, "convert", model)
+    sure, unsure = "We will visit the museum next week.", "He said; she left."
+    answers = hybrid.convert("e2b", [sure, unsure, sure])
+    assert asked == [unsure]
+    assert [a.answer for a in answers] == ["future:We visit museum week next.", "present:guess 0.", "future:We visit museum week next."]
+    assert answers[1].warnings and not answers[0].warnings
+
+
 def test_serve_command_and_config():
     args = build_parser().parse_args(["serve", "--adapter", "runs/x/epoch-1", "--port", "9001"])
     assert args.adapter == "runs/x/epoch-1" and args.port == 9001 and args.host is None

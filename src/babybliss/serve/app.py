@@ -104,12 +104,17 @@ class HybridConverter:
         from babybliss.convert.hybrid import combine
         from babybliss.grammar.rules import convert
 
-        outputs = self.model.convert(direction, sentences)
         rules = convert(sentences)
-        answers = combine([c.bliss for c in rules], [o.answer for o in outputs], [c.confident for c in rules])
+        # The model is asked only where its answer can be used: where the rules are unsure or have none.
+        unsure = [i for i, c in enumerate(rules) if not (c.confident and c.bliss)]
+        asked = dict(zip(unsure, self.model.convert(direction, [sentences[i] for i in unsure]) if unsure else []))
+        by_model = [asked[i].answer if i in asked else "" for i in range(len(rules))]
+        answers = combine([c.bliss for c in rules], by_model, [c.confident for c in rules])
         return [
-            replace(o, warnings=c.warnings) if answer == o.answer else Output(answer, True, answer, c.warnings)
-            for o, answer, c in zip(outputs, answers, rules)
+            replace(asked[i], warnings=c.warnings)
+            if i in asked and answer == asked[i].answer
+            else Output(answer, True, answer, c.warnings)
+            for i, (answer, c) in enumerate(zip(answers, rules))
         ]
 
 
