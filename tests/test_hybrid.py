@@ -133,11 +133,17 @@ def test_generate_hybrid_keeps_the_rules_confidence(half_sure_rules, tiny_run, m
     fails."""
     texts = [*RULES, UNSURE]
     answers = {text: f"past:model answer {i}." for i, text in enumerate(texts)}
-    monkeypatch.setattr("babybliss.convert.hybrid.model_answers", lambda config, adapter, texts, loaded=None: [
-        answers[t] for t in texts])
+    asked: list[str] = []
+
+    def model_answers(config, adapter, texts, loaded=None):
+        asked.extend(texts)
+        return [answers[t] for t in texts]
+
+    monkeypatch.setattr("babybliss.convert.hybrid.model_answers", model_answers)
     assert main(["generate", "--adapter", str(tiny_run / "epoch-1"), "--system", "hybrid", "--direction", "e2b",
                  *texts]) == 0
     assert capsys.readouterr().out.splitlines() == [*RULES.values(), answers[UNSURE]]
+    assert asked == [UNSURE]
 
 
 def test_on_the_novel_set_the_hybrid_never_does_worse_than_the_rules_where_they_are_sure():

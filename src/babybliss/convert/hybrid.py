@@ -9,7 +9,8 @@ than the rules there. The model's answer is taken only when it is a Bliss senten
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import partial
 
 from babybliss.config import Config
 from babybliss.grammar.notation import tense_marker
@@ -30,10 +31,22 @@ def combine(rules: Sequence[str], model: Sequence[str], confident: Sequence[bool
     are sure, and a hybrid that trusted the model everywhere would lose what the rules get right."""
     out = []
     for by_rules, by_model, sure in zip(rules, model, confident, strict=True):
-        rules_answer = bool(by_rules) and tense_marker(by_rules) is not None
-        use_model = bool(by_model) and tense_marker(by_model) is not None and not (sure and rules_answer)
+        use_model = bool(by_model) and tense_marker(by_model) is not None and not rules_stand(by_rules, sure)
         out.append(tidy(by_model) if use_model else by_rules)
     return out
+
+
+def rules_stand(by_rules: str, sure: bool) -> bool:
+    """The rules' answer is the hybrid's whatever the model says: they are sure of it and it is a Bliss sentence."""
+    return sure and bool(by_rules) and tense_marker(by_rules) is not None
+
+
+def ask_where_needed(texts: Sequence[str], rules: Sequence[str], confident: Sequence[bool], ask: Callable) -> dict:
+    """`ask` (a model) called once, on the texts whose rules' answer does not stand; its answers by the text's index.
+    Where the rules stand `combine` never uses the model's answer, so it is not computed."""
+    stand = [rules_stand(by_rules, sure) for by_rules, sure in zip(rules, confident, strict=True)]
+    needed = [i for i, stands in enumerate(stand) if not stands]
+    return dict(zip(needed, ask([texts[i] for i in needed]))) if needed else {}
 
 
 def tidy(bliss: str) -> str:
@@ -68,8 +81,8 @@ def convert_e2b(config: Config, system: str, texts: Sequence[str], adapter: str 
         raise BlissError(f"unknown system {system!r}; expected one of {', '.join(SYSTEMS)}")
     if system == "rules":
         return rules_answers(texts)
-    answers = model_answers(config, adapter, texts, loaded)
     if system == "model":
-        return answers
+        return model_answers(config, adapter, texts, loaded)
     by_rules, confident = rule_conversions(texts)
-    return combine(by_rules, answers, confident)
+    asked = ask_where_needed(texts, by_rules, confident, partial(model_answers, config, adapter, loaded=loaded))
+    return combine(by_rules, [asked.get(i, "") for i in range(len(texts))], confident)

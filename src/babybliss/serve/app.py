@@ -101,15 +101,13 @@ class HybridConverter:
         self.name = self.name or f"the hybrid: the rule converter checking {self.model.name}"
 
     def convert(self, direction: str, sentences: list[str]) -> list[Output]:
-        from babybliss.convert.hybrid import combine
+        from babybliss.convert.hybrid import ask_where_needed, combine
         from babybliss.grammar.rules import convert
 
         rules = convert(sentences)
-        # The model is asked only where its answer can be used: where the rules are unsure or have none.
-        unsure = [i for i, c in enumerate(rules) if not (c.confident and c.bliss)]
-        asked = dict(zip(unsure, self.model.convert(direction, [sentences[i] for i in unsure]) if unsure else []))
-        by_model = [asked[i].answer if i in asked else "" for i in range(len(rules))]
-        answers = combine([c.bliss for c in rules], by_model, [c.confident for c in rules])
+        by_rules, confident = [c.bliss for c in rules], [c.confident for c in rules]
+        asked = ask_where_needed(sentences, by_rules, confident, lambda texts: self.model.convert(direction, texts))
+        answers = combine(by_rules, [asked[i].answer if i in asked else "" for i in range(len(rules))], confident)
         return [
             replace(asked[i], warnings=c.warnings)
             if i in asked and answer == asked[i].answer
