@@ -4,7 +4,6 @@ and the same results as the stages run one by one."""
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import torch

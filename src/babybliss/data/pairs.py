@@ -12,7 +12,7 @@ from pathlib import Path
 
 from babybliss.config import Config, PromptConfig
 from babybliss.errors import BlissError
-from babybliss.grammar.notation import MARKERS, normalize_space, tense_marker  # noqa: F401  (read here, defined there)
+from babybliss.grammar.notation import MARKERS, normalize_space, tense_marker
 from babybliss.io import read_user_text
 from babybliss.data.prompts import build_prompt, completion, pair_examples
 

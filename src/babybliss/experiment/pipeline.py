@@ -20,7 +20,7 @@ from babybliss.convert.generate import for_generation
 from babybliss.evaluation.evaluate import evaluate
 from babybliss.evaluation.report import STAGES_FILE, write_report
 from babybliss.io import atomic_write_json
-from babybliss.training.models import device_name, load_model, wants_4bit
+from babybliss.training.models import load_model, wants_4bit
 from babybliss.training.original_use import original_use
 from babybliss.training.seeds import record, seed_configs
 from babybliss.training.train import finetune

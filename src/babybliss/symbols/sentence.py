@@ -15,7 +15,6 @@ from babybliss.symbols.lexicon import (
     PERSONAL,
     POSSESSIVE,
     THING,
-    Symbol,
     digit_symbol,
     digits_code,
     letters_code,
@@ -99,8 +98,8 @@ class SymbolSentence:
 
 
 def split_marker(bliss: str) -> tuple[str | None, str]:
-    """`present progressive: I move.` -> ('present progressive', 'I move.'). A marker is made of MARKER_WORDS, so
-    markers that babybliss adds beside grammar.notation.MARKERS (imperative, conditionals) work too."""
+    """`present progressive: I move.` -> ('present progressive', 'I move.'). A marker is any run of MARKER_WORDS, a
+    little wider than grammar.notation.MARKERS, so a hand-written `past continuous:` is drawn too."""
     text = normalize_space(bliss)
     head, colon, body = text.partition(":")
     words = head.strip().lower().split()
