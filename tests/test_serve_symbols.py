@@ -4,12 +4,14 @@ gloss search for composing from symbols, and the renderer's browser build served
 from __future__ import annotations
 
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from fastapi.testclient import TestClient
 
 from babybliss.config import ServeConfig
 from babybliss.serve import app as serve
+from babybliss.symbols import sentence as symbol_sentences
 from test_serve import Tagged
 
 
@@ -31,6 +33,21 @@ def test_each_english_to_bliss_result_carries_its_symbols(client):
     jonah = {w["word"]: w for w in results[1]["symbols"]}
     assert jonah["Jonah"] == {"word": "Jonah", "id": None, "gloss": None, "code": "XJonah"}
     assert jonah["catch"]["code"].endswith(";;B92") and jonah["?"]["code"] == "B3"
+
+
+def test_the_symbols_of_a_batch_are_found_in_one_call(monkeypatch):
+    calls = []
+    real = symbol_sentences.sentence_symbols
+    monkeypatch.setattr(symbol_sentences, "sentence_symbols", lambda texts: calls.append(list(texts)) or real(texts))
+    converter = Tagged()
+    app = serve.create_app({"e2b": converter, "b2e": converter}, ServeConfig(batch_window_ms=300), "tagged")
+    bodies = [{"direction": "e2b", "sentences": [f"I see lake {i}."]} for i in range(8)]
+    with TestClient(app, base_url="http://localhost") as client, ThreadPoolExecutor(len(bodies)) as pool:
+        responses = list(pool.map(lambda body: client.post("/v1/convert", json=body), bodies))
+    for i, response in enumerate(responses):
+        words = [w["word"] for w in response.json()["results"][0]["symbols"]]
+        assert words == ["e2b", "I", "see", "lake", str(i), "."]  # each request gets its own sentence's symbols
+    assert len(calls) == len(converter.calls) < len(bodies)  # one spaCy call per batch, not one per request
 
 
 def test_bliss_to_english_results_have_no_symbols(client):

@@ -6,6 +6,7 @@ system it serves is chosen in one place: `choose_converters`.
 
 from __future__ import annotations
 
+import gc
 import logging
 import time
 import unicodedata
@@ -149,6 +150,15 @@ def choose_converters(config: Config, adapter: str | None, model_given: bool) ->
 # --- the app -------------------------------------------------------------------------------------------------------
 
 
+@dataclass
+class Answer:
+    """A sentence's conversion as the batch gives it back: the converter's output and, English -> Bliss, its words as
+    symbols (computed for the whole batch at once; None for Bliss -> English or without spaCy)."""
+
+    output: Output
+    symbols: list[dict] | None
+
+
 class ConvertRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
     direction: Literal["e2b", "b2e"]
@@ -196,8 +206,10 @@ def create_app(converters: dict[str, Converter], serve: ServeConfig, model: str 
     """The app: `/` (the page), `/healthz`, `POST /v1/convert`, the API's docs at `/docs` and `/redoc` (served from
     the fastapi-offline package, no CDN); behind the front door (hosts, body bounds, security headers, JSON errors)."""
 
-    def convert(direction: str, sentences: list[str]) -> list[Output]:
-        return converters[direction].convert(direction, sentences)
+    def convert(direction: str, sentences: list[str]) -> list[Answer]:
+        outputs = converters[direction].convert(direction, sentences)
+        symbols = symbols_of([o.answer for o in outputs]) if direction == "e2b" else None
+        return [Answer(o, words) for o, words in zip(outputs, symbols or [None] * len(outputs))]
 
     batcher = Batcher(convert, serve.batch_window_ms / 1000, serve.max_batch, serve.queue_size)
 
@@ -261,7 +273,7 @@ def create_app(converters: dict[str, Converter], serve: ServeConfig, model: str 
     async def convert_endpoint(body: ConvertRequest, request: Request):
         sentences = prepare_sentences(body.sentences, serve)
         try:
-            outputs = await unless_disconnected(request, batcher.submit(body.direction, sentences))
+            answers = await unless_disconnected(request, batcher.submit(body.direction, sentences))
         except ClientGone:
             return JSONResponse(error_content("client_gone", "client disconnected"), status_code=499)
         except QueueFull as err:
@@ -276,13 +288,10 @@ def create_app(converters: dict[str, Converter], serve: ServeConfig, model: str 
                 sentence=failed.index,
             ) from None
         results = [
-            Result(input=s, output=o.answer, clean_stop=o.clean_stop, warnings=o.warnings or [],
-                   confident=None if o.warnings is None else not o.warnings)
-            for s, o in zip(body.sentences, outputs)
+            Result(input=s, output=a.output.answer, clean_stop=a.output.clean_stop, warnings=a.output.warnings or [],
+                   confident=None if a.output.warnings is None else not a.output.warnings, symbols=a.symbols)
+            for s, a in zip(body.sentences, answers)
         ]
-        if body.direction == "e2b":
-            for result, words in zip(results, await symbols_of([r.output for r in results]) or []):
-                result.symbols = words
         return ConvertResponse(results=results)
 
     hosts = serve.allowed_hosts + ([serve.host] if serve.host not in ("0.0.0.0", "::") else [])  # its own address
@@ -415,6 +424,7 @@ def run_serve(config: Config, adapter: str | None, model_given: bool) -> None:
     for direction, converter in converters.items():
         converter.convert(direction, RULE_PROBE)  # warm-up: the first request does not pay for it
         log.info("%s: %s", direction, converter.name)
+    gc.freeze()  # what is loaded lives as long as the server: the collector's full passes skip it from now on
     log.info("serving on http://%s:%d (stop with Ctrl+C)", config.serve.host, config.serve.port)
     uvicorn.run(app, **uvicorn_options(config.serve))
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import logging
 
 from fastapi import APIRouter, Query
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse
 from pydantic import BaseModel
 
@@ -43,17 +42,19 @@ class SymbolSearch(BaseModel):
     """BCI's attribution line and the Blissary credit: show it wherever symbols are shown."""
 
 
-async def symbols_of(bliss_sentences: list[str]) -> list[list[SymbolWordModel]] | None:
-    """Each Bliss sentence's words as the API gives them, or None where spaCy is missing."""
+def symbols_of(bliss_sentences: list[str]) -> list[list[dict]] | None:
+    """Each Bliss sentence's words as the API gives them (`SymbolWordModel`'s fields), or None where spaCy is
+    missing. The server calls it on a whole batch in the batch's worker thread: one spaCy call for all its
+    sentences, not one per request."""
     from babybliss.grammar.nlp import NlpError
     from babybliss.symbols.sentence import sentence_symbols
 
     try:
-        sentences = await run_in_threadpool(sentence_symbols, bliss_sentences)
+        sentences = sentence_symbols(bliss_sentences)
     except NlpError as err:
         log.warning("no symbols: %s", err)
         return None
-    return [[SymbolWordModel(**w.as_dict()) for w in s.words] for s in sentences]
+    return [[w.as_dict() for w in s.words] for s in sentences]
 
 
 def symbols_router() -> APIRouter:

@@ -4,7 +4,7 @@ parse of the Bliss words, with the sentence's tense marker as the indicator on i
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 from babybliss.grammar.notation import normalize_space, split_sentences
 from babybliss.symbols.forms import AGENT_PERSON, DEGREE_TAGS, Form, agents, british, compounds, degrees, descriptions, inflections
@@ -71,8 +71,9 @@ class SymbolWord:
         return self.how != "letters"
 
     def as_dict(self) -> dict:
-        """The API's shape: word, id, gloss, code."""
-        return {k: v for k, v in asdict(self).items() if k != "how"}
+        """The API's shape: word, id, gloss, code (built by hand: dataclasses.asdict's deep copy was 6% of serve's
+        time)."""
+        return {"word": self.word, "id": self.id, "gloss": self.gloss, "code": self.code}
 
 
 @dataclass
