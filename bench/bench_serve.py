@@ -1,12 +1,22 @@
-"""Load test of `babybliss serve`: a bounded asyncio client (httpx) against 127.0.0.1 only.
+"""Load test of `babybliss serve` against 127.0.0.1 only, with a lean client (raw HTTP/1.1 keep-alive on asyncio
+streams, no HTTP library: about 0.1 ms of client CPU a request, so the client is not what is measured).
 
-Starts `babybliss serve` on a free port (or uses `--url`), then for each level of concurrent clients sends
-one-sentence English -> Bliss requests (sentences of the shipped corpus) and reports throughput, p50/p95 latency,
-503s and any other failure. The final soak run (default 2 000 requests at 64 clients) sends 1-3 sentences per
-request and checks that every result comes back, in order. Results go to OUT/serve.json.
+Starts `babybliss serve` on a free port (or uses `--url`), then:
+- closed loop (`--levels`): N clients, each sends its next one-sentence English -> Bliss request (sentences of the
+  shipped corpus) as soon as its answer is in, for `--seconds`;
+- open loop (`--paced`, e.g. 250@256): 256 connections together offer 250 sentences/s on a fixed schedule, as typing
+  users would; a request's latency counts from the moment the schedule sent it (if every connection is busy it waits
+  in the client, and that wait counts too);
+- a soak (`--soak` requests at 64 clients, 1-3 sentences each) that checks every result comes back, in order.
+Each run reports sentences/s, p50/p90/p99 latency, non-200 answers, and the CPU seconds the client and the server
+(when started here) used. `--pin` puts the server on core 0 and the client on core 1. Results go to OUT/serve.json.
 
-    python bench/bench_serve.py --adapter runs/cpu/epoch-4 --out /tmp/bench-serve
+    python bench/bench_serve.py --pin --out /tmp/bench-serve
+    python bench/bench_serve.py --pin --adapter runs/cpu/epoch-4 --levels 1,16 --paced '' --soak 0
     python bench/bench_serve.py --adapter runs/cpu/epoch-4 --screenshot docs/serve-page.png   # also the README's picture
+
+`bench/wrk_convert.lua` drives the same requests from `wrk` (Debian's package), a cross-check of this client:
+`wrk -t1 -c64 -d10s -s bench/wrk_convert.lua http://127.0.0.1:PORT -- BODIES` (one JSON body a line).
 """
 
 from __future__ import annotations
@@ -20,6 +30,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -32,15 +43,15 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_server(args) -> tuple[subprocess.Popen, str]:
+def start_server(args, cores: set[int] | None = None) -> tuple[subprocess.Popen, str]:
     port = free_port()
     command = [sys.executable, "-m", "babybliss", "serve", "--host", "127.0.0.1", "--port", str(port)]
     command += ["--adapter", args.adapter] if args.adapter else []
     command += ["--model", args.model] if args.model else []
-    for item in args.set or []:
+    for item in getattr(args, "set", None) or []:
         command += ["--set", item]
     env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
-    server = subprocess.Popen(command, env=env)
+    server = subprocess.Popen(command, env=env, preexec_fn=(lambda: os.sched_setaffinity(0, cores)) if cores else None)
     url = f"http://127.0.0.1:{port}"
     end = time.monotonic() + 300
     while time.monotonic() < end:
@@ -62,54 +73,143 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
-async def load(url: str, sentences: list[str], clients: int, requests: int, per_request: int) -> dict:
-    """`requests` requests by `clients` concurrent clients; request i sends 1..per_request sentences."""
-    latencies: list[float] = []
-    counts = {"ok": 0, "503": 0, "other_5xx": 0, "4xx": 0, "transport_errors": 0, "lost_or_reordered": 0}
-    converted = 0
-    next_request = 0
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+def process_cpu(pid: int | None) -> float:
+    """CPU seconds (user + system) a process has used so far; this process's own when pid is None."""
+    if pid is None:
+        times = os.times()
+        return times.user + times.system
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
-    async def client(http: httpx.AsyncClient) -> None:
-        nonlocal next_request, converted
-        while next_request < requests:
-            i = next_request
+
+class Connection:
+    """One keep-alive HTTP/1.1 connection that POSTs JSON and reads the answer (Content-Length bodies only)."""
+
+    def __init__(self, url: str):
+        parts = urlsplit(url)
+        self.host, self.port = parts.hostname, parts.port or 80
+        self.head = f"POST /v1/convert HTTP/1.1\r\nHost: {parts.netloc}\r\nContent-Type: application/json\r\n"
+        self.reader = self.writer = None
+
+    async def post(self, body: bytes) -> tuple[int, bytes]:
+        if self.writer is None:
+            self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+        self.writer.write(f"{self.head}Content-Length: {len(body)}\r\n\r\n".encode() + body)
+        try:
+            head = await self.reader.readuntil(b"\r\n\r\n")
+            lines = head.split(b"\r\n")
+            headers = dict(line.split(b":", 1) for line in lines[1:] if b":" in line)
+            length = int(next((v for k, v in headers.items() if k.lower() == b"content-length"), b"0"))
+            answer = await self.reader.readexactly(length)
+        except (asyncio.IncompleteReadError, ConnectionError):
+            self.close()
+            raise
+        if any(k.lower() == b"connection" and v.strip().lower() == b"close" for k, v in headers.items()):
+            self.close()
+        return int(lines[0].split()[1]), answer
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+        self.reader = self.writer = None
+
+
+def request_body(sentences: list[str], i: int, per_request: int) -> tuple[list[str], bytes]:
+    batch = [sentences[(i * 7 + j) % len(sentences)] for j in range(1 + i % per_request)]
+    return batch, json.dumps({"direction": "e2b", "sentences": batch}).encode()
+
+
+class Tally:
+    def __init__(self):
+        self.latencies: list[float] = []
+        self.counts = {"ok": 0, "503": 0, "other_5xx": 0, "4xx": 0, "transport_errors": 0, "lost_or_reordered": 0}
+        self.converted = 0
+
+    async def send(self, connection: Connection, batch: list[str], body: bytes, since: float, check: bool) -> None:
+        try:
+            status, answer = await connection.post(body)
+        except (OSError, asyncio.IncompleteReadError):
+            self.counts["transport_errors"] += 1
+            return
+        if status == 503:
+            self.counts["503"] += 1
+        elif status >= 500:
+            self.counts["other_5xx"] += 1
+        elif status >= 400:
+            self.counts["4xx"] += 1
+        else:
+            self.counts["ok"] += 1
+            self.latencies.append(time.perf_counter() - since)
+            if check:
+                self.counts["lost_or_reordered"] += [r["input"] for r in json.loads(answer)["results"]] != batch
+            self.converted += len(batch)
+
+    def report(self, seconds: float, **what) -> dict:
+        return {
+            **what,
+            "seconds": round(seconds, 2),
+            "sentences_per_s": round(self.converted / seconds, 1),
+            "p50_s": round(percentile(self.latencies, 0.5), 4),
+            "p90_s": round(percentile(self.latencies, 0.9), 4),
+            "p99_s": round(percentile(self.latencies, 0.99), 4),
+            **self.counts,
+        }
+
+
+async def closed_loop(url, sentences, clients: int, seconds: float, requests: int, per_request: int, check: bool):
+    """`clients` clients with no think time, for `seconds` (or until `requests` requests when given)."""
+    tally, next_request = Tally(), 0
+    end = time.perf_counter() + seconds
+
+    async def client() -> None:
+        nonlocal next_request
+        connection = Connection(url)
+        while (next_request < requests) if requests else (time.perf_counter() < end):
+            batch, body = request_body(sentences, next_request, per_request)
             next_request += 1
-            batch = [sentences[(i * 7 + j) % len(sentences)] for j in range(1 + i % per_request)]
-            start = time.perf_counter()
-            try:
-                response = await http.post(f"{url}/v1/convert", json={"direction": "e2b", "sentences": batch})
-            except httpx.TransportError:
-                counts["transport_errors"] += 1
-                continue
-            elapsed = time.perf_counter() - start
-            if response.status_code == 503:
-                counts["503"] += 1
-            elif response.status_code >= 500:
-                counts["other_5xx"] += 1
-            elif response.status_code >= 400:
-                counts["4xx"] += 1
-            else:
-                counts["ok"] += 1
-                latencies.append(elapsed)
-                inputs = [r["input"] for r in response.json()["results"]]
-                counts["lost_or_reordered"] += inputs != batch
-                converted += len(inputs)
+            await tally.send(connection, batch, body, time.perf_counter(), check)
+        connection.close()
 
-    async with httpx.AsyncClient(limits=limits, timeout=600) as http:
-        start = time.perf_counter()
-        await asyncio.gather(*(client(http) for _ in range(clients)))
-        seconds = time.perf_counter() - start
-    return {
-        "clients": clients,
-        "requests": requests,
-        "sentences_per_request": f"1-{per_request}" if per_request > 1 else "1",
-        "seconds": round(seconds, 2),
-        "sentences_per_s": round(converted / seconds, 2),
-        "p50_s": round(percentile(latencies, 0.5), 3),
-        "p95_s": round(percentile(latencies, 0.95), 3),
-        **counts,
-    }
+    start = time.perf_counter()
+    await asyncio.gather(*(client() for _ in range(clients)))
+    return tally.report(time.perf_counter() - start, load="closed", clients=clients,
+                        sentences_per_request=f"1-{per_request}" if per_request > 1 else "1")
+
+
+async def open_loop(url, sentences, rate: float, connections: int, seconds: float) -> dict:
+    """`connections` connections together offered `rate` one-sentence requests a second on a fixed schedule."""
+    tally, queue = Tally(), asyncio.Queue()
+    start = time.perf_counter()
+    total = int(rate * seconds)
+
+    async def schedule() -> None:
+        for i in range(total):
+            await asyncio.sleep(max(0.0, start + i / rate - time.perf_counter()))
+            queue.put_nowait((i, start + i / rate))
+        for _ in range(connections):
+            queue.put_nowait(None)
+
+    async def connection_worker() -> None:
+        connection = Connection(url)
+        while (job := await queue.get()) is not None:
+            i, due = job
+            batch, body = request_body(sentences, i, 1)
+            await tally.send(connection, batch, body, due, False)
+        connection.close()
+
+    await asyncio.gather(schedule(), *(connection_worker() for _ in range(connections)))
+    return tally.report(time.perf_counter() - start, load=f"paced {rate:g}/s", clients=connections,
+                        sentences_per_request="1")
+
+
+def measured(run, server_pid: int | None) -> dict:
+    """`run` (a coroutine) with the CPU seconds the client and the server used during it."""
+    client, server = process_cpu(None), process_cpu(server_pid) if server_pid else None
+    result = asyncio.run(run)
+    result["client_cpu_s"] = round(process_cpu(None) - client, 2)
+    if server_pid:
+        result["server_cpu_s"] = round(process_cpu(server_pid) - server, 2)
+    return result
 
 
 def screenshot(url: str, path: Path) -> None:
@@ -142,11 +242,15 @@ def screenshot(url: str, path: Path) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--url", help="a running server (default: start `babybliss serve` on 127.0.0.1)")
+    parser.add_argument("--server-pid", type=int, help="with --url: the server's process, to report its CPU seconds")
     parser.add_argument("--adapter", help="RUN/epoch-N to serve")
     parser.add_argument("--model", help="model spec to serve")
     parser.add_argument("--set", action="append", help="config override passed to the server")
-    parser.add_argument("--levels", default="1,4,16,64", help="concurrent clients per level ('' for none)")
-    parser.add_argument("--requests-per-client", type=int, default=8, help="requests per client at each level (min 20)")
+    parser.add_argument("--pin", action="store_true", help="server on core 0, this client on core 1")
+    parser.add_argument("--levels", default="1,16,64,256", help="closed-loop clients per level ('' for none)")
+    parser.add_argument("--paced", default="250@256", help="open-loop RATE@CONNECTIONS runs, comma-separated ('' for none)")
+    parser.add_argument("--seconds", type=float, default=15, help="length of each closed- and open-loop run")
+    parser.add_argument("--repeat", type=int, default=1, help="runs of each level and pace")
     parser.add_argument("--soak", type=int, default=2000, help="requests of the final run at 64 clients (0: none)")
     parser.add_argument("--screenshot", help="save a screenshot of the page here")
     parser.add_argument("--out", default="bench-serve", help="folder for serve.json")
@@ -154,18 +258,26 @@ def main() -> None:
 
     pairs = json.loads((ROOT / "src/babybliss/data/corpus/pairs.json").read_text(encoding="utf-8"))
     sentences = [p["original"] for p in pairs]
-    server, url = (None, args.url.rstrip("/")) if args.url else start_server(args)
-    if args.url and not url.startswith(("http://127.0.0.1", "http://localhost")):
+    if args.url and not args.url.startswith(("http://127.0.0.1", "http://localhost")):
         raise SystemExit("--url: this load test only runs against 127.0.0.1")
+    server, url = (None, args.url.rstrip("/")) if args.url else start_server(args, {0} if args.pin else None)
+    if args.pin:
+        os.sched_setaffinity(0, {1})
+    server_pid = server.pid if server else args.server_pid
     try:
         health = httpx.get(f"{url}/healthz").json()
-        asyncio.run(load(url, sentences, 1, 2, 1))  # warm-up
+        asyncio.run(closed_loop(url, sentences, 4, 0, 40, 1, True))  # warm-up
         runs = []
-        for clients in (int(c) for c in args.levels.split(",") if c):
-            runs.append(asyncio.run(load(url, sentences, clients, max(20, clients * args.requests_per_client), 1)))
-            print(json.dumps(runs[-1]), flush=True)
+        for _ in range(args.repeat):
+            for clients in (int(c) for c in args.levels.split(",") if c):
+                runs.append(measured(closed_loop(url, sentences, clients, args.seconds, 0, 1, False), server_pid))
+                print(json.dumps(runs[-1]), flush=True)
+            for pace in (p for p in args.paced.split(",") if p):
+                rate, connections = pace.split("@")
+                runs.append(measured(open_loop(url, sentences, float(rate), int(connections), args.seconds), server_pid))
+                print(json.dumps(runs[-1]), flush=True)
         if args.soak:
-            runs.append(asyncio.run(load(url, sentences, 64, args.soak, 3)))
+            runs.append(measured(closed_loop(url, sentences, 64, 0, args.soak, 3, True), server_pid))
             print(json.dumps(runs[-1]), flush=True)
         if args.screenshot:
             screenshot(url, Path(args.screenshot))
@@ -175,13 +287,16 @@ def main() -> None:
             server.wait(30)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    result = {"date": time.strftime("%Y-%m-%d %H:%M"), "server": health, "load_average": os.getloadavg(), "runs": runs}
+    result = {"date": time.strftime("%Y-%m-%d %H:%M"), "server": health, "load_average": os.getloadavg(),
+              "pinned": args.pin, "runs": runs}
     (out / "serve.json").write_text(json.dumps(result, indent=2), encoding="utf-8")
-    print("| clients | requests | sentences/request | s | sentences/s | p50 s | p95 s | 503 | other 5xx | lost/reordered |")
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("| load | clients | sentences/request | s | sentences/s | p50 s | p90 s | p99 s | 503 / other 5xx / lost | "
+          "client CPU s | server CPU s |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|")
     for r in runs:
-        print(f"| {r['clients']} | {r['requests']} | {r['sentences_per_request']} | {r['seconds']} | {r['sentences_per_s']} | "
-              f"{r['p50_s']} | {r['p95_s']} | {r['503']} | {r['other_5xx']} | {r['lost_or_reordered']} |")
+        print(f"| {r['load']} | {r['clients']} | {r['sentences_per_request']} | {r['seconds']} | {r['sentences_per_s']} | "
+              f"{r['p50_s']} | {r['p90_s']} | {r['p99_s']} | {r['503']} / {r['other_5xx']} / {r['lost_or_reordered']} | "
+              f"{r['client_cpu_s']} | {r.get('server_cpu_s', '')} |")
 
 
 if __name__ == "__main__":
