@@ -10,6 +10,9 @@ in front, which only adds a passive step clock to every trainer):
 
 * team: `configs/llama2-7b-qlora.toml` as shipped: four separate QLoRA (nf4) runs of 1, 2, 3 and 4 epochs;
 * fast: `configs/fast-gpu.toml` with `train.sweep=checkpoints`, epochs [1, 2, 3, 4]: one bf16 run, four adapters.
+* one: the same config through `babybliss experiment`: every stage in one process, the base model loaded once, each
+  epoch's adapter put on and taken off for evaluation; its stages are read from RUN/stages.json (the process start
+  and the base model's load count with `data`).
 
 The model is a randomly initialised Llama-2-7B-shaped model (no hub): bench_gpu_finetune.py saves it once as a model
 folder (bf16 safetensors + the tokenizer given by --tokenizer) and both ways load it through `model.spec`, the nf4
@@ -27,6 +30,7 @@ said so in the table (--full runs everything, about 45 minutes):
     # GPU machine (PYTHONPATH=src; trl, datasets, bitsandbytes, liger-kernel wheels installed)
     python bench/bench_experiment_gpu.py --data .g1/bliss.json --tokenizer .g1/tok --out $OUT
     python bench/bench_experiment_gpu.py --ways fast ...      # one way per invocation; results merge in OUT
+    python bench/bench_experiment_gpu.py --ways one --max-examples 0 ...   # issue 19: the one-process experiment
     # CPU dry run of the same code path: tiny random model, 24 pairs of the shipped corpus (< 2 min)
     python bench/bench_experiment_gpu.py --tiny --out /tmp/experiment
     # only save the random model folder (e.g. before timing `babybliss finetune` on 2 GPUs)
@@ -67,7 +71,13 @@ WAYS = {
     "team": Way("team", "team's way (recipe, 4 separate QLoRA runs)", "configs/llama2-7b-qlora.toml"),
     "fast": Way("fast", "babybliss fast (fast-gpu, one sweep run)", "configs/fast-gpu.toml",
                 ["train.sweep=checkpoints", "train.epochs=[1,2,3,4]"]),
+    "one": Way("one", "babybliss experiment (fast-gpu, every stage in one process)", "configs/fast-gpu.toml",
+               ["train.sweep=checkpoints", "train.epochs=[1,2,3,4]"]),
 }
+ONE_PROCESS_STAGES = {"load base model": "data", "data": "data", "train": "train", "evaluate": "evaluate",
+                      "report": "report"}
+"""`babybliss experiment`'s own stage clock (RUN/stages.json) folded into this table's four stages: the base
+model's one load counts with data, the process start and imports (the rest of the wall time) too."""
 
 
 # --- the child: one babybliss command with a step clock --------------------------------------------------------------
@@ -118,7 +128,7 @@ def run_way(way: Way, args, model_folder: Path, pairs: Path, work: Path, env: di
     shutil.rmtree(run, ignore_errors=True)
     run.mkdir(parents=True)
     step_log = run / "steps.jsonl"
-    sets = [*way.sets, f"model.spec={model_folder}", *extra_sets(args), *(args.fast_set if way.name == "fast" else [])]
+    sets = [*way.sets, f"model.spec={model_folder}", *extra_sets(args), *(args.fast_set if way.name in ("fast", "one") else [])]
     if way.name == "team" and args.team_steps > 0:
         sets.append(f"train.max_steps={args.team_steps}")
     config = ["--config", str(ROOT / way.config)] + [x for s in sets for x in ("--set", s)]
@@ -129,7 +139,10 @@ def run_way(way: Way, args, model_folder: Path, pairs: Path, work: Path, env: di
         "evaluate": ["evaluate", str(run)] + [x for s in evaluate_sets for x in ("--set", s)],
         "report": ["report", str(run)],
     }
-    measured = {stage: run_stage(commands[stage], {**env, STEP_LOG_ENV: str(step_log)}) for stage in STAGES}
+    if way.name == "one":
+        measured = one_process(config, evaluate_sets, pairs, run, env)
+    else:
+        measured = {stage: run_stage(commands[stage], {**env, STEP_LOG_ENV: str(step_log)}) for stage in STAGES}
     from babybliss.config import load_config
 
     resolved = load_config(ROOT / way.config, sets)
@@ -157,6 +170,19 @@ def run_way(way: Way, args, model_folder: Path, pairs: Path, work: Path, env: di
         "notes": notes,
         "run": str(run),
     }
+
+
+def one_process(config: list[str], evaluate_sets: list[str], pairs: Path, run: Path, env: dict[str, str]) -> dict:
+    """`babybliss experiment` once (no original use: the other ways have none); its stages from RUN/stages.json."""
+    sets = [x for s in evaluate_sets for x in ("--set", s)]
+    wall = run_stage(["experiment", *config, *sets, "--data", str(pairs), "--out", str(run), "--skip-original-use"],
+                     env)
+    stages = json.loads((run / "stages.json").read_text(encoding="utf-8"))["seconds"]
+    measured = dict.fromkeys(STAGES, 0.0)
+    for stage, seconds in stages.items():
+        measured[ONE_PROCESS_STAGES[stage]] += seconds
+    measured["data"] += wall - sum(stages.values())  # process start, imports, config
+    return measured
 
 
 def extra_sets(args) -> list[str]:
@@ -195,10 +221,16 @@ def team_train_remainder(run: Path, step_log: Path, config) -> tuple[float, list
 
 
 def evaluate_remainder(run: Path, config) -> tuple[float, int, int]:
-    """Seconds the capped evaluation did not spend: each model's converting and scoring time scaled to every prompt."""
-    from babybliss.data.pairs import read_split
+    """Seconds the capped evaluation did not spend: each model's converting and scoring time scaled to every prompt
+    (the splits, and the novel and everyday sets where configured)."""
+    from dataclasses import replace
 
-    total = sum(len(read_split(run / "data", split)) for split in config.evaluate.splits) * len(config.data.directions)
+    from babybliss.data.pairs import E2B_ONLY_SETS
+    from babybliss.evaluation.evaluate import eval_splits
+
+    uncapped = replace(config, evaluate=replace(config.evaluate, max_examples=0))
+    total = sum(len(pairs) * (1 if split in E2B_ONLY_SETS else len(config.data.directions))
+                for split, pairs in eval_splits(uncapped, run).items())
     added, converted = 0.0, 0
     for path in sorted((run / "eval").glob("*/metrics.json")):
         result = json.loads(path.read_text(encoding="utf-8"))
@@ -214,16 +246,16 @@ def markdown(report: dict) -> str:
     lines = [f"Device: {report['device']}; model: random {report['shape']} ({report['model_folder_note']}); "
              f"{report['pairs']} pairs; --team-steps {options['team_steps']}, --max-examples {options['max_examples']}"
              + "".join(f", --fast-set {s}" for s in options.get("fast_sets", [])) + ".", ""]
-    names = [n for n in ("team", "fast") if n in ways]
-    head = ["stage"] + [f"{n} measured s" for n in names] + [f"{n} full s (est.)" for n in names]
-    if len(names) == 2:
-        head.append("speed-up (full)")
+    names = [n for n in ("team", "fast", "one") if n in ways]
+    faster = [n for n in names if n != "team"] if "team" in names else []
+    head = (["stage"] + [f"{n} measured s" for n in names] + [f"{n} full s (est.)" for n in names]
+            + [f"{n} speed-up (full)" for n in faster])
     lines += ["| " + " | ".join(head) + " |", "|" + "---|" + "---:|" * (len(head) - 1)]
     for stage in (*STAGES, "total"):
         key = (lambda w, kind: w[f"total_{kind}_s"]) if stage == "total" else (lambda w, kind: w[f"{kind}_s"][stage])
         cells = [f"{key(ways[n], 'measured'):.1f}" for n in names] + [f"{key(ways[n], 'full'):.1f}" for n in names]
-        if len(names) == 2:
-            fast = key(ways["fast"], "full")
+        for n in faster:
+            fast = key(ways[n], "full")
             cells.append(f"{key(ways['team'], 'full') / fast:.1f}x" if fast else "-")
         label = "**end to end**" if stage == "total" else stage
         lines.append(f"| {label} | " + " | ".join(cells) + " |")
@@ -266,7 +298,7 @@ def main(argv=None) -> int:
     parser.add_argument("--tokenizer", help="tokenizer folder for the random model (default with --tiny: byte-level)")
     parser.add_argument("--shape", default="7b", help="7b (Llama-2-7B), small or tiny")
     parser.add_argument("--tiny", action="store_true", help="CPU dry run: tiny shape, 24 pairs, small caps")
-    parser.add_argument("--ways", default="team,fast", help="team, fast or both (results merge into OUT)")
+    parser.add_argument("--ways", default="team,fast", help="team, fast, one (comma-separated; both = team,fast); results merge into OUT")
     parser.add_argument("--team-steps", type=int, default=None, help="steps per team run, extrapolated (0: full)")
     parser.add_argument("--max-examples", type=int, default=None, help="evaluate.max_examples, extrapolated (0: all)")
     parser.add_argument("--full", action="store_true", help="no caps: the whole experiment (about 45 min on an H200)")
