@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import json
 import os
+from pathlib import Path
 
 import pytest
 
@@ -63,6 +65,28 @@ def test_tense_accuracy_and_clean_stop():
     assert metrics.tense_accuracy(["a"], ["b"]) is None
     assert metrics.clean_stop_rate([True, False, True, True]) == 0.75
     assert metrics.clean_stop_rate([]) == 0.0
+
+
+def sklearn_novelty(generated: str, original: str) -> float:
+    """The definition as scikit-learn computes it: a TfidfVectorizer fitted on the pair, 1 - their cosine."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.metrics.pairwise import cosine_similarity
+
+    try:
+        matrix = TfidfVectorizer().fit_transform([generated, original])
+    except ValueError:
+        return None
+    return float(1.0 - cosine_similarity(matrix[0], matrix[1])[0, 0])
+
+
+def test_novelty_equals_scikit_learns_tfidf_on_every_shipped_pair():
+    pairs = json.loads((Path(metrics.__file__).parents[1] / "data" / "corpus" / "novel.json").read_text())
+    cases = [(p["bliss"], p["original"]) for p in pairs] + [(p["original"], p["bliss"]) for p in pairs[:50]]
+    cases += [("Ça va? Ça VA!", "ça va"), ("a b c", "d e"), ("x", "The dog, the DOG."), ("I I I go", "go go I")]
+    for generated, original in cases:
+        expected = sklearn_novelty(generated, original)
+        if expected is not None:
+            assert metrics.novelty(generated, original) == pytest.approx(expected, abs=1e-12), (generated, original)
 
 
 def test_novelty_definition():

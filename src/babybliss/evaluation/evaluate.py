@@ -143,28 +143,33 @@ def evaluate_model(config: Config, run_dir: Path, name: str, loaded: Loaded, few
     atomically."""
     splits = eval_splits(config, run_dir) if splits is None else splits
     shots = pick_shots(read_split(run_dir / "data", "train"), few_shot, config.data.seed)
-    rows, metrics, start = [], {}, time.perf_counter()
-    for split, pairs in splits.items():
-        metrics[split] = {}
-        for direction in config.data.directions:
-            if split in E2B_ONLY_SETS and direction != "e2b":
+    rows, metrics, start = [], {split: {} for split in splits}, time.perf_counter()
+    for direction in config.data.directions:
+        # every split's prompts in one call: fuller, length-sorted batches and one prefix cache
+        todo = [(split, [e for p in pairs for e in pair_examples(p, [direction])]) for split, pairs in splits.items()
+                if split not in E2B_ONLY_SETS or direction == "e2b"]
+        examples = [e for _, split_examples in todo for e in split_examples]
+        if not examples:
+            continue
+        shot_examples: list[Example] = [e for s in shots for e in pair_examples(s, [direction])]
+        prompts = [
+            few_shot_prompt(config.prompts, direction, e.input, shot_examples)
+            if shot_examples
+            else build_prompt(config.prompts, direction, e.input)
+            for e in examples
+        ]
+        inputs = constraint(config.generate, direction, [e.input for e in examples])
+        outputs = generate_raw(loaded, prompts, config.generate, show_progress=True, **inputs)
+        done = 0
+        for split, split_examples in todo:
+            answered, done = outputs[done : done + len(split_examples)], done + len(split_examples)
+            if not split_examples:
                 continue
-            examples = [e for p in pairs for e in pair_examples(p, [direction])]
-            if not examples:
-                continue
-            shot_examples: list[Example] = [e for s in shots for e in pair_examples(s, [direction])]
-            prompts = [
-                few_shot_prompt(config.prompts, direction, e.input, shot_examples)
-                if shot_examples
-                else build_prompt(config.prompts, direction, e.input)
-                for e in examples
-            ]
-            inputs = constraint(config.generate, direction, [e.input for e in examples])
-            outputs = generate_raw(loaded, prompts, config.generate, show_progress=True, **inputs)
-            split_rows = _rows(split, direction, examples, [o.answer for o in outputs],
-                               [o.clean_stop for o in outputs], [o.raw for o in outputs])
+            split_rows = _rows(split, direction, split_examples, [o.answer for o in answered],
+                               [o.clean_stop for o in answered], [o.raw for o in answered])
             metrics[split][direction] = _score(config, split_rows, direction)
             rows.extend(split_rows)
+    rows.sort(key=lambda row: list(splits).index(row["split"]))  # rows.jsonl by split, then direction, as before
     result = {
         "model": name,
         "epochs": epochs,

@@ -19,7 +19,7 @@ b2e, the expected answer for e2b):
 * tense agreement (b2e): share of English outputs whose main-clause tense, read from the parse,
   is the Bliss sentence's marker.
 
-Heavy libraries (sentence-transformers, scikit-learn, sacrebleu, spaCy) are imported lazily.
+Heavy libraries (sentence-transformers, sacrebleu, spaCy) are imported lazily.
 """
 
 from __future__ import annotations
@@ -27,7 +27,10 @@ from __future__ import annotations
 import contextlib
 import functools
 import importlib.util
+import math
 import os
+import re
+from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -237,14 +240,27 @@ def novelty(generated: str, original: str) -> float:
     0..0.5). When neither sentence has a token the vectorizer accepts, identical (normalized)
     texts give 0.0 and different ones 1.0.
     """
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.metrics.pairwise import cosine_similarity
-
-    try:
-        matrix = TfidfVectorizer().fit_transform([str(generated), str(original)])
-    except ValueError:  # empty vocabulary
+    generated_terms, original_terms = (Counter(_TFIDF_TOKEN.findall(str(text).lower())) for text in (generated, original))
+    if not generated_terms and not original_terms:  # TfidfVectorizer's empty vocabulary
         return 0.0 if normalize(generated) == normalize(original) else 1.0
-    return float(1.0 - cosine_similarity(matrix[0], matrix[1])[0, 0])
+    vectors = [{term: count * _pair_idf(term, generated_terms, original_terms) for term, count in terms.items()}
+               for terms in (generated_terms, original_terms)]
+    norms = [math.sqrt(sum(weight * weight for weight in vector.values())) for vector in vectors]
+    if not norms[0] or not norms[1]:
+        return 1.0
+    dot = sum(weight * vectors[1].get(term, 0.0) for term, weight in vectors[0].items())
+    return float(1.0 - dot / (norms[0] * norms[1]))
+
+
+_TFIDF_TOKEN = re.compile(r"(?u)\b\w\w+\b")
+"""scikit-learn TfidfVectorizer's default token pattern (words of two or more characters, lower-cased first)."""
+
+
+def _pair_idf(term: str, first: Counter, second: Counter) -> float:
+    """TfidfVectorizer's smoothed idf, ln((1 + n) / (1 + df)) + 1, for a corpus of n = 2 documents. Computed here
+    because fitting a vectorizer per pair costs about 4 ms of overhead (tests/test_metrics.py pins the two equal)."""
+    document_frequency = (term in first) + (term in second)
+    return math.log(3 / (1 + document_frequency)) + 1
 
 
 def readability(generated: str) -> float:
