@@ -101,7 +101,10 @@ SINGLE_CHARACTER_IDS = range(8483, 12321)
 
 
 def split_glosses(text: str) -> list[str]:
-    """`animal_(bovine,ovine),bovid` -> ['animal_(bovine,ovine)', 'bovid']: commas inside brackets stay."""
+    """`animal_(bovine,ovine),bovid` -> ['animal_(bovine,ovine)', 'bovid']: commas inside brackets stay; the comma
+    symbol's gloss, a lone `,`, is the comma."""
+    if text.strip() == ",":
+        return [","]
     parts, depth, current = [], 0, ""
     for char in text:
         depth += (char == "(") - (char == ")")

@@ -93,6 +93,15 @@ def test_plurals_multi_word_glosses_numbers_names_and_questions():
     assert found["She"].id == 16949
 
 
+def test_every_punctuation_mark_is_drawn_with_its_gloss():
+    # the comma's BCI-AV gloss is a lone `,`, which splitting the gloss list once lost: a model answer with a comma
+    # then failed the whole request
+    found = words("present:I go home, you stay.")
+    assert (found[","].gloss, found[","].code) == (",", "B5")
+    data = lexicon.load_lexicon()
+    assert all(data["symbols"][str(bci_id)]["glosses"] for bci_id in data["punctuation"].values())
+
+
 def test_possessive_and_personal_pronouns():
     assert words("past:I see her at school.")["her"].id == 16949  # she, her, herself
     assert words("present:I read her book.")["her"].id == 14707  # her, hers
