@@ -319,6 +319,8 @@ def test_a_sentence_is_composed_from_symbols_by_keyboard_only(page):
     page.keyboard.press("ArrowRight")  # present -> past
     assert page.locator("input[name=tense][value=past]").is_checked()
     expect(page.locator("#composed-bliss")).to_have_text("past:we visit lake blue.")
+    codes = page.locator("#composed .bliss-word").evaluate_all("cells => cells.map(c => c.dataset.code)")
+    assert codes[1].endswith(";;B92") and not any(c.endswith(";;B92") for c in codes[:1] + codes[2:])  # visited
     page.keyboard.press("Tab")
     page.keyboard.press("Enter")  # Read it in English
     expect(page.locator("#composed-english .caution")).to_have_text("Not a real conversion: the model is not fine-tuned.")

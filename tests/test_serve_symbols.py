@@ -63,7 +63,12 @@ def test_the_openapi_schema_names_the_symbols(client):
 
 def test_symbols_are_found_by_gloss(client):
     answer = client.get("/v1/symbols", params={"q": "lake"}).json()
-    assert answer["symbols"][0] == {"id": 15168, "gloss": "lake", "glosses": ["lake", "pond"], "code": "B368/B1117"}
+    assert answer["symbols"][0] == {"id": 15168, "gloss": "lake", "glosses": ["lake", "pond"], "code": "B368/B1117",
+                                    "tensed": None}
+    go = client.get("/v1/symbols", params={"q": "go"}).json()["symbols"][0]
+    assert go["code"] == "B1525;B81"  # a verb: drawn with each marker's indicator when it is a sentence's verb
+    assert (go["tensed"]["past"], go["tensed"]["future"], go["tensed"]["imperative"]) == ("B1525;;B92", "B1525;;B87",
+                                                                                          "B1525;;B907")
     assert "Blissymbolics Communication International" in answer["attribution"]
     assert client.get("/v1/symbols", params={"q": ""}).status_code == 422
 

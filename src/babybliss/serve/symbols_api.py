@@ -11,6 +11,7 @@ from pydantic import BaseModel
 
 from babybliss.serve.api_errors import ApiError
 from babybliss.symbols.lexicon import attribution, search
+from babybliss.symbols.sentence import tensed_codes
 from babybliss.symbols.render import RendererMissing, browser_script
 
 log = logging.getLogger("babybliss.serve.symbols_api")
@@ -34,6 +35,9 @@ class SymbolEntry(BaseModel):
     gloss: str
     glosses: list[str]
     code: str
+    tensed: dict[str, str] | None = None
+    """For a verb: its code as the main verb of a sentence with each tense marker (`past` puts the past indicator
+    on it), to draw a composed sentence as the converter draws one; null for any other symbol."""
 
 
 class SymbolSearch(BaseModel):
@@ -64,7 +68,8 @@ def symbols_router() -> APIRouter:
     async def find_symbols(q: str = Query(..., min_length=1, max_length=60, description="the start of an English gloss"),
                            limit: int = Query(20, ge=1, le=100)):
         found = search(q, limit)
-        entries = [SymbolEntry(id=s.id, gloss=s.gloss, glosses=list(s.glosses), code=s.code) for s in found]
+        entries = [SymbolEntry(id=s.id, gloss=s.gloss, glosses=list(s.glosses), code=s.code, tensed=tensed_codes(s.code))
+                   for s in found]
         return SymbolSearch(symbols=entries, attribution=attribution())
 
     @router.get(RENDERER_PATH, include_in_schema=False)

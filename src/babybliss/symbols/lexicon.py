@@ -109,6 +109,11 @@ def letters_code(text: str) -> str:
     return "/".join(f"X{run}" for run in runs)
 
 
+def is_action(code: str) -> bool:
+    """The composition carries the action indicator: the symbol is a verb (`B974;B81`, to move)."""
+    return INDICATORS["action"] in _PART_INDICATOR.findall(code)
+
+
 def with_indicator(code: str, indicator: str | None) -> str:
     """The composition with `indicator` on its head character in place of its own grammar indicators (action,
     description, tense). None: the grammar indicators taken off (a verb's symbol used as a noun)."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from babybliss.grammar.notation import normalize_space, split_sentences
+from babybliss.grammar.notation import MARKERS, normalize_space, split_sentences
 from babybliss.symbols.forms import AGENT_PERSON, DEGREE_TAGS, Form, agents, british, compounds, degrees, descriptions, inflections
 from babybliss.symbols.lexicon import (
     ACTION,
@@ -17,8 +17,9 @@ from babybliss.symbols.lexicon import (
     THING,
     digit_symbol,
     digits_code,
-    letters_code,
+    is_action,
     is_synonym,
+    letters_code,
     lookup,
     punctuation,
     senses,
@@ -124,6 +125,14 @@ def marker_indicator(marker: str | None) -> str | None:
     if "progressive" in words or "continuous" in words:
         return INDICATORS["continuous"] if tense == "present" else f"{INDICATORS[tense]};{INDICATORS['continuous']}"
     return INDICATORS[tense] if tense != "present" else INDICATORS["action"]
+
+
+def tensed_codes(code: str) -> dict[str, str] | None:
+    """A verb's composition as the main verb of a sentence with each marker of the notation (its indicator as
+    `marker_indicator` gives it); None for a symbol that is no verb. For a sentence composed from symbols."""
+    if not is_action(code):
+        return None
+    return {marker: with_indicator(code, marker_indicator(marker)) for marker in MARKERS}
 
 
 def sentence_symbols(bliss_sentences: list[str]) -> list[SymbolSentence]:

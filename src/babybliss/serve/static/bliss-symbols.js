@@ -7,6 +7,7 @@
 function blissWord(word, height) {
   const cell = document.createElement("span");
   cell.className = "bliss-word" + (word.id === null && word.gloss === null ? " bliss-letters" : "");
+  cell.dataset.code = word.code;
   if (typeof BlissSVGBuilder !== "undefined") {
     const svg = new BlissSVGBuilder(`[svg-height=${Number(height || 64)}]||${word.code}`).svgElement;
     svg.setAttribute("aria-hidden", "true");

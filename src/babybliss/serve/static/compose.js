@@ -74,6 +74,8 @@
   }
 
   function renderRow() {
+    // the first verb is the sentence's main verb: it carries the chosen tense's indicator, as the converter draws it
+    const verb = composed.findIndex((s) => s.tensed);
     row.replaceChildren(
       ...composed.map((s, i) => {
         const item = document.createElement("li");
@@ -81,7 +83,8 @@
         button.type = "button";
         button.className = "composed-symbol";
         button.setAttribute("aria-label", `${s.gloss} (remove)`);
-        button.append(blissWord({ word: s.gloss, id: s.id, gloss: s.gloss, code: s.code }));
+        const code = i === verb ? s.tensed[tense()] || s.code : s.code;
+        button.append(blissWord({ word: s.gloss, id: s.id, gloss: s.gloss, code }));
         button.addEventListener("click", () => remove(i));
         item.append(button);
         return item;
@@ -160,7 +163,7 @@
   });
   search.addEventListener("blur", () => showOptions([]));
   for (const radio of document.querySelectorAll("input[name=tense]")) {
-    radio.addEventListener("change", () => (blissLine.textContent = blissText()));
+    radio.addEventListener("change", renderRow);
   }
   readButton.addEventListener("click", read);
 }
