@@ -69,9 +69,14 @@ def _raise():
     raise FileNotFoundError("stop here: the adapter was chosen")
 
 
-def test_evaluate_scores_the_shipped_adapter(shipped_tiny, tiny_run, tmp_path):
+def test_evaluate_scores_the_shipped_adapter(shipped_tiny, tiny_run, tmp_path, monkeypatch):
+    from babybliss.evaluation import evaluate as evaluation
     from babybliss.evaluation.evaluate import SHIPPED, evaluate
 
+    loads = []
+    for name in ("load_model", "load_for_generation"):
+        real = getattr(evaluation, name)
+        monkeypatch.setattr(evaluation, name, lambda *a, real=real, name=name, **k: loads.append(name) or real(*a, **k))
     run = tmp_path / "run"
     shutil.copytree(tiny_run, run)
     config = load_config(run / "config.resolved.toml", [f"out={run}", "evaluate.base_model=false", "evaluate.rules=false",
@@ -79,6 +84,7 @@ def test_evaluate_scores_the_shipped_adapter(shipped_tiny, tiny_run, tmp_path):
                                                         "generate.max_new_tokens=4"])
     names = [r["model"] for r in evaluate(config, run)]
     assert names == [SHIPPED, "epoch-1"]
+    assert loads == ["load_model"]  # one base for both: the shipped adapter and epoch-1 are put on it in turn
     assert (run / "eval" / SHIPPED / "metrics.json").is_file()
     again = tmp_path / "again"
     shutil.copytree(tiny_run, again)

@@ -277,31 +277,32 @@ def evaluate(config: Config, run_dir: str | Path, skip_done: bool = False, base:
         if scored is not None:
             results.append(scored)
     shipped = shipped_for(config.model.spec) if config.evaluate.shipped_adapter else None
-    if shipped is not None and todo(SHIPPED):
-        print("[babybliss] evaluating the shipped adapter", flush=True)
-        loaded = load_for_generation(config, shipped)
-        results.append(evaluate_model(config, run_dir, SHIPPED, loaded, epochs=adapter_config(shipped).train.epochs[0],
-                                      splits=splits))
     folders = epoch_folders(run_dir)
     if not folders:
         print(f"[babybliss] {run_dir}: no finished epoch-N adapter to evaluate", flush=True)
     with contextlib.ExitStack() as slot:
-        worn_on, wear = None, None
-        for folder in folders:
-            if not todo(folder.name):
-                continue
-            print(f"[babybliss] evaluating {folder.name}", flush=True)
+        worn: dict = {"spec": None, "wear": None}
+
+        def evaluate_trained(name: str, folder: Path) -> dict:
+            """Score the folder's model: its adapter put on its base (loaded once, the adapter worn before taken
+            off), or the whole model a full fine-tuning saved there."""
             trained = adapter_config(folder)
-            if not (folder / "adapter_config.json").is_file():  # full fine-tuning: a whole model of its own
+            if not (folder / "adapter_config.json").is_file():
                 loaded = for_generation(load_for_generation(config, folder), trained.model.dtype)
             else:
-                if worn_on != trained.model.spec:
+                if worn["spec"] != trained.model.spec:
                     slot.close()  # the previous base without adapters, before another is loaded
-                    wear = slot.enter_context(adapter_slot(base_of(trained.model)))
-                    worn_on = trained.model.spec
-                loaded = wear(folder)
-            epochs = trained.train.epochs[0]
-            results.append(evaluate_model(config, run_dir, folder.name, loaded, epochs=epochs, splits=splits))
+                    worn.update(spec=trained.model.spec, wear=slot.enter_context(adapter_slot(base_of(trained.model))))
+                loaded = worn["wear"](folder)
+            return evaluate_model(config, run_dir, name, loaded, epochs=trained.train.epochs[0], splits=splits)
+
+        if shipped is not None and todo(SHIPPED):
+            print("[babybliss] evaluating the shipped adapter", flush=True)
+            results.append(evaluate_trained(SHIPPED, shipped))
+        for folder in folders:
+            if todo(folder.name):
+                print(f"[babybliss] evaluating {folder.name}", flush=True)
+                results.append(evaluate_trained(folder.name, folder))
     for folder in folders if config.evaluate.hybrid and "e2b" in config.data.directions else []:
         if todo(f"{HYBRID}-{folder.name}") and (run_dir / "eval" / folder.name / "predictions.jsonl").is_file():
             print(f"[babybliss] evaluating the hybrid of {folder.name} and the rules", flush=True)
