@@ -163,6 +163,19 @@ def adjective_word(word: str) -> bool:
     return word in MATERIALS or word in _adjectives() and word not in NOT_ADJECTIVES
 
 
+def degree_stems(word: str, min_stem: int = 0) -> list[str]:
+    """The adjectives `word` may be the comparative or superlative of, by spelling: softer -> soft, softe; nicer ->
+    nic, nice; happier -> happy; bigger -> bigg, big. Only endings that leave at least `min_stem` letters."""
+    stems = []
+    for ending in ("er", "est"):
+        stem = word[: -len(ending)]
+        if word.endswith(ending) and len(stem) >= min_stem:
+            stems += [stem, stem + "e", stem[:-1] + "y" if stem.endswith("i") else stem]
+            if len(stem) > 2 and stem[-1] == stem[-2]:
+                stems.append(stem[:-1])
+    return stems
+
+
 def known_word(word: str) -> bool:
     known = _known_words()
     return word in known or word.endswith("s") and word[:-1] in known

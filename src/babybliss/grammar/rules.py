@@ -33,6 +33,7 @@ from babybliss.grammar.lexicon import (
     TIME_NOUNS,
     TIME_WORDS,
     adjective_word,
+    degree_stems,
     known_verb,
     verb_base,
     verb_lemma,
@@ -404,15 +405,7 @@ def _adjective_compound(t) -> bool:
 
 def _comparative(word: str) -> bool:
     """`quieter`, `bigger`, `tidiest` read as nouns: the comparative or superlative of an adjective (§16)."""
-    for suffix in ("er", "est"):
-        stem = word[: -len(suffix)]
-        if word.endswith(suffix) and len(stem) > 2:
-            candidates = {stem, stem + "e", stem[:-1] + "y" if stem.endswith("i") else stem}
-            if stem[-1] == stem[-2]:
-                candidates.add(stem[:-1])
-            if any(adjective_word(c) for c in candidates):
-                return True
-    return False
+    return any(adjective_word(stem) for stem in degree_stems(word, min_stem=3))
 
 
 CLAUSE_DEPS = frozenset({"conj", "advcl", "relcl", "ccomp", "xcomp", "pcomp", "acl", "csubj", "dep"})

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from babybliss.grammar.lexicon import degree_stems
+
 
 @dataclass(frozen=True)
 class Form:
@@ -55,13 +57,7 @@ def degrees(text: str, lemma: str, tag: str) -> list[Form]:
     degree = DEGREE_TAGS.get(tag)
     if not degree:
         return []
-    stems = [lemma]
-    for ending in ("er", "est"):
-        if text.endswith(ending):
-            stem = text[: -len(ending)]
-            stems += [stem, stem + "e", stem[:-1] + "y" if stem.endswith("i") else stem]
-            if len(stem) > 2 and stem[-1] == stem[-2]:
-                stems.append(stem[:-1])
+    stems = [lemma, *degree_stems(text)]
     return [Form(stem, degree=degree) for stem in dict.fromkeys(stems) if stem != text]
 
 
