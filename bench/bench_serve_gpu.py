@@ -20,20 +20,15 @@ import argparse
 import asyncio
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+from bench_serve import free_port, percentile  # bench/ is on sys.path: the script's own folder
+
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def start_replicas(args, count: int) -> tuple[list[subprocess.Popen], list[str]]:
@@ -115,11 +110,6 @@ def client_share(urls: list[str], sentences: list[str], clients: int, requests: 
 
     asyncio.run(run())
     return {"latencies": latencies, **counts}
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else float("nan")
 
 
 def level(pool: ProcessPoolExecutor, processes: int, urls: list[str], sentences: list[str], clients: int,
