@@ -7,6 +7,7 @@ numbers positions from the mask, so every row sees exactly the tokens it would s
 from __future__ import annotations
 
 import copy
+import functools
 import os
 import threading
 
@@ -79,6 +80,7 @@ class PrefixCache:
         }
 
 
+@functools.lru_cache(maxsize=1)
 def cache_keyword() -> str:
     """generate's name for a KV cache handed in: `cache` since transformers 5.24 (`past_key_values` is deprecated
     there); earlier 5.x releases know only `past_key_values`."""
