@@ -247,7 +247,7 @@ def test_full_queue_is_503_with_retry_after_and_the_rest_finish():
     converter = Tagged(gate)
     config = ServeConfig(batch_window_ms=0, max_batch=1, queue_size=2, max_sentences=2)
     app = serve.create_app({"e2b": converter, "b2e": converter}, config, "tagged")
-    batcher = app.state.batcher
+    batcher = app.state.lanes.model  # a stand-in converter for both directions: both in the model lane
     with local_client(app) as client, ThreadPoolExecutor(2) as pool:
         first = pool.submit(client.post, "/v1/convert", json={"direction": "e2b", "sentences": ["one"]})
         wait_until(lambda: len(converter.calls) == 1)  # converting, the queue is empty again
@@ -361,6 +361,8 @@ def test_serve_command_and_config():
     assert load_config(None).serve.host == "127.0.0.1"
     with pytest.raises(ConfigError, match="serve.queue_size"):
         load_config(None, ["serve.queue_size=4", "serve.max_sentences=8"])
+    with pytest.raises(ConfigError, match="serve.rules_queue_size"):
+        load_config(None, ["serve.rules_queue_size=4", "serve.max_sentences=8"])
     with pytest.raises(ConfigError, match="unknown key"):
         load_config(None, ["serve.workers=2"])
     with pytest.raises(ConfigError, match="serve.threads"):
@@ -389,7 +391,7 @@ def test_a_real_disconnect_over_http_drops_the_request(tiny_converters):
             wait_until(lambda: converter.calls)
             with pytest.raises(httpx.TimeoutException):  # the client gives up and closes the connection
                 httpx.post(url, json={"direction": "e2b", "sentences": ["leaver"]}, timeout=0.3)
-            wait_until(lambda: app.state.batcher.waiting == 0)
+            wait_until(lambda: app.state.lanes.model.waiting == 0)
             stays = pool.submit(httpx.post, url, json={"direction": "e2b", "sentences": ["stays"]}, timeout=10)
             gate.set()
             assert busy.result().status_code == 200 and stays.result().json()["results"][0]["output"] == "present:e2b stays"
@@ -406,3 +408,96 @@ def test_served_model_decodes_in_the_configured_dtype():
     assert next(converters["b2e"].loaded.model.parameters()).dtype == torch.bfloat16
     with pytest.raises(ConfigError, match="serve.dtype"):
         load_config(None, ["serve.dtype=int8"])
+
+
+# --- two lanes: English -> Bliss by the rules never waits for the model ---------------------------------------------
+
+
+class GatedRules(serve.RuleConverter):
+    """The rule converter, held at `gate` (to fill the rules lane)."""
+
+    def __init__(self, gate: threading.Event):
+        super().__init__()
+        self.gate = gate
+
+    def convert(self, direction, sentences):
+        assert self.gate.wait(10)
+        return super().convert(direction, sentences)
+
+
+def b2e_load(client, pool, requests: int = 3, sentences: int = 32):
+    """`requests` Bliss -> English requests of `sentences` sentences each, in flight."""
+    body = {"direction": "b2e", "sentences": [f"present:I go home {i}." for i in range(sentences)]}
+    return [pool.submit(client.post, "/v1/convert", json=body) for _ in range(requests)]
+
+
+def test_english_to_bliss_by_the_rules_answers_while_the_model_is_busy():
+    gate = threading.Event()
+    model = Tagged(gate)  # the model made slow on purpose: it answers only once the gate opens
+    app = serve.create_app({"e2b": serve.RuleConverter(), "b2e": model}, ServeConfig(), "tagged")
+    with local_client(app) as client, ThreadPoolExecutor(4) as pool:
+        try:
+            load = b2e_load(client, pool)
+            wait_until(lambda: model.calls and app.state.lanes.model.waiting == 64)  # one batch in the model, two wait
+            quick = pool.submit(client.post, "/v1/convert", json={"direction": "e2b", "sentences": ["I am hungry."]})
+            response = quick.result(timeout=20)  # on one shared lane it would wait for the gate
+            assert response.status_code == 200 and response.json()["results"][0]["output"] == "present:I be hungry."
+            assert not gate.is_set() and app.state.lanes.model.waiting == 64  # the model lane is still as busy
+            assert client.get("/healthz").json()["waiting_by_lane"] == {"rules": 0, "model": 64}
+        finally:
+            gate.set()
+        assert [r.result().status_code for r in load] == [200, 200, 200]
+
+
+def test_only_the_full_lane_answers_503():
+    model_gate, rules_gate = threading.Event(), threading.Event()
+    model = Tagged(model_gate)
+    config = ServeConfig(batch_window_ms=0, max_batch=1, max_sentences=2, queue_size=2, rules_queue_size=2)
+    app = serve.create_app({"e2b": GatedRules(rules_gate), "b2e": model}, config, "tagged")
+    lanes = app.state.lanes
+    with local_client(app) as client, ThreadPoolExecutor(4) as pool:
+        try:
+            busy = [pool.submit(client.post, "/v1/convert", json={"direction": "b2e", "sentences": ["present:a.", "present:b."]})]
+            wait_until(lambda: model.calls and lanes.model.waiting == 1)
+            busy.append(pool.submit(client.post, "/v1/convert", json={"direction": "b2e", "sentences": ["present:c."]}))
+            wait_until(lambda: lanes.model.waiting == 2)  # the model lane is full
+            refused = client.post("/v1/convert", json={"direction": "b2e", "sentences": ["present:d."]})
+            assert refused.status_code == 503 and int(refused.headers["Retry-After"]) >= 1
+            assert refused.json()["error"]["code"] == "busy" and "model lane" in refused.json()["error"]["message"]
+            rules_gate.set()
+            assert client.post("/v1/convert", json={"direction": "e2b", "sentences": ["I am hungry."]}).status_code == 200
+            rules_gate.clear()  # now fill the rules lane while the model lane is still full
+            busy.append(pool.submit(client.post, "/v1/convert", json={"direction": "e2b", "sentences": ["We go.", "We eat."]}))
+            wait_until(lambda: lanes.rules.waiting == 1)
+            busy.append(pool.submit(client.post, "/v1/convert", json={"direction": "e2b", "sentences": ["We sing."]}))
+            wait_until(lambda: lanes.rules.waiting == 2)
+            refused = client.post("/v1/convert", json={"direction": "e2b", "sentences": ["We sit."]})
+            assert refused.status_code == 503 and "rules lane" in refused.json()["error"]["message"]
+        finally:
+            model_gate.set()
+            rules_gate.set()
+        assert [f.result().status_code for f in busy] == [200] * 4
+
+
+def test_the_hybrid_asks_the_model_lane_only_for_what_the_rules_do_not_stand_behind():
+    gate = threading.Event()
+    model = Tagged(gate)
+    hybrid = serve.HybridConverter(model)
+    app = serve.create_app({"e2b": hybrid, "b2e": model}, ServeConfig(), "tagged")
+    sure, unsure = "We will visit the museum next week.", "He said; she left."
+    with local_client(app) as client, ThreadPoolExecutor(4) as pool:
+        try:
+            load = b2e_load(client, pool, requests=1)
+            wait_until(lambda: model.calls)
+            waits = pool.submit(client.post, "/v1/convert", json={"direction": "e2b", "sentences": [sure, unsure]})
+            wait_until(lambda: app.state.lanes.model.waiting == 1)  # only the unsure sentence joined the model lane
+            quick = client.post("/v1/convert", json={"direction": "e2b", "sentences": [sure]})
+            assert quick.status_code == 200 and quick.json()["results"][0]["output"] == "future:We visit museum week next."
+            assert not waits.done()
+        finally:
+            gate.set()
+        results = waits.result().json()["results"]
+    assert load[0].result().status_code == 200
+    assert [r["output"] for r in results] == ["future:We visit museum week next.", f"present:e2b {unsure}"]
+    assert results[1]["confident"] is False and results[1]["symbols"] and not results[0]["warnings"]
+    assert model.calls[1:] == [[unsure]]

@@ -312,7 +312,11 @@ class ServeConfig:
     max_batch: int = 32
     """Most sentences converted in one model call."""
     queue_size: int = 256
-    """Most sentences waiting for a batch; beyond it a request gets 503 with Retry-After."""
+    """Most sentences waiting in the model lane (Bliss -> English, and the hybrid's sentences the rules do not stand
+    behind); beyond it a request that needs the model gets 503 with Retry-After."""
+    rules_queue_size: int = 1024
+    """Most sentences waiting in the rules lane (English -> Bliss by the rules, which never waits for the model);
+    beyond it an English -> Bliss request gets 503 with Retry-After. The rules convert hundreds a second."""
     threads: int = 0
     """CPU threads for torch; 0 leaves torch's default (one per core). On a CPU shared with other jobs, 1 avoids
     OpenMP threads waiting on each other (5x faster measured on a loaded 2-core machine, bench/RESULTS.md)."""
@@ -468,13 +472,14 @@ def validate(config: Config) -> None:
         if not 0 <= getattr(config.data, name) < 0.5:
             raise ConfigError(f"data.{name}: expected a fraction in [0, 0.5)")
     serve = config.serve
-    for name in ("max_sentences", "max_chars", "max_batch", "queue_size"):
+    for name in ("max_sentences", "max_chars", "max_batch", "queue_size", "rules_queue_size"):
         if getattr(serve, name) < 1:
             raise ConfigError(f"serve.{name}: expected a positive number, got {getattr(serve, name)}")
-    if serve.queue_size < serve.max_sentences:
-        raise ConfigError(
-            f"serve.queue_size ({serve.queue_size}) must hold one full request (serve.max_sentences = {serve.max_sentences})"
-        )
+    for name in ("queue_size", "rules_queue_size"):
+        if getattr(serve, name) < serve.max_sentences:
+            raise ConfigError(
+                f"serve.{name} ({getattr(serve, name)}) must hold one full request (serve.max_sentences = {serve.max_sentences})"
+            )
     if serve.dtype not in {"auto", "float32", "bfloat16", "float16"}:
         raise ConfigError(f"serve.dtype: expected auto, float32, bfloat16 or float16, got {serve.dtype!r}")
     if serve.threads < 0:

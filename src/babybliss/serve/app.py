@@ -24,7 +24,8 @@ from pydantic import BaseModel, ConfigDict, StrictStr
 from starlette.exceptions import HTTPException
 
 from babybliss.serve.api_errors import ApiError, code_for_status, error_content
-from babybliss.serve.batching import Batcher, QueueFull, SentenceFailed
+from babybliss.serve.batching import QueueFull, SentenceFailed
+from babybliss.serve.lanes import MODEL, RULES, Lanes, LaneSizes
 from babybliss.serve.front_door import REDOC_CONTENT_SECURITY_POLICY, FrontDoor, timed_headers_protocol
 from babybliss.serve.symbols_api import SymbolWordModel, symbols_of, symbols_router
 from babybliss.symbols.lexicon import attribution
@@ -93,7 +94,9 @@ class RuleConverter:
 @dataclass
 class HybridConverter:
     """English -> Bliss by the hybrid (`babybliss.convert.hybrid.combine`): the rules' answer where they are sure of
-    it, the model's where they are unsure or cannot convert."""
+    it, the model's where they are unsure or cannot convert. In two steps, so that the server runs each in its own
+    lane: `by_rules` (every sentence) and `settle` (a sentence the rules could not stand behind, with the model's
+    answer)."""
 
     model: ModelConverter
     name: str = ""
@@ -102,19 +105,41 @@ class HybridConverter:
         self.name = self.name or f"the hybrid: the rule converter checking {self.model.name}"
 
     def convert(self, direction: str, sentences: list[str]) -> list[Output]:
-        from babybliss.convert.hybrid import ask_where_needed, combine
+        outputs = self.by_rules(sentences)
+        asked = [i for i, o in enumerate(outputs) if isinstance(o, NeedsModel)]
+        answers = self.model.convert(direction, [sentences[i] for i in asked]) if asked else []
+        for i, answer in zip(asked, answers):
+            outputs[i] = self.settle(outputs[i], answer)
+        return outputs
+
+    def by_rules(self, sentences: list[str]) -> list[Output | NeedsModel]:
+        """Each sentence's final answer where the rules' answer stands, else what `settle` needs to finish it."""
+        from babybliss.convert.hybrid import rules_stand
         from babybliss.grammar.rules import convert
 
-        rules = convert(sentences)
-        by_rules, confident = [c.bliss for c in rules], [c.confident for c in rules]
-        asked = ask_where_needed(sentences, by_rules, confident, lambda texts: self.model.convert(direction, texts))
-        answers = combine(by_rules, [asked[i].answer if i in asked else "" for i in range(len(rules))], confident)
         return [
-            replace(asked[i], warnings=c.warnings)
-            if i in asked and answer == asked[i].answer
-            else Output(answer, True, answer, c.warnings)
-            for i, (answer, c) in enumerate(zip(answers, rules))
+            Output(c.bliss, True, c.bliss, c.warnings) if rules_stand(c.bliss, c.confident) else NeedsModel(text, c)
+            for text, c in zip(sentences, convert(sentences))
         ]
+
+    def settle(self, pending: NeedsModel, by_model: Output) -> Output:
+        """The hybrid's answer once the model has answered a sentence the rules do not stand behind."""
+        from babybliss.convert.hybrid import combine
+
+        rules = pending.conversion
+        (answer,) = combine([rules.bliss], [by_model.answer], [rules.confident])
+        if answer == by_model.answer:
+            return replace(by_model, warnings=rules.warnings)
+        return Output(answer, True, answer, rules.warnings)
+
+
+@dataclass
+class NeedsModel:
+    """A sentence the hybrid's rules do not stand behind: the model must answer it (`HybridConverter.settle`)."""
+
+    text: str
+    conversion: object
+    """The rule converter's `Conversion` of it."""
 
 
 def model_label(config: Config, adapter: str | None) -> str:
@@ -206,22 +231,17 @@ def create_app(converters: dict[str, Converter], serve: ServeConfig, model: str 
     """The app: `/` (the page), `/healthz`, `POST /v1/convert`, the API's docs at `/docs` and `/redoc` (served from
     the fastapi-offline package, no CDN); behind the front door (hosts, body bounds, security headers, JSON errors)."""
 
-    def convert(direction: str, sentences: list[str]) -> list[Answer]:
-        outputs = converters[direction].convert(direction, sentences)
-        symbols = symbols_of([o.answer for o in outputs]) if direction == "e2b" else None
-        return [Answer(o, words) for o, words in zip(outputs, symbols or [None] * len(outputs))]
-
-    batcher = Batcher(convert, serve.batch_window_ms / 1000, serve.max_batch, serve.queue_size)
+    lanes = converter_lanes(converters, serve)
 
     @asynccontextmanager
     async def lifespan(app):
-        batcher.start()
+        lanes.start()
         yield
-        await batcher.stop()
+        await lanes.stop()
 
     app = FastAPI(title="babybliss", summary="English <-> Conceptual Bliss sentence structure", lifespan=lifespan,
                   docs_url=None, redoc_url=None)
-    app.state.batcher = batcher
+    app.state.lanes = lanes
     app.mount("/static", StaticFiles(directory=PACKAGE / "static"), name="static")
     app.mount("/apidocs-assets", StaticFiles(directory=api_docs_assets()), name="apidocs-assets")
     app.include_router(symbols_router())
@@ -267,18 +287,20 @@ def create_app(converters: dict[str, Converter], serve: ServeConfig, model: str 
 
     @app.get("/healthz")
     async def healthz():
-        return {"status": "ok", "model": model, "adapter": adapter, "systems": systems, "waiting": batcher.waiting}
+        waiting = lanes.waiting
+        return {"status": "ok", "model": model, "adapter": adapter, "systems": systems,
+                "waiting": sum(waiting.values()), "waiting_by_lane": waiting}
 
     @app.post("/v1/convert", response_model=ConvertResponse, responses=ERROR_RESPONSES)
     async def convert_endpoint(body: ConvertRequest, request: Request):
         sentences = prepare_sentences(body.sentences, serve)
         try:
-            answers = await unless_disconnected(request, batcher.submit(body.direction, sentences))
+            answers = await unless_disconnected(request, lanes.submit(body.direction, sentences))
         except ClientGone:
             return JSONResponse(error_content("client_gone", "client disconnected"), status_code=499)
         except QueueFull as err:
-            headers = {"Retry-After": str(batcher.retry_after())}
-            raise ApiError("busy", f"the server is busy: {err}; retry later", headers=headers) from None
+            headers = {"Retry-After": str(err.retry_after)}
+            raise ApiError("busy", f"the server's {err.lane} lane is busy: {err}; retry later", headers=headers) from None
         except SentenceFailed as failed:
             log.error("sentences[%d] could not be converted", failed.index, exc_info=failed.__cause__)
             raise ApiError(
@@ -296,6 +318,35 @@ def create_app(converters: dict[str, Converter], serve: ServeConfig, model: str 
 
     hosts = serve.allowed_hosts + ([serve.host] if serve.host not in ("0.0.0.0", "::") else [])  # its own address
     return RequestLog(FrontDoor(app, hosts, serve.body_timeout_s, max_body_bytes(serve)))
+
+
+def converter_lanes(converters: dict[str, Converter], serve: ServeConfig) -> Lanes:
+    """The two lanes (`serve.lanes`): English -> Bliss by the rules or the hybrid starts in the rules lane, a
+    direction served by a model alone goes to the model lane. Each answer comes with its symbols (English -> Bliss),
+    found for the lane's whole batch with one spaCy call."""
+
+    def with_symbols(direction: str, outputs: list) -> list:
+        done = [o for o in outputs if isinstance(o, Output)]  # the rest wait for the model (NeedsModel)
+        symbols = (symbols_of([o.answer for o in done]) if direction == "e2b" and done else None) or [None] * len(done)
+        found = iter(symbols)
+        return [Answer(o, next(found)) if isinstance(o, Output) else o for o in outputs]
+
+    def first(direction: str, texts: list[str]) -> list:
+        converter = converters[direction]
+        by_rules = converter.by_rules(texts) if isinstance(converter, HybridConverter) else converter.convert(direction, texts)
+        return with_symbols(direction, by_rules)
+
+    def finish(direction: str, pending: list[NeedsModel]) -> list[Answer]:
+        hybrid = converters[direction]
+        by_model = hybrid.model.convert(direction, [p.text for p in pending])
+        return with_symbols(direction, [hybrid.settle(p, m) for p, m in zip(pending, by_model)])
+
+    def model(direction: str, texts: list[str]) -> list[Answer]:
+        return with_symbols(direction, converters[direction].convert(direction, texts))
+
+    lane_of = {d: RULES if isinstance(c, (RuleConverter, HybridConverter)) else MODEL for d, c in converters.items()}
+    sizes = LaneSizes(serve.batch_window_ms / 1000, serve.max_batch, serve.rules_queue_size, serve.queue_size)
+    return Lanes(lane_of, first, finish, model, lambda answer: isinstance(answer, NeedsModel), sizes)
 
 
 def api_docs_assets() -> Path:
