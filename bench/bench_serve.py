@@ -13,6 +13,7 @@ Each run reports sentences/s, p50/p90/p99 latency, non-200 answers, and the CPU 
 
     python bench/bench_serve.py --pin --out /tmp/bench-serve
     python bench/bench_serve.py --pin --adapter runs/cpu/epoch-4 --levels 1,16 --paced '' --soak 0
+    python bench/bench_serve.py --levels '' --paced '' --soak 0 --b2e-load 30   # the two lanes, the shipped adapter
     python bench/bench_serve.py --adapter runs/cpu/epoch-4 --screenshot docs/serve-page.png   # also the README's picture
 
 `bench/wrk_convert.lua` drives the same requests from `wrk` (Debian's package), a cross-check of this client:
@@ -202,6 +203,48 @@ async def open_loop(url, sentences, rate: float, connections: int, seconds: floa
                         sentences_per_request="1")
 
 
+async def e2b_under_b2e_load(url, sentences, bliss, seconds: float, loaders: int = 3, per_request: int = 32,
+                             think_s: float = 0.25) -> dict:
+    """The two lanes' promise: `loaders` clients each keep a `per_request`-sentence Bliss -> English request in flight
+    (the model lane busy all along) while one client sends one-sentence English -> Bliss requests, `think_s` apart;
+    gives the English -> Bliss latencies (each must be 200 within 1 s) and the Bliss -> English sentences/s."""
+    quick, load = Tally(), Tally()
+    end = time.perf_counter() + seconds
+
+    async def loader(k: int) -> None:
+        connection, i = Connection(url), k
+        while time.perf_counter() < end:
+            batch = [bliss[(i * per_request + j) % len(bliss)] for j in range(per_request)]
+            body = json.dumps({"direction": "b2e", "sentences": batch}).encode()
+            await load.send(connection, batch, body, time.perf_counter(), False)
+            i += loaders
+        connection.close()
+
+    async def typist() -> None:
+        await asyncio.sleep(1.0)  # the Bliss -> English requests are in the model lane by now
+        connection, i = Connection(url), 0
+        while time.perf_counter() < end:
+            batch, body = request_body(sentences, i, 1)
+            await quick.send(connection, batch, body, time.perf_counter(), True)
+            i += 1
+            await asyncio.sleep(think_s)
+        connection.close()
+
+    start = time.perf_counter()
+    loading = [asyncio.create_task(loader(k)) for k in range(loaders)]
+    await typist()
+    took = time.perf_counter() - start
+    for task in loading:  # the requests still in flight are dropped: their clients leave
+        task.cancel()
+    await asyncio.gather(*loading, return_exceptions=True)
+    result = quick.report(took, load=f"e2b under {loaders}x{per_request} b2e", clients=1, sentences_per_request="1")
+    result["max_s"] = round(max(quick.latencies, default=float("nan")), 4)
+    result["within_1s"] = f"{sum(t <= 1.0 for t in quick.latencies)}/{sum(quick.counts.values())}"
+    result["b2e"] = load.report(took, load="b2e", clients=loaders, sentences_per_request=str(per_request))
+    result["b2e"]["in_flight_at_the_end"] = loaders
+    return result
+
+
 def measured(run, server_pid: int | None) -> dict:
     """`run` (a coroutine) with the CPU seconds the client and the server used during it."""
     client, server = process_cpu(None), process_cpu(server_pid) if server_pid else None
@@ -252,12 +295,15 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=15, help="length of each closed- and open-loop run")
     parser.add_argument("--repeat", type=int, default=1, help="runs of each level and pace")
     parser.add_argument("--soak", type=int, default=2000, help="requests of the final run at 64 clients (0: none)")
+    parser.add_argument("--b2e-load", type=float, default=0, metavar="SECONDS",
+                        help="English -> Bliss one sentence at a time while 3 clients keep 32-sentence Bliss -> English "
+                             "requests in flight, for SECONDS (0: not run)")
     parser.add_argument("--screenshot", help="save a screenshot of the page here")
     parser.add_argument("--out", default="bench-serve", help="folder for serve.json")
     args = parser.parse_args()
 
     pairs = json.loads((ROOT / "src/babybliss/data/corpus/pairs.json").read_text(encoding="utf-8"))
-    sentences = [p["original"] for p in pairs]
+    sentences, bliss = [p["original"] for p in pairs], [p["bliss"] for p in pairs]
     if args.url and not args.url.startswith(("http://127.0.0.1", "http://localhost")):
         raise SystemExit("--url: this load test only runs against 127.0.0.1")
     server, url = (None, args.url.rstrip("/")) if args.url else start_server(args, {0} if args.pin else None)
@@ -276,6 +322,9 @@ def main() -> None:
                 rate, connections = pace.split("@")
                 runs.append(measured(open_loop(url, sentences, float(rate), int(connections), args.seconds), server_pid))
                 print(json.dumps(runs[-1]), flush=True)
+        if args.b2e_load:
+            runs.append(measured(e2b_under_b2e_load(url, sentences, bliss, args.b2e_load), server_pid))
+            print(json.dumps(runs[-1]), flush=True)
         if args.soak:
             runs.append(measured(closed_loop(url, sentences, 64, 0, args.soak, 3, True), server_pid))
             print(json.dumps(runs[-1]), flush=True)
