@@ -348,10 +348,17 @@ def test_symbols_and_composing_have_no_accessibility_violation(page, percent):
 
 def test_the_api_docs_work_with_the_network_closed(offline, base_url):
     page = offline.new_page()
+    asked: list[str] = []  # every request the page makes, those the CSP blocks before the network included
+    page.on("request", lambda request: asked.append(request.url))
+    page.on("console", lambda message: offline.console.append(message.text))
     page.goto(base_url + "docs")
     expect(page.locator("#swagger-ui .opblock-summary-path").filter(has_text="/v1/convert")).to_be_visible()
     page.goto(base_url + "redoc")
     expect(page.get_by_text("Convert Endpoint").first).to_be_visible()
+    expect(page.get_by_text("API docs by Redocly")).to_be_visible()  # the sidebar, where the logo was asked for
+    page.wait_for_timeout(300)
     assert offline.outside == []
+    assert [url for url in asked if not url.startswith(base_url) and not url.startswith(("data:", "blob:"))] == []
+    assert not [m for m in offline.console if "Content Security Policy" in m]
     schema = json.loads(page.evaluate("fetch('openapi.json').then(r => r.text())"))
     assert "/v1/convert" in schema["paths"]

@@ -18,6 +18,10 @@ CODES = {
     "sentence_too_long": (413, "a sentence longer than `serve.max_chars` characters"),
     "body_too_large": (413, "a body larger than the most sentences of the longest length could need"),
     "host_not_allowed": (400, "the `Host` header names a host not in `serve.allowed_hosts` (`--allow-host` adds one)"),
+    "malformed_request": (400, "not HTTP/1.1 (a garbage request line, a header line without a colon, two `Host` headers, a bad "
+                          "`Content-Length`, ...): answered by the protocol layer, which closes the connection"),
+    "headers_too_large": (431, "the request line and headers are over 16 KiB (h11's bound); the connection is closed"),
+    "unsupported_media_type": (415, "the body's `Content-Type` is not JSON"),
     "not_found": (404, "no such page or file"),
     "method_not_allowed": (405, "the path exists, the method does not"),
     "timeout": (408, "the headers or the body came slower than `serve.header_timeout_s` / `serve.body_timeout_s`"),

@@ -17,16 +17,17 @@ from typing import Literal, Protocol
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel, ConfigDict, StrictStr
 from starlette.exceptions import HTTPException
 
+from babybliss.serve.api_docs import REDOC_SCRIPT, api_docs_assets, redoc_script
 from babybliss.serve.api_errors import ApiError, code_for_status, error_content
 from babybliss.serve.batching import QueueFull, SentenceFailed
 from babybliss.serve.lanes import MODEL, RULES, Lanes, LaneSizes
-from babybliss.serve.front_door import REDOC_CONTENT_SECURITY_POLICY, FrontDoor, timed_headers_protocol
+from babybliss.serve.front_door import REDOC_CONTENT_SECURITY_POLICY, FrontDoor, guarded_protocol
 from babybliss.serve.symbols_api import SymbolWordModel, symbols_of, symbols_router
 from babybliss.symbols.lexicon import attribution
 from babybliss.config import Config, GenerateConfig, PromptConfig, ServeConfig
@@ -255,6 +256,10 @@ def create_app(converters: dict[str, Converter], serve: ServeConfig, model: str 
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError):
+        kind = request.headers.get("content-type", "")
+        if kind and "json" not in kind.lower():  # FastAPI did not parse the body as JSON, so every field is wrong
+            wrong = ApiError("unsupported_media_type", f"the body's content type is {kind!r}; the API takes 'application/json'")
+            return JSONResponse(wrong.content(), status_code=wrong.status)
         errors = exc.errors()
         where = [e["loc"][2] for e in errors if tuple(e["loc"][:2]) == ("body", "sentences") and len(e["loc"]) > 2]
         details = {"sentence": where[0]} if where else {}
@@ -284,6 +289,10 @@ def create_app(converters: dict[str, Converter], serve: ServeConfig, model: str 
     async def redoc(request: Request):
         headers = {"content-security-policy": REDOC_CONTENT_SECURITY_POLICY}
         return templates.TemplateResponse(request, "redoc.html", {"title": app.title}, headers=headers)
+
+    @app.get(REDOC_SCRIPT, include_in_schema=False)
+    async def redoc_js():
+        return Response(redoc_script(), media_type="text/javascript")
 
     @app.get("/healthz")
     async def healthz():
@@ -347,13 +356,6 @@ def converter_lanes(converters: dict[str, Converter], serve: ServeConfig) -> Lan
     lane_of = {d: RULES if isinstance(c, (RuleConverter, HybridConverter)) else MODEL for d, c in converters.items()}
     sizes = LaneSizes(serve.batch_window_ms / 1000, serve.max_batch, serve.rules_queue_size, serve.queue_size)
     return Lanes(lane_of, first, finish, model, lambda answer: isinstance(answer, NeedsModel), sizes)
-
-
-def api_docs_assets() -> Path:
-    """Swagger UI's and ReDoc's files, as the fastapi-offline package ships them."""
-    import fastapi_offline
-
-    return Path(fastapi_offline.__file__).parent / "static"
 
 
 def max_body_bytes(serve: ServeConfig) -> int:
@@ -481,6 +483,8 @@ def run_serve(config: Config, adapter: str | None, model_given: bool) -> None:
 
 
 def uvicorn_options(serve: ServeConfig) -> dict:
-    """uvicorn's settings: h11 with a header deadline (`serve.header_timeout_s`), idle keep-alive closed after 5 s."""
-    return dict(host=serve.host, port=serve.port, http=timed_headers_protocol(serve.header_timeout_s),
+    """uvicorn's settings: h11 with a header deadline (`serve.header_timeout_s`) and JSON for malformed requests
+    (`front_door.guarded_protocol`), no WebSocket (an upgrade request is answered by the app like any other, not by
+    uvicorn's plain-text 403), idle keep-alive closed after 5 s."""
+    return dict(host=serve.host, port=serve.port, http=guarded_protocol(serve.header_timeout_s), ws="none",
                 timeout_keep_alive=5, access_log=False, log_level="warning")

@@ -2,9 +2,11 @@
 
 `FrontDoor` (ASGI middleware): the `Host` header must name an allowed host (DNS rebinding against a server on
 127.0.0.1 is refused); the body is read whole, within a size bound and a deadline, and must be UTF-8; every response
-gets the security headers; any fault becomes a JSON error in the one shape and the connection stays usable.
-`timed_headers_protocol`: uvicorn's HTTP/1.1 protocol with a deadline for a request's line and headers (uvicorn
-itself has none: a client sending one header line every few seconds would hold a connection for as long as it liked).
+gets the security headers; any fault becomes a JSON error in the one shape and the connection stays usable; `HEAD`
+is answered wherever `GET` is.
+`guarded_protocol`: uvicorn's HTTP/1.1 protocol with a deadline for a request's line and headers (uvicorn itself
+has none: a client sending one header line every few seconds would hold a connection for as long as it liked), and
+JSON with the security headers where uvicorn answers a malformed request itself.
 """
 
 from __future__ import annotations
@@ -58,6 +60,9 @@ class FrontDoor:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
         started = False
+        head = scope["method"] == "HEAD"
+        if head:  # answered wherever GET is, as GET's headers without its body
+            scope = {**scope, "method": "GET"}
 
         async def send_secured(message):
             nonlocal started
@@ -66,6 +71,8 @@ class FrontDoor:
                 own = {key.lower() for key, _ in message.get("headers", [])}
                 extra = [(key, value) for key, value in SECURITY_HEADERS if key not in own]
                 message = {**message, "headers": [*message.get("headers", []), *extra]}
+            elif message["type"] == "http.response.body" and head:
+                message = {**message, "body": b""}
             await send(message)
 
         try:
@@ -167,27 +174,52 @@ async def send_error(send, err: ApiError) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
-def timed_headers_protocol(header_timeout_s: float) -> type:
-    """uvicorn's h11 protocol class with a deadline of `header_timeout_s` from a request's first byte (or the
-    connection's opening) to the end of its headers; past it the client gets 408 and the connection is closed."""
+def raw_error(status: int, reason: str, err: ApiError) -> bytes:
+    """A whole HTTP/1.1 error response in the one shape, with the security headers, that closes the connection:
+    for the protocol layer, which answers below the app."""
+    body = error_bytes(err.code, err.message, **err.details)
+    return (
+        b"HTTP/1.1 %d %s\r\ncontent-type: application/json\r\nconnection: close\r\n" % (status, reason.encode())
+        + b"content-length: %d\r\n" % len(body)
+        + b"".join(b"%s: %s\r\n" % pair for pair in SECURITY_HEADERS)
+        + b"\r\n"
+        + body
+    )
+
+
+def guarded_protocol(header_timeout_s: float) -> type:
+    """uvicorn's h11 protocol class, with what uvicorn lacks at the front door:
+    - a deadline of `header_timeout_s` from a request's first byte (or the connection's opening) to the end of its
+      headers; past it the client gets 408 and the connection is closed;
+    - the answer to a request that is not HTTP/1.1 (a garbage request line, a header line without a colon, two
+      `Host` headers, a bad `Content-Length`, headers over h11's 16 KiB): uvicorn's own is a plain-text 400 with no
+      security headers; this one is JSON in the one shape (`malformed_request` 400, `headers_too_large` 431), with
+      them, and names what h11 found wrong. The connection is closed, as uvicorn does: the stream cannot be trusted.
+    Both through uvicorn's extension point, the `http` protocol class (`uvicorn.run(http=...)`)."""
     import h11
     from uvicorn.protocols.http.h11_impl import H11Protocol
 
-    timeout_body = error_bytes("timeout", f"the request's headers did not arrive within {header_timeout_s:g} s")
-    timeout_response = (
-        b"HTTP/1.1 408 Request Timeout\r\ncontent-type: application/json\r\nconnection: close\r\n"
-        + b"content-length: %d\r\n" % len(timeout_body)
-        + b"".join(b"%s: %s\r\n" % pair for pair in SECURITY_HEADERS)
-        + b"\r\n"
-        + timeout_body
+    timeout_response = raw_error(
+        408, "Request Timeout", ApiError("timeout", f"the request's headers did not arrive within {header_timeout_s:g} s")
     )
 
-    class TimedHeadersProtocol(H11Protocol):
+    class GuardedProtocol(H11Protocol):
         header_timer: asyncio.TimerHandle | None = None
+        protocol_error: h11.RemoteProtocolError | None = None
 
         def connection_made(self, transport):
             super().connection_made(transport)
             self.arm_header_timer()
+            next_event = self.conn.next_event
+
+            def remembering_next_event():  # uvicorn drops h11's reason: keep it for the answer
+                try:
+                    return next_event()
+                except h11.RemoteProtocolError as err:
+                    self.protocol_error = err
+                    raise
+
+            self.conn.next_event = remembering_next_event
 
         def data_received(self, data: bytes) -> None:
             super().data_received(data)
@@ -199,6 +231,12 @@ def timed_headers_protocol(header_timeout_s: float) -> type:
         def connection_lost(self, exc):
             self.disarm_header_timer()
             super().connection_lost(exc)
+
+        def send_400_response(self, msg: str) -> None:
+            self.disarm_header_timer()
+            if self.conn.our_state in (h11.IDLE, h11.SEND_RESPONSE) and not self.transport.is_closing():
+                self.transport.write(protocol_error_response(self.protocol_error))
+            self.transport.close()
 
         def arm_header_timer(self) -> None:
             if self.header_timer is None:
@@ -216,4 +254,14 @@ def timed_headers_protocol(header_timeout_s: float) -> type:
                 self.transport.write(timeout_response)
                 self.transport.close()
 
-    return TimedHeadersProtocol
+    return GuardedProtocol
+
+
+def protocol_error_response(err) -> bytes:
+    """The answer to a request h11 could not read (`err`, its RemoteProtocolError; None if unknown)."""
+    reason = str(err) if err is not None else "unreadable request"
+    if err is not None and err.error_status_hint == 431:
+        return raw_error(431, "Request Header Fields Too Large", ApiError(
+            "headers_too_large", "the request line and headers are larger than 16 KiB: send shorter headers"))
+    return raw_error(400, "Bad Request", ApiError(
+        "malformed_request", f"the request is not valid HTTP/1.1 ({reason}); the connection is closed"))
