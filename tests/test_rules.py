@@ -148,6 +148,34 @@ def test_confidence_flags_uncovered_constructions():
     assert not quotation.confident
 
 
+def test_markup_is_left_out_and_makes_the_answer_unsure():
+    """Tags are no words of a message, and a script's code is none either: what an AAC user pasted from a page
+    converts as its text, marked unsure and naming the markup; nothing is ever a confident `phrase:` of tag names."""
+    from babybliss.grammar.rules import convert
+
+    tagged, script, not_markup = convert(["I am <b>happy</b>.", "<script>alert(2)</script>", "Is 3 < 5 > 2?"])
+    assert tagged.bliss == "present:I be happy." and not tagged.confident
+    assert any("markup" in w and "<b>" in w for w in tagged.warnings)
+    assert script.bliss == "" and not script.confident and any("<script>" in w for w in script.warnings)
+    assert not any("markup" in w for w in not_markup.warnings)  # a `<` with no tag name is no tag
+
+
+def test_an_emoji_left_out_makes_the_answer_unsure_and_is_named():
+    from babybliss.grammar.rules import convert
+
+    pizza, heart = convert(["I like pizza 🍕.", "I love you ❤️"])
+    assert pizza.bliss == "present:I like pizza." and not pizza.confident and any("🍕" in w for w in pizza.warnings)
+    assert heart.bliss == "present:I love you." and not heart.confident
+
+
+@pytest.mark.parametrize("quoted", ["I like ≪x≫.", "I like «x».", "I like “x”.", "I like 「x」."])
+def test_quote_like_marks_are_quotation_marks_never_part_of_a_word(quoted):
+    from babybliss.grammar.rules import convert
+
+    (conversion,) = convert([quoted])
+    assert conversion.bliss == "present:I like x." and not conversion.confident  # quotations are not covered (§15)
+
+
 def test_cli_prints_one_line_per_input(tmp_path, capsys):
     path = tmp_path / "in.txt"
     path.write_text("The owl hooted.\n\nIs the owl awake?\n", encoding="utf-8")

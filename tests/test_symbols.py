@@ -83,6 +83,12 @@ def test_a_verb_that_spacy_reads_as_a_noun_still_takes_the_marker():
     assert words("past:Jonah catch bus week last.")["catch"].code.endswith(";;B92")
 
 
+def test_a_word_of_letters_and_digits_keeps_its_digits():
+    found = words("present:I like B313 today.")
+    assert found["B313"].code == "XB/B12/B10/B12" and found["B313"].id is None  # B, then the Bliss digits 3 1 3
+    assert words("present:R2D2 come.")["R2D2"].code == "XR/B11/XD/B11"
+
+
 def test_plurals_multi_word_glosses_numbers_names_and_questions():
     found = words("past:She wake up early and eat 3 apples twelve days with Jonah?")
     assert found["apples"].id == found["apples"].id and found["apples"].code.endswith(";;B99")

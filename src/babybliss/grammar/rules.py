@@ -87,19 +87,19 @@ def convert(sentences: Iterable[str]) -> list[Conversion]:
     of several sentences gives one Conversion whose `bliss` holds their Bliss sentences in order, space-separated."""
     texts = [" ".join(str(s).split()) for s in sentences]
     tidied = [tidy(text) for text in texts]
-    flat = [sentence for parts, _ in tidied for sentence in parts]
+    flat = [sentence for parts, *_ in tidied for sentence in parts]
     done = iter([_convert_doc(t, best_parse(doc)) for t, doc in zip(flat, parse(flat))])
     out = []
-    for text, (parts, changes) in zip(texts, tidied):
+    for text, (parts, changes, left_out) in zip(texts, tidied):
         if not parts:
-            out.append(Conversion(text, "", ["empty sentence"]))
+            out.append(Conversion(text, "", left_out + ["empty sentence"]))
             continue
         each = [next(done) for _ in parts]
         out.append(
             Conversion(
                 text,
                 " ".join(c.bliss for c in each),
-                list(dict.fromkeys(w for c in each for w in c.warnings)),
+                list(dict.fromkeys(left_out + [w for c in each for w in c.warnings])),
                 changes + [c for one in each for c in one.corrections],
                 [c.bliss for c in each],
             )

@@ -1,7 +1,7 @@
 """Messages as people type them, tidied before parsing (docs/conceptual-bliss.md §17).
 
 `tidy` turns one typed input into the tidy sentences it stands for: lowercase `i` and apostrophe-less contractions
-(`im`, `dont`) spelled out, emoji dropped, `!!`/`??` and spaces made single, several sentences split, a tag
+(`im`, `dont`) spelled out, markup and emoji left out (the conversion is then unsure), quotation marks made `"`, `!!`/`??` and spaces made single, several sentences split, a tag
 question folded into its question, a greeting or a vocative made a sentence of its own, and the missing final mark
 added (`?` for a question). The converter then reads each tidy sentence as if it had been typed that way.
 """
@@ -31,25 +31,59 @@ NAME_DETERMINERS = POSSESSIVES | {"the", "a", "an", "this", "that", "new", "old"
 """Words before a family word that make it a common noun (`my mom`), not a name (`call Mom`)."""
 CLAUSE_OPENERS = frozenset({"and", "but", "so", "because", "when", "if", "then", "or"})
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+MARKUP_TAG = re.compile(r"</?[A-Za-z][\w:-]*(?:\s[^<>]*)?/?>")
+"""An HTML or XML tag: `<` and a name right after it (so `3 < 5 > 2` is not one)."""
+CODE_ELEMENT = re.compile(r"<(script|style)\b[^<>]*>.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
+"""A script or style element, its code included: no part of it is shown as text."""
+QUOTE_MARKS = frozenset("«»‹›“”„‟〝〞＂「」『』《》〈〉⟨⟩≪≫")
+"""Double quotation marks of several scripts and the signs typed for them (`≪` is much-less-than); not `‘’`, which
+are apostrophes too."""
 WORD = re.compile(r"^(\W*)([\w']+)(\W*)$")
 
 
-def tidy(text: str) -> tuple[list[str], list[str]]:
-    """(tidy sentences, what was changed, one short phrase each) for one typed input; no sentences if it is empty."""
+def tidy(text: str) -> tuple[list[str], list[str], list[str]]:
+    """(tidy sentences, what was changed, what was left out that may matter) for one typed input, the last two one
+    short phrase each; no sentences if it is empty. What was left out (markup, emoji) makes the conversion unsure:
+    the message may have said more than its words."""
     changes: list[str] = []
-    text = _drop_emoji(str(text), changes)
+    left_out: list[str] = []
+    text = _drop_markup(str(text), left_out)
+    text = _drop_emoji(text, left_out)
+    text = _quote_marks(text, changes)
     text = _single_marks(" ".join(text.split()))
     sentences = []
     for part in filter(None, _split(text)):
         sentences += _tidy_sentence(part, changes)
-    return [s for s in sentences if s.strip(".?!")], list(dict.fromkeys(changes))
+    return [s for s in sentences if s.strip(".?!")], list(dict.fromkeys(changes)), left_out
 
 
-def _drop_emoji(text: str, changes: list[str]) -> str:
-    kept = "".join(c for c in text if unicodedata.category(c) not in ("So", "Sk", "Cs", "Co", "Cf", "Mn"))
-    if kept != text:
-        changes.append("emoji dropped")
-    return kept
+def _drop_markup(text: str, left_out: list[str]) -> str:
+    """HTML or XML tags (`<b>`, `</p>`) are not words of a message, nor is a script or style element's code: left
+    out, and named."""
+    tags = [f"<{m.group(1)}>…</{m.group(1)}>" for m in CODE_ELEMENT.finditer(text)]
+    text = CODE_ELEMENT.sub(" ", text)
+    tags += [m.group(0) for m in MARKUP_TAG.finditer(text)]
+    if tags:
+        left_out.append(f"markup left out, the message read as plain text: {', '.join(dict.fromkeys(tags))}")
+    return MARKUP_TAG.sub(" ", text)
+
+
+def _drop_emoji(text: str, left_out: list[str]) -> str:
+    """Emoji and other pictographs have no Bliss symbol: left out, and named; invisible joiners and variation
+    selectors go with them."""
+    dropped = [c for c in text if unicodedata.category(c) in ("So", "Sk", "Co")]
+    if dropped:
+        left_out.append(f"emoji left out, no Bliss symbol: {''.join(dict.fromkeys(dropped))}")
+    return "".join(c for c in text if unicodedata.category(c) not in ("So", "Sk", "Cs", "Co", "Cf", "Mn"))
+
+
+def _quote_marks(text: str, changes: list[str]) -> str:
+    """Quotation marks of any script, and the signs typed as them (`≪x≫`), read as `"`, so that they are taken as
+    quotation marks (which the rules do not cover, §15) and never as part of a word."""
+    found = [c for c in text if c in QUOTE_MARKS]
+    if found:
+        changes.append(f"{''.join(dict.fromkeys(found))} read as '\"'")
+    return "".join('"' if c in QUOTE_MARKS else c for c in text)
 
 
 def _single_marks(text: str) -> str:

@@ -104,9 +104,10 @@ def digit_symbol(digit: str) -> Symbol:
 
 
 def letters_code(text: str) -> str:
-    """A word spelled in Latin letters (the renderer's X codes): `Jonah` -> `XJonah`; `O'Neil` -> `XO/XNeil`."""
-    runs = re.findall(r"[^\W\d_]+", text)
-    return "/".join(f"X{run}" for run in runs)
+    """A word spelled in Latin letters (the renderer's X codes) and Bliss digits: `Jonah` -> `XJonah`; `O'Neil` ->
+    `XO/XNeil`; `B313` -> `XB` and the digits 3, 1, 3."""
+    runs = re.findall(r"[^\W\d_]+|\d+", text)
+    return "/".join(digits_code(run) if run.isdigit() else f"X{run}" for run in runs)
 
 
 def is_action(code: str) -> bool:
