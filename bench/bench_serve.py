@@ -7,14 +7,17 @@ Starts `babybliss serve` on a free port (or uses `--url`), then:
 - open loop (`--paced`, e.g. 250@256): 256 connections together offer 250 sentences/s on a fixed schedule, as typing
   users would; a request's latency counts from the moment the schedule sent it (if every connection is busy it waits
   in the client, and that wait counts too);
-- a soak (`--soak` requests at 64 clients, 1-3 sentences each) that checks every result comes back, in order.
+- a soak (`--soak` requests at 64 clients, 1-3 sentences each) that checks every result comes back, in order;
+- English -> Bliss while Bliss -> English keeps the model busy (`--b2e-load SECONDS`, the two lanes);
+- the page in a browser (Playwright, Debian's chromium): it converts, composes from symbols, and its screenshot
+  becomes docs/serve-page.png (when this bench starts the default server; `--screenshot` elsewhere).
 Each run reports sentences/s, p50/p90/p99 latency, non-200 answers, and the CPU seconds the client and the server
 (when started here) used. `--pin` puts the server on core 0 and the client on core 1. Results go to OUT/serve.json.
 
     python bench/bench_serve.py --pin --out /tmp/bench-serve
     python bench/bench_serve.py --pin --adapter runs/cpu/epoch-4 --levels 1,16 --paced '' --soak 0
     python bench/bench_serve.py --levels '' --paced '' --soak 0 --b2e-load 30   # the two lanes, the shipped adapter
-    python bench/bench_serve.py --adapter runs/cpu/epoch-4 --screenshot docs/serve-page.png   # also the README's picture
+    python bench/bench_serve.py --levels '' --paced '' --soak 0   # only docs/serve-page.png, from the live page
 
 `bench/wrk_convert.lua` drives the same requests from `wrk` (Debian's package), a cross-check of this client:
 `wrk -t1 -c64 -d10s -s bench/wrk_convert.lua http://127.0.0.1:PORT -- BODIES` (one JSON body a line).
@@ -256,7 +259,11 @@ def measured(run, server_pid: int | None) -> dict:
 
 
 def screenshot(url: str, path: Path) -> None:
-    """The page after converting (each English -> Bliss result in symbols) and composing a sentence from symbols."""
+    """The page after converting (each English -> Bliss result in symbols) and composing a sentence from symbols,
+    saved with the digest of the page's files (`serve.page_picture`: a test fails when the page changes and the
+    picture does not)."""
+    from babybliss.serve.page_picture import save_picture
+
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -278,7 +285,7 @@ def screenshot(url: str, path: Path) -> None:
         page.locator("input[name=tense][value=past]").check()
         page.locator("#read-english").click()
         page.locator("#composed-english .answer").wait_for(timeout=120_000)
-        page.screenshot(path=str(path), full_page=True)
+        save_picture(page.screenshot(full_page=True), path)
         browser.close()
 
 
@@ -298,9 +305,12 @@ def main() -> None:
     parser.add_argument("--b2e-load", type=float, default=0, metavar="SECONDS",
                         help="English -> Bliss one sentence at a time while 3 clients keep 32-sentence Bliss -> English "
                              "requests in flight, for SECONDS (0: not run)")
-    parser.add_argument("--screenshot", help="save a screenshot of the page here")
+    parser.add_argument("--screenshot", help="save a screenshot of the page here ('' for none; default: "
+                        "docs/serve-page.png when this bench starts the default server, the shipped adapter)")
     parser.add_argument("--out", default="bench-serve", help="folder for serve.json")
     args = parser.parse_args()
+    if args.screenshot is None and not (args.url or args.adapter or args.model or args.set):
+        args.screenshot = str(ROOT / "docs/serve-page.png")  # the docs' picture is of the page as it is served now
 
     pairs = json.loads((ROOT / "src/babybliss/data/corpus/pairs.json").read_text(encoding="utf-8"))
     sentences, bliss = [p["original"] for p in pairs], [p["bliss"] for p in pairs]

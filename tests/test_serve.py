@@ -501,3 +501,15 @@ def test_the_hybrid_asks_the_model_lane_only_for_what_the_rules_do_not_stand_beh
     assert [r["output"] for r in results] == ["future:We visit museum week next.", f"present:e2b {unsure}"]
     assert results[1]["confident"] is False and results[1]["symbols"] and not results[0]["warnings"]
     assert model.calls[1:] == [[unsure]]
+
+
+def test_the_docs_picture_of_the_page_is_of_the_page_as_it_is():
+    from pathlib import Path
+
+    from babybliss.serve.page_picture import page_digest, picture_digest
+
+    picture = Path(__file__).resolve().parents[1] / "docs" / "serve-page.png"
+    assert picture_digest(picture) == page_digest(), (
+        "the page's files changed since docs/serve-page.png was taken: retake it from the live page with "
+        "`python bench/bench_serve.py --levels '' --paced '' --soak 0` (about a minute)"
+    )
