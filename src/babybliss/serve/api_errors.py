@@ -26,7 +26,8 @@ CODES = {
     "method_not_allowed": (405, "the path exists, the method does not"),
     "timeout": (408, "the headers or the body came slower than `serve.header_timeout_s` / `serve.body_timeout_s`"),
     "renderer_missing": (503, "the symbol renderer is not installed (`make setup` runs `npm ci`)"),
-    "busy": (503, "more sentences are waiting than `serve.queue_size`: retry after `Retry-After` seconds"),
+    "busy": (503, "the lane the request needs is full (`serve.rules_queue_size` or `serve.queue_size`): retry after "
+                  "`Retry-After` seconds"),
     "client_gone": (499, "the client closed the connection before its answer (only in the server's log)"),
     "conversion_failed": (500, "the converter failed on this sentence (the others in its batch were converted)"),
     "internal_error": (500, "a fault in the server; it is logged"),

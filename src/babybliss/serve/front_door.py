@@ -260,6 +260,7 @@ def guarded_protocol(header_timeout_s: float) -> type:
 def protocol_error_response(err) -> bytes:
     """The answer to a request h11 could not read (`err`, its RemoteProtocolError; None if unknown)."""
     reason = str(err) if err is not None else "unreadable request"
+    reason = reason if len(reason) <= 200 else reason[:200] + "…"  # h11 quotes the bad line: not all of it
     if err is not None and err.error_status_hint == 431:
         return raw_error(431, "Request Header Fields Too Large", ApiError(
             "headers_too_large", "the request line and headers are larger than 16 KiB: send shorter headers"))
