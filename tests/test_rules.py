@@ -163,9 +163,10 @@ def test_markup_is_left_out_and_makes_the_answer_unsure():
 def test_an_emoji_left_out_makes_the_answer_unsure_and_is_named():
     from babybliss.grammar.rules import convert
 
-    pizza, heart = convert(["I like pizza 🍕.", "I love you ❤️"])
+    pizza, heart, both = convert(["I like pizza 🍕.", "I love you ❤️", "We met; it rained 🌧."])
     assert pizza.bliss == "present:I like pizza." and not pizza.confident and any("🍕" in w for w in pizza.warnings)
     assert heart.bliss == "present:I love you." and not heart.confident
+    assert pizza.words_sure and not both.words_sure  # a hybrid trusts the words; a ';' still makes it ask
 
 
 @pytest.mark.parametrize("quoted", ["I like ≪x≫.", "I like «x».", "I like “x”.", "I like 「x」."])

@@ -56,11 +56,11 @@ def tidy(bliss: str) -> str:
 
 
 def rule_conversions(texts: Sequence[str]) -> tuple[list[str], list[bool]]:
-    """The rule converter's answers and whether it was confident of each."""
+    """The rule converter's answers and whether it was sure of each one's words (`Conversion.words_sure`)."""
     from babybliss.grammar.rules import convert
 
     conversions = convert(list(texts))
-    return [c.bliss for c in conversions], [c.confident for c in conversions]
+    return [c.bliss for c in conversions], [c.words_sure for c in conversions]
 
 
 def rules_answers(texts: Sequence[str]) -> list[str]:

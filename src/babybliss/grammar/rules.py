@@ -57,6 +57,7 @@ class Conversion:
     trust `bliss` when `confident` and ask a model otherwise. `corrections` lists the tags of spaCy's parse that
     the converter corrected (e.g. "next: -> amod") and what tidying the typed input changed (e.g. "read 'im' as
     "I'm""); they do not lower the confidence. `sentences` holds the Bliss of each sentence of the input.
+    `left_out` lists what tidying left out of the input (markup, emoji), each also a warning.
     """
 
     english: str
@@ -64,10 +65,18 @@ class Conversion:
     warnings: list[str] = field(default_factory=list)
     corrections: list[str] = field(default_factory=list)
     sentences: list[str] = field(default_factory=list)
+    left_out: list[str] = field(default_factory=list)
 
     @property
     def confident(self) -> bool:
         return not self.warnings
+
+    @property
+    def words_sure(self) -> bool:
+        """The rules are sure of their answer's words, whatever was left out of the input: what a hybrid trusts (a
+        model reading the same input cannot put an emoji or a tag into Bliss either), while `confident` tells the
+        user that the message may have said more."""
+        return all(w in self.left_out for w in self.warnings)
 
     def as_dict(self) -> dict:
         """The conversion as JSON-ready fields (what `babybliss rules --json` prints)."""
@@ -102,6 +111,7 @@ def convert(sentences: Iterable[str]) -> list[Conversion]:
                 list(dict.fromkeys(left_out + [w for c in each for w in c.warnings])),
                 changes + [c for one in each for c in one.corrections],
                 [c.bliss for c in each],
+                left_out,
             )
         )
     return out

@@ -119,7 +119,7 @@ class HybridConverter:
         from babybliss.grammar.rules import convert
 
         return [
-            Output(c.bliss, True, c.bliss, c.warnings) if rules_stand(c.bliss, c.confident) else NeedsModel(text, c)
+            Output(c.bliss, True, c.bliss, c.warnings) if rules_stand(c.bliss, c.words_sure) else NeedsModel(text, c)
             for text, c in zip(sentences, convert(sentences))
         ]
 
@@ -128,7 +128,7 @@ class HybridConverter:
         from babybliss.convert.hybrid import combine
 
         rules = pending.conversion
-        (answer,) = combine([rules.bliss], [by_model.answer], [rules.confident])
+        (answer,) = combine([rules.bliss], [by_model.answer], [rules.words_sure])
         if answer == by_model.answer:
             return replace(by_model, warnings=rules.warnings)
         return Output(answer, True, answer, rules.warnings)
