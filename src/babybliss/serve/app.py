@@ -157,6 +157,9 @@ class Answer:
 
     output: Output
     symbols: list[dict] | None
+    acceptable: bool | None = None
+    """Bliss -> English: the English is acceptable for the Bliss (evaluation.acceptable); None for English -> Bliss
+    or without spaCy."""
 
 
 class ConvertRequest(BaseModel):
@@ -173,8 +176,11 @@ class Result(BaseModel):
     clean_stop: bool
     """The converter ended right after its answer (a model that rambles on is cut off and gets false)."""
     confident: bool | None = None
-    """English -> Bliss: false when the rule converter was unsure of the message (see `warnings`); null where no
-    rules checked the answer (a model alone, Bliss -> English)."""
+    """English -> Bliss: false when the rule converter was unsure of the message (see `warnings`); Bliss -> English:
+    `acceptable`; null where no rules checked the answer."""
+    acceptable: bool | None = None
+    """Bliss -> English: true when the English converts back through the rules to the same Bliss and every word is
+    a real English word (docs/compose-set.md); false marks it unsure; null for English -> Bliss or without spaCy."""
     warnings: list[str] = []
     """What made the rule converter unsure (e.g. "punctuation ';' is not covered"); empty when it was sure."""
     symbols: list[SymbolWordModel] | None = None
@@ -209,7 +215,9 @@ def create_app(converters: dict[str, Converter], serve: ServeConfig, model: str 
     def convert(direction: str, sentences: list[str]) -> list[Answer]:
         outputs = converters[direction].convert(direction, sentences)
         symbols = symbols_of([o.answer for o in outputs]) if direction == "e2b" else None
-        return [Answer(o, words) for o, words in zip(outputs, symbols or [None] * len(outputs))]
+        checks = acceptable_answers(sentences, [o.answer for o in outputs]) if direction == "b2e" else None
+        return [Answer(o, words, ok) for o, words, ok in
+                zip(outputs, symbols or [None] * len(outputs), checks or [None] * len(outputs))]
 
     batcher = Batcher(convert, serve.batch_window_ms / 1000, serve.max_batch, serve.queue_size)
 
@@ -288,14 +296,31 @@ def create_app(converters: dict[str, Converter], serve: ServeConfig, model: str 
                 sentence=failed.index,
             ) from None
         results = [
-            Result(input=s, output=a.output.answer, clean_stop=a.output.clean_stop, warnings=a.output.warnings or [],
-                   confident=None if a.output.warnings is None else not a.output.warnings, symbols=a.symbols)
+            Result(input=s, output=a.output.answer, clean_stop=a.output.clean_stop,
+                   warnings=a.output.warnings or ([NOT_ACCEPTABLE] if a.acceptable is False else []),
+                   confident=a.acceptable if a.output.warnings is None else not a.output.warnings,
+                   acceptable=a.acceptable, symbols=a.symbols)
             for s, a in zip(body.sentences, answers)
         ]
         return ConvertResponse(results=results)
 
     hosts = serve.allowed_hosts + ([serve.host] if serve.host not in ("0.0.0.0", "::") else [])  # its own address
     return RequestLog(FrontDoor(app, hosts, serve.body_timeout_s, max_body_bytes(serve)))
+
+
+NOT_ACCEPTABLE = "the English does not convert back to this Bliss sentence by the rules, or has a word that is not English"
+
+
+def acceptable_answers(bliss: list[str], english: list[str]) -> list[bool] | None:
+    """Whether each Bliss -> English answer is acceptable (evaluation.acceptable), or None where spaCy is missing.
+    Called in the batch's worker thread, like `symbols_of`."""
+    from babybliss.evaluation.acceptable import acceptable
+
+    try:
+        return [acceptable(b, e) for b, e in zip(bliss, english)]
+    except (NlpError, NotImplementedError) as err:
+        log.warning("no acceptable check: %s", err)
+        return None
 
 
 def api_docs_assets() -> Path:
