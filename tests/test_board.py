@@ -74,3 +74,25 @@ def test_bad_board_requests_fail_in_one_line_before_anything_is_written(tmp_path
     assert main(["board", "yes", "--out", str(tmp_path / "board.pdf")]) == 2
     assert "name an .obf or .obz file" in capsys.readouterr().err
     assert not list(tmp_path.iterdir())
+
+
+def test_the_board_api_answers_the_file_and_refuses_bad_requests_in_json():
+    import io
+
+    from fastapi.testclient import TestClient
+
+    from babybliss.config import ServeConfig
+    from babybliss.serve import app as serve
+
+    app = serve.create_app({"e2b": serve.RuleConverter(), "b2e": serve.RuleConverter()}, ServeConfig(), "rules")
+    with TestClient(app, base_url="http://localhost") as client:
+        answer = client.post("/v1/board", json={"sentences": LINES, "format": "obz"})
+        assert answer.status_code == 200 and answer.headers["content-type"] == "application/zip"
+        assert 'filename="babybliss-board.obz"' in answer.headers["content-disposition"]
+        with zipfile.ZipFile(io.BytesIO(answer.content)) as archive:
+            _check_board(json.loads(archive.read(json.loads(archive.read("manifest.json"))["root"])), False)
+        single = client.post("/v1/board", json={"sentences": LINES, "format": "obf"})
+        _check_board(single.json(), images_inside=True)
+        for body in ({"sentences": []}, {"sentences": ["yes", " "]}, {"sentences": ["yes"], "format": "pdf"}):
+            refused = client.post("/v1/board", json=body)
+            assert refused.status_code == 422 and refused.json()["error"]["code"] == "invalid_request", body

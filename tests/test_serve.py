@@ -406,3 +406,22 @@ def test_served_model_decodes_in_the_configured_dtype():
     assert next(converters["b2e"].loaded.model.parameters()).dtype == torch.bfloat16
     with pytest.raises(ConfigError, match="serve.dtype"):
         load_config(None, ["serve.dtype=int8"])
+
+
+class Reader:
+    """Bliss -> English with fixed answers."""
+
+    name = "reader"
+
+    def convert(self, direction, sentences):
+        answers = {"present:I want drink.": "I want a drink.", "past:man hum tune.": "The man hummeed the tune."}
+        return [Output(answers[s], True, "") for s in sentences]
+
+
+def test_a_bliss_to_english_answer_says_whether_it_is_acceptable():
+    app = serve.create_app({"e2b": Reader(), "b2e": Reader()}, ServeConfig(), "reader")
+    with local_client(app) as client:
+        results = client.post("/v1/convert", json={"direction": "b2e", "sentences": [
+            "present:I want drink.", "past:man hum tune."]}).json()["results"]
+    assert [(r["acceptable"], r["confident"]) for r in results] == [(True, True), (False, False)]
+    assert results[0]["warnings"] == [] and "does not convert back" in results[1]["warnings"][0]
