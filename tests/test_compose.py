@@ -75,6 +75,15 @@ def test_acceptable_is_the_round_trip_with_real_words():
     assert not acceptable("present:I want drink.", "")
 
 
+def test_a_non_word_is_not_acceptable_even_where_the_round_trip_holds(monkeypatch):
+    from babybliss.evaluation.acceptable import acceptable, real_words
+
+    monkeypatch.setattr("babybliss.grammar.rules.to_bliss", lambda texts: ["past:man hum tune." for _ in texts])
+    assert acceptable("past:man hum tune.", "The man hummed the tune.")
+    assert not acceptable("past:man hum tune.", "The man hummeed the tune.")
+    assert real_words("I don't want a drink, Tamsin.") and not real_words("I wantz a drink.")
+
+
 def test_a_listed_sentence_is_acceptable_though_it_does_not_round_trip():
     from babybliss.evaluation.compose import acceptable_rate
 
