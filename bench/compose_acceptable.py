@@ -4,6 +4,8 @@ rule realiser and of a model with the shipped adapter (or `--adapter`), as evalu
 
     PYTHONPATH=src python bench/compose_acceptable.py              # the realiser and the shipped adapter
     PYTHONPATH=src python bench/compose_acceptable.py --no-model   # the realiser only (seconds)
+    PYTHONPATH=src python bench/compose_acceptable.py --save answers.json   # keep the model's answers
+    PYTHONPATH=src python bench/compose_acceptable.py --load answers.json   # score them again, no decoding
 """
 
 from __future__ import annotations
@@ -34,6 +36,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--no-model", action="store_true", help="score the realiser only")
     parser.add_argument("--adapter", default=None, help="an adapter folder (default: the shipped one)")
+    parser.add_argument("--save", help="write the model's answers here (JSON), to score them again with --load")
+    parser.add_argument("--load", help="score the model's answers saved by --save instead of decoding")
     args = parser.parse_args()
     rows = json.loads(compose_path().read_text(encoding="utf-8"))
     listed = listed_english(rows)
@@ -43,6 +47,10 @@ def main() -> None:
     score("rule realiser", rows, listed, to_english([r["bliss"] for r in rows]), time.perf_counter() - start)
     if args.no_model:
         return
+    if args.load:
+        saved = json.loads(open(args.load, encoding="utf-8").read())
+        score(f"model answers of {args.load}", rows, listed, [saved[r["bliss"]] for r in rows], 0.0)
+        return
     from babybliss.convert.generate import adapter_config, convert, for_generation, load_for_generation
     from babybliss.convert.shipped import shipped_adapter
 
@@ -51,9 +59,12 @@ def main() -> None:
     loaded = for_generation(load_for_generation(config, folder), config.model.dtype)
     start = time.perf_counter()
     outputs = convert(loaded, config.prompts, "b2e", [r["bliss"] for r in rows], config.generate)
-    score(f"model with {'the shipped adapter' if args.adapter is None else folder}", rows, listed,
-          [o.answer for o in outputs], time.perf_counter() - start)
-
+    answers = [o.answer for o in outputs]
+    score(f"model with {'the shipped adapter' if args.adapter is None else folder}", rows, listed, answers,
+          time.perf_counter() - start)
+    if args.save:
+        with open(args.save, "w", encoding="utf-8") as handle:
+            json.dump({r["bliss"]: a for r, a in zip(rows, answers)}, handle, ensure_ascii=False, indent=1)
 
 if __name__ == "__main__":
     main()

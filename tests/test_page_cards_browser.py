@@ -46,6 +46,7 @@ def base_url():
     from babybliss.config import ServeConfig
     from babybliss.serve import app as serve
 
+    serve.acceptable_answers(["present:I want drink."], ["I want a drink."])  # loaded once, as run_serve does
     app = serve.create_app({"e2b": serve.RuleConverter(), "b2e": Reader()}, ServeConfig(), "stand-in")
     with running_server(app) as port:
         yield f"http://localhost:{port}/"

@@ -449,6 +449,7 @@ def run_serve(config: Config, adapter: str | None, model_given: bool) -> None:
     for direction, converter in converters.items():
         converter.convert(direction, RULE_PROBE)  # warm-up: the first request does not pay for it
         log.info("%s: %s", direction, converter.name)
+    acceptable_answers(RULE_PROBE, RULE_PROBE)  # the check's word lists load once, before the first answer
     gc.freeze()  # what is loaded lives as long as the server: the collector's full passes skip it from now on
     log.info("serving on http://%s:%d (stop with Ctrl+C)", config.serve.host, config.serve.port)
     uvicorn.run(app, **uvicorn_options(config.serve))
