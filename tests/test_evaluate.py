@@ -36,6 +36,7 @@ def results(run, config, tmp_path_factory):
     with pytest.MonkeyPatch.context() as patch:  # pin the default run to validation + test, whatever ships
         patch.setattr("babybliss.evaluation.evaluate.novel_path", lambda: tmp_path_factory.mktemp("none") / "novel.json")
         patch.setattr("babybliss.evaluation.evaluate.everyday_path", lambda: tmp_path_factory.mktemp("none") / "e.json")
+        patch.setattr("babybliss.evaluation.evaluate.compose_path", lambda: tmp_path_factory.mktemp("none") / "c.json")
         return evaluate(config, run)
 
 
@@ -173,7 +174,7 @@ def test_evaluate_cli_uses_run_config(tiny_run, tmp_path, capsys):
     run = tmp_path / "run"
     shutil.copytree(tiny_run, run)
     code = main(["evaluate", str(run), "--set", "evaluate.base_model=false", "--set", "evaluate.novel=false",
-                 "--set", "evaluate.everyday=false",
+                 "--set", "evaluate.everyday=false", "--set", "evaluate.compose=false",
                  "--set", "evaluate.max_examples=1",
                  "--set", "generate.max_new_tokens=2", "--set", "evaluate.splits=test"])
     assert code == 0
@@ -216,6 +217,7 @@ def novel_run(tiny_run, tmp_path_factory):
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr("babybliss.evaluation.evaluate.novel_path", lambda: novel)
         patch.setattr("babybliss.evaluation.evaluate.everyday_path", lambda: run.parent / "no-everyday.json")
+        patch.setattr("babybliss.evaluation.evaluate.compose_path", lambda: run.parent / "no-compose.json")
         patch.setattr("babybliss.grammar.rules.to_bliss", _fake_rules(pairs + _novel_pairs(run)))
         results = evaluate(config, run)
     return run, results
@@ -293,6 +295,7 @@ def test_max_examples_samples_the_novel_set_in_file_order(run, config, tmp_path,
     (tmp_path / "novel.json").write_text(json.dumps(novel), encoding="utf-8")
     monkeypatch.setattr("babybliss.evaluation.evaluate.novel_path", lambda: tmp_path / "novel.json")
     monkeypatch.setattr("babybliss.evaluation.evaluate.everyday_path", lambda: tmp_path / "no-everyday.json")
+    monkeypatch.setattr("babybliss.evaluation.evaluate.compose_path", lambda: tmp_path / "no-compose.json")
     splits = eval_splits(config, run)  # max_examples=3
     assert [len(pairs) for pairs in splits.values()] == [3, 3, 3]
     picked = [novel.index(p) for p in splits["novel"]]
@@ -331,6 +334,7 @@ def test_everyday_set_is_scored_english_to_bliss_only(tiny_run, tmp_path, monkey
                 {"original": "Thank you, Mom.", "bliss": "phrase:thank you. phrase:Mom."}]
     (tmp_path / "everyday.json").write_text(json.dumps(everyday), encoding="utf-8")
     monkeypatch.setattr("babybliss.evaluation.evaluate.everyday_path", lambda: tmp_path / "everyday.json")
+    monkeypatch.setattr("babybliss.evaluation.evaluate.compose_path", lambda: tmp_path / "no-compose.json")
     monkeypatch.setattr("babybliss.evaluation.evaluate.novel_path", lambda: tmp_path / "no-novel.json")
     config = load_config(run / "config.resolved.toml", [*OVERRIDES, "evaluate.base_model=false", f"out={run}",
                                                          "evaluate.splits=[\"test\"]"])
@@ -364,3 +368,28 @@ def test_hybrid_rows_combine_an_epochs_answers_with_the_rules_on_the_same_items(
     assert all(r["exact"] for r in rows)
     for split, by_direction in result["splits"].items():
         assert list(by_direction) == ["e2b"] and by_direction["e2b"]["exact_match"] == 1.0
+
+
+def test_compose_set_is_scored_bliss_to_english_only_as_acceptable(tiny_run, tmp_path, monkeypatch):
+    """The compose set: Bliss -> English only, each answer acceptable when listed or when it round-trips through
+    the rules with real words (the realiser's "The teacher helps me." does; "I the tired." does not)."""
+    run = tmp_path / "run"
+    shutil.copytree(tiny_run, run)
+    compose = [{"original": "The teacher helps me.", "bliss": "present:teacher help me.",
+                "acceptable": ["The teacher helps me.", "My teacher helps me."]},
+               {"original": "I am tired.", "bliss": "present:I tired.", "acceptable": ["I am tired.", "I'm tired."]}]
+    (tmp_path / "compose.json").write_text(json.dumps(compose), encoding="utf-8")
+    monkeypatch.setattr("babybliss.evaluation.evaluate.compose_path", lambda: tmp_path / "compose.json")
+    monkeypatch.setattr("babybliss.evaluation.compose.compose_path", lambda: tmp_path / "compose.json")
+    monkeypatch.setattr("babybliss.evaluation.evaluate.everyday_path", lambda: tmp_path / "no-everyday.json")
+    monkeypatch.setattr("babybliss.evaluation.evaluate.novel_path", lambda: tmp_path / "no-novel.json")
+    config = load_config(run / "config.resolved.toml", [*OVERRIDES, "evaluate.base_model=false", f"out={run}",
+                                                         "evaluate.splits=[\"test\"]"])
+    results = {r["model"]: r for r in evaluate(config, run)}
+    rules_row, epoch = results["rules"], results["epoch-1"]
+    assert list(rules_row["splits"]["compose"]) == ["b2e"] and list(epoch["splits"]["compose"]) == ["b2e"]
+    assert rules_row["splits"]["compose"]["b2e"]["acceptable"] == 0.5
+    low, high = rules_row["splits"]["compose"]["b2e"][INTERVALS]["acceptable"]
+    assert low <= 0.5 <= high
+    rows = {r["input"]: r for r in read_jsonl(run / "eval" / "rules" / "predictions.jsonl") if r["split"] == "compose"}
+    assert rows["present:teacher help me."]["acceptable"] and not rows["present:I tired."]["acceptable"]

@@ -29,6 +29,7 @@ def base_url():
 
     patch = pytest.MonkeyPatch()
     patch.setattr(rules, "to_bliss", lambda sentences: [BLISS for _ in sentences])
+    serve.acceptable_answers([BLISS], [BLISS])  # the acceptable check's word lists loaded, as run_serve does
     converters = serve.choose_converters(load_config(None, ["model.spec=tiny", "generate.max_new_tokens=8"]), None, False)
     with running_server(serve.create_app(converters, ServeConfig(), "tiny")) as port:
         yield f"http://localhost:{port}/"

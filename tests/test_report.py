@@ -318,3 +318,19 @@ def test_a_value_beside_its_interval_still_plots(run: Path):
     path.write_text(json.dumps(data), encoding="utf-8")
     out = write_report(run)
     assert Path(out["report_html"]).read_text(encoding="utf-8").count("data:image/png;base64,") == 3
+
+
+def test_compose_split_leads_with_acceptable_and_the_summary_names_it(run: Path):
+    path = run / "eval" / "epoch-1" / "metrics.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["splits"]["compose"] = {"b2e": {**_metrics(50, 0.25, "b2e"), "content_recall": 0.9, "invented_rate": 0.125,
+                                         "tense_agreement": 0.75, "acceptable": 0.625,
+                                         "intervals": {"acceptable": [0.5, 0.75]}}}
+    path.write_text(json.dumps(data), encoding="utf-8")
+    out = write_report(run)
+    assert out["best"] == "epoch-1" and out["compose"]["b2e"]["acceptable"] == 0.625
+    md = Path(out["report_md"]).read_text(encoding="utf-8")
+    table = md.split("## Metrics: compose split")[1].split("## ")[0]
+    row = dict(zip(_md_row(table, "model"), _md_row(table, "epoch-1 ★")))
+    assert list(row)[:4] == ["model", "direction", "n", "acceptable"] and row["acceptable"] == "62.5% [50.0–75.0]"
+    assert "Compose (Bliss rows as users compose them): b2e acceptable 62.5% [50.0–75.0]." in md

@@ -516,3 +516,22 @@ def test_the_docs_picture_of_the_page_is_of_the_page_as_it_is():
         "the page's files changed since docs/serve-page.png was taken: retake it from the live page with "
         "`python bench/bench_serve.py --levels '' --paced '' --soak 0` (about a minute)"
     )
+
+
+class Reader:
+    """Bliss -> English with fixed answers."""
+
+    name = "reader"
+
+    def convert(self, direction, sentences):
+        answers = {"present:I want drink.": "I want a drink.", "past:man hum tune.": "The man hummeed the tune."}
+        return [Output(answers[s], True, "") for s in sentences]
+
+
+def test_a_bliss_to_english_answer_says_whether_it_is_acceptable():
+    app = serve.create_app({"e2b": Reader(), "b2e": Reader()}, ServeConfig(), "reader")
+    with local_client(app) as client:
+        results = client.post("/v1/convert", json={"direction": "b2e", "sentences": [
+            "present:I want drink.", "past:man hum tune."]}).json()["results"]
+    assert [(r["acceptable"], r["confident"]) for r in results] == [(True, True), (False, False)]
+    assert results[0]["warnings"] == [] and "does not convert back" in results[1]["warnings"][0]

@@ -219,6 +219,9 @@ class EvaluateConfig:
     everyday: bool = True
     """Also score the shipped `everyday` set (AAC-board messages, some typed fast; never trained on), English -> Bliss
     only: its English side keeps the typing, so it is no answer to write."""
+    compose: bool = True
+    """Also score the shipped `compose` set (Bliss rows as a user composes them on the page, small words left out;
+    never trained on), Bliss -> English only, as the share of acceptable answers (docs/compose-set.md)."""
     rules: bool = True
     """Score the rules (the converter English -> Bliss, the realiser Bliss -> English) as the `rules` row."""
     hybrid: bool = False

@@ -84,15 +84,20 @@ def read_user_text(path: str | Path, error: type[BlissError] = BlissError, missi
 
 
 def atomic_write_text(path: str | Path, text: str, mode: int = 0o666) -> None:
-    """Write `text` to a temporary file beside `path`, then rename it over `path`; `mode` less the umask."""
+    """Write `text` (UTF-8) to a temporary file beside `path`, then rename it over `path`; `mode` less the umask."""
+    atomic_write_bytes(path, text.encode("utf-8"), mode)
+
+
+def atomic_write_bytes(path: str | Path, data: bytes, mode: int = 0o666) -> None:
+    """Write `data` to a temporary file beside `path`, then rename it over `path`; `mode` less the umask."""
     path = Path(path)
     with writing_in(path.parent):
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TMP_SUFFIX, dir=path.parent)
         try:
             os.fchmod(fd, mode & ~umask())  # mkstemp makes 0600: follow the umask like any other file
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(text)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
             os.replace(tmp, path)
         except BaseException:
             with contextlib.suppress(FileNotFoundError):

@@ -113,6 +113,17 @@ def cmd_symbols(args):
         print(f"wrote {args.out}")
 
 
+def cmd_board(args):
+    from babybliss.grammar.rule_pairs import read_sentences
+    from babybliss.symbols.board import write_board
+
+    lines = list(args.sentences) + (read_sentences(args.file) if args.file else [])
+    if not lines:
+        raise BlissError("give sentences or words, or --file FILE (one a line)")
+    write_board(lines, args.out, args.name, args.columns)
+    print(f"wrote {args.out}: {len(lines)} buttons")
+
+
 def cmd_data_prepare(args):
     from babybliss.data.prepare import prepare
 
@@ -400,6 +411,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--english", action="store_true", help="convert English sentences with the rule converter first")
     p.add_argument("--out", help="write the sentence's drawing here (SVG)")
     p.set_defaults(func=cmd_symbols)
+
+    p = sub.add_parser("board", help="a communication board for AAC apps (Open Board Format: .obf, or .obz with the "
+                       "Bliss drawings inside): one button per sentence or word, with its Bliss symbols")
+    p.add_argument("sentences", nargs="*", help="sentences or words, English (converted by the rules) or Bliss "
+                   "(`present:I want drink.`)")
+    p.add_argument("--file", help="one sentence or word a line")
+    p.add_argument("--out", required=True, help="the board file: NAME.obf or NAME.obz")
+    p.add_argument("--name", default="babybliss board", help="the board's name in the AAC app")
+    p.add_argument("--columns", type=int, default=None, help="buttons a row (default: as square as they fit)")
+    p.set_defaults(func=cmd_board)
 
     p = sub.add_parser("score", help="the research team's measures for one generated sentence")
     p.add_argument("--original", required=True, help="the input sentence")

@@ -18,7 +18,7 @@ import random
 import re
 from pathlib import Path
 
-from babybliss.data.pairs import DataError, english_path, everyday_path, load_pairs, novel_path
+from babybliss.data.pairs import DataError, compose_path, english_path, everyday_path, load_pairs, novel_path
 from babybliss.grammar.notation import tense_marker
 
 RULES_PREFIX = "rules:"
@@ -83,8 +83,8 @@ def extra_pairs(entry: str, train: list[dict[str, str]], seed: int = 42, data_pa
 
 
 def without_novel(pairs: list[dict[str, str]]) -> list[dict[str, str]]:
-    """`pairs` less those of the shipped evaluation sets (novel, everyday), by English or Bliss side."""
-    novel = [p for path in (novel_path(), everyday_path()) if path.is_file()
+    """`pairs` less those of the shipped evaluation sets (novel, everyday, compose), by English or Bliss side."""
+    novel = [p for path in (novel_path(), everyday_path(), compose_path()) if path.is_file()
              for p in json.loads(path.read_text(encoding="utf-8"))]
     english = {" ".join(p["original"].lower().split()) for p in novel}
     bliss = {" ".join(p["bliss"].lower().split()) for p in novel}

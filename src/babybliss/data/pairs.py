@@ -79,8 +79,22 @@ def everyday_path() -> Path:
     return Path(str(resources.files("babybliss.data") / "corpus" / "everyday.json"))
 
 
+def compose_path() -> Path:
+    """The shipped `compose` evaluation set: Bliss rows as a user composes them on the page, small words left out,
+    each with the English sentences acceptable for it (docs/compose-set.md); never trained on."""
+    return Path(str(resources.files("babybliss.data") / "corpus" / "compose.json"))
+
+
 E2B_ONLY_SETS = frozenset({"everyday"})
 """Shipped evaluation sets scored English -> Bliss only (the everyday set's English keeps its typing)."""
+B2E_ONLY_SETS = frozenset({"compose"})
+"""Shipped evaluation sets scored Bliss -> English only (the compose set's Bliss leaves small words out, so it is no
+answer to write)."""
+
+
+def scored_in(split: str, direction: str) -> bool:
+    """Whether a split is scored in a direction (a one-direction shipped set only in its own)."""
+    return not (split in E2B_ONLY_SETS and direction != "e2b" or split in B2E_ONLY_SETS and direction != "b2e")
 
 
 def english_path() -> Path:

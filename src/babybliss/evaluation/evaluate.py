@@ -12,13 +12,15 @@ from pathlib import Path
 
 from babybliss.grammar import rules
 from babybliss.config import Config, ModelConfig
-from babybliss.data.pairs import E2B_ONLY_SETS, everyday_path, load_pairs, novel_path, read_split
+from babybliss.data.pairs import compose_path, everyday_path, load_pairs, novel_path, read_split, scored_in
 from babybliss.errors import BlissError
 from babybliss.convert.adapters import adapter_slot
 from babybliss.convert.generate import adapter_config, constraint, for_generation, generate_raw, load_for_generation
 from babybliss.convert.shipped import shipped_for
 from babybliss.io import atomic_dir, atomic_write_json, atomic_write_jsonl
-from babybliss.evaluation.metrics import direction_metrics, exact_match, row_meaning_checks
+from babybliss.evaluation.compose import COMPOSE, acceptable_rate, shipped_listed
+from babybliss.evaluation import stats
+from babybliss.evaluation.metrics import INTERVALS, direction_metrics, exact_match, row_meaning_checks
 from babybliss.training.models import Loaded, load_model
 from babybliss.grammar.nlp import NlpError
 from babybliss.data.prompts import Example, build_prompt, few_shot_prompt, pair_examples
@@ -83,13 +85,14 @@ def shipped_pairs(name: str, path: Path, data_dir: Path) -> list[dict[str, str]]
 
 
 def eval_splits(config: Config, run_dir: Path) -> dict[str, list[dict[str, str]]]:
-    """{split: pairs} for the configured splits, then `novel` and `everyday` when configured and shipped; at most
+    """{split: pairs} for the configured splits, then `novel`, `everyday` and `compose` when configured and shipped; at most
     `evaluate.max_examples` pairs each (a shipped set, written rule by rule, by a seeded sample in file order)."""
     data_dir = run_dir / "data"
     limit = config.evaluate.max_examples
     splits = {split: read_split(data_dir, split)[: limit or None] for split in config.evaluate.splits}
-    for name, wanted, path in ((NOVEL, config.evaluate.novel, novel_path), (EVERYDAY, config.evaluate.everyday,
-                                                                             everyday_path)):
+    shipped_sets = ((NOVEL, config.evaluate.novel, novel_path), (EVERYDAY, config.evaluate.everyday, everyday_path),
+                    (COMPOSE, config.evaluate.compose, compose_path))
+    for name, wanted, path in shipped_sets:
         shipped = shipped_pairs(name, path(), data_dir) if wanted and name not in splits else None
         if shipped is None:
             continue
@@ -127,7 +130,22 @@ def _score(config: Config, rows: list[dict], direction: str) -> dict:
         checks = []
     for row, check in zip(rows, checks):
         row.update(missing=check["missing"], invented=check["invented"], tense_agrees=check["tense_agrees"])
-    return direction_metrics(rows, direction, config.evaluate.embedding_model, checks=checks)
+    metrics = direction_metrics(rows, direction, config.evaluate.embedding_model, checks=checks)
+    if rows and rows[0]["split"] == COMPOSE:
+        metrics["acceptable"] = _acceptable(rows)
+        if metrics["acceptable"] is not None:
+            metrics[INTERVALS]["acceptable"] = stats.interval([float(row["acceptable"]) for row in rows])
+    return metrics
+
+
+def _acceptable(rows: list[dict]) -> float | None:
+    """The compose set's measure: the share of answers that are one of the row's listed English sentences or
+    acceptable by the round trip (evaluation.compose); None where the rules cannot run."""
+    try:
+        return acceptable_rate(rows, shipped_listed())
+    except (NotImplementedError, NlpError) as err:
+        print(f"[babybliss] acceptable % skipped: {err}", flush=True)
+        return None
 
 
 def _write(run_dir: Path, name: str, rows: list[dict], result: dict) -> dict:
@@ -147,7 +165,7 @@ def evaluate_model(config: Config, run_dir: Path, name: str, loaded: Loaded, few
     for direction in config.data.directions:
         # every split's prompts in one call: fuller, length-sorted batches and one prefix cache
         todo = [(split, [e for p in pairs for e in pair_examples(p, [direction])]) for split, pairs in splits.items()
-                if split not in E2B_ONLY_SETS or direction == "e2b"]
+                if scored_in(split, direction)]
         examples = [e for _, split_examples in todo for e in split_examples]
         if not examples:
             continue
@@ -194,7 +212,7 @@ def evaluate_rules(config: Config, run_dir: Path, splits: dict[str, list[dict[st
     for split, pairs in splits.items():
         metrics[split] = {}
         for direction in directions:
-            if split in E2B_ONLY_SETS and direction != "e2b":
+            if not scored_in(split, direction):
                 continue
             examples = [e for p in pairs for e in pair_examples(p, [direction])]
             try:

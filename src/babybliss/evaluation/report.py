@@ -33,13 +33,13 @@ from babybliss.io import atomic_write_text
 from babybliss.evaluation import conclusion, pooled
 from babybliss.evaluation.metrics import INTERVALS, METRIC_KEYS, exact_match
 from babybliss.evaluation.report_symbols import symbol_examples
-from babybliss.data.pairs import E2B_ONLY_SETS
+from babybliss.data.pairs import scored_in
 from babybliss.data.prompts import DIRECTIONS
 from babybliss.training.seeds import seed_folders
 
 DIRECTION_NAMES = {"e2b": "English → Bliss", "b2e": "Bliss → English"}
-SPLITS = ("test", "novel", "everyday", "validation")
-"""Detail tables, in this order; the summary shows test, novel and everyday."""
+SPLITS = ("test", "novel", "everyday", "compose", "validation")
+"""Detail tables, in this order; the summary shows test, novel and everyday (and the compose set's acceptable %)."""
 SUMMARY_SPLITS = ("test", "novel", "everyday")
 METRIC_LABELS = {
     "n": "n",
@@ -54,8 +54,12 @@ METRIC_LABELS = {
     "semantic_coherence": "sem. coherence",
     "novelty": "novelty",
     "readability": "readability",
+    "acceptable": "acceptable",
 }
-PERCENT_KEYS = {"exact_match", "tense_accuracy", "clean_stop", "content_recall", "invented_rate", "tense_agreement"}
+COMPOSE = "compose"
+COMPOSE_KEYS = ("n", "acceptable", "exact_match", "chrf", "content_recall", "invented_rate", "clean_stop")
+"""The compose set's detail columns: acceptable % first (its measure; its exact match is against one listed answer)."""
+PERCENT_KEYS = {"acceptable", "exact_match", "tense_accuracy", "clean_stop", "content_recall", "invented_rate", "tense_agreement"}
 PLOT_METRICS = [key for key in METRIC_KEYS if key != "n"]
 SUMMARY_KEYS = ("exact_match", "chrf")
 MEANING_KEYS = ("content_recall", "invented_rate", "tense_agreement")
@@ -144,6 +148,7 @@ def write_report(run_dir: str | Path) -> dict[str, Any]:
         "headline": headline,
         "novel": _split_metrics(evals[best], "novel"),
         "everyday": _split_metrics(evals[best], "everyday"),
+        "compose": _split_metrics(evals[best], COMPOSE),
         "conclusions": {test["split"]: test["sentence"] for test in tests},
         "not_scored": not_scored,
         "notes": list(notes),
@@ -566,7 +571,7 @@ def _summary_table(evals: Mapping[str, Mapping[str, Any]], models: Sequence[str]
     `n/a` where a model has no such direction (a rules row written before the realiser); no b2e columns for the
     everyday set."""
     columns = [(s, d, k) for s in SUMMARY_SPLITS for d in directions for k in keys
-               if s not in E2B_ONLY_SETS or d == "e2b"]
+               if scored_in(s, d)]
     rows = []
     for model in sorted([*models, *not_scored], key=_model_sort_key):
         if model in not_scored:
@@ -586,14 +591,15 @@ def _summary_table(evals: Mapping[str, Mapping[str, Any]], models: Sequence[str]
 
 def _metric_table(evals: Mapping[str, Mapping[str, Any]], models: Sequence[str], best: str,
                   split: str) -> dict[str, Any]:
+    keys = COMPOSE_KEYS if split == COMPOSE else METRIC_KEYS
     rows = []
     for model in models:
         by_direction = _split_metrics(evals[model], split)
         for direction in _ordered_directions(by_direction):
             metrics = by_direction.get(direction) or {}
-            rows.append({"cells": [_label(model, best), direction] + [_cell(k, metrics) for k in METRIC_KEYS],
+            rows.append({"cells": [_label(model, best), direction] + [_cell(k, metrics) for k in keys],
                          "best": model == best, "not_scored": False})
-    return {"header": ["model", "direction"] + [METRIC_LABELS[k] for k in METRIC_KEYS], "rows": rows}
+    return {"header": ["model", "direction"] + [METRIC_LABELS[k] for k in keys], "rows": rows}
 
 
 def _time_table(evals: Mapping[str, Mapping[str, Any]], training: Mapping[str, Mapping[str, Any]],
@@ -674,6 +680,9 @@ def _best_summary(evals: Mapping[str, Mapping[str, Any]], best: str) -> str:
                   for d, m in _split_metrics(evals[best], split).items() if isinstance(m, dict)]
         if scores:
             text += f" {split.capitalize()}: " + "; ".join(scores) + "."
+    composed = _split_metrics(evals[best], COMPOSE).get("b2e")
+    if isinstance(composed, dict) and composed.get("acceptable") is not None:
+        text += f" Compose (Bliss rows as users compose them): b2e acceptable {_cell('acceptable', composed)}."
     return text
 
 

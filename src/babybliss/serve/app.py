@@ -183,6 +183,9 @@ class Answer:
 
     output: Output
     symbols: list[dict] | None
+    acceptable: bool | None = None
+    """Bliss -> English: the English is acceptable for the Bliss (evaluation.acceptable); None for English -> Bliss
+    or without spaCy."""
 
 
 class ConvertRequest(BaseModel):
@@ -199,8 +202,11 @@ class Result(BaseModel):
     clean_stop: bool
     """The converter ended right after its answer (a model that rambles on is cut off and gets false)."""
     confident: bool | None = None
-    """English -> Bliss: false when the rule converter was unsure of the message (see `warnings`); null where no
-    rules checked the answer (a model alone, Bliss -> English)."""
+    """English -> Bliss: false when the rule converter was unsure of the message (see `warnings`); Bliss -> English:
+    `acceptable`; null where no rules checked the answer."""
+    acceptable: bool | None = None
+    """Bliss -> English: true when the English converts back through the rules to the same Bliss and every word is
+    a real English word (docs/compose-set.md); false marks it unsure; null for English -> Bliss or without spaCy."""
     warnings: list[str] = []
     """What made the rule converter unsure (e.g. "punctuation ';' is not covered"); empty when it was sure."""
     symbols: list[SymbolWordModel] | None = None
@@ -319,8 +325,10 @@ def create_app(converters: dict[str, Converter], serve: ServeConfig, model: str 
                 sentence=failed.index,
             ) from None
         results = [
-            Result(input=s, output=a.output.answer, clean_stop=a.output.clean_stop, warnings=a.output.warnings or [],
-                   confident=None if a.output.warnings is None else not a.output.warnings, symbols=a.symbols)
+            Result(input=s, output=a.output.answer, clean_stop=a.output.clean_stop,
+                   warnings=a.output.warnings or ([NOT_ACCEPTABLE] if a.acceptable is False else []),
+                   confident=a.acceptable if a.output.warnings is None else not a.output.warnings,
+                   acceptable=a.acceptable, symbols=a.symbols)
             for s, a in zip(body.sentences, answers)
         ]
         return ConvertResponse(results=results)
@@ -329,29 +337,50 @@ def create_app(converters: dict[str, Converter], serve: ServeConfig, model: str 
     return RequestLog(FrontDoor(app, hosts, serve.body_timeout_s, max_body_bytes(serve)))
 
 
+NOT_ACCEPTABLE = "the English does not convert back to this Bliss sentence by the rules, or has a word that is not English"
+
+
+def acceptable_answers(bliss: list[str], english: list[str]) -> list[bool] | None:
+    """Whether each Bliss -> English answer is acceptable (evaluation.acceptable), or None where spaCy is missing.
+    Called in the batch's worker thread, like `symbols_of`."""
+    from babybliss.evaluation.acceptable import acceptable
+
+    try:
+        return [acceptable(b, e) for b, e in zip(bliss, english)]
+    except (NlpError, NotImplementedError) as err:
+        log.warning("no acceptable check: %s", err)
+        return None
+
+
 def converter_lanes(converters: dict[str, Converter], serve: ServeConfig) -> Lanes:
     """The two lanes (`serve.lanes`): English -> Bliss by the rules or the hybrid starts in the rules lane, a
     direction served by a model alone goes to the model lane. Each answer comes with its symbols (English -> Bliss),
     found for the lane's whole batch with one spaCy call."""
 
-    def with_symbols(direction: str, outputs: list) -> list:
-        done = [o for o in outputs if isinstance(o, Output)]  # the rest wait for the model (NeedsModel)
-        symbols = (symbols_of([o.answer for o in done]) if direction == "e2b" and done else None) or [None] * len(done)
-        found = iter(symbols)
-        return [Answer(o, next(found)) if isinstance(o, Output) else o for o in outputs]
+    def with_symbols(direction: str, texts: list[str], outputs: list) -> list:
+        """Each finished output as an Answer: English -> Bliss with its symbols, Bliss -> English with whether it is
+        acceptable (both for the whole batch at once); the rest (NeedsModel) wait for the model."""
+        done = [(t, o) for t, o in zip(texts, outputs) if isinstance(o, Output)]
+        answers = [o.answer for _, o in done]
+        symbols = (symbols_of(answers) if direction == "e2b" and done else None) or [None] * len(done)
+        checks = (acceptable_answers([t for t, _ in done], answers) if direction == "b2e" and done else None) \
+            or [None] * len(done)
+        found = iter(zip(symbols, checks))
+        return [Answer(o, *next(found)) if isinstance(o, Output) else o for o in outputs]
 
     def first(direction: str, texts: list[str]) -> list:
         converter = converters[direction]
         by_rules = converter.by_rules(texts) if isinstance(converter, HybridConverter) else converter.convert(direction, texts)
-        return with_symbols(direction, by_rules)
+        return with_symbols(direction, texts, by_rules)
 
     def finish(direction: str, pending: list[NeedsModel]) -> list[Answer]:
         hybrid = converters[direction]
-        by_model = hybrid.model.convert(direction, [p.text for p in pending])
-        return with_symbols(direction, [hybrid.settle(p, m) for p, m in zip(pending, by_model)])
+        texts = [p.text for p in pending]
+        by_model = hybrid.model.convert(direction, texts)
+        return with_symbols(direction, texts, [hybrid.settle(p, m) for p, m in zip(pending, by_model)])
 
     def model(direction: str, texts: list[str]) -> list[Answer]:
-        return with_symbols(direction, converters[direction].convert(direction, texts))
+        return with_symbols(direction, texts, converters[direction].convert(direction, texts))
 
     lane_of = {d: RULES if isinstance(c, (RuleConverter, HybridConverter)) else MODEL for d, c in converters.items()}
     sizes = LaneSizes(serve.batch_window_ms / 1000, serve.max_batch, serve.rules_queue_size, serve.queue_size)
@@ -477,6 +506,7 @@ def run_serve(config: Config, adapter: str | None, model_given: bool) -> None:
     for direction, converter in converters.items():
         converter.convert(direction, RULE_PROBE)  # warm-up: the first request does not pay for it
         log.info("%s: %s", direction, converter.name)
+    acceptable_answers(RULE_PROBE, RULE_PROBE)  # the check's word lists load once, before the first answer
     gc.freeze()  # what is loaded lives as long as the server: the collector's full passes skip it from now on
     log.info("serving on http://%s:%d (stop with Ctrl+C)", config.serve.host, config.serve.port)
     uvicorn.run(app, **uvicorn_options(config.serve))

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import logging
 
+from typing import Literal
+
 from fastapi import APIRouter, Query
-from fastapi.responses import FileResponse
-from pydantic import BaseModel
+from fastapi.responses import FileResponse, Response
+from pydantic import BaseModel, ConfigDict, Field, StrictStr
 
 from babybliss.serve.api_errors import ApiError
 from babybliss.symbols.lexicon import attribution, search
@@ -46,6 +48,19 @@ class SymbolSearch(BaseModel):
     """BCI's attribution line and the Blissary credit: show it wherever symbols are shown."""
 
 
+class BoardRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    sentences: list[StrictStr] = Field(min_length=1, max_length=50)
+    """One button each: an English sentence or word (converted by the rules) or a Bliss sentence with its marker."""
+    format: Literal["obz", "obf"] = "obz"
+    """obz: a zip with the Bliss drawings as SVG files and manifest.json; obf: one JSON file, drawings inside."""
+    name: StrictStr = Field("babybliss board", min_length=1, max_length=100)
+    """The board's name in the AAC app."""
+
+
+BOARD_TYPES = {"obz": "application/zip", "obf": "application/json"}
+
+
 def symbols_of(bliss_sentences: list[str]) -> list[list[dict]] | None:
     """Each Bliss sentence's words as the API gives them (`SymbolWordModel`'s fields), or None where spaCy is
     missing. The server calls it on a whole batch in the batch's worker thread: one spaCy call for all its
@@ -71,6 +86,23 @@ def symbols_router() -> APIRouter:
         entries = [SymbolEntry(id=s.id, gloss=s.gloss, glosses=list(s.glosses), code=s.code, tensed=tensed_codes(s.code))
                    for s in found]
         return SymbolSearch(symbols=entries, attribution=attribution())
+
+    @router.post("/v1/board", response_class=Response,
+                 responses={200: {"content": {t: {} for t in BOARD_TYPES.values()},
+                                  "description": "the board file (Open Board Format)"}})
+    def board(body: BoardRequest):
+        """A communication board for AAC apps (Open Board Format, docs/serve.md): one button per sentence or word,
+        with its Bliss drawing and the BCI-AV licence. Runs in the thread pool (spaCy and the renderer)."""
+        from babybliss.symbols.board import BoardError, board_file
+
+        try:
+            data = board_file(body.sentences, body.format, body.name)
+        except RendererMissing as err:
+            raise ApiError("renderer_missing", str(err)) from None
+        except BoardError as err:
+            raise ApiError("invalid_request", str(err)) from None
+        headers = {"Content-Disposition": f'attachment; filename="babybliss-board.{body.format}"'}
+        return Response(data, media_type=BOARD_TYPES[body.format], headers=headers)
 
     @router.get(RENDERER_PATH, include_in_schema=False)
     async def renderer():

@@ -129,12 +129,25 @@
         return;
       }
       english.replaceChildren(answerElement("b2e", body.results[0]));
+      addHistory("b2e", body.results, [rowFigure()]);
     } catch (err) {
       english.replaceChildren(plainParagraph("The server cannot be reached. Check that it is still running, then try again."));
     } finally {
       readButton.disabled = !composed.length;
       english.setAttribute("aria-busy", "false");
     }
+  }
+
+  // The composed row drawn as a figure (for the history's cards), or null while nothing is drawn.
+  function rowFigure() {
+    const cells = [...row.querySelectorAll(".bliss-word")];
+    if (!cells.some((cell) => cell.querySelector("svg"))) return null;
+    const figure = document.createElement("figure");
+    figure.className = "bliss-sentence";
+    figure.setAttribute("role", "img");
+    figure.setAttribute("aria-label", composed.map((s) => s.gloss).join(" "));
+    figure.append(...cells.map((cell) => cell.cloneNode(true)));
+    return figure;
   }
 
   function plainParagraph(text) {

@@ -80,17 +80,31 @@ function showUntunedWarning() {
   untunedWarning.textContent = `${DIRECTION_NAMES[dir]} is served by a model that is not fine-tuned: its answers are not real conversions.`;
 }
 
-function addHistory(dir, results) {
-  for (const r of results) {
+// Each result in the history, with what a printed card shows (its English and its drawing, `figures[i]`).
+function addHistory(dir, results, figures) {
+  results.forEach((r, i) => {
     const item = document.createElement("li");
     const label = document.createElement("span");
     label.className = "history-direction";
     label.textContent = `${DIRECTION_NAMES[dir]}: `;
     const why = doubt(dir, r);
-    item.append(label, `${r.input} → ${r.output}` + (why ? ` (${why.split(":")[0].toLowerCase()})` : ""));
+    const text = document.createElement("span");
+    text.className = "history-text";
+    text.textContent = `${r.input} → ${r.output}` + (why ? ` (${why.split(":")[0].toLowerCase()})` : "");
+    const card = document.createElement("p");
+    card.className = "card-english";
+    card.textContent = dir === "e2b" ? r.input : r.output;
+    item.append(label, text, card);
+    const figure = figures && figures[i];
+    if (figure) {
+      const symbols = figure.cloneNode(true);
+      symbols.classList.add("card-symbols");
+      symbols.removeAttribute("tabindex");
+      item.append(symbols);
+    }
     item.dataset.direction = dir;
     history.prepend(item);
-  }
+  });
   while (history.children.length > HISTORY_LENGTH) history.lastElementChild.remove();
 }
 
@@ -165,7 +179,7 @@ async function convert() {
     lastText = body.results.map((r) => r.output).join("\n");
     copyButton.disabled = false;
     copyStatus.textContent = "";
-    addHistory(dir, body.results);
+    addHistory(dir, body.results, [...result.children].map((answer) => answer.querySelector(".bliss-sentence")));
   } catch (err) {
     showError("The server cannot be reached. Check that it is still running, then try again.");
   } finally {
