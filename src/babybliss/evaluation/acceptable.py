@@ -177,3 +177,31 @@ def hybrid_b2e(blisses: Sequence[str], model: Sequence[str]) -> list[tuple[str, 
     realised_ok = dict(zip(todo, acceptable_many([blisses[i] for i in todo], [realised[i] for i in todo])))
     return combine_b2e(model, [realised.get(i, "") for i in range(len(model))], model_ok,
                        [realised_ok.get(i, False) for i in range(len(model))])
+
+
+# --- in evaluate and the report ---------------------------------------------------------------------------------------
+
+
+def english_metrics(rows: list[dict]) -> dict:
+    """Bliss -> English rows (`input` Bliss, `generated`, `expected`) judged: each row gets `acceptable`,
+    `non_words`, `misplaced_articles` and `edits`; returns {"acceptable": share, "acceptable_interval": its 95 %
+    bootstrap interval, "edit_kinds": `kind_counts`}."""
+    from babybliss.evaluation import stats
+
+    judged = judge([r["input"] for r in rows], [r["generated"] for r in rows], [r["expected"] for r in rows])
+    for row, verdict in zip(rows, judged):
+        row.update(verdict)
+    flags = [r["acceptable"] for r in rows]
+    found = stats.interval(flags) if flags else None
+    return {"acceptable": sum(flags) / len(flags) if flags else None,
+            "acceptable_interval": None if found is None else [round(found[0], 6), round(found[1], 6)],
+            "edit_kinds": kind_counts(rows)}
+
+
+def kinds_text(counts: Mapping[str, int], top: int = 4) -> str:
+    """`SPELL 3, NOUN 2, …`: the commonest ERRANT kinds (operation prefix dropped, summed), for a table cell."""
+    summed = Counter()
+    for kind, count in counts.items():
+        summed[kind.split(":", 1)[-1]] += count
+    shown = ", ".join(f"{kind} {count}" for kind, count in summed.most_common(top))
+    return (shown + (", …" if len(summed) > top else "")) or "–"

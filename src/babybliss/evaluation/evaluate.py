@@ -18,7 +18,7 @@ from babybliss.convert.adapters import adapter_slot
 from babybliss.convert.generate import adapter_config, constraint, for_generation, generate_raw, load_for_generation
 from babybliss.convert.shipped import shipped_for
 from babybliss.io import atomic_dir, atomic_write_json, atomic_write_jsonl
-from babybliss.evaluation.metrics import direction_metrics, exact_match, row_meaning_checks
+from babybliss.evaluation.metrics import INTERVALS, direction_metrics, exact_match, row_meaning_checks
 from babybliss.training.models import Loaded, load_model
 from babybliss.grammar.nlp import NlpError
 from babybliss.data.prompts import Example, build_prompt, few_shot_prompt, pair_examples
@@ -127,7 +127,14 @@ def _score(config: Config, rows: list[dict], direction: str) -> dict:
         checks = []
     for row, check in zip(rows, checks):
         row.update(missing=check["missing"], invented=check["invented"], tense_agrees=check["tense_agrees"])
-    return direction_metrics(rows, direction, config.evaluate.embedding_model, checks=checks)
+    metrics = direction_metrics(rows, direction, config.evaluate.embedding_model, checks=checks)
+    if direction == "b2e" and checks:  # acceptable English and the kinds of difference (evaluation/acceptable.py)
+        from babybliss.evaluation.acceptable import english_metrics
+
+        english = english_metrics(rows)
+        metrics[INTERVALS]["acceptable"] = english.pop("acceptable_interval")
+        metrics.update(english)
+    return metrics
 
 
 def _write(run_dir: Path, name: str, rows: list[dict], result: dict) -> dict:

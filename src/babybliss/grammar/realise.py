@@ -617,7 +617,7 @@ def _clause_english(c: _Clause, tense: str, question: bool, relative: bool = Fal
     manner = [a for a in c.adverbs if a not in FREQUENCY]
     tail = [*c.rest, *manner, *(_time_english(t, tense) for t in c.times)]
     if question and c.subject is not None:
-        if aux == "will" and c.wh:  # `When is Tamsin going to rehearse?`: `when will Tamsin` parses as a name lost
+        if aux == "will" and (c.wh or c.conjunction == "when"):  # `When is Tamsin going to rehearse?`: `when will Tamsin` parses as a name lost
             aux = _be(person, False)
             nots = group[:1] == ["not"]
             group = [*group[:nots], "going", "to", *group[nots:]]
