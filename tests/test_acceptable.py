@@ -16,6 +16,7 @@ from babybliss.evaluation.acceptable import (
     non_words,
     real_word,
 )
+from babybliss.evaluation.metrics import INTERVALS
 
 HUM = "past:man hum tune yesterday."
 
@@ -96,3 +97,16 @@ def test_the_hybrid_is_never_less_acceptable_than_the_realiser_on_the_novel_set(
     hybrid_ok = acceptable_many(blisses, hybrid)
     assert all(h for h, r in zip(hybrid_ok, realised_ok) if r)
     assert sum(hybrid_ok) >= sum(realised_ok)
+
+
+def test_the_report_shows_acceptable_exact_and_the_kinds_per_model_and_split():
+    from babybliss.evaluation.report import _english_table
+
+    b2e = {"acceptable": 0.9, "exact_match": 0.4, INTERVALS: {"acceptable": [0.8, 0.95]},
+           "edit_kinds": {"errors": {"R:SPELL": 3, "R:NOUN": 1}, "variants": {"R:DET": 12, "M:DET": 2}}}
+    evals = {"epoch-1": {"splits": {"novel": {"b2e": b2e, "e2b": {"exact_match": 0.5}}}},
+             "rules": {"splits": {"novel": {"e2b": {"exact_match": 0.9}}}}}  # no B->E: no row
+    table = _english_table(evals, ["epoch-1", "rules"], "epoch-1")
+    assert table["header"][:4] == ["model", "split", "acceptable", "exact match"]
+    assert [row["cells"] for row in table["rows"]] == [
+        ["epoch-1 ★", "novel", "90.0% [80.0–95.0]", "40.0%", "SPELL 3, NOUN 1", "DET 14"]]
