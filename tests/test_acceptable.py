@@ -81,6 +81,9 @@ def test_the_hybrid_takes_the_realiser_over_an_unacceptable_model_answer():
         ("The locksmith fixes the lock.", True)]
     assert hybrid_b2e(["present:locksmith fix lock."], ["A locksmith fixes a lock."]) == [
         ("A locksmith fixes a lock.", True)]
+    # neither converts back: the model's English stays, unsure, unless it holds a non-word
+    assert hybrid_b2e(["present:zz qq."], ["Nothing."]) == [("Nothing.", False)]
+    assert hybrid_b2e(["present:zz qq."], ["Nothinng."])[0][0] != "Nothinng."
 
 
 def test_the_hybrid_is_never_less_acceptable_than_the_realiser_on_the_novel_set():

@@ -168,14 +168,18 @@ def judge(blisses: Sequence[str], answers: Sequence[str], references: Sequence[s
 
 def hybrid_b2e(blisses: Sequence[str], model: Sequence[str]) -> list[tuple[str, bool]]:
     """The Bliss -> English hybrid (convert.hybrid.combine_b2e) of the model's answers and the rule realiser's:
-    (English, confident) per Bliss sentence. The realiser is asked only where the model's answer is not acceptable."""
+    (English, confident) per Bliss sentence. The realiser is asked only where the model's answer is not acceptable.
+    Where neither is, the model's answer stays (unsure) unless it has a non-word or a misplaced article: then the
+    realiser's, which writes only the Bliss sentence's words."""
     from babybliss.grammar.realise import to_english
 
     model_ok = acceptable_many(blisses, model)
     todo = [i for i, ok in enumerate(model_ok) if not ok]
     realised = dict(zip(todo, to_english([blisses[i] for i in todo])))
     realised_ok = dict(zip(todo, acceptable_many([blisses[i] for i in todo], [realised[i] for i in todo])))
-    return combine_b2e(model, [realised.get(i, "") for i in range(len(model))], model_ok,
+    kept = [m if ok or not (non_words(b, m) or misplaced_articles(m)) else ""
+            for b, m, ok in zip(blisses, model, model_ok)]
+    return combine_b2e(kept, [realised.get(i, "") for i in range(len(model))], model_ok,
                        [realised_ok.get(i, False) for i in range(len(model))])
 
 
