@@ -141,3 +141,9 @@ def test_a_commands_plural_object_keeps_its_article():  # §16 imperative
 
 def test_a_future_wh_question_is_going_to():  # §12: `when will Tamsin` reads as a name lost
     assert _english_and_acceptable("future:when Tamsin rehearse?") == ("When is Tamsin going to rehearse?", True)
+
+
+def test_a_participle_after_its_noun_is_an_adjective():  # §6 and §3: a Bliss verb is a base form
+    assert _english_and_acceptable("present:I wrap teapot tiny chipped winter?") == (
+        "Do I wrap the tiny chipped teapot every winter?", True)
+    assert realise("present:cup chipped be on table.") == "The chipped cup is on the table."

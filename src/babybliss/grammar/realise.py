@@ -123,7 +123,9 @@ def _is_adjective(word: str) -> bool:
             or w in _gerund_heads():
         return False
     lemmas = _lemmas(w)
-    return adjective_word(w) or "ADJ" in lemmas and (set(lemmas) <= {"ADJ", "ADV"} or not _can_verb(w))
+    # a participle (`chipped`): Bliss writes every verb in its base form (§3), so an inflected one describes a noun
+    participle = w.endswith(("ed", "en")) and lemmas.get("VERB", (w,))[0] != w
+    return adjective_word(w) or participle or "ADJ" in lemmas and (set(lemmas) <= {"ADJ", "ADV"} or not _can_verb(w))
 
 
 def _is_adverb(word: str) -> bool:
@@ -617,7 +619,7 @@ def _clause_english(c: _Clause, tense: str, question: bool, relative: bool = Fal
     manner = [a for a in c.adverbs if a not in FREQUENCY]
     tail = [*c.rest, *manner, *(_time_english(t, tense) for t in c.times)]
     if question and c.subject is not None:
-        if aux == "will" and (c.wh or c.conjunction == "when"):  # `When is Tamsin going to rehearse?`: `when will Tamsin` parses as a name lost
+        if aux == "will" and c.verb and (c.wh or c.conjunction == "when"):  # `When is Tamsin going to rehearse?`: `when will Tamsin` parses as a name lost
             aux = _be(person, False)
             nots = group[:1] == ["not"]
             group = [*group[:nots], "going", "to", *group[nots:]]
