@@ -56,7 +56,8 @@ METRIC_LABELS = {
     "readability": "readability",
     "acceptable": "acceptable",
 }
-PERCENT_KEYS = {"acceptable", "exact_match", "tense_accuracy", "clean_stop", "content_recall", "invented_rate", "tense_agreement"}
+PERCENT_KEYS = {"acceptable", "exact_match", "tense_accuracy", "clean_stop", "content_recall", "invented_rate",
+                "tense_agreement"}
 PLOT_METRICS = [key for key in METRIC_KEYS if key != "n"]
 SUMMARY_KEYS = ("exact_match", "chrf")
 MEANING_KEYS = ("content_recall", "invented_rate", "tense_agreement")

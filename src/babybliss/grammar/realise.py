@@ -119,8 +119,8 @@ CLOSED = DETERMINERS | PREPOSITIONS | MODALS | NEGATIONS | CONJUNCTIONS | WH_WOR
 
 def _is_adjective(word: str) -> bool:
     w = word.lower()
-    if _is_name(word) or w in CLOSED or _is_number(w) or w in TIME_NOUNS or w in ("be", "to", "now", "go", "used", CLOCK) \
-            or w in _gerund_heads():
+    if _is_name(word) or w in CLOSED or _is_number(w) or w in TIME_NOUNS \
+            or w in ("be", "to", "now", "go", "used", CLOCK) or w in _gerund_heads():
         return False
     lemmas = _lemmas(w)
     # a participle (`chipped`): Bliss writes every verb in its base form (§3), so an inflected one describes a noun

@@ -136,7 +136,8 @@ class EnglishHybridConverter:
         out = []
         for o, (english, sure) in zip(outputs, hybrid_b2e(sentences, [o.answer for o in outputs])):
             warnings = [] if sure else unsure
-            out.append(replace(o, warnings=warnings) if english == o.answer else Output(english, True, english, warnings))
+            same = english == o.answer
+            out.append(replace(o, warnings=warnings) if same else Output(english, True, english, warnings))
         return out
 
 
