@@ -179,3 +179,14 @@ def test_score_json(capsys):
     assert set(scores) == {"semantic_coherence", "novelty", "readability"}
     assert 0.5 < scores["semantic_coherence"] <= 1.0 + 1e-6
     assert all(isinstance(v, float) for v in scores.values())
+
+
+def test_generate_b2e_defaults_to_the_hybrid_with_a_model(tiny_run, capsys):
+    """With an adapter, Bliss -> English is the hybrid: the tiny model's English does not convert back, so the rule
+    realiser's answers; `--system model` gives the model's own."""
+    args = ["generate", "--adapter", str(tiny_run / "epoch-1"), "--direction", "b2e", "--set",
+            "generate.max_new_tokens=4", "present:locksmith fix lock."]
+    assert main(args) == 0
+    assert capsys.readouterr().out.strip() == "The locksmith fixes the lock."
+    assert main([*args, "--system", "model"]) == 0
+    assert capsys.readouterr().out.strip() != "The locksmith fixes the lock."

@@ -56,7 +56,8 @@ def test_metrics_have_both_splits_directions_and_keys(run, results):
         for split in ("validation", "test"):
             assert set(saved["splits"][split]) == {"e2b", "b2e"}  # the rules too: converter and realiser
             for direction, metrics in saved["splits"][split].items():
-                assert set(metrics) == {*METRIC_KEYS, INTERVALS}
+                english = {"acceptable", "edit_kinds"} if direction == "b2e" else set()  # evaluation/acceptable.py
+                assert set(metrics) == {*METRIC_KEYS, INTERVALS} | english
                 low, high = metrics[INTERVALS]["exact_match"]
                 assert low <= metrics["exact_match"] <= high
                 assert metrics["n"] == 3
@@ -197,11 +198,12 @@ def _novel_pairs(run) -> list[dict]:
 
 
 def _fake_rules(pairs):
-    """A rule converter that gets every pair right except the first it sees."""
+    """A rule converter that gets every pair right except the first it sees (and converts English it does not know,
+    such as a model's Bliss -> English answers checked by evaluation/acceptable.py, to nothing)."""
     answers = {p["original"]: p["bliss"] for p in pairs}
 
     def to_bliss(sentences):
-        return ["present:wrong." if i == 0 else answers[s] for i, s in enumerate(sentences)]
+        return ["present:wrong." if i == 0 else answers.get(s, "") for i, s in enumerate(sentences)]
 
     return to_bliss
 
@@ -244,7 +246,8 @@ def test_rules_row_has_the_converter_and_the_realiser(novel_run):
     for split, by_direction in saved["splits"].items():
         assert list(by_direction) == ["e2b", "b2e"]
         assert by_direction["e2b"]["exact_match"] == pytest.approx(1 - 1 / by_direction["e2b"]["n"])
-        assert set(by_direction["e2b"]) == set(by_direction["b2e"]) == {*METRIC_KEYS, INTERVALS}
+        assert set(by_direction["e2b"]) == {*METRIC_KEYS, INTERVALS}
+        assert set(by_direction["b2e"]) == {*METRIC_KEYS, INTERVALS, "acceptable", "edit_kinds"}
     rows = read_jsonl(run / "eval" / "rules" / "predictions.jsonl")
     e2b = [r for r in rows if r["direction"] == "e2b"]
     b2e = [r for r in rows if r["direction"] == "b2e"]
@@ -351,23 +354,32 @@ def test_hybrid_rows_combine_an_epochs_answers_with_the_rules_on_the_same_items(
     """evaluate.hybrid: hybrid-epoch-N holds, item for item, convert.hybrid.combine of the epoch's e2b answers and
     the rule converter's (here right on every item and sure of it, so the hybrid takes the rules' answer wherever
     the tiny model's words differ)."""
+    from babybliss.evaluation.acceptable import acceptable_many, hybrid_b2e
     from babybliss.evaluation.evaluate import evaluate_hybrid
     from babybliss.grammar.rules import Conversion
 
     run, _ = novel_run
     model_rows = [r for r in read_jsonl(run / "eval" / "epoch-1" / "predictions.jsonl") if r["direction"] == "e2b"]
     answers = {r["input"]: r["expected"] for r in model_rows}
-    monkeypatch.setattr("babybliss.grammar.rules.convert",
-                        lambda texts: [Conversion(t, answers[t]) for t in texts])
+    monkeypatch.setattr("babybliss.grammar.rules.convert",  # English the table does not hold converts to nothing
+                        lambda texts: [Conversion(t, answers.get(t, "")) for t in texts])
     config = load_config(run / "config.resolved.toml", [*OVERRIDES, f"out={run}"])
     result = evaluate_hybrid(config, run, "epoch-1", 1)
     assert result["model"] == "hybrid-epoch-1" and list(result["splits"]) == ["validation", "test", "novel"]
     rows = read_jsonl(run / "eval" / "hybrid-epoch-1" / "predictions.jsonl")
-    assert [(r["split"], r["input"], r["expected"]) for r in rows] == \
+    e2b_rows = [r for r in rows if r["direction"] == "e2b"]
+    assert [(r["split"], r["input"], r["expected"]) for r in e2b_rows] == \
         [(r["split"], r["input"], r["expected"]) for r in model_rows]
-    assert all(r["exact"] for r in rows)
+    assert all(r["exact"] for r in e2b_rows)
     for split, by_direction in result["splits"].items():
-        assert list(by_direction) == ["e2b"] and by_direction["e2b"]["exact_match"] == 1.0
+        assert by_direction["e2b"]["exact_match"] == 1.0
+    # Bliss -> English: item for item, evaluation.acceptable.hybrid_b2e of the epoch's answers (the same fake rules)
+    b2e_model = [r for r in read_jsonl(run / "eval" / "epoch-1" / "predictions.jsonl") if r["direction"] == "b2e"]
+    b2e_rows = [r for r in rows if r["direction"] == "b2e"]
+    chosen = hybrid_b2e([r["input"] for r in b2e_model], [r["generated"] for r in b2e_model])
+    assert b2e_model and [r["generated"] for r in b2e_rows] == [english for english, _ in chosen]
+    assert [r["acceptable"] for r in b2e_rows] == acceptable_many([r["input"] for r in b2e_rows],
+                                                                  [r["generated"] for r in b2e_rows])
 
 
 def test_compose_set_is_scored_bliss_to_english_only_as_acceptable(tiny_run, tmp_path, monkeypatch):

@@ -73,3 +73,77 @@ def test_on_the_novel_set_the_realiser_keeps_the_meaning():
     kept = meaning_kept(meaning_checks([p["bliss"] for p in pairs], english, english_output=True))
     assert kept["content_recall"] >= 0.99 and kept["invented_rate"] <= 0.01 and kept["tense_agreement"] >= 0.97
     assert exact_match_rate(english, [p["original"] for p in pairs]) >= 0.5
+
+
+# --- no broken English: one test per construction, read backwards (issue 27 §2) ---------------------------------------
+
+
+def _english_and_acceptable(bliss: str) -> tuple[str, bool]:
+    from babybliss.evaluation.acceptable import acceptable
+
+    english = realise(bliss)
+    return english, acceptable(bliss, english)
+
+
+def test_a_demonstrative_alone_is_a_pronoun_without_article():  # §10 pronouns
+    assert _english_and_acceptable("present:that be my book.") == ("That is my book.", True)
+    assert realise("present:this be my brother.") == "This is my brother."
+    assert realise("present:those be mine.") == "Those are mine."
+
+
+def test_a_demonstrative_subject_before_its_verb():  # §10: `that smell good`, no verb group after `that smell`
+    assert _english_and_acceptable("present:that smell good.") == ("That smells good.", True)
+    assert realise("present:this hurt.") == "This hurts."
+
+
+def test_a_modal_takes_no_article_and_not_stands_before_it():  # §11, §3
+    assert realise("present:Ana can swim.") == "Ana can swim."
+    assert realise("present:dog not can swim.") == "The dog cannot swim."
+    assert realise("present:You should drink more water.") == "You should drink more water."
+
+
+def test_used_to_is_read_like_a_modal():  # §16: `used to` stays before the verb
+    assert _english_and_acceptable("past:I used to hum tune.") == ("I used to hum the tune.", True)
+    assert realise("past:I not use to live in Paris.") == "I did not use to live in Paris."
+    assert realise("past:You use to live in Paris?") == "Did you use to live in Paris?"
+
+
+def test_a_clock_time_and_a_number_take_no_article():  # §10 numbers, clock times
+    assert _english_and_acceptable("present:It be three o'clock.") == ("It is three o'clock.", True)
+    assert realise("present:bus leave at 8:30.") == "The bus leaves at 8:30."
+    assert realise("present:We need three.") == "We need three."
+
+
+def test_a_predicate_adjective_follows_be():  # §4
+    assert _english_and_acceptable("present:water be cold.") == ("The water is cold.", True)
+    assert realise("past:soup be hot and salty?") == "Was the soup hot and salty?"
+
+
+def test_no_article_before_a_possessive_or_a_name():  # §9
+    assert _english_and_acceptable("present:Ana dog be old.") == ("Ana's dog is old.", True)
+    assert realise("present:my mother be nurse.") == "My mother is a nurse."
+
+
+def test_a_gerund_is_made_from_a_verb_not_from_a_noun():  # §3: `enjoy paint` -> painting; `like bread` stays
+    assert realise("present:She enjoy paint.") == "She enjoys painting."
+    assert realise("present:I like bread.") == "I like the bread."
+
+
+def test_please_stays_where_the_bliss_put_it():  # §16 social phrases
+    assert _english_and_acceptable("imperative:please close door.") == ("Please close the door.", True)
+    assert _english_and_acceptable("imperative:pass salt please.") == ("Pass the salt, please.", True)
+    assert realise("phrase:ten plums please.") == "Ten plums, please."
+
+
+def test_a_commands_plural_object_keeps_its_article():  # §16 imperative
+    assert _english_and_acceptable("imperative:open blinds.") == ("Open the blinds.", True)
+
+
+def test_a_future_wh_question_is_going_to():  # §12: `when will Tamsin` reads as a name lost
+    assert _english_and_acceptable("future:when Tamsin rehearse?") == ("When is Tamsin going to rehearse?", True)
+
+
+def test_a_participle_after_its_noun_is_an_adjective():  # §6 and §3: a Bliss verb is a base form
+    assert _english_and_acceptable("present:I wrap teapot tiny chipped winter?") == (
+        "Do I wrap the tiny chipped teapot every winter?", True)
+    assert realise("present:cup chipped be on table.") == "The chipped cup is on the table."

@@ -329,11 +329,14 @@ def test_rules_serve_e2b_when_they_work_otherwise_the_model(monkeypatch):
 def test_an_adapter_serves_the_hybrid_and_its_model(tiny_run, monkeypatch):
     config = load_config(None, ["model.spec=tiny"])
     converters = serve.choose_converters(config, str(tiny_run / "epoch-1"), False)
-    assert isinstance(converters["e2b"], serve.HybridConverter) and converters["e2b"].model is converters["b2e"]
+    assert isinstance(converters["e2b"], serve.HybridConverter) and isinstance(converters["b2e"],
+                                                                              serve.EnglishHybridConverter)
+    assert converters["e2b"].model is converters["b2e"].model
     assert "fine-tuned (epoch-1" in converters["b2e"].name and "not fine-tuned" not in converters["b2e"].name
-    assert "hybrid" in converters["e2b"].name
+    assert "hybrid" in converters["e2b"].name and "hybrid" in converters["b2e"].name
     # where the model's answer has other words than the sure rules, the rules' answer is served
-    monkeypatch.setattr(converters["b2e"], "convert", lambda direction, sentences: [Output("past:dog bark.", True, "x")])
+    monkeypatch.setattr(converters["b2e"].model, "convert",
+                        lambda direction, sentences: [Output("past:dog bark.", True, "x")])
     (answer,) = converters["e2b"].convert("e2b", ["We will visit the museum next week."])
     assert answer.answer == "future:We visit museum week next."
 
@@ -535,3 +538,24 @@ def test_a_bliss_to_english_answer_says_whether_it_is_acceptable():
             "present:I want drink.", "past:man hum tune."]}).json()["results"]
     assert [(r["acceptable"], r["confident"]) for r in results] == [(True, True), (False, False)]
     assert results[0]["warnings"] == [] and "does not convert back" in results[1]["warnings"][0]
+
+def test_bliss_to_english_answers_carry_confident_from_the_hybrid():
+    """The B->E hybrid: the model's acceptable English (confident), the rule realiser's where the model's is not
+    (confident), the model's marked unsure where neither converts back."""
+    class Fixed:
+        name = "fixed"
+
+        def convert(self, direction, sentences):
+            answers = {"present:locksmith fix lock.": "A locksmith fixes a lock.",
+                       "past:dog bark.": "The dogg barked.", "present:zz qq.": "Nothing."}
+            return [Output(answers[s], True, answers[s]) for s in sentences]
+
+    app = serve.create_app({"e2b": serve.RuleConverter(), "b2e": serve.EnglishHybridConverter(Fixed())},
+                           ServeConfig(), "fixed")
+    with local_client(app) as client:
+        response = client.post("/v1/convert", json={"direction": "b2e", "sentences": [
+            "present:locksmith fix lock.", "past:dog bark.", "present:zz qq."]})
+    results = response.json()["results"]
+    assert [(r["output"], r["confident"]) for r in results] == [
+        ("A locksmith fixes a lock.", True), ("The dog barked.", True), ("Nothing.", False)]
+    assert results[2]["warnings"] and not results[0]["warnings"]

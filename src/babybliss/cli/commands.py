@@ -217,6 +217,15 @@ def cmd_generate(args):
         print("\n".join(to_english(texts)))
         return
     outputs = run_generate(config, adapter, args.direction, texts, args.prompt)
+    if args.direction == "b2e" and args.prompt is None and args.system != "model":
+        from babybliss.evaluation.acceptable import hybrid_b2e
+
+        for n, (english, sure) in enumerate(hybrid_b2e(texts, [o.answer for o in outputs]), 1):
+            if not sure:
+                print(f"[babybliss] input {n}: unsure (neither the model's nor the rules' English converts back)",
+                      file=sys.stderr)
+            print(english)
+        return
     for output in outputs:
         print(output.raw.strip() if args.prompt is not None else output.answer)
 
@@ -390,7 +399,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--prompt", help="free text sent as is (no template)")
     p.add_argument("--file", help="one input per line (or JSONL rows with original/bliss/input)")
     p.add_argument("--system", choices=["rules", "model", "hybrid"], help="e2b: rule converter, model, or both; "
-                   "b2e: rules is the rule realiser (default: the model with --adapter/--model, else the rules)")
+                   "b2e: rules is the rule realiser, hybrid the model's English where it is acceptable, else the "
+                   "realiser's (default: hybrid with a model, else the rules)")
     p.add_argument("--sample", action="store_true", help="sample instead of greedy decoding")
     p.add_argument("--temperature", type=float, default=0.7, help="sampling temperature (with --sample)")
     p.add_argument("--top-p", type=float, default=0.9, help="nucleus mass (with --sample)")

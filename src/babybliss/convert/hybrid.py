@@ -86,3 +86,21 @@ def convert_e2b(config: Config, system: str, texts: Sequence[str], adapter: str 
     by_rules, confident = rule_conversions(texts)
     asked = ask_where_needed(texts, by_rules, confident, partial(model_answers, config, adapter, loaded=loaded))
     return combine(by_rules, [asked.get(i, "") for i in range(len(texts))], confident)
+
+
+def combine_b2e(model: Sequence[str], realised: Sequence[str], model_ok: Sequence[bool],
+                realised_ok: Sequence[bool]) -> list[tuple[str, bool]]:
+    """The Bliss -> English hybrid's (answer, confident) for each sentence: the model's English where it is
+    acceptable (evaluation.acceptable: it converts back to the Bliss and every word is English), else the rule
+    realiser's where that is, else the model's marked unsure (the realiser's when the model gave nothing). The
+    realiser's acceptable answer always beats the model's unacceptable one, so the hybrid is never less acceptable
+    than the realiser."""
+    out = []
+    for by_model, by_rules, model_good, rules_good in zip(model, realised, model_ok, realised_ok, strict=True):
+        if model_good:
+            out.append((by_model, True))
+        elif rules_good:
+            out.append((by_rules, True))
+        else:
+            out.append((by_model or by_rules, False))
+    return out

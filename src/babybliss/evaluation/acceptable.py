@@ -1,50 +1,216 @@
-"""Whether an English answer is acceptable for a Bliss sentence (issue 27 §2): it converts back through the rule
-converter to the same Bliss sentence (case and spacing aside) and every word is a real English form.
+"""Bliss -> English answers that are English: the *acceptable* measure, and what differs from the reference, by kind.
 
-This is the simple version: the round trip by `grammar.rules.to_bliss`, and a word is real when lemminflect's lexicon
-knows it as a form of an English lemma, or wordfreq knows it as a common word or a name. A fuller check (edit kinds by ERRANT) may replace this module; it keeps the one function
-`acceptable(bliss, english) -> bool` that callers use.
+Several English sentences are right for one Bliss sentence (Bliss has no articles, `will` and `going to` are one
+marker), so exact match undercounts. An answer is **acceptable** when
+
+* it converts back through the rule converter (grammar/rules.py) to the input Bliss sentence (exact match after
+  spacing), and
+* every word in it is a real English form: a form in lemminflect's lexicon (its inflection tables, so `hummed` is a
+  form of `hum` and `hummeed` is nothing), or a word of the Hunspell en_GB word list ERRANT ships for its own
+  spelling check (closed-class words, interjections, British spellings), or a number, or a word the input Bliss
+  sentence has (a name the user typed); wordfreq is not the lexicon: its web counts hold half-words and
+  wrong inflections (`weas`, `goed`); spaCy's small model has no vocabulary of its own (every word is out of it);
+* no article stands where English puts none: before a pronoun, a possessive, a demonstrative standing alone, a
+  modal, `used to`, `o'clock` (`The this is my brother.`, `I the used to ...`, `It is three the o'clock.`). The round
+  trip cannot see these: the rules drop every article.
+
+Beside it, `edit_kinds` classifies each difference from the reference with ERRANT (the grammatical-error annotation
+toolkit, on the same spaCy pipeline): `R:DET` (`a`/`the`), `R:VERB` (`will`/`are going to`), `R:VERB:TENSE`,
+`R:SPELL` (`hummeed`), `R:NOUN` (`baker` for `locksmith`)... In an acceptable answer they are variants English
+allows; in an unacceptable one they are its errors (`kind_counts`).
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from functools import lru_cache
+from pathlib import Path
 
-WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
-"""A word of the answer: letters, with an apostrophe inside (`don't`, `mother's`)."""
+from babybliss.convert.hybrid import combine_b2e
+from babybliss.grammar.notation import normalize_space
+
+CONTRACTION_STEMS = frozenset({"ca", "wo", "sha"})
+"""What spaCy leaves of `can't`, `won't`, `shan't` before `n't` (ERRANT's own list of them)."""
+ARTICLES = frozenset({"a", "an", "the"})
+NO_ARTICLE_BEFORE = frozenset(
+    "i you he she it we they me him us them mine yours hers ours theirs my your his her its our their myself "
+    "can could will would shall should must may might cannot not to o'clock a an the".split()
+)
+"""Words an article never comes right before. `this`/`that`/`these`/`those` and `used` are judged by what follows."""
+DEMONSTRATIVES = frozenset({"this", "that", "these", "those"})
+FINITE = frozenset("is are was were be am does do did".split())
+"""After a demonstrative: it stood alone, as a pronoun (`the that is`)."""
 
 
-def _key(text: str) -> str:
-    return " ".join(text.lower().split())
+@lru_cache(maxsize=1)
+def _hunspell_words() -> frozenset[str]:
+    import errant
+
+    path = Path(errant.__file__).parent / "en" / "resources" / "en_GB-large.txt"
+    return frozenset(path.read_text(encoding="utf-8").split())
 
 
-COMMON = 3.5
-"""wordfreq's Zipf frequency from which a word counts as English without lemminflect knowing it (function words,
-contractions: `the`, `don't`, `I'm`); below it wordfreq also lists misspellings (`goed`, `wantz`, `childs`)."""
-
-
+@lru_cache(maxsize=65536)
 def real_word(word: str) -> bool:
-    """An English word form: one lemminflect's lexicon knows (any inflection: `hummed`, `kneaded`), a common word,
-    or a capitalised word wordfreq knows (a name: `Tamsin`); not `hummeed`, `goed`, `weas`."""
+    """`word` is a real English form (see the module's docstring), whatever its case."""
     from lemminflect import getAllLemmas
-    from wordfreq import zipf_frequency
 
-    word = word.replace("’", "'")
-    if getAllLemmas(word.lower()):
+    lower = word.lower()
+    if not any(c.isalpha() for c in word) or lower.replace(",", "").replace(".", "").isdigit():
         return True
-    frequency = zipf_frequency(word, "en")
-    return frequency >= COMMON or (word[:1].isupper() and frequency > 0)
+    if getAllLemmas(lower) or lower in _hunspell_words() or word in _hunspell_words():
+        return True
+    return lower.startswith("'") and lower in {"'s", "'re", "'ve", "'ll", "'m", "'d"} or lower == "n't"
 
 
-def real_words(english: str) -> bool:
-    """Every word of `english` is a real English word form (`real_word`; a possessive by its owner: `Soraya's`)."""
-    return all(real_word(word) or real_word(re.split("['’]", word)[0]) for word in WORD.findall(english))
+def _bliss_words(bliss: str) -> set[str]:
+    return {w.lower() for w in re.findall(r"[^\W\d_][\w'-]*", bliss.partition(":")[2])}
+
+
+def non_words(bliss: str, english: str) -> list[str]:
+    """The words of `english` that are not real English forms (nor words of the input `bliss`)."""
+    from babybliss.grammar.nlp import load_nlp
+
+    tokens = [t.text for t in load_nlp().tokenizer(normalize_space(english))]
+    given = _bliss_words(bliss)
+    bad = []
+    for i, word in enumerate(tokens):
+        following = tokens[i + 1].lower() if i + 1 < len(tokens) else ""
+        if word.lower() in CONTRACTION_STEMS and following == "n't":
+            continue
+        for part in filter(None, word.split("-")):
+            if not real_word(part) and part.lower() not in given:
+                bad.append(part)
+    return bad
+
+
+def real_words(english: str, bliss: str = "") -> bool:
+    """Every word of `english` is a real English form (or a word of `bliss`, such as a name)."""
+    return not non_words(bliss, english)
+
+
+def misplaced_articles(english: str) -> list[str]:
+    """Each `article word` pair of `english` where English puts no article (see the module's docstring)."""
+    words = re.findall(r"[\w'-]+|[^\w\s]", normalize_space(english).lower())
+    bad = []
+    for i, (article, word) in enumerate(zip(words, words[1:])):
+        after = words[i + 2] if i + 2 < len(words) else ""
+        alone = word in DEMONSTRATIVES and (not after[:1].isalpha() or after in NO_ARTICLE_BEFORE | FINITE)
+        if article in ARTICLES and (word in NO_ARTICLE_BEFORE or alone or word == "used" and after == "to"):
+            bad.append(f"{article} {word}")
+    return bad
+
+
+def round_trips(blisses: Sequence[str], englishes: Sequence[str]) -> list[bool]:
+    """Whether the rule converter turns each English answer back into its Bliss sentence (one spaCy batch)."""
+    from babybliss.grammar.rules import to_bliss
+
+    back = to_bliss([e or "" for e in englishes])
+    return [bool(e) and normalize_space(b) == normalize_space(bliss) for bliss, e, b in zip(blisses, englishes, back,
+                                                                                            strict=True)]
+
+
+def acceptable_many(blisses: Sequence[str], englishes: Sequence[str]) -> list[bool]:
+    """`acceptable` of each (Bliss, English) pair, the round trips in one batch."""
+    trips = round_trips(blisses, englishes)
+    return [trip and not non_words(bliss, english) and not misplaced_articles(english)
+            for bliss, english, trip in zip(blisses, englishes, trips)]
 
 
 def acceptable(bliss: str, english: str) -> bool:
-    """`english` converts back through the rules to `bliss` and holds only real English words."""
-    from babybliss.grammar.rules import to_bliss
+    """`english` is an acceptable answer for `bliss`: the rules convert it back to `bliss` and every word is a real
+    English form."""
+    return acceptable_many([bliss], [english])[0]
 
-    if not english.strip() or not real_words(english):
-        return False
-    return _key(to_bliss([english])[0]) == _key(bliss)
+
+# --- what differs from the reference, by kind -------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _annotator():
+    import errant
+
+    from babybliss.grammar.nlp import load_nlp
+
+    return errant.load("en", nlp=load_nlp())
+
+
+def edit_kinds(answers: Sequence[str], references: Sequence[str]) -> list[list[str]]:
+    """ERRANT's edit types turning each answer into its reference (`R:DET`, `R:SPELL`, `M:PREP`...); [] where equal."""
+    annotator = _annotator()
+    out = []
+    for answer, reference in zip(answers, references, strict=True):
+        if normalize_space(answer) == normalize_space(reference):
+            out.append([])
+            continue
+        original, corrected = annotator.parse(normalize_space(answer), True), annotator.parse(
+            normalize_space(reference), True)
+        out.append([edit.type for edit in annotator.annotate(original, corrected)])
+    return out
+
+
+def kind_counts(rows: Sequence[Mapping]) -> dict[str, dict[str, int]]:
+    """Edit kinds summed over rows with `acceptable` and `edits`: {"errors": kinds in unacceptable answers,
+    "variants": kinds in acceptable ones}, each most common first."""
+    errors, variants = Counter(), Counter()
+    for row in rows:
+        (variants if row["acceptable"] else errors).update(row["edits"])
+    return {"errors": dict(errors.most_common()), "variants": dict(variants.most_common())}
+
+
+def judge(blisses: Sequence[str], answers: Sequence[str], references: Sequence[str]) -> list[dict]:
+    """Per answer: `acceptable`, `non_words` and ERRANT's `edits` against the reference."""
+    ok = acceptable_many(blisses, answers)
+    kinds = edit_kinds(answers, references)
+    return [{"acceptable": a, "non_words": non_words(b, e), "misplaced_articles": misplaced_articles(e), "edits": k}
+            for b, e, a, k in zip(blisses, answers, ok, kinds, strict=True)]
+
+
+# --- the Bliss -> English hybrid --------------------------------------------------------------------------------------
+
+
+def hybrid_b2e(blisses: Sequence[str], model: Sequence[str]) -> list[tuple[str, bool]]:
+    """The Bliss -> English hybrid (convert.hybrid.combine_b2e) of the model's answers and the rule realiser's:
+    (English, confident) per Bliss sentence. The realiser is asked only where the model's answer is not acceptable.
+    Where neither is, the model's answer stays (unsure) unless it has a non-word or a misplaced article: then the
+    realiser's, which writes only the Bliss sentence's words."""
+    from babybliss.grammar.realise import to_english
+
+    model_ok = acceptable_many(blisses, model)
+    todo = [i for i, ok in enumerate(model_ok) if not ok]
+    realised = dict(zip(todo, to_english([blisses[i] for i in todo])))
+    realised_ok = dict(zip(todo, acceptable_many([blisses[i] for i in todo], [realised[i] for i in todo])))
+    kept = [m if ok or not (non_words(b, m) or misplaced_articles(m)) else ""
+            for b, m, ok in zip(blisses, model, model_ok)]
+    return combine_b2e(kept, [realised.get(i, "") for i in range(len(model))], model_ok,
+                       [realised_ok.get(i, False) for i in range(len(model))])
+
+
+# --- in evaluate and the report ---------------------------------------------------------------------------------------
+
+
+def english_metrics(rows: list[dict]) -> dict:
+    """Bliss -> English rows (`input` Bliss, `generated`, `expected`) judged: each row gets `acceptable`,
+    `non_words`, `misplaced_articles` and `edits`; returns {"acceptable": share, "acceptable_interval": its 95 %
+    bootstrap interval, "edit_kinds": `kind_counts`}."""
+    from babybliss.evaluation import stats
+
+    judged = judge([r["input"] for r in rows], [r["generated"] for r in rows], [r["expected"] for r in rows])
+    for row, verdict in zip(rows, judged):
+        row.update(verdict)
+    flags = [r["acceptable"] for r in rows]
+    found = stats.interval(flags) if flags else None
+    return {"acceptable": sum(flags) / len(flags) if flags else None,
+            "acceptable_interval": None if found is None else [round(found[0], 6), round(found[1], 6)],
+            "edit_kinds": kind_counts(rows)}
+
+
+def kinds_text(counts: Mapping[str, int], top: int = 4) -> str:
+    """`SPELL 3, NOUN 2, …`: the commonest ERRANT kinds (operation prefix dropped, summed), for a table cell."""
+    summed = Counter()
+    for kind, count in counts.items():
+        summed[kind.split(":", 1)[-1]] += count
+    shown = ", ".join(f"{kind} {count}" for kind, count in summed.most_common(top))
+    return (shown + (", …" if len(summed) > top else "")) or "–"

@@ -36,7 +36,11 @@ def is_acceptable(bliss: str, english: str, listed: Sequence[str] = ()) -> bool:
 
 def acceptable_rate(rows: list[dict], listed: Mapping[str, Sequence[str]]) -> float | None:
     """The share of Bliss -> English `rows` (input, generated) whose answer is acceptable; each row gets its
-    `acceptable` flag. None for no rows."""
+    `acceptable` flag (kept where evaluate already judged it by the round trip). None for no rows."""
     for row in rows:
-        row["acceptable"] = is_acceptable(row["input"], row["generated"], listed.get(row["input"], ()))
+        given = listed.get(row["input"], ())
+        if "acceptable" in row:
+            row["acceptable"] = row["acceptable"] or _key(row["generated"]) in {_key(e) for e in given}
+        else:
+            row["acceptable"] = is_acceptable(row["input"], row["generated"], given)
     return sum(row["acceptable"] for row in rows) / len(rows) if rows else None

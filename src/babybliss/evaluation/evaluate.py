@@ -131,21 +131,16 @@ def _score(config: Config, rows: list[dict], direction: str) -> dict:
     for row, check in zip(rows, checks):
         row.update(missing=check["missing"], invented=check["invented"], tense_agrees=check["tense_agrees"])
     metrics = direction_metrics(rows, direction, config.evaluate.embedding_model, checks=checks)
-    if rows and rows[0]["split"] == COMPOSE:
-        metrics["acceptable"] = _acceptable(rows)
-        if metrics["acceptable"] is not None:
+    if direction == "b2e" and checks:  # acceptable English and the kinds of difference (evaluation/acceptable.py)
+        from babybliss.evaluation.acceptable import english_metrics
+
+        english = english_metrics(rows)
+        metrics[INTERVALS]["acceptable"] = english.pop("acceptable_interval")
+        metrics.update(english)
+        if rows[0]["split"] == COMPOSE:  # a row's listed English readings are acceptable too (evaluation.compose)
+            metrics["acceptable"] = acceptable_rate(rows, shipped_listed())
             metrics[INTERVALS]["acceptable"] = stats.interval([float(row["acceptable"]) for row in rows])
     return metrics
-
-
-def _acceptable(rows: list[dict]) -> float | None:
-    """The compose set's measure: the share of answers that are one of the row's listed English sentences or
-    acceptable by the round trip (evaluation.compose); None where the rules cannot run."""
-    try:
-        return acceptable_rate(rows, shipped_listed())
-    except (NotImplementedError, NlpError) as err:
-        print(f"[babybliss] acceptable % skipped: {err}", flush=True)
-        return None
 
 
 def _write(run_dir: Path, name: str, rows: list[dict], result: dict) -> dict:
@@ -229,27 +224,37 @@ def evaluate_rules(config: Config, run_dir: Path, splits: dict[str, list[dict[st
 
 
 def evaluate_hybrid(config: Config, run_dir: Path, epoch_name: str, epochs: int) -> dict | None:
-    """The hybrid (convert.hybrid.combine) of `epoch_name`'s English -> Bliss answers, read from its predictions, and
-    the rule converter's, on the same items: RUN/eval/hybrid-epoch-N/. None (with a notice) where either is missing."""
+    """The hybrids of `epoch_name`'s answers, read from its predictions, and the rules', on the same items:
+    English -> Bliss (convert.hybrid.combine: the rule converter where it is sure, else the model) and Bliss ->
+    English (evaluation.acceptable.hybrid_b2e: the model's English where it is acceptable, else the rule realiser's
+    where that is); RUN/eval/hybrid-epoch-N/. None (with a notice) where either is missing."""
     from babybliss.convert.hybrid import combine, rule_conversions
+    from babybliss.evaluation.acceptable import hybrid_b2e
     from babybliss.io import read_jsonl
 
-    model_rows = [r for r in read_jsonl(run_dir / "eval" / epoch_name / "predictions.jsonl") if r["direction"] == "e2b"]
-    if not model_rows:
+    predictions = read_jsonl(run_dir / "eval" / epoch_name / "predictions.jsonl")
+    by_direction = {d: [r for r in predictions if r["direction"] == d] for d in ("e2b", "b2e")}
+    if not by_direction["e2b"]:
         return None
     try:
-        by_rules, confident = rule_conversions([r["input"] for r in model_rows])
+        by_rules, confident = rule_conversions([r["input"] for r in by_direction["e2b"]])
+        answers = {"e2b": combine(by_rules, [r["generated"] for r in by_direction["e2b"]], confident)}
+        if by_direction["b2e"]:
+            answers["b2e"] = [english for english, _ in hybrid_b2e([r["input"] for r in by_direction["b2e"]],
+                                                                  [r["generated"] for r in by_direction["b2e"]])]
     except (NotImplementedError, NlpError) as err:
-        print(f"[babybliss] the rule converter is not available ({err}): the hybrid row is skipped", flush=True)
+        print(f"[babybliss] the rules are not available ({err}): the hybrid row is skipped", flush=True)
         return None
-    answers = combine(by_rules, [r["generated"] for r in model_rows], confident)
     rows, metrics, start = [], {}, time.perf_counter()
-    for split in dict.fromkeys(r["split"] for r in model_rows):
-        picked = [(r, a) for r, a in zip(model_rows, answers) if r["split"] == split]
-        split_rows = [{key: r[key] for key in ("split", "direction", "input", "expected", "original", "clean_stop")}
-                      | {"generated": a, "exact": exact_match(a, r["expected"]), "raw": a} for r, a in picked]
-        metrics[split] = {"e2b": _score(config, split_rows, "e2b")}
-        rows.extend(split_rows)
+    for direction, chosen in answers.items():
+        model_rows = by_direction[direction]
+        for split in dict.fromkeys(r["split"] for r in model_rows):
+            picked = [(r, a) for r, a in zip(model_rows, chosen) if r["split"] == split]
+            split_rows = [{key: r[key] for key in ("split", "direction", "input", "expected", "original",
+                                                  "clean_stop")}
+                          | {"generated": a, "exact": exact_match(a, r["expected"]), "raw": a} for r, a in picked]
+            metrics.setdefault(split, {})[direction] = _score(config, split_rows, direction)
+            rows.extend(split_rows)
     name = f"{HYBRID}-{epoch_name}"
     result = {"model": name, "epochs": epochs, "few_shot": 0, "seconds": round(time.perf_counter() - start, 2),
               "device": "cpu", "splits": metrics}

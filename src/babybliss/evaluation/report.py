@@ -59,7 +59,8 @@ METRIC_LABELS = {
 COMPOSE = "compose"
 COMPOSE_KEYS = ("n", "acceptable", "exact_match", "chrf", "content_recall", "invented_rate", "clean_stop")
 """The compose set's detail columns: acceptable % first (its measure; its exact match is against one listed answer)."""
-PERCENT_KEYS = {"acceptable", "exact_match", "tense_accuracy", "clean_stop", "content_recall", "invented_rate", "tense_agreement"}
+PERCENT_KEYS = {"acceptable", "exact_match", "tense_accuracy", "clean_stop", "content_recall", "invented_rate",
+                "tense_agreement"}
 PLOT_METRICS = [key for key in METRIC_KEYS if key != "n"]
 SUMMARY_KEYS = ("exact_match", "chrf")
 MEANING_KEYS = ("content_recall", "invented_rate", "tense_agreement")
@@ -127,6 +128,7 @@ def write_report(run_dir: str | Path) -> dict[str, Any]:
         "not_scored": not_scored,
         "summary_table": _summary_table(evals, models, not_scored, best, SUMMARY_KEYS, DIRECTIONS),
         "meaning_table": _summary_table(evals, models, not_scored, best, MEANING_KEYS, ("b2e",)),
+        "english_table": _english_table(evals, models, best),
         "split_tables": [(split, _metric_table(evals, models, best, split)) for split in SPLITS],
         "plots": _plots(source, evals, models, notes),
         "examples": _example_items(examples, example_split),
@@ -600,6 +602,26 @@ def _metric_table(evals: Mapping[str, Mapping[str, Any]], models: Sequence[str],
             rows.append({"cells": [_label(model, best), direction] + [_cell(k, metrics) for k in keys],
                          "best": model == best, "not_scored": False})
     return {"header": ["model", "direction"] + [METRIC_LABELS[k] for k in keys], "rows": rows}
+
+
+def _english_table(evals: Mapping[str, Mapping[str, Any]], models: Sequence[str], best: str) -> dict[str, Any]:
+    """Bliss -> English per model and split: acceptable (evaluation/acceptable.py), exact match, and the ERRANT kinds
+    of what differs from the reference, in unacceptable answers (errors) and in acceptable ones (variants)."""
+    from babybliss.evaluation.acceptable import kinds_text
+
+    rows = []
+    for model in models:
+        for split in SUMMARY_SPLITS:
+            metrics = _split_metrics(evals[model], split).get("b2e") or {}
+            if "acceptable" not in metrics:
+                continue
+            kinds = metrics.get("edit_kinds") or {}
+            rows.append({"cells": [_label(model, best), split, _cell("acceptable", metrics),
+                                   _cell("exact_match", metrics), kinds_text(kinds.get("errors") or {}),
+                                   kinds_text(kinds.get("variants") or {})],
+                         "best": model == best, "not_scored": False})
+    return {"header": ["model", "split", "acceptable", "exact match", "error kinds (ERRANT)",
+                       "variant kinds (ERRANT)"], "rows": rows}
 
 
 def _time_table(evals: Mapping[str, Mapping[str, Any]], training: Mapping[str, Mapping[str, Any]],

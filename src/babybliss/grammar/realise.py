@@ -25,6 +25,11 @@ OBJECT_PRONOUNS = frozenset({"me", "him", "her", "us", "them", "it", "you", "nob
 DETERMINERS = POSSESSIVES | {"many", "more", "own", "some", "any", "much", "few", "other", "several", "all", "no",
                              "every", "this", "that", "these", "those", "each", "both"}
 NUMBERS = frozenset("one two three four five six seven eight nine ten eleven twelve twenty hundred".split())
+DEMONSTRATIVES = frozenset({"this", "that", "these", "those"})
+CLOCK = "o'clock"
+POLITE = "please"
+USED_TO = "used to"
+"""The past habit, kept in the Bliss body before its verb like a modal (docs/conceptual-bliss.md §16)."""
 MODALS = frozenset({"can", "should", "must", "may"})
 NEGATIONS = frozenset({"not", "never"})
 CONJUNCTIONS = frozenset({"and", "but", "because", "when", "after", "before", "while", "if", "although", "until", "so",
@@ -84,6 +89,11 @@ def _inflect(base: str, tag: str) -> str:
     return forms[0] if forms else base
 
 
+def _is_number(word: str) -> bool:
+    """A number word or a written number or clock time (`three`, `12`, `8:30`)."""
+    return word.lower() in NUMBERS or bool(word) and word.replace(":", "").replace(".", "").isdigit()
+
+
 def _is_name(word: str) -> bool:
     return word[:1].isupper() and word.lower() not in SUBJECT_PRONOUNS and word != "I"
 
@@ -109,10 +119,13 @@ CLOSED = DETERMINERS | PREPOSITIONS | MODALS | NEGATIONS | CONJUNCTIONS | WH_WOR
 
 def _is_adjective(word: str) -> bool:
     w = word.lower()
-    if _is_name(word) or w in CLOSED or w in TIME_NOUNS or w in ("be", "to", "now", "go") or w in _gerund_heads():
+    if _is_name(word) or w in CLOSED or _is_number(w) or w in TIME_NOUNS \
+            or w in ("be", "to", "now", "go", "used", CLOCK) or w in _gerund_heads():
         return False
     lemmas = _lemmas(w)
-    return adjective_word(w) or "ADJ" in lemmas and (set(lemmas) <= {"ADJ", "ADV"} or not _can_verb(w))
+    # a participle (`chipped`): Bliss writes every verb in its base form (§3), so an inflected one describes a noun
+    participle = w.endswith(("ed", "en")) and lemmas.get("VERB", (w,))[0] != w
+    return adjective_word(w) or participle or "ADJ" in lemmas and (set(lemmas) <= {"ADJ", "ADV"} or not _can_verb(w))
 
 
 def _is_adverb(word: str) -> bool:
@@ -129,8 +142,8 @@ def _is_time(word: str) -> bool:
 
 def _plural(word: str) -> bool:
     w = word.lower()
-    if _is_name(word) or w in ("we", "they", "you", "i"):
-        return w in ("we", "they", "you")
+    if _is_name(word) or w in ("we", "they", "you", "i", "these", "those"):
+        return w in ("we", "they", "you", "these", "those")
     lemma = _lemmas(w).get("NOUN", (w,))[0]
     return lemma != w or w in ("people", "children", "sheep")
 
@@ -173,9 +186,11 @@ class _Phrase:
             words.append(self.possessor + "'s")
         elif self.determiner:
             words.append(self.determiner)
-        elif head.lower() in SUBJECT_PRONOUNS | OBJECT_PRONOUNS and len(self.nouns) == 1:
-            words.append("I" if head.lower() == "i" else head.lower())
+        elif head.lower() in SUBJECT_PRONOUNS | OBJECT_PRONOUNS | DETERMINERS | NUMBERS and len(self.nouns) == 1:
+            words.append("I" if head.lower() == "i" else head.lower())  # a pronoun: `this`, `mine`, `three`
             return " ".join(words)
+        elif self.nouns[-1].lower() == CLOCK or _is_number(self.nouns[0]):
+            pass  # a clock time or a counted noun takes no article: `three o'clock`, `12 eggs`
         elif not _is_name(self.nouns[0]) and (not _is_time(head) or head in PARTS_OF_DAY) and article and not (article == "the" and self.plural() and bare_plural):
             words.append(_article((self.adjectives or self.nouns)[0]) if article == "a" else article)
         nouns = [n if _is_name(n) else n.lower() for n in self.nouns]
@@ -207,8 +222,8 @@ class _Clause:
 
 
 class _Reader:
-    def __init__(self, words: list[str], progressive: bool = False):
-        self.words, self.i, self.progressive = words, 0, progressive
+    def __init__(self, words: list[str], progressive: bool = False, imperative: bool = False):
+        self.words, self.i, self.progressive, self.imperative = words, 0, progressive, imperative
 
     def peek(self, offset: int = 0) -> str:
         j = self.i + offset
@@ -269,6 +284,11 @@ class _Reader:
             p.coordinated.append(self.phrase(subject=True))
         return p
 
+    def _demonstrative_alone(self, subject: _Phrase) -> bool:
+        """`that smell good`: no verb group after `that smell`, so `that` is the subject and `smell` its verb."""
+        return subject.determiner in DEMONSTRATIVES and len(subject.nouns) == 1 and _can_verb(subject.head) \
+            and not self.starts_group()
+
     def _possessor(self) -> bool:
         """A name before a common noun that is not the verb: `Ingeborg godmother sew` (but `Haruto hide teapot`)."""
         following = self.peek(1)
@@ -287,9 +307,14 @@ class _Reader:
         agent = following.lower().endswith(("er", "or", "ist", "ian"))  # `Ottilie potter stack ...`, not `Jonah catch bus`
         return agent and _can_verb(self.peek(2)) and not _is_adjective(self.peek(3))
 
+    def _used_to(self, offset: int) -> bool:
+        return self.low(offset) in ("used", "use") and self.low(offset + 1) == "to" and _can_verb(self.peek(offset + 2))
+
     def _nounish(self, offset: int) -> bool:
         word = self.peek(offset)
         w = word.lower()
+        if self._used_to(offset):
+            return False
         if not word or w in NEGATIONS | MODALS | CONJUNCTIONS | PREPOSITIONS | WH_WORDS | DEGREE or w in ("be", "to"):
             return False
         if w in TIME_WORDS or w in ("next", "last"):
@@ -344,11 +369,18 @@ class _Reader:
         shared = c.conjunction in ("and", "but", "or") and self.shared_subject()
         if not (self.low() in NEGATIONS | MODALS or self.low() == "be" or _only_verb(self.peek()) or asks_subject
                 or command or shared):
+            start = self.i
             c.subject = self.phrase(subject=True)
+            if self._demonstrative_alone(c.subject):
+                self.i = start + 1
+                c.subject = _Phrase(nouns=[self.words[start].lower()])
         while self.low() in NEGATIONS:
             c.negation = self.take().lower()
         if self.low() in MODALS:
             c.modal = self.take().lower()
+        elif self._used_to(0):
+            c.modal = USED_TO
+            self.i += 2
         while self.low() in NEGATIONS:
             c.negation = self.take().lower()
         if self.low() in FREQUENCY:
@@ -436,7 +468,10 @@ class _Reader:
             article = "a" if predicate and not c.rest and not phrase.plural() else "" if predicate and not c.rest else "the"
             if after_preposition and _is_name(phrase.nouns[0]):
                 article = ""
-            c.rest.append(phrase.english(article, bare_plural=not after_preposition))
+            # a bare plural object keeps no article, unless it is a command's (`Open the blinds`: without the
+            # article `open` reads as an adjective)
+            bare = not after_preposition and not self.imperative
+            c.rest.append(phrase.english(article, bare_plural=bare))
 
     def _time(self) -> str:
         first = self.take()
@@ -545,6 +580,8 @@ def _verb_forms(c: _Clause, tense: str, person: str) -> tuple[str, list[str]]:
             return modal, [*nots, *pre, "have", participle, *(ing if c.be and verb else particle)]
         main = ["be", *ing] if c.be else [verb, *particle]
         return modal, [*nots, *pre, *main]
+    if c.modal == USED_TO:
+        return "did", [*nots, *pre, "use to", verb or "be", *particle]
     if c.modal:
         return c.modal, [*nots, *pre, verb or "be", *particle]
     if tense == "future progressive" or tense == "future" and c.be:
@@ -582,6 +619,10 @@ def _clause_english(c: _Clause, tense: str, question: bool, relative: bool = Fal
     manner = [a for a in c.adverbs if a not in FREQUENCY]
     tail = [*c.rest, *manner, *(_time_english(t, tense) for t in c.times)]
     if question and c.subject is not None:
+        if aux == "will" and c.verb and (c.wh or c.conjunction == "when"):  # `When is Tamsin going to rehearse?`: `when will Tamsin` parses as a name lost
+            aux = _be(person, False)
+            nots = group[:1] == ["not"]
+            group = [*group[:nots], "going", "to", *group[nots:]]
         if aux in ("do", "does", "did"):
             group = [w for w in group]
             if tense == "past" and c.negation != "not" and not c.be:
@@ -593,7 +634,10 @@ def _clause_english(c: _Clause, tense: str, question: bool, relative: bool = Fal
         finite = [] if aux in ("do", "does", "did") and c.negation != "not" and not c.modal else [aux]
         if c.be and not c.modal and tense != "future":
             finite = [aux]
-        if c.modal and tense not in ("conditional", "future conditional", "past conditional"):
+        if c.modal == USED_TO:
+            finite = ["did"] if c.negation == "not" else []
+            group = [USED_TO if w == "use to" and c.negation != "not" else w for w in group]
+        elif c.modal and tense not in ("conditional", "future conditional", "past conditional"):
             finite = [c.modal]
             if c.negation == "not":
                 group = group[1:] if group[:1] == ["not"] else group
@@ -624,15 +668,18 @@ def _sentence(bliss: str) -> str:
     end = body[-1] if body[-1:] in END_MARKS else "."
     question = end == "?"
     words = body.rstrip(".?!").split()
+    polite_first = len(words) > 1 and words[0].lower() == POLITE
+    polite_last = len(words) > 1 and words[-1].lower() == POLITE and not polite_first
+    words = words[1:] if polite_first else words[:-1] if polite_last else words
     if not words:
         return ""
     if marker == "phrase":
-        english = " ".join(words)
+        english = _polite(" ".join(words), polite_first, polite_last)
         return english[0].upper() + english[1:] + end
     if words[:2] == ["let", "us"] and len(words) > 2:
         rest = _sentence(f"imperative:{' '.join(words[2:])}{end}")
         return f"Let's {rest[0].lower()}{rest[1:]}"
-    reader = _Reader(words, progressive=marker.endswith("progressive"))
+    reader = _Reader(words, progressive=marker.endswith("progressive"), imperative=marker == "imperative")
     clauses: list[_Clause] = []
     fronted = reader.low() in SUBORDINATORS or reader.low() == "as"
     while not reader.done():
@@ -662,9 +709,15 @@ def _sentence(bliss: str) -> str:
         if fronted and n == 0 and len(clauses) > 1:
             english += ","
         parts.append(english)
-    sentence = " ".join(parts)
+    sentence = _polite(" ".join(parts), polite_first, polite_last)
     sentence = sentence[0].upper() + sentence[1:]
     return sentence + end
+
+
+def _polite(english: str, first: bool, last: bool) -> str:
+    """`please` where the Bliss put it: `Please close the door`, `Pass the salt, please` (the comma: without it
+    `please` reads as part of the object)."""
+    return f"please {english}" if first else f"{english}, please" if last else english
 
 
 def to_english(blisses: Sequence[str]) -> list[str]:

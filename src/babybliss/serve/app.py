@@ -143,6 +143,30 @@ class NeedsModel:
     """The rule converter's `Conversion` of it."""
 
 
+@dataclass
+class EnglishHybridConverter:
+    """Bliss -> English by the hybrid (`babybliss.evaluation.acceptable.hybrid_b2e`): the model's English where it is
+    acceptable, else the rule realiser's where that is, else the model's with a warning (confident false)."""
+
+    model: ModelConverter
+    name: str = ""
+
+    def __post_init__(self):
+        self.name = self.name or f"the hybrid: {self.model.name}, checked by the rules, the rule realiser behind it"
+
+    def convert(self, direction: str, sentences: list[str]) -> list[Output]:
+        from babybliss.evaluation.acceptable import hybrid_b2e
+
+        outputs = self.model.convert(direction, sentences)
+        unsure = ["neither the model's English nor the rule realiser's converts back to this Bliss"]
+        out = []
+        for o, (english, sure) in zip(outputs, hybrid_b2e(sentences, [o.answer for o in outputs])):
+            warnings = [] if sure else unsure
+            same = english == o.answer
+            out.append(replace(o, warnings=warnings) if same else Output(english, True, english, warnings))
+        return out
+
+
 def model_label(config: Config, adapter: str | None) -> str:
     if adapter and Path(adapter) == shipped_adapter():
         return f"{adapter_config(adapter).model.spec} fine-tuned (the shipped adapter)"
@@ -170,7 +194,7 @@ def choose_converters(config: Config, adapter: str | None, model_given: bool) ->
         log.warning("the rule converter is not available (%s): the model serves English -> Bliss", err)
         return {"e2b": model, "b2e": model}
     e2b = HybridConverter(model) if default_system(named) == "hybrid" else RuleConverter()
-    return {"e2b": e2b, "b2e": model}
+    return {"e2b": e2b, "b2e": EnglishHybridConverter(model) if adapter else model}
 
 
 # --- the app -------------------------------------------------------------------------------------------------------
@@ -202,8 +226,9 @@ class Result(BaseModel):
     clean_stop: bool
     """The converter ended right after its answer (a model that rambles on is cut off and gets false)."""
     confident: bool | None = None
-    """English -> Bliss: false when the rule converter was unsure of the message (see `warnings`); Bliss -> English:
-    `acceptable`; null where no rules checked the answer."""
+    """English -> Bliss: false when the rule converter was unsure of the message (see `warnings`); Bliss -> English
+    (the hybrid): false when neither the model's English nor the rule realiser's converts back to the Bliss; null
+    where no rules checked the answer (a model alone)."""
     acceptable: bool | None = None
     """Bliss -> English: true when the English converts back through the rules to the same Bliss and every word is
     a real English word (docs/compose-set.md); false marks it unsure; null for English -> Bliss or without spaCy."""

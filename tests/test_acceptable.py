@@ -1,0 +1,115 @@
+"""Bliss -> English answers that are English (babybliss.evaluation.acceptable) and the Bliss -> English hybrid."""
+
+from __future__ import annotations
+
+import pytest
+
+from babybliss.convert.hybrid import combine_b2e
+from babybliss.evaluation.acceptable import (
+    acceptable,
+    acceptable_many,
+    edit_kinds,
+    english_metrics,
+    hybrid_b2e,
+    kind_counts,
+    misplaced_articles,
+    non_words,
+    real_word,
+)
+from babybliss.evaluation.metrics import INTERVALS
+
+HUM = "past:man hum tune yesterday."
+
+
+@pytest.mark.parametrize(("word", "real"), [("locksmith", True), ("hummed", True), ("o'clock", True), ("3", True),
+                                            ("hummeed", False), ("weas", False), ("goed", False)])
+def test_a_real_word_is_a_form_of_the_lexicon(word, real):
+    assert real_word(word) is real
+
+
+def test_an_acceptable_answer_converts_back_and_has_only_english_words():
+    assert acceptable(HUM, "The man hummed the tune yesterday.")
+    assert acceptable(HUM, "A man hummed a tune yesterday.")  # another article: still the same Bliss
+    assert not acceptable(HUM, "The man hummeed the tune yesterday.")  # a non-word
+    assert not acceptable(HUM, "The man hum the tune yesterday.")  # does not convert back
+    assert not acceptable("present:weasel run.", "The weas runs.")
+    assert acceptable("present:locksmith fix lock.", "The locksmith fixes the lock.")
+    assert not acceptable("present:locksmith fix lock.", "The baker fixes the lock.")
+
+
+def test_a_word_of_the_input_bliss_is_allowed_although_no_lexicon_has_it():
+    assert non_words("present:Zorblat sing.", "Zorblat sings.") == []
+    assert non_words("present:Zorblat sing.", "Zorblot sings.") == ["Zorblot"]
+
+
+@pytest.mark.parametrize("english", ["The this is my brother.", "I the used to live in Paris.",
+                                     "It is three the o'clock.", "Is the that your coat?", "The my dog barks."])
+def test_an_article_where_english_puts_none_is_not_acceptable(english):
+    assert misplaced_articles(english)
+
+
+def test_articles_english_allows_pass():
+    assert misplaced_articles("The three boys sold the used car and this cake at the one shop.") == []
+    assert acceptable_many(["present:this be my brother."], ["The this is my brother."]) == [False]
+
+
+def test_differences_from_the_reference_are_classified_by_errant():
+    kinds = edit_kinds(["A dog is barking.", "We will visit the museum.", "The man hummeed the tune.", "Same."],
+                       ["The dog is barking.", "We are going to visit the museum.", "The man hummed the tune.",
+                        "Same."])
+    assert kinds == [["R:DET"], ["R:VERB"], ["R:SPELL"], []]
+
+
+def test_kinds_in_acceptable_answers_are_variants_not_errors():
+    rows = [{"input": HUM, "generated": "A man hummed a tune yesterday.",
+             "expected": "The man hummed the tune yesterday."},
+            {"input": HUM, "generated": "The man hummeed the tune yesterday.",
+             "expected": "The man hummed the tune yesterday."}]
+    metrics = english_metrics(rows)
+    assert metrics["acceptable"] == 0.5 and [r["acceptable"] for r in rows] == [True, False]
+    assert metrics["edit_kinds"] == {"errors": {"R:SPELL": 1}, "variants": {"R:DET": 2}}
+    assert rows[1]["non_words"] == ["hummeed"]
+    assert kind_counts(rows) == metrics["edit_kinds"]
+
+
+def test_the_hybrid_takes_the_realiser_over_an_unacceptable_model_answer():
+    assert combine_b2e(["bad"], ["good"], [False], [True]) == [("good", True)]
+    assert combine_b2e(["fine"], ["good"], [True], [True]) == [("fine", True)]
+    assert combine_b2e(["bad"], ["worse"], [False], [False]) == [("bad", False)]
+    assert combine_b2e([""], ["worse"], [False], [False]) == [("worse", False)]
+    assert hybrid_b2e(["present:locksmith fix lock."], ["The baker fixes the lock."]) == [
+        ("The locksmith fixes the lock.", True)]
+    assert hybrid_b2e(["present:locksmith fix lock."], ["A locksmith fixes a lock."]) == [
+        ("A locksmith fixes a lock.", True)]
+    # neither converts back: the model's English stays, unsure, unless it holds a non-word
+    assert hybrid_b2e(["present:zz qq."], ["Nothing."]) == [("Nothing.", False)]
+    assert hybrid_b2e(["present:zz qq."], ["Nothinng."])[0][0] != "Nothinng."
+
+
+def test_the_hybrid_is_never_less_acceptable_than_the_realiser_on_the_novel_set():
+    """Model answers mangled every other pair (a half-word, as a model writes one): wherever the realiser's English
+    is acceptable, so is the hybrid's."""
+    from babybliss.data.pairs import load_pairs, novel_path
+    from babybliss.grammar.realise import to_english
+
+    pairs = load_pairs(novel_path())[0][:60]
+    blisses = [p["bliss"] for p in pairs]
+    model = [p["original"] if i % 2 else p["original"].replace("e", "ee", 1) for i, p in enumerate(pairs)]
+    hybrid = [english for english, _ in hybrid_b2e(blisses, model)]
+    realised_ok = acceptable_many(blisses, to_english(blisses))
+    hybrid_ok = acceptable_many(blisses, hybrid)
+    assert all(h for h, r in zip(hybrid_ok, realised_ok) if r)
+    assert sum(hybrid_ok) >= sum(realised_ok)
+
+
+def test_the_report_shows_acceptable_exact_and_the_kinds_per_model_and_split():
+    from babybliss.evaluation.report import _english_table
+
+    b2e = {"acceptable": 0.9, "exact_match": 0.4, INTERVALS: {"acceptable": [0.8, 0.95]},
+           "edit_kinds": {"errors": {"R:SPELL": 3, "R:NOUN": 1}, "variants": {"R:DET": 12, "M:DET": 2}}}
+    evals = {"epoch-1": {"splits": {"novel": {"b2e": b2e, "e2b": {"exact_match": 0.5}}}},
+             "rules": {"splits": {"novel": {"e2b": {"exact_match": 0.9}}}}}  # no B->E: no row
+    table = _english_table(evals, ["epoch-1", "rules"], "epoch-1")
+    assert table["header"][:4] == ["model", "split", "acceptable", "exact match"]
+    assert [row["cells"] for row in table["rows"]] == [
+        ["epoch-1 ★", "novel", "90.0% [80.0–95.0]", "40.0%", "SPELL 3, NOUN 1", "DET 14"]]
