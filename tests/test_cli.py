@@ -82,7 +82,7 @@ def test_data_check_bad_file(tmp_path, capsys):
     captured = capsys.readouterr()
     assert captured.out == ""
     assert str(path) in captured.err
-    assert "entry 3" in captured.err and "no tense marker" in captured.err
+    assert "entry 4 (1-based)" in captured.err and "no tense marker" in captured.err
     assert "Traceback" not in captured.err
 
 
@@ -179,3 +179,28 @@ def test_score_json(capsys):
     assert set(scores) == {"semantic_coherence", "novelty", "readability"}
     assert 0.5 < scores["semantic_coherence"] <= 1.0 + 1e-6
     assert all(isinstance(v, float) for v in scores.values())
+
+
+@pytest.mark.parametrize(
+    "argv, number",
+    [
+        (["rules", ""], 1),
+        (["rules", "   "], 1),
+        (["rules", "I like pizza.", " "], 2),
+        (["symbols", ""], 1),
+        (["symbols", "present:I walk.", "  "], 2),
+        (["generate", ""], 1),
+        (["generate", "--direction", "b2e", "   "], 1),
+        (["generate", "--direction", "e2b", "--adapter", "none", "We walk.", ""], 2),
+    ],
+)
+def test_an_empty_sentence_is_an_error(argv, number, capsys):
+    assert main(argv) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.splitlines() == [f"babybliss: error: sentence {number} (1-based) is empty; give a sentence with words"]
+
+
+def test_an_empty_prompt_is_an_error(capsys):
+    assert main(["generate", "--prompt", "  "]) == 2
+    assert capsys.readouterr().err.splitlines() == ["babybliss: error: --prompt is empty; give the text to send"]
