@@ -204,3 +204,34 @@ def test_an_empty_sentence_is_an_error(argv, number, capsys):
 def test_an_empty_prompt_is_an_error(capsys):
     assert main(["generate", "--prompt", "  "]) == 2
     assert capsys.readouterr().err.splitlines() == ["babybliss: error: --prompt is empty; give the text to send"]
+
+
+def _help_of(command: str, option: str) -> str:
+    sub = build_parser()._subparsers._group_actions[0].choices[command]
+    return sub._option_string_actions[option].help
+
+
+def test_config_help_lists_every_shipped_config():
+    shipped = sorted(p.stem for p in (Path(__file__).resolve().parents[1] / "src" / "babybliss" / "configs").glob("*.toml"))
+    assert len(shipped) >= 6
+    for command in ("demo", "experiment", "finetune", "generate", "evaluate"):
+        listed = _help_of(command, "--config").partition("a shipped one: ")[2].split(", ")
+        assert listed == shipped, command
+
+
+def test_generate_help_says_the_defaults_the_command_uses(monkeypatch, capsys):
+    from babybliss.cli.commands import GENERATE_DEFAULTS
+    from babybliss.convert.shipped import shipped_adapter
+
+    used = {}
+    monkeypatch.setattr("babybliss.convert.generate.run_generate",
+                        lambda config, adapter, direction, texts, prompt: used.update(b2e=adapter) or [])
+    monkeypatch.setattr("babybliss.convert.hybrid.convert_e2b",
+                        lambda config, system, texts, adapter: used.update(e2b=system) or [])
+    assert main(["generate", "--direction", "b2e", "present:I walk."]) == 0
+    assert main(["generate", "--direction", "e2b", "I walk."]) == 0
+    assert used == {"b2e": str(shipped_adapter()), "e2b": "rules"}
+    assert GENERATE_DEFAULTS["b2e"].startswith("the model with --adapter, else the default model with the shipped adapter")
+    assert GENERATE_DEFAULTS["e2b"].startswith("the rule converter;")
+    help_text = " ".join(_help_of("generate", "--system").split())
+    assert f"e2b {GENERATE_DEFAULTS['e2b']}" in help_text and f"b2e {GENERATE_DEFAULTS['b2e']}" in help_text

@@ -32,6 +32,21 @@ def shipped_config(name: str) -> Path | None:
     return None
 
 
+def shipped_config_names() -> list[str]:
+    """The names `--config` finds in the package's configs folder, sorted."""
+    folder = resources.files("babybliss") / "configs"
+    return sorted(p.name.removesuffix(".toml") for p in folder.iterdir() if p.name.endswith(".toml"))
+
+
+GENERATE_DEFAULTS = {
+    "e2b": "the rule converter; with --adapter or --model, the model alone",
+    "b2e": "the model with --adapter, else the default model with the shipped adapter (the rule realiser where the "
+           "package ships none); with --model, that model",
+}
+"""What `generate` converts with when no --system is named, as cmd_generate decides it: its help and the README
+say it in these words, so a new default is written here, beside that code."""
+
+
 def config_from(args: argparse.Namespace) -> Config:
     """Defaults, the --config file, then --set and the command's own flags (--model, --data, --out)."""
     path = getattr(args, "config", None)
@@ -342,7 +357,8 @@ def cmd_compare(args):
 
 def _common(parser, *, config=True, out=False, model=False, data=False):
     if config:
-        parser.add_argument("--config", help="a TOML/YAML config file, or a shipped one: default-cpu, llama2-7b-qlora")
+        parser.add_argument("--config", help="a TOML/YAML config file, or a shipped one: "
+                            + ", ".join(shipped_config_names()))
         parser.add_argument("--set", action="append", metavar="SECTION.KEY=VALUE", help="override one config value (repeatable)")
     if out:
         parser.add_argument("--out", help="run folder (config key `out`)")
@@ -417,7 +433,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--prompt", help="free text sent as is (no template)")
     p.add_argument("--file", help="one input per line (or JSONL rows with original/bliss/input)")
     p.add_argument("--system", choices=["rules", "model", "hybrid"], help="e2b: rule converter, model, or both; "
-                   "b2e: rules is the rule realiser (default: the model with --adapter/--model, else the rules)")
+                   "b2e: rules is the rule realiser. Default: e2b " + GENERATE_DEFAULTS["e2b"] + "; b2e "
+                   + GENERATE_DEFAULTS["b2e"])
     p.add_argument("--sample", action="store_true", help="sample instead of greedy decoding")
     p.add_argument("--temperature", type=float, default=0.7, help="sampling temperature (with --sample)")
     p.add_argument("--top-p", type=float, default=0.9, help="nucleus mass (with --sample)")
