@@ -184,11 +184,12 @@ def cmd_finetune(args):
         config.train.seeds = first_seeds(config, args.seeds)
     if args.seed_index is not None and not config.train.seeds:
         raise BlissError("--seed-index: the config has no train.seeds (set them, or give --seeds N)")
+    from babybliss.training.process import is_main_process
     from babybliss.training.seeds import checked_runs
 
-    checked_runs(config, args.resume, args.seed_index)  # before any launch or model load
+    if is_main_process():  # under a launcher the other ranks would find rank 0's lock taken
+        checked_runs(config, args.resume, args.seed_index)  # before any launch or model load
     use_gpus(args.gpus, args.argv)  # several visible GPUs: re-executes under `accelerate launch` (never returns)
-    from babybliss.training.process import is_main_process
 
     if config.train.seeds:
         from babybliss.training.seeds import finetune_seeds
