@@ -48,7 +48,7 @@ def calls(config, splits) -> list[tuple[str, str, list[dict]]]:
             examples = [e for p in pairs for e in pair_examples(p, [direction])]
             rules = system([e.input for e in examples])
             answers = {"base": [e.input for e in examples], "rules": rules}
-            for number, name in enumerate(ADAPTER_ROWS):
+            for name in ADAPTER_ROWS:
                 pick = random.Random(f"{name}:{split}:{direction}")
                 answers[name] = [e.answer if pick.random() < 0.7 else r for e, r in zip(examples, rules)]
             if direction == "e2b":
