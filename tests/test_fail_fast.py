@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from babybliss.cli.commands import main
-from conftest import TINY_RUN_OVERRIDES, make_pairs, write_json
+from conftest import make_pairs, write_json
 from test_light_commands import _run_command
 
 LOADERS = ("babybliss.experiment.pipeline", "babybliss.training.train", "babybliss.training.original_use",
