@@ -82,7 +82,7 @@ def test_data_check_bad_file(tmp_path, capsys):
     captured = capsys.readouterr()
     assert captured.out == ""
     assert str(path) in captured.err
-    assert "entry 3" in captured.err and "no tense marker" in captured.err
+    assert "entry 4 (1-based)" in captured.err and "no tense marker" in captured.err
     assert "Traceback" not in captured.err
 
 
@@ -190,3 +190,60 @@ def test_generate_b2e_defaults_to_the_hybrid_with_a_model(tiny_run, capsys):
     assert capsys.readouterr().out.strip() == "The locksmith fixes the lock."
     assert main([*args, "--system", "model"]) == 0
     assert capsys.readouterr().out.strip() != "The locksmith fixes the lock."
+
+@pytest.mark.parametrize(
+    "argv, number",
+    [
+        (["rules", ""], 1),
+        (["rules", "   "], 1),
+        (["rules", "I like pizza.", " "], 2),
+        (["symbols", ""], 1),
+        (["symbols", "present:I walk.", "  "], 2),
+        (["generate", ""], 1),
+        (["generate", "--direction", "b2e", "   "], 1),
+        (["generate", "--direction", "e2b", "--adapter", "none", "We walk.", ""], 2),
+    ],
+)
+def test_an_empty_sentence_is_an_error(argv, number, capsys):
+    assert main(argv) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.splitlines() == [f"babybliss: error: sentence {number} (1-based) is empty; give a sentence with words"]
+
+
+def test_an_empty_prompt_is_an_error(capsys):
+    assert main(["generate", "--prompt", "  "]) == 2
+    assert capsys.readouterr().err.splitlines() == ["babybliss: error: --prompt is empty; give the text to send"]
+
+
+def _help_of(command: str, option: str) -> str:
+    sub = build_parser()._subparsers._group_actions[0].choices[command]
+    return sub._option_string_actions[option].help
+
+
+def test_config_help_lists_every_shipped_config():
+    shipped = sorted(p.stem for p in (Path(__file__).resolve().parents[1] / "src" / "babybliss" / "configs").glob("*.toml"))
+    assert len(shipped) >= 6
+    for command in ("demo", "experiment", "finetune", "generate", "evaluate"):
+        listed = _help_of(command, "--config").partition("a shipped one: ")[2].split(", ")
+        assert listed == shipped, command
+
+
+def test_generate_help_says_the_defaults_the_command_uses(monkeypatch, capsys):
+    from babybliss.cli.commands import GENERATE_DEFAULTS
+    from babybliss.convert.shipped import shipped_adapter
+
+    used = {}
+    monkeypatch.setattr("babybliss.convert.generate.run_generate",
+                        lambda config, adapter, direction, texts, prompt: used.update(b2e=adapter) or [])
+    monkeypatch.setattr("babybliss.convert.hybrid.convert_e2b",
+                        lambda config, system, texts, adapter: used.update(e2b=system) or [])
+    monkeypatch.setattr("babybliss.evaluation.acceptable.hybrid_b2e",
+                        lambda texts, answers: used.update(b2e_system="hybrid") or [])
+    assert main(["generate", "--direction", "b2e", "present:I walk."]) == 0
+    assert main(["generate", "--direction", "e2b", "I walk."]) == 0
+    assert used == {"b2e": str(shipped_adapter()), "b2e_system": "hybrid", "e2b": "rules"}
+    assert GENERATE_DEFAULTS["b2e"].startswith("the hybrid: the model's English where it is acceptable, else the rule")
+    assert GENERATE_DEFAULTS["e2b"].startswith("the rule converter;")
+    help_text = " ".join(_help_of("generate", "--system").split())
+    assert f"e2b {GENERATE_DEFAULTS['e2b']}" in help_text and f"b2e {GENERATE_DEFAULTS['b2e']}" in help_text

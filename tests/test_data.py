@@ -96,14 +96,14 @@ GOOD = {"original": "We walk.", "bliss": "present:We walk."}
     [
         ("[{'original': 1}", None, "not JSON"),
         ({"original": "a", "bliss": "past:a"}, None, "expected a JSON list"),
-        ([GOOD, "just text"], "entry 1", "expected an object"),
-        ([GOOD, GOOD, {"bliss": "past:We walked."}], "entry 2", "missing key 'original'"),
-        ([{"original": "We walked."}], "entry 0", "missing key 'bliss'"),
-        ([GOOD, {"original": 5, "bliss": "past:x"}], "entry 1", "'original' must be a string"),
-        ([GOOD, {"original": "x", "bliss": None}], "entry 1", "'bliss' must be a string"),
-        ([GOOD, {"original": "   ", "bliss": "past:x"}], "entry 1", "'original' is empty"),
-        ([GOOD, {"original": "x", "bliss": ""}], "entry 1", "'bliss' is empty"),
-        ([GOOD, {"original": "We walked.", "bliss": "We walk."}], "entry 1", "no tense marker"),
+        ([GOOD, "just text"], "entry 2 (1-based)", "expected an object"),
+        ([GOOD, GOOD, {"bliss": "past:We walked."}], "entry 3 (1-based)", "missing key 'original'"),
+        ([{"original": "We walked."}], "entry 1 (1-based)", "missing key 'bliss'"),
+        ([GOOD, {"original": 5, "bliss": "past:x"}], "entry 2 (1-based)", "'original' must be a string"),
+        ([GOOD, {"original": "x", "bliss": None}], "entry 2 (1-based)", "'bliss' must be a string"),
+        ([GOOD, {"original": "   ", "bliss": "past:x"}], "entry 2 (1-based)", "'original' is empty"),
+        ([GOOD, {"original": "x", "bliss": ""}], "entry 2 (1-based)", "'bliss' is empty"),
+        ([GOOD, {"original": "We walked.", "bliss": "We walk."}], "entry 2 (1-based)", "no tense marker"),
     ],
 )
 def test_json_errors_name_file_entry_and_problem(tmp_path, data, where, problem):

@@ -33,7 +33,8 @@ def test_lint_pairs_names_only_the_disagreeing_entries():
         {"original": "We will have a picnic in the park.", "bliss": "future:We have in picnic park."},
     ]
     findings = lint_pairs(pairs)
-    assert [(f.where, f.kind) for f in findings] == [("entry 1", "verb not in base form"), ("entry 2", "preposition moved")]
+    assert [(f.where, f.kind) for f in findings] == [("entry 2 (1-based)", "verb not in base form"),
+                                                    ("entry 3 (1-based)", "preposition moved")]
     assert findings[1].rules == "future:We have picnic in park."
 
 
@@ -51,7 +52,8 @@ def test_cli_groups_by_kind_with_counts(tmp_path, capsys):
     counts = dict(line.strip().split(": ") for line in out[1 : 1 + len(KINDS)])
     assert counts["verb not in base form"] == "2" and counts["word dropped"] == "1" and counts["other"] == "0"
     group = out.index("verb not in base form (2):")
-    assert out[group + 1] == "  entry 0: Lena went to the lake." and out[group + 4] == "  entry 1: Lena went to the lake."
+    assert out[group + 1] == "  entry 1 (1-based): Lena went to the lake."
+    assert out[group + 4] == "  entry 2 (1-based): Lena went to the lake."
     assert not any("Omar" in line for line in out)
 
 
@@ -59,4 +61,4 @@ def test_cli_names_the_bad_entry(tmp_path, capsys):
     path = write_json(tmp_path / "bad.json", [{"original": "Hi there.", "bliss": "no marker here."}])
     assert main(["data", "lint", str(path)]) == 2
     err = capsys.readouterr().err
-    assert str(path) in err and "entry 0" in err
+    assert str(path) in err and "entry 1 (1-based)" in err

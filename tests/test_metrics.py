@@ -304,3 +304,38 @@ def test_meaning_checks_e2b_against_expected_bliss():
     assert metrics.row_meaning_checks(rows, "b2e")[0]["invented"] == ["pear"]  # against the Bliss input
     assert metrics.meaning_kept([]) == {
         "content_recall": None, "invented_rate": None, "tense_agreement": None}
+
+
+def test_each_distinct_text_is_embedded_once_with_the_same_result(embedder, monkeypatch):
+    """An evaluation scores the same references for every model row: they are encoded once, and a text's vector does
+    not depend on the batch it came in."""
+    references = ["present:We walk home.", "past:She read book.", "future:They visit museum."]
+    answers = ["present:We walk home.", "past:She read paper.", "future:They visit zoo."]
+    metrics._known_embeddings.cache_clear()
+    fresh = metrics.semantic_coherence(answers, references, device="cpu")
+    encoded: list[str] = []
+    encode = embedder.encode
+    monkeypatch.setattr(embedder, "encode", lambda texts, **kw: encoded.extend(texts) or encode(texts, **kw))
+    again = metrics.semantic_coherence(answers, references, device="cpu")
+    other = ["present:We walk home.", "past:She read book.", "future:They visit park."]
+    metrics.semantic_coherence(other, references, device="cpu")
+    assert encoded == ["future:They visit park."]
+    assert again == pytest.approx(fresh, abs=1e-6)
+    metrics._known_embeddings.cache_clear()
+    alone = [metrics.semantic_coherence([a], [r], device="cpu")[0] for a, r in zip(answers, references)]
+    assert alone == pytest.approx(fresh, abs=1e-5)
+
+
+def test_each_distinct_text_is_parsed_once_with_the_same_checks(monkeypatch):
+    from babybliss.grammar import nlp
+
+    bliss = ["present:We walk home.", "past:She read book."]
+    metrics._KNOWN_PARSES.clear()
+    fresh = metrics.meaning_checks(bliss, ["We walk home.", "She read a paper."], english_output=True)
+    parsed: list[str] = []
+    parse = nlp.parse
+    monkeypatch.setattr(nlp, "parse", lambda texts: parsed.extend(texts) or parse(texts))
+    again = metrics.meaning_checks(bliss, ["We walk home.", "She read a paper."], english_output=True)
+    metrics.meaning_checks(bliss, ["We walked home.", "She read a paper."], english_output=True)
+    assert parsed == ["We walked home."]
+    assert again == fresh

@@ -32,6 +32,21 @@ def shipped_config(name: str) -> Path | None:
     return None
 
 
+def shipped_config_names() -> list[str]:
+    """The names `--config` finds in the package's configs folder, sorted."""
+    folder = resources.files("babybliss") / "configs"
+    return sorted(p.name.removesuffix(".toml") for p in folder.iterdir() if p.name.endswith(".toml"))
+
+
+GENERATE_DEFAULTS = {
+    "e2b": "the rule converter; with --adapter or --model, the model alone",
+    "b2e": "the hybrid: the model's English where it is acceptable, else the rule realiser's (the model: --adapter, "
+           "else the default model with the shipped adapter; the rule realiser alone where the package ships none)",
+}
+"""What `generate` converts with when no --system is named, as cmd_generate decides it: its help and the README
+say it in these words, so a new default is written here, beside that code."""
+
+
 def config_from(args: argparse.Namespace) -> Config:
     """Defaults, the --config file, then --set and the command's own flags (--model, --data, --out)."""
     path = getattr(args, "config", None)
@@ -43,6 +58,15 @@ def config_from(args: argparse.Namespace) -> Config:
         if value:
             overrides.append(f"{key}={value}")
     return load_config(path, overrides)
+
+
+def no_empty(texts: list[str]) -> list[str]:
+    """`texts` (the sentences given on the command line), or a BlissError naming the first empty or blank one: it
+    would convert to a blank line that looks like an answer."""
+    for number, text in enumerate(texts, start=1):
+        if not text.strip():
+            raise BlissError(f"sentence {number} (1-based) is empty; give a sentence with words")
+    return texts
 
 
 # --- one function per command -------------------------------------------------------------------------------------
@@ -80,7 +104,7 @@ def cmd_rules(args):
     from babybliss.grammar.rule_pairs import read_sentences
     from babybliss.grammar.rules import convert
 
-    texts = list(args.sentences) + (read_sentences(args.file) if args.file else [])
+    texts = no_empty(list(args.sentences)) + (read_sentences(args.file) if args.file else [])
     if not texts:
         raise BlissError("give sentences or --file FILE")
     for conversion in convert(texts):
@@ -97,7 +121,7 @@ def cmd_rules(args):
 def cmd_symbols(args):
     from babybliss.symbols.show import symbol_lines, write_drawing
 
-    texts = list(args.sentences)
+    texts = no_empty(list(args.sentences))
     if args.english:
         from babybliss.grammar.rules import to_bliss
 
@@ -144,10 +168,12 @@ def cmd_info(args):
 
 
 def cmd_original_use(args):
+    from babybliss.data.inputs import check_inputs
     from babybliss.evaluation.evaluate import evaluate_base
     from babybliss.training.original_use import original_use
 
     config = config_from(args)
+    check_inputs(config)
     original_use(config)
     print(f"wrote {Path(config.out) / 'original-use' / 'result.md'}")
     if args.few_shot:
@@ -169,8 +195,12 @@ def cmd_finetune(args):
         config.train.seeds = first_seeds(config, args.seeds)
     if args.seed_index is not None and not config.train.seeds:
         raise BlissError("--seed-index: the config has no train.seeds (set them, or give --seeds N)")
-    use_gpus(args.gpus, args.argv)  # several visible GPUs: re-executes under `accelerate launch` (never returns)
     from babybliss.training.process import is_main_process
+    from babybliss.training.seeds import checked_runs
+
+    if is_main_process():  # under a launcher the other ranks would find rank 0's lock taken
+        checked_runs(config, args.resume, args.seed_index)  # before any launch or model load
+    use_gpus(args.gpus, args.argv)  # several visible GPUs: re-executes under `accelerate launch` (never returns)
 
     if config.train.seeds:
         from babybliss.training.seeds import finetune_seeds
@@ -198,7 +228,9 @@ def cmd_generate(args):
         config.generate.do_sample = True
         config.generate.temperature = args.temperature
         config.generate.top_p = args.top_p
-    texts = list(args.sentences) + (read_inputs(args.file) if args.file else [])
+    texts = no_empty(list(args.sentences)) + (read_inputs(args.file) if args.file else [])
+    if args.prompt is not None and not args.prompt.strip():
+        raise BlissError("--prompt is empty; give the text to send")
     if args.prompt is None and not texts:
         raise BlissError(f"{args.file}: no inputs in the file" if args.file else "give sentences, --file FILE, or --prompt TEXT")
     from babybliss.convert.shipped import NO_ADAPTER, resolve_adapter
@@ -268,6 +300,8 @@ def cmd_slurm(args):
 
     if args.submit and not args.out_file:
         raise BlissError("--submit needs --out FILE: the script is submitted from a file")
+    if args.submit:  # the job will read its data on this file system: check it as the stage would
+        check_job_inputs(slurm.job_command(args.stage, args.stage_args, args.config, list(args.set or [])))
     text = slurm.render_script(
         args.stage,
         config_from(args),
@@ -287,18 +321,38 @@ def cmd_slurm(args):
         print(slurm.submit(args.out_file))
 
 
-def cmd_demo(args):
-    from babybliss.experiment.demo import demo
+def check_job_inputs(words: list[str]) -> None:
+    """The input check of the command `babybliss WORDS` (a job's): its pairs file and extra training data."""
+    try:
+        job = build_parser().parse_args(words)
+    except SystemExit:
+        return  # render_script names what is wrong with the command line
+    if hasattr(job, "file") and job.func is cmd_data_check:
+        from babybliss.data.pairs import load_pairs
 
+        load_pairs(job.file)
+    elif hasattr(job, "data"):
+        from babybliss.data.inputs import check_inputs
+
+        if job.func is cmd_demo and not job.config:
+            job.config = "demo"
+        check_inputs(config_from(job))
+
+
+def cmd_demo(args):
     if not args.config:
         args.config = "demo"
-    demo(config_from(args), skip_original_use=args.skip_original_use)
+    cmd_experiment(args)
 
 
 def cmd_experiment(args):
+    from babybliss.training.seeds import checked_runs
+
+    config = config_from(args)
+    checked_runs(config)  # refused in a second, before torch is imported and the model loads
     from babybliss.experiment.demo import demo
 
-    demo(config_from(args), skip_original_use=args.skip_original_use)
+    demo(config, skip_original_use=args.skip_original_use)
 
 
 def cmd_serve(args):
@@ -324,7 +378,8 @@ def cmd_compare(args):
 
 def _common(parser, *, config=True, out=False, model=False, data=False):
     if config:
-        parser.add_argument("--config", help="a TOML/YAML config file, or a shipped one: default-cpu, llama2-7b-qlora")
+        parser.add_argument("--config", help="a TOML/YAML config file, or a shipped one: "
+                            + ", ".join(shipped_config_names()))
         parser.add_argument("--set", action="append", metavar="SECTION.KEY=VALUE", help="override one config value (repeatable)")
     if out:
         parser.add_argument("--out", help="run folder (config key `out`)")
@@ -399,8 +454,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--prompt", help="free text sent as is (no template)")
     p.add_argument("--file", help="one input per line (or JSONL rows with original/bliss/input)")
     p.add_argument("--system", choices=["rules", "model", "hybrid"], help="e2b: rule converter, model, or both; "
-                   "b2e: rules is the rule realiser, hybrid the model's English where it is acceptable, else the "
-                   "realiser's (default: hybrid with a model, else the rules)")
+                   "b2e: rules is the rule realiser. Default: e2b " + GENERATE_DEFAULTS["e2b"] + "; b2e "
+                   + GENERATE_DEFAULTS["b2e"])
     p.add_argument("--sample", action="store_true", help="sample instead of greedy decoding")
     p.add_argument("--temperature", type=float, default=0.7, help="sampling temperature (with --sample)")
     p.add_argument("--top-p", type=float, default=0.9, help="nucleus mass (with --sample)")

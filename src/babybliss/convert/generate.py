@@ -13,6 +13,7 @@ from babybliss.config import Config, GenerateConfig, PromptConfig, load_config
 from babybliss.errors import BlissError
 from babybliss.io import read_user_text
 from babybliss.training.models import Loaded, ModelError, inference_dtype, load_model
+from babybliss.data.pairs import line_name
 from babybliss.data.prompts import STOP_MARKERS, build_prompt, extract_answer
 from babybliss.convert.prefix_cache import PrefixCache, shared_prefix
 
@@ -204,10 +205,10 @@ def read_inputs(path: str | Path) -> list[str]:
         try:
             row = json.loads(line)
         except json.JSONDecodeError as err:
-            raise BlissError(f"{path}: line {number}: not JSON ({err.msg})") from None
+            raise BlissError(f"{path}: {line_name(number)}: not JSON ({err.msg})") from None
         value = next((row.get(k) for k in INPUT_KEYS if isinstance(row, dict) and row.get(k)), None)
         if not isinstance(value, str):
-            raise BlissError(f"{path}: line {number}: expected an object with a text {' or '.join(INPUT_KEYS)} field")
+            raise BlissError(f"{path}: {line_name(number)}: expected an object with a text {' or '.join(INPUT_KEYS)} field")
         inputs.append(value)
     return inputs
 

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from babybliss.data.pairs import DataError, compose_path, english_path, everyday_path, load_pairs, novel_path
 from babybliss.grammar.notation import tense_marker
+from babybliss.io import read_user_text
 
 RULES_PREFIX = "rules:"
 GENERATED_PREFIX = "generated:"
@@ -63,23 +64,51 @@ def swap_names(pairs: list[dict[str, str]], seed: int) -> list[dict[str, str]]:
 
 def extra_pairs(entry: str, train: list[dict[str, str]], seed: int = 42, data_path: str = "") -> list[dict[str, str]]:
     """The pairs one `data.extra_train` entry adds to the training split `train` of the run on `data_path`."""
-    if entry == AUGMENT_NAMES:
-        pairs = swap_names(train, seed)
-    elif entry.startswith(GENERATED_PREFIX):
+    if entry.startswith(GENERATED_PREFIX):
         from babybliss.data.generated import training_pairs
 
-        count = entry[len(GENERATED_PREFIX) :]
-        if not count.isdigit():
-            raise DataError(f"data.extra_train: {entry!r}: expected {GENERATED_PREFIX}N with N a number of pairs")
-        pairs = training_pairs(int(count), seed, exclude=data_path or None)
+        pairs = training_pairs(generated_count(entry), seed, exclude=data_path or None)
     elif entry.startswith(RULES_PREFIX):
-        name = entry[len(RULES_PREFIX) :]
-        pairs = rule_pairs(english_path() if name == "english" else Path(name))
+        pairs = rule_pairs(rules_source(entry))
     elif entry.startswith("augment:"):
-        raise DataError(f"data.extra_train: unknown augmentation {entry!r}; expected {AUGMENT_NAMES}")
+        check_augmentation(entry)
+        pairs = swap_names(train, seed)
     else:
         pairs, _ = load_pairs(entry)
     return without_novel(pairs)
+
+
+def generated_count(entry: str) -> int:
+    """N of a `generated:N` entry."""
+    count = entry[len(GENERATED_PREFIX) :]
+    if not count.isdigit():
+        raise DataError(f"data.extra_train: {entry!r}: expected {GENERATED_PREFIX}N with N a number of pairs")
+    return int(count)
+
+
+def rules_source(entry: str) -> Path:
+    """The English text file of a `rules:FILE` or `rules:english` entry."""
+    name = entry[len(RULES_PREFIX) :]
+    return english_path() if name == "english" else Path(name)
+
+
+def check_augmentation(entry: str) -> None:
+    if entry != AUGMENT_NAMES:
+        raise DataError(f"data.extra_train: unknown augmentation {entry!r}; expected {AUGMENT_NAMES}")
+
+
+def check_entry(entry: str) -> None:
+    """DataError where one `data.extra_train` entry could not be used, found without building its pairs: a number
+    that is none, an unknown augmentation, an English file that is missing or not UTF-8, a pairs file as
+    `data check` refuses it."""
+    if entry.startswith(GENERATED_PREFIX):
+        generated_count(entry)
+    elif entry.startswith(RULES_PREFIX):
+        read_user_text(rules_source(entry), DataError, missing=f"file not found (data.extra_train {entry!r})")
+    elif entry.startswith("augment:"):
+        check_augmentation(entry)
+    else:
+        load_pairs(entry)
 
 
 def without_novel(pairs: list[dict[str, str]]) -> list[dict[str, str]]:

@@ -6,7 +6,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from babybliss.data.pairs import read_entries
+from babybliss.data.pairs import entry_name, read_entries
 from babybliss.grammar.notation import END_MARKS, split_sentences, tense_marker
 from babybliss.grammar.notation import normalize_space as normalize
 from babybliss.grammar.lexicon import known_verb
@@ -81,7 +81,7 @@ def lint_pairs(pairs: Sequence[dict[str, str]], wheres: Sequence[str] | None = N
     ours = to_bliss([p["original"] for p in pairs])
     return [
         Finding(where, pair["original"], normalize(pair["bliss"]), rule, classify(pair["bliss"], rule, forms))
-        for where, pair, rule in zip(wheres or [f"entry {i}" for i in range(len(pairs))], pairs, ours)
+        for where, pair, rule in zip(wheres or [entry_name(i) for i in range(1, len(pairs) + 1)], pairs, ours)
         if normalize(pair["bliss"]) != normalize(rule)
     ]
 

@@ -108,6 +108,16 @@ def resolve_path(path: str | Path | None) -> Path:
     return Path(path)
 
 
+def entry_name(number: int) -> str:
+    """How every error names the `number`-th entry (counted from 1) of a JSON list."""
+    return f"entry {number} (1-based)"
+
+
+def line_name(number: int) -> str:
+    """How every error names the `number`-th line (counted from 1, as editors do) of a text or JSONL file."""
+    return f"line {number}"
+
+
 def _entries(path: Path) -> list[tuple[str, object]]:
     """(where, entry) for each entry of a JSON list or a JSONL file."""
     text = read_user_text(path, DataError)
@@ -117,9 +127,9 @@ def _entries(path: Path) -> list[tuple[str, object]]:
             if not line.strip():
                 continue
             try:
-                out.append((f"line {number}", json.loads(line)))
+                out.append((line_name(number), json.loads(line)))
             except json.JSONDecodeError as err:
-                raise DataError(f"{path}: line {number}: not JSON ({err.msg})") from None
+                raise DataError(f"{path}: {line_name(number)}: not JSON ({err.msg})") from None
         return out
     try:
         data = json.loads(text)
@@ -127,7 +137,7 @@ def _entries(path: Path) -> list[tuple[str, object]]:
         raise DataError(f"{path}: not JSON ({err.msg} at line {err.lineno}, column {err.colno})") from None
     if not isinstance(data, list):
         raise DataError(f'{path}: expected a JSON list of {{"original": ..., "bliss": ...}} objects, got {type(data).__name__}')
-    return [(f"entry {index}", entry) for index, entry in enumerate(data)]
+    return [(entry_name(number), entry) for number, entry in enumerate(data, start=1)]
 
 
 def _check_entry(path: Path, where: str, entry: object) -> dict[str, str]:
@@ -153,7 +163,7 @@ def _check_entry(path: Path, where: str, entry: object) -> dict[str, str]:
 
 
 def read_entries(path: str | Path | None = None) -> list[tuple[str, dict[str, str]]]:
-    """(where, pair) for every entry in file order, duplicates kept ("entry 3" / "line 4"), each checked."""
+    """(where, pair) for every entry in file order, duplicates kept ("entry 3 (1-based)" / "line 4"), each checked."""
     path = resolve_path(path)
     return [(where, _check_entry(path, where, entry)) for where, entry in _entries(path)]
 
@@ -179,6 +189,14 @@ def load_pairs(path: str | Path | None = None) -> tuple[list[dict[str, str]], Re
     report.pairs = len(pairs)
     report.conflicts = [(english, bliss) for english, bliss in forms.items() if len(bliss) > 1]
     report.bliss_groups = len({p["bliss"] for p in pairs})
+    return pairs, report
+
+
+def load_run_pairs(path: str | Path | None = None) -> tuple[list[dict[str, str]], Report]:
+    """`load_pairs` for a run's `data.path`, which must hold at least one pair."""
+    pairs, report = load_pairs(path)
+    if not pairs:
+        raise DataError(f"{report.source}: holds no pairs; give a JSON list or JSONL of {{original, bliss}} objects")
     return pairs, report
 
 

@@ -7,15 +7,8 @@ from pathlib import Path
 
 from babybliss.config import Config
 from babybliss.data.extra_train import extra_pairs as load_extra
-from babybliss.data.pairs import (
-    SPLITS,
-    DataError,
-    group_key,
-    fingerprint,
-    instruction_rows,
-    load_pairs,
-    split_pairs,
-)
+from babybliss.data.inputs import check_inputs
+from babybliss.data.pairs import SPLITS, group_key, fingerprint, instruction_rows, load_run_pairs, split_pairs
 from babybliss.io import atomic_dir, atomic_write_json, atomic_write_jsonl, fault_point
 
 
@@ -24,9 +17,8 @@ def prepare(config: Config, out_dir: str | Path) -> dict[str, object]:
 
     Layout: {train,validation,test}.jsonl (pairs), sft/{train,validation}.jsonl (prompt/completion), summary.json.
     """
-    pairs, report = load_pairs(config.data.path)
-    if not pairs:
-        raise DataError(f"{report.source}: holds no pairs; give a JSON list or JSONL of {{original, bliss}} objects")
+    check_inputs(config)  # every input, before the slow ones (generated pairs) are built
+    pairs, report = load_run_pairs(config.data.path)
     splits = split_pairs(pairs, config.data.seed, config.data.validation_fraction, config.data.test_fraction)
     if 0 < config.data.max_train_pairs < len(splits["train"]):
         splits["train"] = random.Random(f"{config.data.seed}:cap").sample(splits["train"], config.data.max_train_pairs)

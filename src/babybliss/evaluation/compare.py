@@ -22,6 +22,7 @@ from babybliss.data.pairs import novel_path, read_split
 from babybliss.errors import BlissError
 from babybliss.io import atomic_write_json, atomic_write_jsonl, atomic_write_text
 from babybliss.evaluation import conclusion, stats
+from babybliss.training.seeds import checked_runs
 from babybliss.evaluation.metrics import INTERVALS, chrf, exact_match, exact_match_rate
 from babybliss.data.prompts import DIRECTIONS
 
@@ -213,6 +214,8 @@ def compare(config: Config, specs: list[str]) -> dict:
         raise BlissError("--models: name at least one model spec, e.g. smollm2-135m,gemma3-270m")
     root = Path(config.out)
     names = model_names(specs)
+    for name, spec in names:  # every model's data and run folder before the first one trains
+        checked_runs(model_config(config, spec, root / name, ["test"]))
     rows: list[dict] = []
     started = time.perf_counter()
     for name, spec in names:

@@ -206,6 +206,32 @@ def load_embedding_model(embedding_model: str | os.PathLike[str] | None = "", de
     return _load_embedder(str(path), device or _default_device())
 
 
+KNOWN_LIMIT = 50_000
+"""Texts whose embedding (or parse) one process keeps: far more than an evaluation scores, a bound for long runs."""
+
+
+@functools.lru_cache(maxsize=4)
+def _known_embeddings(path: str, device: str) -> dict[str, Any]:
+    return {}
+
+
+def embeddings(texts: Sequence[str], embedding_model: str | os.PathLike[str] | None = "", device: str | None = None,
+               batch_size: int = 64) -> list[Any]:
+    """The sentence embedding of each text, each distinct text encoded once per process: an evaluation scores the
+    same references for every model row, and many answers equal them or each other (the hybrid's are the rules' or
+    the model's)."""
+    path, device = str(resolve_embedding_model(embedding_model)), device or _default_device()
+    known = _known_embeddings(path, device)
+    new = [text for text in dict.fromkeys(texts) if text not in known]
+    if new:
+        if len(known) + len(new) > KNOWN_LIMIT:
+            known.clear()
+        vectors = _load_embedder(path, device).encode(new, batch_size=batch_size, convert_to_numpy=True,
+                                                      show_progress_bar=False)
+        known.update(zip(new, vectors))
+    return [known[text] for text in texts]
+
+
 def semantic_coherence(
     generateds: Sequence[str],
     expecteds: Sequence[str],
@@ -219,9 +245,8 @@ def semantic_coherence(
         return []
     import numpy as np
 
-    model = load_embedding_model(embedding_model, device)
     texts = [str(t) for t in generateds] + [str(t) for t in expecteds]
-    vectors = np.asarray(model.encode(texts, batch_size=batch_size, convert_to_numpy=True, show_progress_bar=False))
+    vectors = np.stack(embeddings(texts, embedding_model, device, batch_size))
     gen, exp = vectors[: len(generateds)], vectors[len(generateds) :]
     norms = np.linalg.norm(gen, axis=1) * np.linalg.norm(exp, axis=1)
     dots = np.sum(gen * exp, axis=1)
@@ -447,12 +472,10 @@ def meaning_checks(blisses: Sequence[str], outputs: Sequence[str], english_outpu
     `content` (the Bliss content lemmas), `missing`, `invented` (lists) and `tense_agrees` (bool, or None
     when the output is Bliss or the Bliss sentence has no marker).
     """
-    from babybliss.grammar.nlp import parse
-
     _same_length(blisses, outputs)
     bodies = [bliss_body(b) for b in blisses]
     texts = [bliss_body(o) if not english_output else normalize(o) for o in outputs]
-    docs = parse(bodies + texts)
+    docs = parsed(bodies + texts)
     checks = []
     for bliss, bliss_doc, out_doc in zip(blisses, docs[: len(bodies)], docs[len(bodies) :]):
         content = _content(bliss_doc)
@@ -465,6 +488,22 @@ def meaning_checks(blisses: Sequence[str], outputs: Sequence[str], english_outpu
             "tense_agrees": english_tense(out_doc) == marker if english_output and marker else None,
         })
     return checks
+
+
+_KNOWN_PARSES: dict[str, Any] = {}
+
+
+def parsed(texts: Sequence[str]) -> list[Any]:
+    """spaCy's parse of each text, each distinct text parsed once per process (read only: the meaning checks never
+    change a Doc), for the reason `embeddings` gives."""
+    from babybliss.grammar.nlp import parse
+
+    new = [text for text in dict.fromkeys(texts) if text not in _KNOWN_PARSES]
+    if new:
+        if len(_KNOWN_PARSES) + len(new) > KNOWN_LIMIT:
+            _KNOWN_PARSES.clear()
+        _KNOWN_PARSES.update(zip(new, parse(new)))
+    return [_KNOWN_PARSES[text] for text in texts]
 
 
 def row_meaning_checks(rows: Sequence[Mapping[str, Any]], direction: str) -> list[dict[str, Any]]:

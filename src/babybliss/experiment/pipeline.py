@@ -22,7 +22,7 @@ from babybliss.evaluation.report import STAGES_FILE, write_report
 from babybliss.io import atomic_write_json
 from babybliss.training.models import load_model, wants_4bit
 from babybliss.training.original_use import original_use
-from babybliss.training.seeds import record, seed_configs
+from babybliss.training.seeds import checked_runs, record
 from babybliss.training.train import finetune
 
 
@@ -65,6 +65,7 @@ def _device_label() -> str:
 def run_experiment(config: Config, skip_original_use: bool = False) -> dict:
     """Every stage in this process; returns write_report's result with `stages` (wall seconds each) added."""
     run = Path(config.out)
+    runs = checked_runs(config)  # each seed trains into RUN/seed-S
     clock = StageClock()
     shared = not wants_4bit(config.quant)  # a 4-bit base is prepared for training in place: training loads its own
     base = None
@@ -74,7 +75,6 @@ def run_experiment(config: Config, skip_original_use: bool = False) -> dict:
     if not skip_original_use:
         with clock("original use"):
             original_use(config, base)
-    runs = seed_configs(config) if config.train.seeds else [config]  # each seed trains into RUN/seed-S
     if config.train.seeds:
         record(config)
     for one in runs:  # every run trains on the base as loaded, before evaluation casts it for decoding

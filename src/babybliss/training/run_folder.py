@@ -45,11 +45,7 @@ def locked(folder: str | Path) -> Iterator[None]:
         folder.mkdir(parents=True, exist_ok=True)
         fd = os.open(folder / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o666)
     try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            holder = os.pread(fd, 4096, 0).decode(errors="replace").strip() or "another process"
-            raise RunFolderError(f"{folder}: in use by {holder}; wait for it to end or choose another --out") from None
+        _take(fd, folder)
         os.ftruncate(fd, 0)
         started = time.strftime("%Y-%m-%d %H:%M:%S")
         os.pwrite(fd, f"babybliss process {os.getpid()} on {socket.gethostname()} (since {started})\n".encode(), 0)
@@ -59,6 +55,38 @@ def locked(folder: str | Path) -> Iterator[None]:
             os.ftruncate(fd, 0)  # no holder named once released
     finally:
         os.close(fd)  # closing releases the flock
+
+
+def _take(fd: int, folder: Path) -> None:
+    """flock `fd` (RUN/.lock) or refuse, naming the process that holds it."""
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        holder = os.pread(fd, 4096, 0).decode(errors="replace").strip() or "another process"
+        raise RunFolderError(f"{folder}: in use by {holder}; wait for it to end or choose another --out") from None
+
+
+def check_free(folder: str | Path) -> None:
+    """Refuse now, as `locked` would later, when another process holds the folder; creates nothing."""
+    folder = Path(folder)
+    try:
+        fd = os.open(folder / LOCK_FILE, os.O_RDWR)
+    except FileNotFoundError:
+        return
+    try:
+        _take(fd, folder)
+    finally:
+        os.close(fd)  # releases the lock taken for the test
+
+
+def check_start(config: Config, resume: bool = False) -> None:
+    """Everything that would refuse a training run, checked before any model loads or anything is written: the input
+    files (data.inputs), the run folder's lock and the run it holds. A refused run leaves nothing behind."""
+    from babybliss.data.inputs import check_inputs
+
+    check_inputs(config)
+    check_free(config.out)
+    check_claim(config.out, config, resume)
 
 
 def _file_hash(path: str) -> str:
@@ -117,6 +145,17 @@ def claim(folder: str | Path, config: Config, resume: bool) -> bool:
     Raises RunFolderError when `--resume` would continue another run, or a fresh run would mix with one.
     """
     folder = Path(folder)
+    recorded, current = check_claim(folder, config, resume)
+    if recorded and not resume:
+        start_clean(folder)
+    atomic_write_json(folder / IDENTITY_FILE, current)
+    return bool(recorded) and resume
+
+
+def check_claim(folder: str | Path, config: Config, resume: bool) -> tuple[dict | None, dict]:
+    """(the identity recorded in `folder` or None, `config`'s) where `config` may train there, else RunFolderError.
+    Reads only."""
+    folder = Path(folder)
     current = identity(config)
     path = folder / IDENTITY_FILE
     recorded = json.loads(path.read_text()) if path.is_file() else None
@@ -127,10 +166,7 @@ def claim(folder: str | Path, config: Config, resume: bool) -> bool:
         what = "; ".join(changed[:6]) + (f"; and {len(changed) - 6} more" if len(changed) > 6 else "")
         action = "--resume would train on other data or settings than" if resume else "it holds another run than"
         raise RunFolderError(f"{folder}: {action} this command ({what}); choose another --out")
-    if recorded and not resume:
-        start_clean(folder)
-    atomic_write_json(path, current)
-    return bool(recorded) and resume
+    return recorded, current
 
 
 def start_clean(folder: Path) -> None:

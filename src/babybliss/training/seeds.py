@@ -54,6 +54,18 @@ def seed_configs(config: Config, index: int | None = None) -> list[Config]:
     return [seed_config(config, seed) for seed in chosen]
 
 
+def checked_runs(config: Config, resume: bool = False, index: int | None = None) -> list[Config]:
+    """The runs `config` trains (one per seed of train.seeds, each into RUN/seed-S, or itself), each checked as
+    `finetune` checks it (run_folder.check_start): bad data or a busy or foreign run folder is refused before any
+    model loads or anything is written."""
+    from babybliss.training.run_folder import check_start
+
+    runs = seed_configs(config, index) if config.train.seeds else [config]
+    for one in runs:
+        check_start(one, resume)
+    return runs
+
+
 def record(config: Config) -> None:
     """RUN/seeds.json and RUN/config.resolved.toml: what evaluate and report read to find the seeds."""
     run = Path(config.out)
@@ -83,7 +95,7 @@ def finetune_seeds(config: Config, resume: bool = False, index: int | None = Non
     from babybliss.training.process import is_main_process
     from babybliss.training.train import finetune
 
-    configs = seed_configs(config, index)
+    configs = checked_runs(config, resume, index) if is_main_process() else seed_configs(config, index)
     if is_main_process():
         record(config)
     results = []

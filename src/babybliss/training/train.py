@@ -19,7 +19,7 @@ from babybliss.training import epoch_shards
 from babybliss.training import run_folder
 from babybliss.io import fault_point
 from babybliss.config import TINY_SPEC, Config, TrainConfig, save_config
-from babybliss.data.pairs import long_rows
+from babybliss.data.pairs import line_name, long_rows
 from babybliss.data.prepare import prepare
 from babybliss.errors import BlissError
 from babybliss.io import atomic_dir, atomic_write_json, atomic_write_jsonl, read_jsonl, remove_leftovers, writing_in
@@ -372,7 +372,7 @@ def checked_rows(run_dir: Path, config: Config, tokenizer) -> tuple[list[dict], 
                 line, length = too_long[0]
                 raise TrainError(
                     f"{sft / (name + '.jsonl')}: {len(too_long)} of {len(rows)} rows are longer than "
-                    f"train.max_seq_length={limit} tokens (line {line}: {length}); raise train.max_seq_length or "
+                    f"train.max_seq_length={limit} tokens ({line_name(line)}: {length}); raise train.max_seq_length or "
                     f"shorten those pairs (`babybliss data check FILE --model ...` lists them)"
                 )
     return train_rows, eval_rows
@@ -553,6 +553,8 @@ def finetune(config: Config, resume: bool = False, loaded: Loaded | None = None,
     """
     clock = clock or (lambda stage: contextlib.nullcontext())
     run_dir = Path(config.out)
+    if is_main_process():
+        run_folder.check_start(config, resume)  # before the lock creates the folder
     stop = GracefulStop()
     with stop.installed(), (run_folder.locked(run_dir) if is_main_process() else contextlib.nullcontext()):
         if is_main_process():
