@@ -1,10 +1,10 @@
 """Write src/babybliss/data/words/wordnet.tsv: the parts of speech and verb frames WordNet 3.0 gives the words of
 wordfreq's large English list (docs/generator.md, "Vocabulary").
 
-One row per word and part of speech: `word <TAB> pos <TAB> frames`, pos one of noun, verb, adj, adv; for a verb,
+Only lemmas WordNet spells in lower case somewhere (no proper names). One row per word and part of speech: `word <TAB> pos <TAB> frames`, pos one of noun, verb, adj, adv; for a verb,
 the frame numbers of its most frequent sense (WordNet's first, from index.verb), e.g. `2,8,22`. Phrasal verbs are
 WordNet's `verb_particle` collocations (`pick_up`), written `pick up`. Open two-word noun compounds (`ice_cream`) are
-kept where both words are among wordfreq's 20 000 most frequent. Read from the WordNet database files (Debian's `wordnet-base` puts
+kept where both words are among wordfreq's 40 000 most frequent. Read from the WordNet database files (Debian's `wordnet-base` puts
 them in /usr/share/wordnet):
 
     python scripts/write_word_lists.py --wordnet /usr/share/wordnet
@@ -52,8 +52,18 @@ def first_frames(folder: Path) -> dict[str, list[int]]:
 
 
 def lemmas(folder: Path, pos: str) -> list[str]:
+    """The lemmas WordNet spells in lower case in at least one synset (so no proper names, no Latin genera)."""
+    lower = set()
+    for line in (folder / f"data.{pos}").read_text(encoding="latin-1").splitlines():
+        if line.startswith(" "):
+            continue
+        fields = line.split()
+        for i in range(int(fields[3], 16)):
+            word = fields[4 + 2 * i].split("(")[0]
+            if word == word.lower():
+                lower.add(word)
     return [line.split()[0] for line in (folder / f"index.{pos}").read_text(encoding="latin-1").splitlines()
-            if not line.startswith(" ")]
+            if not line.startswith(" ") and line.split()[0] in lower]
 
 
 def main() -> None:
@@ -64,7 +74,7 @@ def main() -> None:
     args = parser.parse_args()
     folder = Path(args.wordnet)
     known = {w for w in top_n_list("en", 400_000, wordlist="large") if w.isascii() and w.isalpha()}
-    common = set(top_n_list("en", 20_000))
+    common = set(top_n_list("en", 40_000))
     frames = first_frames(folder)
     rows = []
     for pos in POS:

@@ -219,6 +219,9 @@ class EvaluateConfig:
     everyday: bool = True
     """Also score the shipped `everyday` set (AAC-board messages, some typed fast; never trained on), English -> Bliss
     only: its English side keeps the typing, so it is no answer to write."""
+    rare: bool = True
+    """Also score the shipped `rare` set (novel's sentence kinds with less common words, trades, animals, crafts and
+    tools, that no generated training pair holds; never trained on), both directions."""
     rules: bool = True
     """Score the rules (the converter English -> Bliss, the realiser Bliss -> English) as the `rules` row."""
     hybrid: bool = False

@@ -6,9 +6,12 @@
   cached), the first N of an order seeded by the run's data.seed, so a smaller N is part of a larger one;
 - `augment:names` — the training split's pairs that contain a name, with each name swapped (on both sides) for one
   from a list of other names, so the model copies names instead of recalling those it was trained on;
+- `augment:words:N` — the first N pairs of `generated:N`'s order, each with some nouns, adjectives and verbs swapped
+  (on both sides, in the same form) for random words of the generator's whole vocabulary, so the model learns to
+  copy and inflect any word rather than recall the words it was trained on (babybliss.data.generated.relexicalise);
 - anything else (`builtin`, a path) — a pairs file, as before.
 
-Pairs of the shipped novel and everyday evaluation sets are never added.
+Pairs of the shipped evaluation sets (novel, everyday, rare) are never added.
 """
 
 from __future__ import annotations
@@ -18,12 +21,13 @@ import random
 import re
 from pathlib import Path
 
-from babybliss.data.pairs import DataError, english_path, everyday_path, load_pairs, novel_path
+from babybliss.data.pairs import EVALUATION_SETS, DataError, english_path, evaluation_set_path, load_pairs
 from babybliss.grammar.notation import tense_marker
 
 RULES_PREFIX = "rules:"
 GENERATED_PREFIX = "generated:"
 AUGMENT_NAMES = "augment:names"
+AUGMENT_WORDS = "augment:words:"
 SWAP_NAMES = ["Amara", "Bjorn", "Chiara", "Dawit", "Elif", "Farid", "Greta", "Hamza", "Ilse", "Joaquin", "Kalani",
               "Lior", "Maren", "Nnamdi", "Odile", "Pavel", "Quilla", "Rhys", "Sunniva", "Tariq", "Ulla", "Vikram"]
 NOT_NAMES = {"I", "He", "She", "It", "We", "They", "You", "Grandma", "Grandpa", "Mum", "Dad", "Mom"}
@@ -75,16 +79,24 @@ def extra_pairs(entry: str, train: list[dict[str, str]], seed: int = 42, data_pa
     elif entry.startswith(RULES_PREFIX):
         name = entry[len(RULES_PREFIX) :]
         pairs = rule_pairs(english_path() if name == "english" else Path(name))
+    elif entry.startswith(AUGMENT_WORDS):
+        from babybliss.data.generated import relexicalised, training_pairs
+
+        count = entry[len(AUGMENT_WORDS) :]
+        if not count.isdigit():
+            raise DataError(f"data.extra_train: {entry!r}: expected {AUGMENT_WORDS}N with N a number of pairs")
+        pairs = relexicalised(training_pairs(int(count), seed, exclude=data_path or None), seed)
     elif entry.startswith("augment:"):
-        raise DataError(f"data.extra_train: unknown augmentation {entry!r}; expected {AUGMENT_NAMES}")
+        raise DataError(f"data.extra_train: unknown augmentation {entry!r}; expected {AUGMENT_NAMES} or "
+                        f"{AUGMENT_WORDS}N")
     else:
         pairs, _ = load_pairs(entry)
     return without_novel(pairs)
 
 
 def without_novel(pairs: list[dict[str, str]]) -> list[dict[str, str]]:
-    """`pairs` less those of the shipped evaluation sets (novel, everyday), by English or Bliss side."""
-    novel = [p for path in (novel_path(), everyday_path()) if path.is_file()
+    """`pairs` less those of the shipped evaluation sets (EVALUATION_SETS), by English or Bliss side."""
+    novel = [p for path in map(evaluation_set_path, EVALUATION_SETS) if path.is_file()
              for p in json.loads(path.read_text(encoding="utf-8"))]
     english = {" ".join(p["original"].lower().split()) for p in novel}
     bliss = {" ".join(p["bliss"].lower().split()) for p in novel}

@@ -68,15 +68,28 @@ def builtin_path() -> Path:
     return Path(str(resources.files("babybliss.data") / "corpus" / "pairs.json"))
 
 
+EVALUATION_SETS = ("novel", "everyday", "rare")
+"""The shipped evaluation sets (corpus/NAME.json), never trained on, in the order evaluate and the report show them:
+`novel` (pairs written unlike any training corpus, docs/novel-set.md), `everyday` (AAC-board messages, some typed
+fast, docs/conceptual-bliss.md §16-17) and `rare` (novel's sentence kinds with less common words that the sentence
+generator holds out, docs/novel-set.md)."""
+
+
+def evaluation_set_path(name: str) -> Path:
+    """The shipped evaluation set NAME (one of EVALUATION_SETS)."""
+    return Path(str(resources.files("babybliss.data") / "corpus" / f"{name}.json"))
+
+
 def novel_path() -> Path:
-    """The shipped `novel` evaluation set: pairs written unlike any training corpus, never trained on."""
-    return Path(str(resources.files("babybliss.data") / "corpus" / "novel.json"))
+    return evaluation_set_path("novel")
 
 
 def everyday_path() -> Path:
-    """The shipped `everyday` evaluation set: AAC-board messages, some typed fast (docs/conceptual-bliss.md §16-17),
-    never trained on."""
-    return Path(str(resources.files("babybliss.data") / "corpus" / "everyday.json"))
+    return evaluation_set_path("everyday")
+
+
+def rare_path() -> Path:
+    return evaluation_set_path("rare")
 
 
 E2B_ONLY_SETS = frozenset({"everyday"})
