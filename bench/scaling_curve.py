@@ -74,8 +74,8 @@ def size_name(size: int) -> str:
     return "all" if size < 0 else str(size)
 
 
-def epochs_for(prompts_per_epoch: int) -> int:
-    return max(MIN_EPOCHS, min(MAX_EPOCHS, math.ceil(MIN_PROMPTS / max(1, prompts_per_epoch))))
+def epochs_for(prompts_per_epoch: int, min_prompts: int = MIN_PROMPTS) -> int:
+    return max(MIN_EPOCHS, min(MAX_EPOCHS, math.ceil(min_prompts / max(1, prompts_per_epoch))))
 
 
 # --- 1. prepare (needs spaCy) ----------------------------------------------------------------------------------------
@@ -205,6 +205,7 @@ def run(args) -> None:
             command.append("--keep-adapter")
         if args.adapter:
             command += ["--adapter", args.adapter]
+        command += ["--min-prompts", str(args.min_prompts)]
         log = open(logs / f"{point}.log", "w")
         procs[point] = (subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"}), log)
     start = time.time()
@@ -229,6 +230,7 @@ def job(args) -> None:
     """Train one size, then convert every evaluation set; RESULTS/MODEL/SIZE.json."""
     from babybliss.config import load_config
     from babybliss.convert.generate import adapter_config, convert, load_for_generation
+    from babybliss.data.pairs import E2B_ONLY_SETS
     from babybliss.evaluation.evaluate import epoch_folders
     from babybliss.training.train import TRAINING_FILE, finetune
 
@@ -246,7 +248,7 @@ def job(args) -> None:
                            run_dir / "probe")
     prompts_per_epoch = summary["splits"]["train"] * len(base.data.directions)
     shutil.rmtree(run_dir / "probe")
-    epochs = epochs_for(prompts_per_epoch)
+    epochs = epochs_for(prompts_per_epoch, args.min_prompts)
     config = load_config(CONFIG, [f"data.path={folder / 'bliss.json'}", f"out={run_dir}", f"model.spec={args.model}",
                                   "data.extra_train=" + json.dumps(extra), "train.sweep=checkpoints",
                                   f"train.epochs={json.dumps(list(range(1, epochs + 1)))}"] + args.set)
@@ -269,6 +271,8 @@ def job(args) -> None:
         bliss = [p["bliss"] for p in pairs]
         for key, direction, texts, constrain in (("e2b", "e2b", english, False), ("e2b_constrained", "e2b", english, True),
                                                  ("b2e", "b2e", bliss, False)):
+            if direction == "b2e" and set_name in E2B_ONLY_SETS:
+                continue
             config.generate.constrain = constrain
             begin = time.perf_counter()
             outputs = convert(loaded, prompts, direction, texts, config.generate)
@@ -315,7 +319,6 @@ def keep_adapter(folder: Path, target: Path) -> None:
 def score(result: dict, sets: dict, rules: dict) -> dict:
     """Exact match (model, constrained, hybrid of each), B→E exact match and meaning kept, per set."""
     from babybliss.convert.hybrid import combine
-    from babybliss.data.pairs import E2B_ONLY_SETS
     from babybliss.evaluation.metrics import exact_match_rate, meaning_checks, meaning_kept
 
     scores = {}
@@ -332,9 +335,9 @@ def score(result: dict, sets: dict, rules: dict) -> dict:
             "e2b_constrained": exact_match_rate(found["e2b_constrained"], bliss),
             "hybrid": exact_match_rate(combine(by_rules, found["e2b"], sure), bliss),
             "hybrid_constrained": exact_match_rate(combine(by_rules, found["e2b_constrained"], sure), bliss),
-            "b2e": None if set_name in E2B_ONLY_SETS else exact_match_rate(found["b2e"], english),
+            "b2e": exact_match_rate(found["b2e"], english) if "b2e" in found else None,
         }
-        if set_name not in E2B_ONLY_SETS:
+        if "b2e" in found:
             meaning = meaning_kept(meaning_checks(bliss, found["b2e"], english_output=True))
             row.update({f"b2e_{k}": v for k, v in meaning.items()})
         scores[set_name] = row
@@ -500,6 +503,8 @@ def parse_args(argv=None):
         else:
             p.add_argument("--point", required=True, help="a prepared point: pool-POINT.json")
         p.add_argument("--adapter", help="decode with this finished adapter instead of training")
+        p.add_argument("--min-prompts", type=int, default=MIN_PROMPTS, help="the budget rule's prompts per point "
+                       "(the vocabulary curve: 15 000, to fit one call of the device budget)")
     p = sub.add_parser("prepare-vocab")
     p.add_argument("--data", required=True, help="bliss.json (read at run time, never committed)")
     p.add_argument("--point", action="append", required=True, metavar="NAME=POOL.json@LEMMAS",

@@ -59,6 +59,8 @@ def content_words(lexicon: dict) -> set[str]:
         words |= {verb, *forms[:4]}
     for verb, forms in lexicon["intransitive"].items():
         words |= {verb, *forms[:3]}
+    for phrasal, forms in lexicon["phrasal"].items():
+        words |= {phrasal.split()[0], *forms[:3]}
     for noun, (plural, adjectives, _) in lexicon["things"].items():
         words |= {noun, plural, *adjectives}
     return words

@@ -173,7 +173,7 @@ def test_evaluate_cli_uses_run_config(tiny_run, tmp_path, capsys):
     run = tmp_path / "run"
     shutil.copytree(tiny_run, run)
     code = main(["evaluate", str(run), "--set", "evaluate.base_model=false", "--set", "evaluate.novel=false",
-                 "--set", "evaluate.everyday=false",
+                 "--set", "evaluate.everyday=false", "--set", "evaluate.rare=false",
                  "--set", "evaluate.max_examples=1",
                  "--set", "generate.max_new_tokens=2", "--set", "evaluate.splits=test"])
     assert code == 0
@@ -361,3 +361,15 @@ def test_hybrid_rows_combine_an_epochs_answers_with_the_rules_on_the_same_items(
     assert all(r["exact"] for r in rows)
     for split, by_direction in result["splits"].items():
         assert list(by_direction) == ["e2b"] and by_direction["e2b"]["exact_match"] == 1.0
+
+
+def test_every_shipped_evaluation_set_is_scored_when_configured(run, config, tmp_path, monkeypatch):
+    from babybliss.data.pairs import EVALUATION_SETS
+
+    for name in EVALUATION_SETS:
+        pairs = [{"original": f"Mara paints {name} {i}.", "bliss": f"present:Mara paint {name} {i}."} for i in range(2)]
+        (tmp_path / f"{name}.json").write_text(json.dumps(pairs), encoding="utf-8")
+    monkeypatch.setattr("babybliss.evaluation.evaluate.evaluation_set_path", lambda name: tmp_path / f"{name}.json")
+    assert list(eval_splits(config, run)) == ["validation", "test", "novel", "everyday", "rare"]
+    no_rare = replace(config, evaluate=replace(config.evaluate, rare=False))
+    assert "rare" not in eval_splits(no_rare, run)

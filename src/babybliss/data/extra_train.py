@@ -6,9 +6,10 @@
   cached), the first N of an order seeded by the run's data.seed, so a smaller N is part of a larger one;
 - `augment:names` — the training split's pairs that contain a name, with each name swapped (on both sides) for one
   from a list of other names, so the model copies names instead of recalling those it was trained on;
-- `augment:words:N` — the first N pairs of `generated:N`'s order, each with some nouns, adjectives and verbs swapped
-  (on both sides, in the same form) for random words of the generator's whole vocabulary, so the model learns to
-  copy and inflect any word rather than recall the words it was trained on (babybliss.data.generated.relexicalise);
+- `augment:words:N` — N relexicalised generated pairs: the generated training pairs in `generated:N`'s order (again
+  and again when N is larger), each with some nouns, adjectives and verbs swapped (on both sides, in the same form)
+  for random words of the generator's whole vocabulary, so the model learns to copy and inflect any word rather
+  than recall the words it was trained on (babybliss.data.generated.relexicalise);
 - anything else (`builtin`, a path) — a pairs file, as before.
 
 Pairs of the shipped evaluation sets (novel, everyday, rare) are never added.
@@ -80,12 +81,12 @@ def extra_pairs(entry: str, train: list[dict[str, str]], seed: int = 42, data_pa
         name = entry[len(RULES_PREFIX) :]
         pairs = rule_pairs(english_path() if name == "english" else Path(name))
     elif entry.startswith(AUGMENT_WORDS):
-        from babybliss.data.generated import relexicalised, training_pairs
+        from babybliss.data.generated import relexicalised
 
         count = entry[len(AUGMENT_WORDS) :]
         if not count.isdigit():
             raise DataError(f"data.extra_train: {entry!r}: expected {AUGMENT_WORDS}N with N a number of pairs")
-        pairs = relexicalised(training_pairs(int(count), seed, exclude=data_path or None), seed)
+        pairs = relexicalised(int(count), seed, exclude=data_path or None)
     elif entry.startswith("augment:"):
         raise DataError(f"data.extra_train: unknown augmentation {entry!r}; expected {AUGMENT_NAMES} or "
                         f"{AUGMENT_WORDS}N")

@@ -101,6 +101,8 @@ def held_out_words() -> frozenset[str]:
         words |= {verb, *forms[:4]}
     for verb, forms in lexicon["intransitive"].items():
         words |= {verb, *forms[:3]}
+    for phrasal, forms in lexicon["phrasal"].items():
+        words |= {phrasal.split()[0], *forms[:3]}
     for noun, (plural, adjectives, _) in lexicon["things"].items():
         words |= {noun, plural, *adjectives}
     return frozenset(words)
