@@ -63,7 +63,8 @@ class DataConfig:
     """More pairs for the training split only: pair files (`builtin`: the shipped corpus), `rules:english` (the rule
     converter over the shipped everyday sentences), `rules:FILE` (over an English text file), `generated:N` (N rule-made
     pairs over generated everyday English, docs/generator.md), `augment:names` (the
-    split's pairs with their names swapped); see babybliss.data.extra_train."""
+    split's pairs with their names swapped), `augment:words:N` (N generated pairs with random words of the generator's
+    vocabulary swapped in on both sides); see babybliss.data.extra_train."""
     seed: int = 42
     """Seed of the train/validation/test split."""
     validation_fraction: float = 0.1
