@@ -260,7 +260,8 @@ def test_missing_novel_set_and_rules_placeholder_are_skipped_with_a_notice(run, 
     results = evaluate(replace(config, evaluate=replace(config.evaluate, base_model=False)), run)
     out = capsys.readouterr().out
     assert results == []
-    assert f"no novel set at {tmp_path / 'absent.json'}" in out
+    assert f"no novel set at {tmp_path / 'absent-novel.json'}" in out
+    assert f"no rare set at {tmp_path / 'absent-rare.json'}" in out
     assert "rules row is skipped" in out
 
 
