@@ -104,6 +104,16 @@ THINGS = {  # noun: (plural, adjectives that fit in English order: opinion, size
     "plank": ("planks", ["crooked", "oak"], "wood"),
     "barley": ("barley", ["golden"], "grain"),
 }
+NOT_GRADED = ("brass", "copper", "leather", "wooden", "woollen", "cotton", "linen", "porcelain", "marble", "silver",
+              "steel", "oak", "striped", "spotted")
+"""Materials and patterns: never after `very`."""
+EXTREME = ("enormous", "golden", "ancient", "tiny")
+"""No `very enormous`."""
+MASS_NOUNS = ("dough", "barley")
+THERE_IS_NOUNS = ["hedgehog", "tortoise", "ferret", "pony", "lantern", "wheelbarrow"]
+GO_VERBS = ["paddle", "hike"]
+"""Intransitive verbs that fit `go …-ing`."""
+COPULA_PLACES = ["at the pier", "in the greenhouse"]
 PREP_PHRASES = ["in the workshop", "on the pier", "in the greenhouse", "behind the barn", "near the canal",
                 "in the attic", "at the harbour market", "beside the hammock", "under the cherry tree"]
 ADVERBS = "gently neatly patiently swiftly eagerly calmly briskly carefully".split()
@@ -162,12 +172,10 @@ def thing(rng: random.Random, kind: str, owner: Phrase | None = None) -> Phrase:
     word = plural_form if plural else noun
     n_adj = rng.choice([0, 1, 1, 2]) if len(adjectives) > 1 else rng.choice([0, 1])
     adjs = sorted(rng.sample(adjectives, n_adj), key=adjectives.index)
-    degree = n_adj == 1 and adjs[0] not in ("brass", "copper", "leather", "wooden", "woollen", "cotton", "linen",
-                                              "porcelain", "marble", "silver", "steel", "oak", "striped", "spotted") \
-        and rng.random() < 0.2 and adjs[0] not in ("enormous", "golden", "ancient", "tiny")  # no `very enormous`
+    degree = n_adj == 1 and adjs[0] not in NOT_GRADED and rng.random() < 0.2 and adjs[0] not in EXTREME
     adj_en = (["very"] if degree else []) + adjs
     determiner = rng.choice(["the", "the", "a", "poss", "none"] if not plural else ["the", "poss", "none", "number"])
-    if word == "dough" or word == "barley":
+    if word in MASS_NOUNS:
         determiner = rng.choice(["the", "poss"])
     if determiner == "a":
         article = "an" if (adj_en or [word])[0][0] in "aeiou" else "a"
@@ -340,7 +348,7 @@ def copula(rng):
     neg = rng.random() < 0.3
     question = not neg and rng.random() < 0.3
     if rng.random() < 0.25:
-        predicate_en = predicate_bl = rng.choice(["in " + rng.choice(PLACES), "at the pier", "in the greenhouse"])
+        predicate_en = predicate_bl = rng.choice(["in " + rng.choice(PLACES), *COPULA_PLACES])
         predicate_bl = _bliss_pp(predicate_en)
     else:
         adjective = rng.choice(COPULA_ADJ[:7])
@@ -370,7 +378,7 @@ def copula(rng):
 
 def there_is(rng):
     tense = rng.choice(["past", "present", "future"])
-    noun = rng.choice(["hedgehog", "tortoise", "ferret", "pony", "lantern", "wheelbarrow"])
+    noun = rng.choice(THERE_IS_NOUNS)
     plural = rng.random() < 0.4
     word = THINGS[noun][0] if plural else noun
     adjective = rng.choice(THINGS[noun][1])
@@ -433,7 +441,7 @@ def complement(rng):
              "love": ("loves", "loved"), "hope": ("hopes", "hoped"), "go": ("goes", "went")}[head]
     head_en = {"past": forms[1], "present": forms[0] if subj.third else head, "future": "will " + head}[tense]
     if head == "go":
-        verb = rng.choice(["paddle", "hike"])
+        verb = rng.choice(GO_VERBS)
         english = _words([subj.english, head_en, INTRANSITIVE[verb][2]])
         bliss = _words([subj.bliss, head, verb])
     elif head in ("enjoy", "love"):

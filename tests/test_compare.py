@@ -24,7 +24,8 @@ def test_compare_two_tiny_models(tmp_path, monkeypatch, capsys):
     pairs = make_pairs(40)
     data = write_json(tmp_path / "pairs.json", pairs[:30])
     novel = write_json(tmp_path / "novel.json", pairs[30:])
-    monkeypatch.setattr("babybliss.evaluation.compare.novel_path", lambda: novel)
+    monkeypatch.setattr("babybliss.evaluation.compare.evaluation_set_path",
+                        lambda name: novel if name == "novel" else tmp_path / f"absent-{name}.json")
     # The rule converter gets every novel pair right and every test pair wrong.
     answers = {p["original"]: p["bliss"] for p in pairs[30:]}
     monkeypatch.setattr("babybliss.grammar.rules.convert", lambda texts: [Conversion(s, answers.get(s, "past:x.")) for s in texts])

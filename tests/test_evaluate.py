@@ -34,9 +34,8 @@ def config(run):
 @pytest.fixture(scope="module")
 def results(run, config, tmp_path_factory):
     with pytest.MonkeyPatch.context() as patch:  # pin the default run to validation + test, whatever ships
-        patch.setattr("babybliss.evaluation.evaluate.novel_path", lambda: tmp_path_factory.mktemp("none") / "novel.json")
-        patch.setattr("babybliss.evaluation.evaluate.everyday_path", lambda: tmp_path_factory.mktemp("none") / "e.json")
-        patch.setattr("babybliss.evaluation.evaluate.compose_path", lambda: tmp_path_factory.mktemp("none") / "c.json")
+        none = tmp_path_factory.mktemp("none")
+        patch.setattr("babybliss.evaluation.evaluate.evaluation_set_path", lambda name: none / f"{name}.json")
         return evaluate(config, run)
 
 
@@ -175,7 +174,7 @@ def test_evaluate_cli_uses_run_config(tiny_run, tmp_path, capsys):
     run = tmp_path / "run"
     shutil.copytree(tiny_run, run)
     code = main(["evaluate", str(run), "--set", "evaluate.base_model=false", "--set", "evaluate.novel=false",
-                 "--set", "evaluate.everyday=false", "--set", "evaluate.compose=false",
+                 "--set", "evaluate.everyday=false", "--set", "evaluate.rare=false", "--set", "evaluate.compose=false",
                  "--set", "evaluate.max_examples=1",
                  "--set", "generate.max_new_tokens=2", "--set", "evaluate.splits=test"])
     assert code == 0
@@ -217,9 +216,7 @@ def novel_run(tiny_run, tmp_path_factory):
     pairs = [p for split in ("train", "validation", "test") for p in read_jsonl(run / "data" / f"{split}.jsonl")]
     config = load_config(run / "config.resolved.toml", [*OVERRIDES, "evaluate.base_model=false", f"out={run}"])
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr("babybliss.evaluation.evaluate.novel_path", lambda: novel)
-        patch.setattr("babybliss.evaluation.evaluate.everyday_path", lambda: run.parent / "no-everyday.json")
-        patch.setattr("babybliss.evaluation.evaluate.compose_path", lambda: run.parent / "no-compose.json")
+        patch.setattr("babybliss.evaluation.evaluate.evaluation_set_path", lambda name: novel if name == "novel" else run.parent / f"no-{name}.json")
         patch.setattr("babybliss.grammar.rules.to_bliss", _fake_rules(pairs + _novel_pairs(run)))
         results = evaluate(config, run)
     return run, results
@@ -256,7 +253,7 @@ def test_rules_row_has_the_converter_and_the_realiser(novel_run):
 
 
 def test_missing_novel_set_and_rules_placeholder_are_skipped_with_a_notice(run, config, tmp_path, monkeypatch, capsys):
-    monkeypatch.setattr("babybliss.evaluation.evaluate.novel_path", lambda: tmp_path / "absent.json")
+    monkeypatch.setattr("babybliss.evaluation.evaluate.evaluation_set_path", lambda name: tmp_path / f"absent-{name}.json")
     monkeypatch.setattr("babybliss.evaluation.evaluate.epoch_folders", lambda run_dir: [])
 
     def unavailable(sentences):
@@ -266,7 +263,8 @@ def test_missing_novel_set_and_rules_placeholder_are_skipped_with_a_notice(run, 
     results = evaluate(replace(config, evaluate=replace(config.evaluate, base_model=False)), run)
     out = capsys.readouterr().out
     assert results == []
-    assert f"no novel set at {tmp_path / 'absent.json'}" in out
+    assert f"no novel set at {tmp_path / 'absent-novel.json'}" in out
+    assert f"no rare set at {tmp_path / 'absent-rare.json'}" in out
     assert "rules row is skipped" in out
 
 
@@ -296,9 +294,7 @@ def test_read_only_run_fails_before_any_work(tiny_run, tmp_path, monkeypatch, ca
 def test_max_examples_samples_the_novel_set_in_file_order(run, config, tmp_path, monkeypatch):
     novel = [{"original": f"Mara paints fence {i}.", "bliss": f"present:Mara paint fence {i}."} for i in range(40)]
     (tmp_path / "novel.json").write_text(json.dumps(novel), encoding="utf-8")
-    monkeypatch.setattr("babybliss.evaluation.evaluate.novel_path", lambda: tmp_path / "novel.json")
-    monkeypatch.setattr("babybliss.evaluation.evaluate.everyday_path", lambda: tmp_path / "no-everyday.json")
-    monkeypatch.setattr("babybliss.evaluation.evaluate.compose_path", lambda: tmp_path / "no-compose.json")
+    monkeypatch.setattr("babybliss.evaluation.evaluate.evaluation_set_path", lambda name: tmp_path / ("novel.json" if name == "novel" else f"no-{name}.json"))
     splits = eval_splits(config, run)  # max_examples=3
     assert [len(pairs) for pairs in splits.values()] == [3, 3, 3]
     picked = [novel.index(p) for p in splits["novel"]]
@@ -319,7 +315,7 @@ def test_epochs_share_one_base_load_and_never_merge_into_it(run, config, tmp_pat
     shutil.copytree(two / "epoch-1", two / "epoch-2")
     loads = []
     monkeypatch.setattr("babybliss.evaluation.evaluate.load_model", lambda *a, **k: loads.append(load_model(*a, **k)) or loads[-1])
-    monkeypatch.setattr("babybliss.evaluation.evaluate.novel_path", lambda: tmp_path / "no-novel.json")
+    monkeypatch.setattr("babybliss.evaluation.evaluate.evaluation_set_path", lambda name: tmp_path / f"no-{name}.json")
     cfg = replace(config, out=str(two), evaluate=replace(config.evaluate, base_model=False, rules=False))
     evaluate(cfg, two)
     assert len(loads) == 1
@@ -336,9 +332,7 @@ def test_everyday_set_is_scored_english_to_bliss_only(tiny_run, tmp_path, monkey
     everyday = [{"original": "im cold", "bliss": "present:I be cold."},
                 {"original": "Thank you, Mom.", "bliss": "phrase:thank you. phrase:Mom."}]
     (tmp_path / "everyday.json").write_text(json.dumps(everyday), encoding="utf-8")
-    monkeypatch.setattr("babybliss.evaluation.evaluate.everyday_path", lambda: tmp_path / "everyday.json")
-    monkeypatch.setattr("babybliss.evaluation.evaluate.compose_path", lambda: tmp_path / "no-compose.json")
-    monkeypatch.setattr("babybliss.evaluation.evaluate.novel_path", lambda: tmp_path / "no-novel.json")
+    monkeypatch.setattr("babybliss.evaluation.evaluate.evaluation_set_path", lambda name: tmp_path / ("everyday.json" if name == "everyday" else f"no-{name}.json"))
     config = load_config(run / "config.resolved.toml", [*OVERRIDES, "evaluate.base_model=false", f"out={run}",
                                                          "evaluate.splits=[\"test\"]"])
     results = {r["model"]: r for r in evaluate(config, run)}
@@ -391,10 +385,9 @@ def test_compose_set_is_scored_bliss_to_english_only_as_acceptable(tiny_run, tmp
                 "acceptable": ["The teacher helps me.", "My teacher helps me."]},
                {"original": "I am tired.", "bliss": "present:I tired.", "acceptable": ["I am tired.", "I'm tired."]}]
     (tmp_path / "compose.json").write_text(json.dumps(compose), encoding="utf-8")
-    monkeypatch.setattr("babybliss.evaluation.evaluate.compose_path", lambda: tmp_path / "compose.json")
+    monkeypatch.setattr("babybliss.evaluation.evaluate.evaluation_set_path", lambda name: tmp_path / (
+        "compose.json" if name == "compose" else f"no-{name}.json"))
     monkeypatch.setattr("babybliss.evaluation.compose.compose_path", lambda: tmp_path / "compose.json")
-    monkeypatch.setattr("babybliss.evaluation.evaluate.everyday_path", lambda: tmp_path / "no-everyday.json")
-    monkeypatch.setattr("babybliss.evaluation.evaluate.novel_path", lambda: tmp_path / "no-novel.json")
     config = load_config(run / "config.resolved.toml", [*OVERRIDES, "evaluate.base_model=false", f"out={run}",
                                                          "evaluate.splits=[\"test\"]"])
     results = {r["model"]: r for r in evaluate(config, run)}

@@ -28,7 +28,7 @@ def fake_rules(monkeypatch):
 
 @pytest.fixture
 def no_novel(monkeypatch, tmp_path):
-    monkeypatch.setattr("babybliss.data.extra_train.novel_path", lambda: tmp_path / "absent.json")
+    monkeypatch.setattr("babybliss.data.extra_train.evaluation_set_path", lambda name: tmp_path / f"absent-{name}.json")
 
 
 def test_rules_file_becomes_pairs(tmp_path, fake_rules, no_novel):
@@ -59,7 +59,8 @@ def test_novel_pairs_are_never_added(tmp_path, fake_rules, monkeypatch):
     english = tmp_path / "english.txt"
     english.write_text("Ada walked.\nBo sang.\n")
     novel = write_json(tmp_path / "novel.json", [{"original": "Bo sang.", "bliss": "past:bo sing."}])
-    monkeypatch.setattr("babybliss.data.extra_train.novel_path", lambda: novel)
+    monkeypatch.setattr("babybliss.data.extra_train.evaluation_set_path",
+                        lambda name: novel if name == "novel" else tmp_path / f"absent-{name}.json")
     assert [p["original"] for p in extra_pairs(f"rules:{english}", [])] == ["Ada walked."]
 
 

@@ -63,7 +63,8 @@ class DataConfig:
     """More pairs for the training split only: pair files (`builtin`: the shipped corpus), `rules:english` (the rule
     converter over the shipped everyday sentences), `rules:FILE` (over an English text file), `generated:N` (N rule-made
     pairs over generated everyday English, docs/generator.md), `augment:names` (the
-    split's pairs with their names swapped); see babybliss.data.extra_train."""
+    split's pairs with their names swapped), `augment:words:N` (N generated pairs with random words of the generator's
+    vocabulary swapped in on both sides); see babybliss.data.extra_train."""
     seed: int = 42
     """Seed of the train/validation/test split."""
     validation_fraction: float = 0.1
@@ -222,6 +223,9 @@ class EvaluateConfig:
     compose: bool = True
     """Also score the shipped `compose` set (Bliss rows as a user composes them on the page, small words left out;
     never trained on), Bliss -> English only, as the share of acceptable answers (docs/compose-set.md)."""
+    rare: bool = True
+    """Also score the shipped `rare` set (novel's sentence kinds with less common words, trades, animals, crafts and
+    tools, that no generated training pair holds; never trained on), both directions."""
     rules: bool = True
     """Score the rules (the converter English -> Bliss, the realiser Bliss -> English) as the `rules` row."""
     hybrid: bool = False

@@ -284,7 +284,9 @@ def cmd_evaluate(args):
             args.config = str(run / "config.resolved.toml")
         config = config_from(args)
         for result in evaluate(config, run):
-            shown = {split: result["splits"][split] for split in ("test", "novel") if split in result["splits"]}
+            from babybliss.data.pairs import EVALUATION_SETS
+
+            shown = {split: result["splits"][split] for split in ("test", *EVALUATION_SETS) if split in result["splits"]}
             print(json.dumps({"model": result["model"], "run": str(run), **shown}, indent=2))
 
 

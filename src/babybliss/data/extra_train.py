@@ -6,9 +6,13 @@
   cached), the first N of an order seeded by the run's data.seed, so a smaller N is part of a larger one;
 - `augment:names` — the training split's pairs that contain a name, with each name swapped (on both sides) for one
   from a list of other names, so the model copies names instead of recalling those it was trained on;
+- `augment:words:N` — N relexicalised generated pairs: the generated training pairs in `generated:N`'s order (again
+  and again when N is larger), each with some nouns, adjectives and verbs swapped (on both sides, in the same form)
+  for random words of the generator's whole vocabulary, so the model learns to copy and inflect any word rather
+  than recall the words it was trained on (babybliss.data.generated.relexicalise);
 - anything else (`builtin`, a path) — a pairs file, as before.
 
-Pairs of the shipped novel and everyday evaluation sets are never added.
+Pairs of the shipped evaluation sets (novel, everyday, rare) are never added.
 """
 
 from __future__ import annotations
@@ -18,13 +22,14 @@ import random
 import re
 from pathlib import Path
 
-from babybliss.data.pairs import DataError, compose_path, english_path, everyday_path, load_pairs, novel_path
+from babybliss.data.pairs import EVALUATION_SETS, DataError, compose_path, english_path, evaluation_set_path, load_pairs
 from babybliss.grammar.notation import tense_marker
 from babybliss.io import read_user_text
 
 RULES_PREFIX = "rules:"
 GENERATED_PREFIX = "generated:"
 AUGMENT_NAMES = "augment:names"
+AUGMENT_WORDS = "augment:words:"
 SWAP_NAMES = ["Amara", "Bjorn", "Chiara", "Dawit", "Elif", "Farid", "Greta", "Hamza", "Ilse", "Joaquin", "Kalani",
               "Lior", "Maren", "Nnamdi", "Odile", "Pavel", "Quilla", "Rhys", "Sunniva", "Tariq", "Ulla", "Vikram"]
 NOT_NAMES = {"I", "He", "She", "It", "We", "They", "You", "Grandma", "Grandpa", "Mum", "Dad", "Mom"}
@@ -70,6 +75,10 @@ def extra_pairs(entry: str, train: list[dict[str, str]], seed: int = 42, data_pa
         pairs = training_pairs(generated_count(entry), seed, exclude=data_path or None)
     elif entry.startswith(RULES_PREFIX):
         pairs = rule_pairs(rules_source(entry))
+    elif entry.startswith(AUGMENT_WORDS):
+        from babybliss.data.generated import relexicalised
+
+        pairs = relexicalised(augment_words_count(entry), seed, exclude=data_path or None)
     elif entry.startswith("augment:"):
         check_augmentation(entry)
         pairs = swap_names(train, seed)
@@ -92,9 +101,20 @@ def rules_source(entry: str) -> Path:
     return english_path() if name == "english" else Path(name)
 
 
+def augment_words_count(entry: str) -> int:
+    """N of an `augment:words:N` entry."""
+    count = entry[len(AUGMENT_WORDS) :]
+    if not count.isdigit():
+        raise DataError(f"data.extra_train: {entry!r}: expected {AUGMENT_WORDS}N with N a number of pairs")
+    return int(count)
+
+
 def check_augmentation(entry: str) -> None:
-    if entry != AUGMENT_NAMES:
-        raise DataError(f"data.extra_train: unknown augmentation {entry!r}; expected {AUGMENT_NAMES}")
+    if entry.startswith(AUGMENT_WORDS):
+        augment_words_count(entry)
+    elif entry != AUGMENT_NAMES:
+        raise DataError(f"data.extra_train: unknown augmentation {entry!r}; expected {AUGMENT_NAMES} or "
+                        f"{AUGMENT_WORDS}N")
 
 
 def check_entry(entry: str) -> None:
@@ -112,8 +132,8 @@ def check_entry(entry: str) -> None:
 
 
 def without_novel(pairs: list[dict[str, str]]) -> list[dict[str, str]]:
-    """`pairs` less those of the shipped evaluation sets (novel, everyday, compose), by English or Bliss side."""
-    novel = [p for path in (novel_path(), everyday_path(), compose_path()) if path.is_file()
+    """`pairs` less those of the shipped evaluation sets (EVALUATION_SETS and compose), by English or Bliss side."""
+    novel = [p for path in (*map(evaluation_set_path, EVALUATION_SETS), compose_path()) if path.is_file()
              for p in json.loads(path.read_text(encoding="utf-8"))]
     english = {" ".join(p["original"].lower().split()) for p in novel}
     bliss = {" ".join(p["bliss"].lower().split()) for p in novel}

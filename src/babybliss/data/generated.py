@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import random
+import re
 import time
 from importlib import metadata, resources
 from pathlib import Path
@@ -27,7 +28,10 @@ from babybliss.io import atomic_write_json
 
 SEED = 2026
 POOL_SIZE = 52_500
-"""Checked pairs in the pool: at least 50 000 for training beside the held-out slice."""
+"""Checked pairs in the pool: at least 50 000 for training beside the held-out slice (`generated:48000` of the
+release config). Version 3 draws each pair's words from about 43 000 lemmas; this round's measurements used a pool
+of 9 000 (`pool(size=9000)`, a 1 000-pair held-out slice), all the loaded 2-core CPU could build in time
+(bench/RESULTS.md, "The vocabulary curve")."""
 HELDOUT = 2_000
 """Pairs in the held-out slice (an evaluation set, never trained on)."""
 CHUNK = 1_000
@@ -42,17 +46,18 @@ def _sources() -> list[Path]:
     package = Path(__file__).resolve().parents[1]
     files = [package / "data" / name for name in ("generator.py", "vocabulary.py", "generated.py")]
     files += [package / "grammar" / name for name in RULES_MODULES]
+    files += sorted((package / "data" / "words").glob("*.*"))
     corpus = package / "data" / "corpus"
     return files + [corpus / "pairs.json", corpus / "english.txt"]
 
 
-def cache_key(size: int = POOL_SIZE, seed: int = SEED) -> str:
+def cache_key(size: int = POOL_SIZE, seed: int = SEED, limit: int | None = None) -> str:
     """The hash the pool is cached under: the generator's version and sources, the rules' sources, the corpora the
-    verbs come from, size and seed. The word packages' versions are recorded in the cache file, not hashed, so that
+    verbs come from, the word lists (data/words/), size, seed and the vocabulary limit. The word packages' versions are recorded in the cache file, not hashed, so that
     a machine without them (a GPU machine) can read a carried cache; bump GENERATOR_VERSION when upgrading them."""
     from babybliss.data.generator import GENERATOR_VERSION
 
-    digest = hashlib.sha256(f"{GENERATOR_VERSION}:{size}:{seed}".encode())
+    digest = hashlib.sha256(f"{GENERATOR_VERSION}:{size}:{seed}{f':{limit}' if limit else ''}".encode())
     for path in _sources():
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:20]
@@ -68,8 +73,8 @@ def package_versions() -> dict[str, str]:
     return versions
 
 
-def cache_path(size: int = POOL_SIZE, seed: int = SEED) -> Path:
-    return cache_home() / "generated" / f"pool-{cache_key(size, seed)}.json"
+def cache_path(size: int = POOL_SIZE, seed: int = SEED, limit: int | None = None) -> Path:
+    return cache_home() / "generated" / f"pool-{cache_key(size, seed, limit)}.json"
 
 
 def _convert_chunk(texts: list[str]) -> list[tuple[str, bool]]:
@@ -93,13 +98,15 @@ def _convert(texts: list[str], processes: int) -> list[tuple[str, bool]]:
         return [r for chunk in executor.map(_convert_chunk, chunks) for r in chunk]
 
 
-def build_pool(size: int = POOL_SIZE, seed: int = SEED, processes: int = 2, log=print) -> dict:
-    """Generate and convert until `size` checked pairs are kept; {pairs, candidates, lemmas, seconds}."""
+def build_pool(size: int = POOL_SIZE, seed: int = SEED, processes: int = 2, log=print, limit: int | None = None) -> dict:
+    """Generate and convert until `size` checked pairs are kept; {pairs, candidates, lemmas, seconds}. `limit` keeps
+    the generator to the `limit` most frequent lemmas (the vocabulary curve, bench/scaling_curve.py)."""
     from babybliss.data.generator import bliss_holds, sentences
     from babybliss.data.vocabulary import vocabulary
 
     start = time.perf_counter()
-    words = vocabulary()
+    words = vocabulary(limit)
+    log(f"[babybliss] vocabulary: {len(words.lemmas())} lemmas ({time.perf_counter() - start:.0f} s)")
     pairs: list[dict[str, str]] = []
     offered = 0
     stream = sentences(int(size * 1.6), seed, words)  # more than enough: about 95 % pass
@@ -117,14 +124,15 @@ def build_pool(size: int = POOL_SIZE, seed: int = SEED, processes: int = 2, log=
             "seconds": round(time.perf_counter() - start, 1)}
 
 
-def pool(size: int = POOL_SIZE, seed: int = SEED, processes: int = 2, log=print) -> list[dict[str, str]]:
+def pool(size: int = POOL_SIZE, seed: int = SEED, processes: int = 2, log=print,
+         limit: int | None = None) -> list[dict[str, str]]:
     """The checked pairs, from the cache when it holds them (else built and cached)."""
-    path = cache_path(size, seed)
+    path = cache_path(size, seed, limit)
     if path.is_file():
         return json.loads(path.read_text(encoding="utf-8"))["pairs"]
-    built = build_pool(size, seed, processes, log)
-    atomic_write_json(path, {"key": cache_key(size, seed), "size": size, "seed": seed, "packages": package_versions(),
-                             **built})
+    built = build_pool(size, seed, processes, log, limit)
+    atomic_write_json(path, {"key": cache_key(size, seed, limit), "size": size, "seed": seed, "limit": limit,
+                             "packages": package_versions(), **built})
     return built["pairs"]
 
 
@@ -179,3 +187,104 @@ def training_pairs(n: int, seed: int = 42, exclude: str | Path | None = None) ->
 def heldout_pairs(exclude: str | Path | None = None) -> list[dict[str, str]]:
     """The held-out slice of the generated pairs: an evaluation set no `training_pairs` call returns."""
     return without(split(pool())[1], excluded(exclude))
+
+
+
+SWAP_SHARE = 0.5
+"""The chance that each open-class word of a pair is swapped when the pair is relexicalised."""
+_WORD = re.compile(r"[A-Za-z]+")
+_HAVE = frozenset({"has", "have", "had"})
+
+
+def swap_table(words) -> dict:
+    """What relexicalise swaps, from a vocabulary: form -> (kind, word) of its single-word nouns and adjectives,
+    form -> (base, which form) of its verbs, and the words to draw from; never the generator's time nouns."""
+    from babybliss.data.generator import PARTS_OF_DAY, PERIODS
+
+    kept_time = set(PERIODS) | set(PARTS_OF_DAY)  # `last week` is a time phrase, `last shop` is not
+    nouns = [(s, p) for s, p in words.nouns if " " not in s and s not in kept_time]
+    verbs = sorted({v.base: v for v in words.verbs if not v.particle}.values(), key=lambda v: v.base)
+    forms = {}
+    for singular, plural in nouns:
+        forms.setdefault(singular, "singular")
+        forms.setdefault(plural, "plural")
+    for adjective in words.adjectives:
+        forms.setdefault(adjective, "adjective")
+    verb_forms = {}
+    for verb in verbs:
+        for name in ("base", "third", "past", "participle", "ing"):
+            verb_forms.setdefault(getattr(verb, name), (verb.base, name))
+    ambiguous = set(forms) & set(verb_forms)
+    return {"forms": {k: v for k, v in forms.items() if k not in ambiguous},
+            "verb_forms": {k: v for k, v in verb_forms.items() if k not in ambiguous},
+            "nouns": nouns, "adjectives": list(words.adjectives), "verbs": verbs}
+
+
+def relexicalise(pair: dict[str, str], table: dict, rng: random.Random) -> dict[str, str] | None:
+    """A copy of `pair` with some of its nouns, adjectives and verbs swapped for random words of the same kind and
+    form on both sides: a noun or adjective is written alike in English and Bliss; a verb's English form is the new
+    verb's same form (its past participle after has/have/had), its Bliss the new base. None when nothing changed."""
+    marker, _, body = pair["bliss"].partition(":")
+    in_bliss = set(_WORD.findall(body))
+    text = pair["original"]
+    tokens = list(_WORD.finditer(text))
+    swaps: dict[str, str] = {}
+    pieces, last = [], 0
+    for i, match in enumerate(tokens):
+        word = match.group(0)
+        low = word.lower() if i == 0 else word
+        before = [t.group(0).lower() for t in tokens[max(0, i - 2) : i]]
+        new = swaps.get(low) if low in swaps and low in table["forms"] else None
+        if new is None and low not in swaps and rng.random() < SWAP_SHARE:
+            if low in table["forms"] and low in in_bliss:
+                kind = table["forms"][low]
+                if kind == "adjective":
+                    new = rng.choice(table["adjectives"])
+                else:
+                    singular, plural = rng.choice(table["nouns"])
+                    new = plural if kind == "plural" else singular
+                swaps[low] = new
+            elif low in table["verb_forms"]:
+                base, form = table["verb_forms"][low]
+                if base in in_bliss and base not in swaps:
+                    verb = rng.choice(table["verbs"])
+                    if form == "past" and _HAVE & set(before):
+                        form = "participle"
+                    new = getattr(verb, form)
+                    swaps[base] = verb.base
+        if new is not None and before and before[-1] in ("a", "an") and new[0] in "hu":
+            new = None  # a/an before h and u goes by sound, not by letter
+        if new is not None:
+            if before and before[-1] in ("a", "an"):
+                article = tokens[i - 1]
+                pieces.append(text[last : article.start()])
+                pieces.append(("an" if new[0] in "aeio" else "a").capitalize() if article.group(0)[0].isupper()
+                              else "an" if new[0] in "aeio" else "a")
+                last = article.end()
+            pieces.append(text[last : match.start()])
+            pieces.append(new.capitalize() if i == 0 else new)
+            last = match.end()
+    if not swaps:
+        return None
+    pieces.append(text[last:])
+    bliss_body = _WORD.sub(lambda m: swaps.get(m.group(0), m.group(0)), body)
+    return {"original": "".join(pieces), "bliss": f"{marker}:{bliss_body}"}
+
+
+def relexicalised(n: int, seed: int = 42, exclude: str | Path | None = None) -> list[dict[str, str]]:
+    """`n` relexicalised copies of the generated training pairs in `training_pairs`' order, cycled through as often
+    as `n` needs (each time with other words), with the generator's whole vocabulary; distinct English sides."""
+    from babybliss.data.vocabulary import vocabulary
+
+    train, _ = split(pool())
+    base = training_pairs(len(without(train, excluded(exclude))), seed, exclude)
+    table, rng = swap_table(vocabulary()), random.Random(f"relexicalise:{seed}")
+    out, seen = [], {p["original"] for p in base}
+    for i in range(n * 3):
+        if len(out) == n:
+            break
+        new = relexicalise(base[i % len(base)], table, rng)
+        if new is not None and new["original"] not in seen:
+            seen.add(new["original"])
+            out.append(new)
+    return out

@@ -16,13 +16,9 @@ from dataclasses import dataclass, field
 
 from babybliss.data.vocabulary import Verb, Vocabulary
 
-GENERATOR_VERSION = 2
+GENERATOR_VERSION = 3
 """Bump when the sentences change in a way the source hash would not show (it is part of the cache key too)."""
 
-NAMES = ("Amara", "Bjorn", "Chiara", "Dawit", "Elif", "Farid", "Greta", "Hamza", "Ilse", "Joaquin", "Kalani", "Lior",
-         "Maren", "Nnamdi", "Odile", "Pavel", "Rhys", "Sunniva", "Tariq", "Ulla", "Vikram", "Wanjiru", "Xavi", "Yara",
-         "Zeynep", "Anouk", "Bodhi", "Carmen", "Desmond", "Esther", "Fatima", "Gustav", "Hana", "Idris", "Jolene",
-         "Kofi", "Lucia", "Mateo", "Nadia", "Oskar", "Priya", "Quentin", "Rosa", "Sven", "Tomas", "Uma", "Viktor")
 PEOPLE = ("mother", "father", "sister", "brother", "friend", "neighbour", "cousin", "aunt", "uncle", "teacher",
           "doctor", "nurse", "baker", "farmer", "driver", "student", "grandmother", "grandfather", "boss", "coach",
           "waiter", "pilot", "dentist", "gardener", "plumber", "artist", "singer", "child", "boy", "girl")
@@ -91,11 +87,22 @@ class _Builder:
         self.transitive = [verb for verb in vocabulary.verbs if verb.transitive and not verb.particle]
         self.phrasal = [verb for verb in vocabulary.verbs if verb.particle]
         self.intransitive = [verb for verb in vocabulary.verbs if not verb.transitive]
+        self.names = vocabulary.names
+        self.base_of = {}
+        for verb in vocabulary.verbs:
+            for form in (verb.base, verb.third, verb.past):
+                self.base_of.setdefault(form, verb.base)
 
     def chance(self, p: float) -> bool:
         return self.rng.random() < p
 
     def pick(self, seq):
+        return self.rng.choice(seq)
+
+    def word(self, seq):
+        """An open-class word: half the time one of the most frequent tenth (at least 300), else any."""
+        if self.chance(0.5):
+            return seq[self.rng.randrange(min(len(seq), max(300, len(seq) // 10)))]
         return self.rng.choice(seq)
 
     # --- noun phrases ---------------------------------------------------------------------------------------------------
@@ -106,17 +113,17 @@ class _Builder:
         if roll < 0.55:
             return "", ""
         if roll < 0.85:
-            adjective = self.pick(self.v.adjectives)
+            adjective = self.word(self.v.adjectives)
             return adjective, adjective
         if roll < 0.93:
-            adjective = "very " + self.pick(self.v.adjectives)
+            adjective = "very " + self.word(self.v.adjectives)
             return adjective, adjective
         first, second = self.rng.sample(self.v.adjectives, 2)
         return f"{first} {second}", f"{first} {second}"
 
     def thing(self, plural: bool | None = None, article: bool = True, indefinite: bool = False) -> _Phrase:
         """An object noun phrase: `the old coats`, `my red scarf`, `Amara's keys`, `two lamps`."""
-        singular, plural_form = self.pick(self.v.nouns)
+        singular, plural_form = self.word(self.v.nouns)
         plural = self.chance(0.3) if plural is None else plural
         noun = plural_form if plural else singular
         english_adjectives, bliss_adjectives = self.adjectives()
@@ -135,7 +142,7 @@ class _Builder:
             english = f"{determiner} {english_adjectives} {noun}"
             bliss = f"{determiner} {noun} {bliss_adjectives}"
         elif roll < 0.38:
-            name = self.pick(NAMES)
+            name = self.pick(self.names)
             english = f"{name}'s {english_adjectives} {noun}"
             bliss = f"{name} {noun} {bliss_adjectives}"
         else:
@@ -151,14 +158,14 @@ class _Builder:
             pronoun = self.pick(list(PRONOUNS))
             return _Phrase(pronoun, "", PRONOUNS[pronoun][1])
         if roll < 0.6:
-            name = self.pick(NAMES)
+            name = self.pick(self.names)
             return _Phrase(name, name)
         person = self.pick(PEOPLE)
         plural = self.chance(0.25)
         noun = {"child": "children"}.get(person, person + "s") if plural else person
         english_adjectives, bliss_adjectives = self.adjectives()
         if self.chance(0.4):
-            determiner = self.pick(POSSESSIVE_DETERMINERS) if self.chance(0.7) else self.pick(NAMES) + "'s"
+            determiner = self.pick(POSSESSIVE_DETERMINERS) if self.chance(0.7) else self.pick(self.names) + "'s"
             english = f"{determiner} {english_adjectives} {noun}"
             bliss = f"{determiner.removesuffix(chr(39) + 's')} {noun} {bliss_adjectives}"
         else:
@@ -251,7 +258,7 @@ class _Builder:
         negative = self.chance(0.15)
         kinds = [(self.transitive, 0.6), (self.phrasal, 0.12), (self.intransitive, 0.28)]
         verbs = self.rng.choices([k for k, _ in kinds], [w for _, w in kinds])[0] or self.transitive
-        verb = self.pick(verbs)
+        verb = self.word(verbs)
         english, bliss_verb, _ = self.verb_group(subject, verb, tense, negative)
         fragments = [f for f in (subject.bliss, bliss_verb) if f]
         adverb = ""
@@ -260,7 +267,7 @@ class _Builder:
             english = f"{adverb} {english}"
             fragments.append(f"{bliss_verb} {adverb}")
         elif self.chance(0.2):
-            adverb = self.pick(self.v.adverbs)
+            adverb = self.word(self.v.adverbs)
         rest, bliss_rest = [], []
         if verb.transitive:
             thing = self.thing()
@@ -295,7 +302,7 @@ class _Builder:
             english = f"there {head} {thing.english} {place.english}"
             return _Clause(english, [thing.bliss, f"{'not ' if negative else ''}be {place.bliss}"])
         if roll < 0.6:
-            complement = self.pick(self.v.adjectives)
+            complement = self.word(self.v.adjectives)
             if self.chance(0.15):
                 complement = "very " + complement
             bliss = complement
@@ -330,7 +337,7 @@ class _Builder:
         """`want to VERB ...` (the infinitive keeps `to`) and `enjoy VERB-ing ...` (a base form) (§3)."""
         from babybliss.data.vocabulary import inflect
 
-        verb = self.pick(self.transitive)
+        verb = self.word(self.transitive)
         thing = self.thing()
         if self.chance(0.5):
             head = self.pick(INFINITIVE_VERBS)
@@ -360,21 +367,21 @@ class _Builder:
             aux, words = words[0], words[1:]
         elif tense in ("past", "present") and len(words) <= 2:
             verb_form = words[0]
-            base = next((v.base for v in self.v.verbs if verb_form in (v.past, v.third, v.base)), None)
+            base = self.base_of.get(verb_form)
             if base is None:
                 return None
             third = verb_form != base and tense == "present"
             aux, words = ("did" if tense == "past" else "does" if third else "do"), [base, *words[1:]]
         else:
             return None
-        name = subject.split()[0].removesuffix("'s") in NAMES
+        name = subject.split()[0].removesuffix("'s") in self.names
         subject = subject if name or subject == "I" else subject[0].lower() + subject[1:]
         english = " ".join(w for w in (aux, subject, *words, rest) if w)
         return _Clause(english, clause.fragments, True)
 
     def command(self) -> Sentence:
         """A command or request (§16): the base verb without a subject, `please` before or after, `do not` for `not`."""
-        verb = self.pick(self.transitive + self.phrasal)
+        verb = self.word(self.transitive + self.phrasal)
         negative = self.chance(0.2)
         subject = _Phrase("", "", 2)
         english, bliss_verb, _ = self.verb_group(subject, verb, "imperative", negative)

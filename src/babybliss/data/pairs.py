@@ -68,21 +68,35 @@ def builtin_path() -> Path:
     return Path(str(resources.files("babybliss.data") / "corpus" / "pairs.json"))
 
 
+EVALUATION_SETS = ("novel", "everyday", "rare", "compose")
+"""The shipped evaluation sets (corpus/NAME.json), never trained on, in the order evaluate and the report show them:
+`novel` (pairs written unlike any training corpus, docs/novel-set.md), `everyday` (AAC-board messages, some typed
+fast, docs/conceptual-bliss.md §16-17), `rare` (novel's sentence kinds with less common words that the sentence
+generator holds out, docs/novel-set.md) and `compose` (Bliss rows as a user composes them on the page, each with its
+acceptable English readings, docs/compose-set.md)."""
+
+
+def evaluation_set_path(name: str) -> Path:
+    """The shipped evaluation set NAME (one of EVALUATION_SETS)."""
+    return Path(str(resources.files("babybliss.data") / "corpus" / f"{name}.json"))
+
+
 def novel_path() -> Path:
-    """The shipped `novel` evaluation set: pairs written unlike any training corpus, never trained on."""
-    return Path(str(resources.files("babybliss.data") / "corpus" / "novel.json"))
+    return evaluation_set_path("novel")
 
 
 def everyday_path() -> Path:
-    """The shipped `everyday` evaluation set: AAC-board messages, some typed fast (docs/conceptual-bliss.md §16-17),
-    never trained on."""
-    return Path(str(resources.files("babybliss.data") / "corpus" / "everyday.json"))
+    return evaluation_set_path("everyday")
+
+
+def rare_path() -> Path:
+    return evaluation_set_path("rare")
 
 
 def compose_path() -> Path:
     """The shipped `compose` evaluation set: Bliss rows as a user composes them on the page, small words left out,
     each with the English sentences acceptable for it (docs/compose-set.md); never trained on."""
-    return Path(str(resources.files("babybliss.data") / "corpus" / "compose.json"))
+    return evaluation_set_path("compose")
 
 
 E2B_ONLY_SETS = frozenset({"everyday"})

@@ -1,5 +1,5 @@
 """`babybliss compare`: the experiment for several models on one split, and one report with a row per model x epoch
-(exact match and chrF on test and novel, both directions, each with its 95 % interval; training time, peak memory)
+(exact match and chrF on test, novel and rare, both directions, each with its 95 % interval; training time, peak memory)
 and the rule converter as a row. Below the table, what the data support: the leading row (highest mean test chrF)
 against every other by paired tests on the same items (evaluation.conclusion), in plain words per split.
 
@@ -18,7 +18,7 @@ from pathlib import Path
 import torch
 
 from babybliss.config import Config
-from babybliss.data.pairs import novel_path, read_split
+from babybliss.data.pairs import B2E_ONLY_SETS, E2B_ONLY_SETS, EVALUATION_SETS, evaluation_set_path, read_split
 from babybliss.errors import BlissError
 from babybliss.io import atomic_write_json, atomic_write_jsonl, atomic_write_text
 from babybliss.evaluation import conclusion, stats
@@ -26,7 +26,9 @@ from babybliss.training.seeds import checked_runs
 from babybliss.evaluation.metrics import INTERVALS, chrf, exact_match, exact_match_rate
 from babybliss.data.prompts import DIRECTIONS
 
-SPLITS = ("test", "novel")
+COMPARED_SETS = tuple(name for name in EVALUATION_SETS if name not in E2B_ONLY_SETS | B2E_ONLY_SETS)
+"""The shipped evaluation sets compare scores in both directions (novel, rare)."""
+SPLITS = ("test", *COMPARED_SETS)
 RULES_ROW = "rules"
 
 
@@ -69,17 +71,18 @@ def peak_memory():
         found["gib"] = peak[0] / 2**30
 
 
-def ensure_novel_split(run_dir: Path) -> bool:
-    """RUN/data/novel.jsonl from the shipped novel set (if the run's data has none); False when there is no set."""
-    target = run_dir / "data" / "novel.jsonl"
-    if target.is_file():
-        return True
-    if not novel_path().is_file():
-        return False
+def ensure_set_splits(run_dir: Path) -> list[str]:
+    """RUN/data/NAME.jsonl from each shipped set of COMPARED_SETS (where the run's data has none); the names there."""
     from babybliss.data.pairs import load_pairs
 
-    atomic_write_jsonl(target, load_pairs(novel_path())[0])
-    return True
+    found = []
+    for name in COMPARED_SETS:
+        target = run_dir / "data" / f"{name}.jsonl"
+        if not target.is_file() and evaluation_set_path(name).is_file():
+            atomic_write_jsonl(target, load_pairs(evaluation_set_path(name))[0])
+        if target.is_file():
+            found.append(name)
+    return found
 
 
 def model_config(config: Config, spec: str, run_dir: Path, splits: list[str]) -> Config:
@@ -87,8 +90,9 @@ def model_config(config: Config, spec: str, run_dir: Path, splits: list[str]) ->
         config,
         out=str(run_dir),
         model=replace(config.model, spec=spec),
-        # the novel set comes in as a split of the run's data; the rule converter is one row for all models
-        evaluate=replace(config.evaluate, splits=splits, base_model=False, novel=False, everyday=False, rules=False),
+        # the shipped sets come in as splits of the run's data; the rule converter is one row for all models
+        evaluate=replace(config.evaluate, splits=splits, base_model=False, rules=False,
+                         **{name: False for name in EVALUATION_SETS}),
     )
 
 
@@ -101,7 +105,7 @@ def run_model(config: Config, name: str, spec: str, root: Path) -> list[dict]:
     print(f"\n=== {name} ({spec}) ===", flush=True)
     with peak_memory() as memory:
         finetune(model_config(config, spec, run_dir, ["test"]))
-    splits = ["test", "novel"] if ensure_novel_split(run_dir) else ["test"]
+    splits = ["test", *ensure_set_splits(run_dir)]
     rows = []
     for result in evaluate(model_config(config, spec, run_dir, splits), run_dir):
         training = read_json_or_empty(run_dir / result["model"] / TRAINING_FILE)

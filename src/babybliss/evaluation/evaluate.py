@@ -1,4 +1,4 @@
-"""Convert the held-out splits, the novel set and the everyday set with the un-tuned model, each epoch's adapter and
+"""Convert the held-out splits and the shipped evaluation sets (novel, everyday, rare) with the un-tuned model, each epoch's adapter and
 the rules (the converter English -> Bliss, the realiser Bliss -> English); write predictions and metrics."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from pathlib import Path
 
 from babybliss.grammar import rules
 from babybliss.config import Config, ModelConfig
-from babybliss.data.pairs import compose_path, everyday_path, load_pairs, novel_path, read_split, scored_in
+from babybliss.data.pairs import EVALUATION_SETS, evaluation_set_path, load_pairs, novel_path, read_split, scored_in
 from babybliss.errors import BlissError
 from babybliss.convert.adapters import adapter_slot
 from babybliss.convert.generate import adapter_config, constraint, for_generation, generate_raw, load_for_generation
@@ -85,15 +85,15 @@ def shipped_pairs(name: str, path: Path, data_dir: Path) -> list[dict[str, str]]
 
 
 def eval_splits(config: Config, run_dir: Path) -> dict[str, list[dict[str, str]]]:
-    """{split: pairs} for the configured splits, then `novel`, `everyday` and `compose` when configured and shipped; at most
+    """{split: pairs} for the configured splits, then each shipped evaluation set (novel, everyday, rare) when
+    configured (`evaluate.novel`, …) and shipped; at most
     `evaluate.max_examples` pairs each (a shipped set, written rule by rule, by a seeded sample in file order)."""
     data_dir = run_dir / "data"
     limit = config.evaluate.max_examples
     splits = {split: read_split(data_dir, split)[: limit or None] for split in config.evaluate.splits}
-    shipped_sets = ((NOVEL, config.evaluate.novel, novel_path), (EVERYDAY, config.evaluate.everyday, everyday_path),
-                    (COMPOSE, config.evaluate.compose, compose_path))
-    for name, wanted, path in shipped_sets:
-        shipped = shipped_pairs(name, path(), data_dir) if wanted and name not in splits else None
+    for name in EVALUATION_SETS:
+        wanted = getattr(config.evaluate, name)
+        shipped = shipped_pairs(name, evaluation_set_path(name), data_dir) if wanted and name not in splits else None
         if shipped is None:
             continue
         if limit and len(shipped) > limit:

@@ -33,14 +33,14 @@ from babybliss.io import atomic_write_text
 from babybliss.evaluation import conclusion, pooled
 from babybliss.evaluation.metrics import INTERVALS, METRIC_KEYS, exact_match
 from babybliss.evaluation.report_symbols import symbol_examples
-from babybliss.data.pairs import scored_in
+from babybliss.data.pairs import E2B_ONLY_SETS, EVALUATION_SETS, scored_in
 from babybliss.data.prompts import DIRECTIONS
 from babybliss.training.seeds import seed_folders
 
 DIRECTION_NAMES = {"e2b": "English → Bliss", "b2e": "Bliss → English"}
-SPLITS = ("test", "novel", "everyday", "compose", "validation")
-"""Detail tables, in this order; the summary shows test, novel and everyday (and the compose set's acceptable %)."""
-SUMMARY_SPLITS = ("test", "novel", "everyday")
+SPLITS = ("test", *EVALUATION_SETS, "validation")
+"""Detail tables, in this order; the summary shows test and the shipped evaluation sets."""
+SUMMARY_SPLITS = ("test", *EVALUATION_SETS)
 METRIC_LABELS = {
     "n": "n",
     "exact_match": "exact match",
@@ -82,7 +82,7 @@ def write_report(run_dir: str | Path) -> dict[str, Any]:
     """Write `RUN/report.md` and `RUN/report.html` from the files other stages wrote.
 
     Returns {"report_md": path, "report_html": path, "best": model name, "headline": the best
-    model's test metrics by direction, "novel" and "everyday": its metrics on those sets by direction ({} when not
+    model's test metrics by direction, "novel", "everyday" and "rare": its metrics on those sets by direction ({} when not
     scored), "not_scored": trained epochs without an evaluation, "notes": what was missing or skipped}.
     Raises FileNotFoundError when the run has no evaluation (`RUN/eval/<model>/metrics.json`).
     """
@@ -101,11 +101,10 @@ def write_report(run_dir: str | Path) -> dict[str, Any]:
             "scored, and the best model is chosen among the scored ones only; "
             f"run `babybliss evaluate {run}` to score them."
         )
-    if not any(_split_metrics(data, "novel") for data in evals.values()):
-        notes.append("No model was scored on the novel set (not shipped when evaluate ran, or evaluate.novel off).")
-    if not any(_split_metrics(data, "everyday") for data in evals.values()):
-        notes.append("No model was scored on the everyday set (not shipped when evaluate ran, or evaluate.everyday "
-                     "off).")
+    for name in EVALUATION_SETS:
+        if not any(_split_metrics(data, name) for data in evals.values()):
+            notes.append(f"No model was scored on the {name} set (not shipped when evaluate ran, or evaluate.{name} "
+                         "off).")
     if RULES not in evals:
         notes.append("No rules row: the rule converter was not evaluated (not available, or evaluate.rules off).")
     if selection_note:
@@ -148,9 +147,7 @@ def write_report(run_dir: str | Path) -> dict[str, Any]:
         "report_html": str(html_path),
         "best": best,
         "headline": headline,
-        "novel": _split_metrics(evals[best], "novel"),
-        "everyday": _split_metrics(evals[best], "everyday"),
-        "compose": _split_metrics(evals[best], COMPOSE),
+        **{name: _split_metrics(evals[best], name) for name in EVALUATION_SETS},
         "conclusions": {test["split"]: test["sentence"] for test in tests},
         "not_scored": not_scored,
         "notes": list(notes),

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 from babybliss.config import Config
+from babybliss.data.pairs import EVALUATION_SETS
 from babybliss.experiment.pipeline import run_experiment
 
 
@@ -16,8 +17,7 @@ def demo(config: Config, skip_original_use: bool = False) -> dict:
     print(f"\nreport: {result['report_html']}  (and {result['report_md']})")
     print(f"best model: {result['best']}  |  {sum(stages.values()) / 60:.1f} min in all: "
           + ", ".join(f"{stage} {seconds:.0f} s" for stage, seconds in stages.items()))
-    for split, by_direction in (("test", result["headline"]), ("novel", result["novel"]),
-                                ("everyday", result["everyday"])):
+    for split, by_direction in (("test", result["headline"]), *((name, result[name]) for name in EVALUATION_SETS)):
         for direction, metrics in by_direction.items():
             shown = ", ".join(f"{k} {v:.3f}" for k, v in metrics.items() if isinstance(v, float))
             print(f"  {split} {direction}: {shown}")
