@@ -18,7 +18,8 @@ import random
 import re
 from pathlib import Path
 
-from babybliss.data.pairs import DataError, english_path, everyday_path, load_pairs, novel_path
+from babybliss.data.pairs import (DataError, english_path, everyday_path, load_pairs, novel_path, shares_a_side,
+                                  sides)
 from babybliss.grammar.notation import tense_marker
 
 RULES_PREFIX = "rules:"
@@ -84,11 +85,6 @@ def extra_pairs(entry: str, train: list[dict[str, str]], seed: int = 42, data_pa
 
 def without_novel(pairs: list[dict[str, str]]) -> list[dict[str, str]]:
     """`pairs` less those of the shipped evaluation sets (novel, everyday), by English or Bliss side."""
-    novel = [p for path in (novel_path(), everyday_path()) if path.is_file()
-             for p in json.loads(path.read_text(encoding="utf-8"))]
-    english = {" ".join(p["original"].lower().split()) for p in novel}
-    bliss = {" ".join(p["bliss"].lower().split()) for p in novel}
-    return [
-        p for p in pairs
-        if " ".join(p["original"].lower().split()) not in english and " ".join(p["bliss"].lower().split()) not in bliss
-    ]
+    english, bliss = sides([p for path in (novel_path(), everyday_path()) if path.is_file()
+                            for p in json.loads(path.read_text(encoding="utf-8"))])
+    return [p for p in pairs if not shares_a_side(p, english, bliss)]
