@@ -415,3 +415,12 @@ def test_a_model_scored_on_pairs_it_trained_on_is_marked_and_never_best(tmp_path
     assert "Metrics by epoch (test split) — rules: rule-checked data" in page
     shutil.rmtree(run / "eval" / "epoch-1")  # without an epoch, the best is chosen among the others: never shipped
     assert write_report(run)["best"] == "base"
+
+
+def test_the_reports_own_time_is_never_a_stage_of_its_table(run: Path):
+    """stages.json holds the report's time after the first report; a second report neither lists it nor adds it."""
+    (run / "stages.json").write_text(json.dumps({"seconds": {"train": 60.0, "evaluate": 30.0, "report": 500.0},
+                                                 "device": "cpu"}), encoding="utf-8")
+    md = Path(write_report(run)["report_md"]).read_text(encoding="utf-8")
+    stages = md.split("Stages of the one-process experiment")[1].split("##")[0]
+    assert "| report |" not in stages and "| in all, up to the report | 90.0 s |" in stages

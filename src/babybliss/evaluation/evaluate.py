@@ -213,7 +213,7 @@ def evaluate_rules(config: Config, run_dir: Path, splits: dict[str, list[dict[st
 def evaluate_hybrid(config: Config, run_dir: Path, epoch_name: str, epochs: int) -> dict | None:
     """The hybrid (convert.hybrid.combine) of `epoch_name`'s English -> Bliss answers, read from its predictions, and
     the rule converter's, on the same items: RUN/eval/hybrid-epoch-N/. None (with a notice) where either is missing."""
-    from babybliss.convert.hybrid import combine, rule_conversions
+    from babybliss.convert.hybrid import combine, rule_conversions, takes_model
     from babybliss.io import read_jsonl
 
     model_rows = [r for r in read_jsonl(run_dir / "eval" / epoch_name / "predictions.jsonl") if r["direction"] == "e2b"]
@@ -225,11 +225,14 @@ def evaluate_hybrid(config: Config, run_dir: Path, epoch_name: str, epochs: int)
         print(f"[babybliss] the rule converter is not available ({err}): the hybrid row is skipped", flush=True)
         return None
     answers = combine(by_rules, [r["generated"] for r in model_rows], confident)
+    by_model = [takes_model(b, r["generated"], sure) for b, r, sure in zip(by_rules, model_rows, confident)]
     rows, metrics, start = [], {}, time.perf_counter()
     for split in dict.fromkeys(r["split"] for r in model_rows):
-        picked = [(r, a) for r, a in zip(model_rows, answers) if r["split"] == split]
-        split_rows = [{key: r[key] for key in ("split", "direction", "input", "expected", "original", "clean_stop")}
-                      | {"generated": a, "exact": exact_match(a, r["expected"]), "raw": a} for r, a in picked]
+        picked = [(r, a, m) for r, a, m in zip(model_rows, answers, by_model) if r["split"] == split]
+        # how the answer ended is the answering system's: the model's row where it answered, else the rules' (clean)
+        split_rows = [{key: r[key] for key in ("split", "direction", "input", "expected", "original")}
+                      | {"generated": a, "exact": exact_match(a, r["expected"]), "clean_stop": r["clean_stop"] if m
+                         else True, "raw": r.get("raw", a) if m else a} for r, a, m in picked]
         metrics[split] = {"e2b": _score(config, split_rows, "e2b")}
         rows.extend(split_rows)
     name = f"{HYBRID}-{epoch_name}"

@@ -65,6 +65,8 @@ MIN_SUCCESS_EXAMPLES = 3
 NOT_SCORED = "not scored"
 STAGES_FILE = "stages.json"
 """Written by the one-process experiment: {"seconds": {stage: wall seconds}, "device": ...}."""
+REPORT_STAGE = "report"
+"""The report's own stage in `stages.json`: written after the report, so never in its table or total."""
 DODGE = {"e2b": -0.06, "b2e": 0.06}
 """How far each direction's points sit from their epoch in the plots, so the error bars do not hide each other."""
 RULES = "rules"
@@ -661,9 +663,10 @@ def _stage_table(run: Path, notes: list[str]) -> dict[str, Any] | None:
     stages = _read_json(path, notes)
     if not isinstance(stages, dict) or not isinstance(stages.get("seconds"), dict):
         return None
+    before = {name: seconds for name, seconds in stages["seconds"].items() if name != REPORT_STAGE}
     rows = [{"cells": [name, _fmt_seconds(seconds)], "best": False, "not_scored": False}
-            for name, seconds in stages["seconds"].items()]
-    rows.append({"cells": ["in all, up to the report", _fmt_seconds(sum(stages["seconds"].values()))], "best": True,
+            for name, seconds in before.items()]
+    rows.append({"cells": ["in all, up to the report", _fmt_seconds(sum(before.values()))], "best": True,
                  "not_scored": False})
     return {"header": ["stage", "wall time"], "rows": rows, "device": stages.get("device", "")}
 
