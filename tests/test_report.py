@@ -424,3 +424,14 @@ def test_the_reports_own_time_is_never_a_stage_of_its_table(run: Path):
     md = Path(write_report(run)["report_md"]).read_text(encoding="utf-8")
     stages = md.split("Stages of the one-process experiment")[1].split("##")[0]
     assert "| report |" not in stages and "| in all, up to the report | 90.0 s |" in stages
+
+
+def test_a_split_scored_one_way_has_no_empty_panel():
+    """The everyday set is scored English -> Bliss only: no panel for tense agreement, a Bliss -> English measure."""
+    from babybliss.evaluation.report import _plotted_metrics
+
+    e2b = {"exact_match": 0.5, "chrf": 40.0, "tense_accuracy": 0.9, "tense_agreement": None}
+    evals = {"epoch-1": {"splits": {"everyday": {"e2b": e2b},
+                                    "test": {"e2b": e2b, "b2e": {"chrf": 50.0, "tense_agreement": 0.8}}}}}
+    assert _plotted_metrics(evals, ["epoch-1"], "everyday") == ["exact_match", "chrf", "tense_accuracy"]
+    assert "tense_agreement" in _plotted_metrics(evals, ["epoch-1"], "test")

@@ -469,17 +469,26 @@ def _error_bars(values: Sequence[float], lows: Sequence[float], highs: Sequence[
     return [[max(0.0, v - lo) for v, lo in zip(values, lows)], [max(0.0, hi - v) for v, hi in zip(values, highs)]]
 
 
+def _plotted_metrics(evals: Mapping[str, Mapping[str, Any]], models: Sequence[str], split: str) -> list[str]:
+    """The measures some model has a value of on `split`: a panel each, none left empty (tense agreement is Bliss ->
+    English's; the everyday set is scored English -> Bliss only)."""
+    return [key for key in PLOT_METRICS if any(_num((_split_metrics(evals[m], split).get(d) or {}).get(key)) is not None
+                                               for m in models for d in DIRECTIONS)]
+
+
 def _plot_metrics(evals: Mapping[str, Mapping[str, Any]], models: Sequence[str], split: str,
                   known: Mapping[str, Mapping[str, int]]) -> str | None:
     present = [m for m in models if _split_metrics(evals[m], split)]
     if not present:
         return None
+    keys = _plotted_metrics(evals, present, split)
     plt = _pyplot()
     from matplotlib.ticker import MaxNLocator
 
-    fig, axes = plt.subplots(3, 4, figsize=(13, 8.4))
+    rows = math.ceil(len(keys) / 4)
+    fig, axes = plt.subplots(rows, 4, figsize=(13, 2.8 * rows), squeeze=False)
     colors = {"e2b": "tab:blue", "b2e": "tab:orange"}
-    for ax, key in zip(axes.flat, PLOT_METRICS):
+    for ax, key in zip(axes.flat, keys):
         for direction in DIRECTIONS:
             line, base_pts = [], []
             for model in present:
@@ -516,7 +525,7 @@ def _plot_metrics(evals: Mapping[str, Mapping[str, Any]], models: Sequence[str],
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         if key in PERCENT_KEYS:
             ax.set_ylim(-0.05, 1.05)
-    for ax in list(axes.flat)[len(PLOT_METRICS):]:
+    for ax in list(axes.flat)[len(keys):]:
         ax.set_visible(False)
     handles, labels = [], []
     for ax in axes.flat:
