@@ -145,12 +145,15 @@ def test_original_use_section(run: Path):
     (folder / "result.json").write_text(json.dumps({
         "text_generation": [{"prompt": "Once upon", "output": "a time <there>"}],
         "word_prediction": [],
-        "inference": [{"prompt": "Is it?", "output": "yes"}],
+        "inference": [{"prompt": "Is it?", "output": "yes"}, {"prompt": "Said at once?", "output": ""}],
     }), encoding="utf-8")
     out = write_report(run)
     text = Path(out["report_html"]).read_text(encoding="utf-8")
     assert "Original uses" in text and "a time &lt;there&gt;" in text
-    assert "Original uses" in Path(out["report_md"]).read_text(encoding="utf-8")
+    md = Path(out["report_md"]).read_text(encoding="utf-8")
+    assert "Original uses" in md
+    # an empty answer (the un-tuned model's first token can be its EOS) is said, not left blank
+    assert "<i>(empty: the model ended without writing anything" in text and "_(empty: the model ended" in md
 
 
 def test_no_eval_raises(tmp_path: Path):

@@ -70,6 +70,8 @@ REPORT_STAGE = "report"
 DODGE = {"e2b": -0.06, "b2e": 0.06}
 """How far each direction's points sit from their epoch in the plots, so the error bars do not hide each other."""
 RULES = "rules"
+EMPTY_OUTPUT = ("(empty: the model ended without writing anything; the un-tuned model, greedy on a plain prompt as the "
+                "research team ran it, can choose its end-of-sequence token first)")
 
 
 # --------------------------------------------------------------------------- entry point
@@ -143,6 +145,7 @@ def write_report(run_dir: str | Path) -> dict[str, Any]:
         "config": _read_config(run, notes),
         "notes": notes,
         "direction_names": DIRECTION_NAMES,
+        "empty_output": EMPTY_OUTPUT,
     }
     md_path, html_path = run / "report.md", run / "report.html"
     atomic_write_text(md_path, _render("report.md.j2", context, autoescape=False))
