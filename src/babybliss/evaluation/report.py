@@ -65,6 +65,8 @@ MIN_SUCCESS_EXAMPLES = 3
 NOT_SCORED = "not scored"
 STAGES_FILE = "stages.json"
 """Written by the one-process experiment: {"seconds": {stage: wall seconds}, "device": ...}."""
+NO_BEST = "none chosen (the report's notes say why)"
+"""What the commands print for the best model when none is chosen."""
 REPORT_STAGE = "report"
 """The report's own stage in `stages.json`: written after the report, so never in its table or total."""
 DODGE = {"e2b": -0.06, "b2e": 0.06}
@@ -325,12 +327,12 @@ def _mean_chrf(data: Mapping[str, Any], split: str) -> float | None:
 
 
 def _pick_best(evals: Mapping[str, Mapping[str, Any]], models: Sequence[str],
-               trained_on: Mapping[str, Mapping[str, int]]) -> tuple[str | None, str | None]:
+               known: Mapping[str, Mapping[str, int]]) -> tuple[str | None, str | None]:
     """Best scored epoch-* model on validation chrF (mean over directions), else the best other model there; never
     the rules row (one direction), never a model trained on pairs of any split it is scored on. Chosen on
     validation only: with no validation metrics no model is chosen (None, with a note), since a choice on the test
     split would be reported on the split it was made on."""
-    eligible = [m for m in models if not any(trained_on.get(m, {}).values())]
+    eligible = [m for m in models if not any(known.get(m, {}).values())]
     epoch_models = [m for m in eligible if m.startswith("epoch-")]
     others = [m for m in eligible if m != RULES]
     attempts = [
