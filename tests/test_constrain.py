@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 
 from babybliss.config import GenerateConfig, PromptConfig
-from babybliss.convert.constrain import allowed_words, base_forms, is_valid_prefix
+import torch
+
+from babybliss.convert.constrain import BlissWordsProcessor, allowed_words, base_forms, is_valid_prefix
 from babybliss.convert.generate import convert
 from babybliss.training.models import Loaded, tiny_model, tiny_tokenizer
 
@@ -24,6 +26,7 @@ PREFIXES = {w[:i] for w in WORDS for i in range(len(w) + 1)}
         ("past:dog ol", True),
         ("past:Dog old sleep.", True),
         ("past:dog old sleep?\n", True),
+        ("past:dog old sleep?\n\n", False),  # one newline, as in training, then only EOS
         ("yesterday:", False),  # not a marker
         ("past: dog", False),  # a space after the colon
         ("past:dog  old", False),  # two spaces
@@ -65,6 +68,17 @@ def test_constrained_answers_keep_to_the_input(loaded):
         assert ":" in output.raw
     free = convert(loaded, PromptConfig(), "e2b", SENTENCES, GenerateConfig(max_new_tokens=40, batch_size=2))
     assert [o.raw for o in free] != [o.raw for o in outputs]
+
+
+def test_after_a_complete_answer_and_its_newline_only_eos_is_left(loaded):
+    """A model that would rather copy what the constraint forbids (an input's emoji) after its exact answer must stop
+    there, not write newlines up to max_new_tokens and lose its clean stop."""
+    tokenizer = loaded.tokenizer
+    prompt = tokenizer("### Input:\n", add_special_tokens=False)["input_ids"]
+    answer = tokenizer("past:dog old sleep.\n", add_special_tokens=False)["input_ids"]
+    processor = BlissWordsProcessor(tokenizer, ["The old dog slept. 🙂"], len(prompt))
+    scores = processor(torch.tensor([prompt + answer]), torch.zeros(1, loaded.model.config.vocab_size))
+    assert torch.isfinite(scores[0]).nonzero().flatten().tolist() == [tokenizer.eos_token_id]
 
 
 def test_constrain_is_off_by_default_and_leaves_b2e_alone(loaded):

@@ -365,6 +365,8 @@ def test_hybrid_rows_combine_an_epochs_answers_with_the_rules_on_the_same_items(
     assert [(r["split"], r["input"], r["expected"]) for r in e2b_rows] == \
         [(r["split"], r["input"], r["expected"]) for r in model_rows]
     assert all(r["exact"] for r in e2b_rows)
+    # the rules answered every item and always stop cleanly: the tiny model's unclean stops are not the hybrid's
+    assert not all(r["clean_stop"] for r in model_rows) and all(r["clean_stop"] for r in e2b_rows)
     for split, by_direction in result["splits"].items():
         assert by_direction["e2b"]["exact_match"] == 1.0
     # Bliss -> English: item for item, evaluation.acceptable.hybrid_b2e of the epoch's answers (the same fake rules)

@@ -4,6 +4,7 @@ and the same results as the stages run one by one."""
 from __future__ import annotations
 
 import json
+import warnings
 from pathlib import Path
 
 import torch
@@ -65,7 +66,8 @@ def test_training_and_adapters_leave_the_base_untouched(tmp_path):
     assert _weights(base.model).keys() == before.keys(), "LoRA layers were left in the base model"
     prompt = base.tokenizer(["### Input: I walk.\n### Response:\n"], return_tensors="pt")
     plain = base.model(**prompt).logits
-    with adapter_slot(base) as wear:
+    with adapter_slot(base) as wear, warnings.catch_warnings():
+        warnings.simplefilter("error", FutureWarning)  # putting an adapter on reads nothing transformers deprecates
         with_one = wear(tmp_path / "run" / "epoch-1").model(**prompt).logits
         with_two = wear(tmp_path / "run" / "epoch-2").model(**prompt).logits
         assert not torch.equal(with_one, plain) and not torch.equal(with_two, with_one)

@@ -48,20 +48,39 @@ def unit_of(module: str) -> str:
     return module.split(".")[1] if "." in module else "__init__"
 
 
+def absolute_module(node: ast.ImportFrom, importer: str, is_package: bool) -> str:
+    """The module an ImportFrom names, a relative one (`from ..serve import app`) resolved against the importer as
+    Python resolves it: level 1 is the importer's own package, each further dot one package up."""
+    if node.level == 0:
+        return node.module or ""
+    package = importer.split(".") if is_package else importer.split(".")[:-1]
+    if node.level - 1 >= len(package):
+        raise AssertionError(f"{importer}: a relative import climbs above the package")
+    base = package[: len(package) - (node.level - 1)]
+    return ".".join(base + ([node.module] if node.module else []))
+
+
 def imports_of(path: Path, package: Path = PACKAGE) -> set[str]:
-    """Every babybliss module this file imports, at its top or inside a function."""
+    """Every babybliss module this file imports, at its top or inside a function, relative imports included."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
+    importer = ".".join(path.relative_to(package.parent).with_suffix("").parts)
+    is_package = path.stem == "__init__"
+    if is_package:
+        importer = importer.rsplit(".", 1)[0]
     found: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             found.update(a.name for a in node.names if a.name.startswith("babybliss"))
-        elif isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("babybliss"):
+        elif isinstance(node, ast.ImportFrom):
+            module = absolute_module(node, importer, is_package)
+            if not module.startswith("babybliss"):
+                continue
             for alias in node.names:
-                candidate = f"{node.module}.{alias.name}"
+                candidate = f"{module}.{alias.name}"
                 is_module = (package.parent / Path(*candidate.split("."))).with_suffix(".py").exists() or (
                     package.parent / Path(*candidate.split("."))
                 ).is_dir()
-                found.add(candidate if is_module else node.module)
+                found.add(candidate if is_module else module)
     return found
 
 
@@ -156,3 +175,19 @@ def test_a_circle_is_caught(toy):
     (toy / "grammar" / "a.py").write_text("from babybliss.grammar.b import x\n")
     (toy / "grammar" / "b.py").write_text("from babybliss.grammar import a\n")
     assert circles(graph(toy)) == [["babybliss.grammar.a", "babybliss.grammar.b"]]
+
+
+def test_a_relative_upward_import_is_caught(toy):
+    (toy / "grammar" / "rules.py").write_text("def f():\n    from ..serve import app\n")
+    (toy / "serve" / "app.py").write_text("")
+    assert upward_imports(graph(toy)) == ["babybliss.grammar.rules imports babybliss.serve.app, a layer above it"]
+
+
+def test_relative_imports_resolve_against_the_importer(toy):
+    (toy / "grammar" / "rules.py").write_text("from . import lexicon\nfrom .lexicon import WORDS\nfrom .. import io\n")
+    (toy / "grammar" / "lexicon.py").write_text("WORDS = []\n")
+    (toy / "grammar" / "__init__.py").write_text("from .rules import f\n")
+    (toy / "io.py").write_text("")
+    edges = graph(toy)
+    assert edges["babybliss.grammar.rules"] == {"babybliss.grammar.lexicon", "babybliss.io"}
+    assert edges["babybliss.grammar"] == {"babybliss.grammar.rules"}

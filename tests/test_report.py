@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -144,12 +145,15 @@ def test_original_use_section(run: Path):
     (folder / "result.json").write_text(json.dumps({
         "text_generation": [{"prompt": "Once upon", "output": "a time <there>"}],
         "word_prediction": [],
-        "inference": [{"prompt": "Is it?", "output": "yes"}],
+        "inference": [{"prompt": "Is it?", "output": "yes"}, {"prompt": "Said at once?", "output": ""}],
     }), encoding="utf-8")
     out = write_report(run)
     text = Path(out["report_html"]).read_text(encoding="utf-8")
     assert "Original uses" in text and "a time &lt;there&gt;" in text
-    assert "Original uses" in Path(out["report_md"]).read_text(encoding="utf-8")
+    md = Path(out["report_md"]).read_text(encoding="utf-8")
+    assert "Original uses" in md
+    # an empty answer (the un-tuned model's first token can be its EOS) is said, not left blank
+    assert "<i>(empty: the model ended without writing anything" in text and "_(empty: the model ended" in md
 
 
 def test_no_eval_raises(tmp_path: Path):
@@ -277,7 +281,7 @@ def test_the_report_says_which_differences_hold(tmp_path: Path):
     assert "- On test, epoch-3 and epoch-4 are indistinguishable; both beat epoch-1." in md
     tests = md.split("## Paired tests against epoch-3: test split")[1].split("##")[0]
     epoch4 = [line for line in tests.splitlines() if line.startswith("| epoch-4 | e2b |")][0].split(" | ")
-    assert epoch4[3] == "+0.0 pts" and epoch4[7].rstrip(" |") == "indistinguishable"  # 1 item each way
+    assert epoch4[3] == "+0.0 pts" and epoch4[7].rstrip(" |") == "difference not shown"  # 1 item each way
     epoch1 = [line for line in tests.splitlines() if line.startswith("| epoch-1 | e2b |")][0].split(" | ")
     assert epoch1[3] == "+55.0 pts" and epoch1[4] == "\\<0.001" and epoch1[7].startswith("epoch-3 better")
 
@@ -334,3 +338,119 @@ def test_compose_split_leads_with_acceptable_and_the_summary_names_it(run: Path)
     row = dict(zip(_md_row(table, "model"), _md_row(table, "epoch-1 ★")))
     assert list(row)[:4] == ["model", "direction", "n", "acceptable"] and row["acceptable"] == "62.5% [50.0–75.0]"
     assert "Compose (Bliss rows as users compose them): b2e acceptable 62.5% [50.0–75.0]." in md
+
+
+def _outcomes(right: list[bool], tag: str, direction: str):
+    from babybliss.evaluation.conclusion import Outcomes
+
+    items = [(f"in {direction} {i}", f"out {direction} {i}") for i in range(len(right))]
+    return Outcomes(items, [[e if ok else f"{tag} wrong {i}" for i, ((_, e), ok) in enumerate(zip(items, right))]])
+
+
+def test_each_row_names_a_winner_only_where_its_own_tests_hold():
+    """e2b: the best model far ahead; b2e: the two close (p > 0.05), the weak model even a point ahead. The b2e row
+    says the difference is not shown, the verdict over directions says where it holds, and so does the sentence."""
+    from babybliss.evaluation import conclusion
+
+    strong, weak = [i % 10 != 0 for i in range(40)], [i % 3 == 0 for i in range(40)]
+    close = [ok or i == 0 for i, ok in enumerate(strong)]  # one item more right than the best
+    outcomes = {"epoch-2": {("test", "e2b"): _outcomes(strong, "A", "e2b"), ("test", "b2e"): _outcomes(strong, "A", "b2e")},
+                "base": {("test", "e2b"): _outcomes(weak, "B", "e2b"), ("test", "b2e"): _outcomes(close, "B", "b2e")}}
+    rows = conclusion.against_best(outcomes, "epoch-2", "test", ["base", "epoch-2"])
+    table = conclusion.test_table("test", rows, "epoch-2")
+    verdicts = {row["cells"][1]: row["cells"][-1] for row in table["rows"]}
+    assert verdicts == {"e2b": "epoch-2 better", "b2e": "difference not shown"}
+    assert float(table["rows"][1]["cells"][3].split()[0]) < 0  # the point estimate favours base, yet no winner
+    assert table["overall"] == ["base: epoch-2 better in e2b; not shown in b2e"]
+    assert conclusion.sentence("test", "epoch-2", rows) == ("On test, epoch-2 is distinguishable from every other "
+                                                            "model; epoch-2 beats base (e2b only).")
+
+
+def test_directions_that_disagree_are_said_apart():
+    from babybliss.evaluation import conclusion
+
+    strong, weak = [i % 10 != 0 for i in range(40)], [i % 3 == 0 for i in range(40)]
+    outcomes = {"epoch-2": {("test", "e2b"): _outcomes(strong, "A", "e2b"), ("test", "b2e"): _outcomes(weak, "A", "b2e")},
+                "rules": {("test", "e2b"): _outcomes(weak, "B", "e2b"), ("test", "b2e"): _outcomes(strong, "B", "b2e")}}
+    rows = conclusion.against_best(outcomes, "epoch-2", "test", ["rules", "epoch-2"])
+    table = conclusion.test_table("test", rows, "epoch-2")
+    assert [row["cells"][-1] for row in table["rows"]] == ["epoch-2 better", "rules better"]
+    assert table["overall"] == ["rules: directions disagree: epoch-2 better in e2b; rules better in b2e"]
+    assert "the directions disagree (epoch-2 better in e2b, rules better in b2e)" in conclusion.sentence(
+        "test", "epoch-2", rows)
+
+
+def test_no_validation_split_means_no_best_model(run: Path):
+    """The choice is made on validation only: without validation metrics no model is chosen, and the report says so
+    (epoch-2 leads on test; it must not be chosen there)."""
+    for model in ("base", "epoch-1", "epoch-2"):
+        path = run / "eval" / model / "metrics.json"
+        data = json.loads(path.read_text(encoding="utf-8"))
+        del data["splits"]["validation"]
+        path.write_text(json.dumps(data), encoding="utf-8")
+    out = write_report(run)
+    assert out["best"] is None and out["headline"] == {}
+    md = Path(out["report_md"]).read_text(encoding="utf-8")
+    assert "No best model is chosen" in md and "★" not in md.split("## Notes")[0].replace("★ marks", "")
+    assert "Paired tests against" not in md
+
+
+def test_a_model_scored_on_pairs_it_trained_on_is_marked_and_never_best(tmp_path: Path):
+    """The demo's own case: the run's data is the shipped corpus, which the shipped adapter trained on and the rules
+    were written around. Their rows are marked in every table, plot and verdict; the adapter, best on validation,
+    is not chosen."""
+    from babybliss.data.pairs import builtin_path, load_pairs
+
+    corpus = load_pairs(builtin_path())[0]
+    held = {"validation": corpus[:20], "test": corpus[20:40]}
+    run = tmp_path / "demo"
+    (run / "data").mkdir(parents=True)
+    (run / "data" / "train.jsonl").write_text("".join(json.dumps(p) + "\n" for p in corpus[40:300]), encoding="utf-8")
+
+    def predictions(right: int, tag: str) -> list[dict]:
+        return [{"split": split, "direction": direction, "input": p[a], "expected": p[b],
+                 "generated": p[b] if i < right else f"{tag} wrong {i}", "original": p["original"],
+                 "clean_stop": True, "exact": i < right}
+                for split, pairs in held.items() for direction, a, b in (("e2b", "original", "bliss"),
+                                                                         ("b2e", "bliss", "original"))
+                for i, p in enumerate(pairs)]
+
+    _write_eval(run, "base", 0, val_chrf=10, test_chrf=10, predictions=predictions(2, "B"))
+    _write_eval(run, "epoch-1", 1, val_chrf=50, test_chrf=50, predictions=predictions(12, "E"))
+    _write_eval(run, "shipped", 1, val_chrf=99, test_chrf=99, predictions=predictions(20, "S"))
+    _write_eval(run, "rules", 0, val_chrf=99, test_chrf=99, predictions=predictions(20, "R"))
+    out = write_report(run)
+    assert out["trained_on"] == {"rules": {"validation": 20, "test": 20}, "shipped": {"validation": 20, "test": 20}}
+    assert out["best"] == "epoch-1"
+    md = Path(out["report_md"]).read_text(encoding="utf-8")
+    shipped = _md_row(md, "shipped")
+    assert all("(trained on 20 of these pairs)" in cell for cell in shipped[1:5])  # every test column
+    assert "| shipped (trained on 20 of these pairs) | e2b |" in md.split("## Metrics: test split")[1]
+    assert "| rules (rule-checked data: the rules were written around 20 of these pairs) | e2b |" in md
+    assert "shipped (trained on 20 of these pairs)" in out["conclusions"]["test"]
+    assert "- shipped (trained on 20 of these pairs): " in md.split("## Paired tests against epoch-1: test split")[1]
+    assert "`shipped` is scored on pairs it trained on: 20 of the validation pairs, 20 of the test pairs" in md
+    page = Path(out["report_html"]).read_text(encoding="utf-8")
+    assert "Metrics by epoch (test split) — rules: rule-checked data" in page
+    shutil.rmtree(run / "eval" / "epoch-1")  # without an epoch, the best is chosen among the others: never shipped
+    assert write_report(run)["best"] == "base"
+
+
+def test_the_reports_own_time_is_never_a_stage_of_its_table(run: Path):
+    """stages.json holds the report's time after the first report; a second report neither lists it nor adds it."""
+    (run / "stages.json").write_text(json.dumps({"seconds": {"train": 60.0, "evaluate": 30.0, "report": 500.0},
+                                                 "device": "cpu"}), encoding="utf-8")
+    md = Path(write_report(run)["report_md"]).read_text(encoding="utf-8")
+    stages = md.split("Stages of the one-process experiment")[1].split("##")[0]
+    assert "| report |" not in stages and "| in all, up to the report | 90.0 s |" in stages
+
+
+def test_a_split_scored_one_way_has_no_empty_panel():
+    """The everyday set is scored English -> Bliss only: no panel for tense agreement, a Bliss -> English measure."""
+    from babybliss.evaluation.report import _plotted_metrics
+
+    e2b = {"exact_match": 0.5, "chrf": 40.0, "tense_accuracy": 0.9, "tense_agreement": None}
+    evals = {"epoch-1": {"splits": {"everyday": {"e2b": e2b},
+                                    "test": {"e2b": e2b, "b2e": {"chrf": 50.0, "tense_agreement": 0.8}}}}}
+    assert _plotted_metrics(evals, ["epoch-1"], "everyday") == ["exact_match", "chrf", "tense_accuracy"]
+    assert "tense_agreement" in _plotted_metrics(evals, ["epoch-1"], "test")

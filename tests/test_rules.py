@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from babybliss.cli.commands import main
-from babybliss.data.pairs import builtin_path, load_pairs, novel_path
+from babybliss.data.pairs import builtin_path, load_pairs, novel_path, sides
 
 # rule -> [(English, Bliss)]; sentences written for these tests, in none of the corpora.
 RULES = {
@@ -206,7 +206,7 @@ def test_from_english_skips_unsure_sentences(tmp_path, capsys):
 
 
 def _keys(pairs):
-    return {" ".join(p["original"].split()).lower() for p in pairs}, {" ".join(p["bliss"].split()).lower() for p in pairs}
+    return sides(pairs)  # the one definition of a shared sentence (data.pairs.sentence_key)
 
 
 @pytest.fixture(scope="module")

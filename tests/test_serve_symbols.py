@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 
 from babybliss.config import ServeConfig
 from babybliss.serve import app as serve
-from babybliss.symbols import sentence as symbol_sentences
+from babybliss.grammar.nlp import load_nlp
 from test_serve import Tagged
 
 
@@ -36,10 +36,13 @@ def test_each_english_to_bliss_result_carries_its_symbols(client):
 
 
 def test_the_symbols_of_a_batch_are_found_in_one_call(monkeypatch):
-    calls = []
-    real = symbol_sentences.sentence_symbols
-    monkeypatch.setattr(symbol_sentences, "sentence_symbols", lambda texts: calls.append(list(texts)) or real(texts))
-    converter = Tagged()
+    parser = load_nlp()
+    calls = []  # every call to the loaded spaCy pipeline, by `pipe` or by calling it on one text
+    real_pipe, real_call = type(parser).pipe, type(parser).__call__
+    monkeypatch.setattr(type(parser), "pipe", lambda self, *a, **k: calls.append("pipe") or real_pipe(self, *a, **k))
+    monkeypatch.setattr(type(parser), "__call__",
+                        lambda self, *a, **k: calls.append("call") or real_call(self, *a, **k))
+    converter = Tagged()  # converts without spaCy: every parser call here is the symbols'
     app = serve.create_app({"e2b": converter, "b2e": converter}, ServeConfig(batch_window_ms=300), "tagged")
     bodies = [{"direction": "e2b", "sentences": [f"I see lake {i}."]} for i in range(8)]
     with TestClient(app, base_url="http://localhost") as client, ThreadPoolExecutor(len(bodies)) as pool:
@@ -47,7 +50,7 @@ def test_the_symbols_of_a_batch_are_found_in_one_call(monkeypatch):
     for i, response in enumerate(responses):
         words = [w["word"] for w in response.json()["results"][0]["symbols"]]
         assert words == ["e2b", "I", "see", "lake", str(i), "."]  # each request gets its own sentence's symbols
-    assert len(calls) == len(converter.calls) < len(bodies)  # one spaCy call per batch, not one per request
+    assert calls == ["pipe"] * len(converter.calls) and len(converter.calls) < len(bodies)  # one spaCy call a batch
 
 
 def test_bliss_to_english_results_have_no_symbols(client):

@@ -291,10 +291,10 @@ def cmd_evaluate(args):
 
 
 def cmd_report(args):
-    from babybliss.evaluation.report import write_report
+    from babybliss.evaluation.report import NO_BEST, write_report
 
     result = write_report(args.run)
-    print(f"report: {result['report_html']}\nbest: {result['best']}")
+    print(f"report: {result['report_html']}\nbest: {result['best'] or NO_BEST}")
 
 
 def cmd_slurm(args):

@@ -1,4 +1,4 @@
-"""One base model in memory, each epoch's LoRA adapter put on it and taken off again (PEFT's adapter API).
+"""One base model in memory, each epoch's LoRA adapter put on it and taken off again (PEFT's LoRA tuner, `lora`).
 
 Evaluating a sweep this way loads the base once and copies nothing: an adapter is a few MB of LoRA matrices beside
 the frozen base weights, which are never changed (no merge, so nothing is rounded back either)."""
@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from babybliss.convert.generate import with_trained_eos
+from babybliss.convert.lora import add_lora, lora_on
 from babybliss.training.models import Loaded
 
 
@@ -21,17 +22,15 @@ def adapter_slot(base: Loaded) -> Iterator[Callable[[str | Path], Loaded]]:
     worn: dict[str, object] = {"model": None, "name": None}
 
     def wear(folder: str | Path) -> Loaded:
-        from peft import PeftModel
-
         folder = Path(folder)
         name = folder.name.replace(".", "_")
         model, before = worn["model"], worn["name"]
         if name == before:
             pass  # already on
         elif model is None:
-            model = PeftModel.from_pretrained(base.model, folder, adapter_name=name, is_trainable=False)
+            model = lora_on(base.model, folder, name)
         else:
-            model.load_adapter(folder, adapter_name=name, is_trainable=False)
+            add_lora(model, folder, name)
             model.set_adapter(name)
             model.delete_adapter(before)
         worn.update(model=model, name=name)

@@ -61,8 +61,9 @@ def allowed_words(text: str) -> set[str]:
 
 
 def is_valid_prefix(text: str, words: set[str], prefixes: set[str]) -> bool:
-    """Whether `text` can still grow into `MARKER:word word ….` (or `?`, `!`), optionally followed by newlines or by
-    a space and another such sentence."""
+    """Whether `text` can still grow into `MARKER:word word ….` (or `?`, `!`), followed by one newline (then only
+    EOS is left, as in training: a model that would rather copy what no answer may hold, an input's emoji, stops
+    there instead of writing newlines up to max_new_tokens) or by a space and another such sentence."""
     head, colon, body = text.partition(":")
     if not colon:
         return any(marker.startswith(head) for marker in MARKERS)
@@ -79,7 +80,7 @@ def is_valid_prefix(text: str, words: set[str], prefixes: set[str]) -> bool:
     if last not in words:
         return False
     if not rest.strip("\n"):
-        return True
+        return rest in ("", "\n")  # as in training, one newline, then only EOS
     return rest[:1] == " " and rest[1:2] not in (" ", "\n") and is_valid_prefix(rest[1:], words, prefixes)
 
 

@@ -51,14 +51,14 @@ def load_for_generation(config: Config, adapter: str | Path | None = None, base:
     folder = Path(adapter)
     trained = adapter_config(folder)
     if (folder / "adapter_config.json").is_file():
-        from peft import PeftModel
+        from babybliss.convert.lora import lora_on
 
         if base is None:
             base = load_model(trained.model)
             weights = base.model
         else:
             weights = copy.deepcopy(base.model)
-        model = PeftModel.from_pretrained(weights, folder).merge_and_unload()
+        model = lora_on(weights, folder).merge_and_unload()
         tokenizer = with_trained_eos(adapter_tokenizer(folder) or copy.copy(base.tokenizer), folder)
         return Loaded(model.eval(), tokenizer, str(folder), base.seconds)
     # Full fine-tuning saved a whole model in the folder.

@@ -29,11 +29,13 @@ def combine(rules: Sequence[str], model: Sequence[str], confident: Sequence[bool
     """The hybrid's answer for each sentence: the rules' where they are `confident` of it, else the model's (when it
     is a Bliss sentence), else the rules'. `confident` is required: without it the hybrid cannot tell where the rules
     are sure, and a hybrid that trusted the model everywhere would lose what the rules get right."""
-    out = []
-    for by_rules, by_model, sure in zip(rules, model, confident, strict=True):
-        use_model = bool(by_model) and tense_marker(by_model) is not None and not rules_stand(by_rules, sure)
-        out.append(tidy(by_model) if use_model else by_rules)
-    return out
+    return [tidy(by_model) if takes_model(by_rules, by_model, sure) else by_rules
+            for by_rules, by_model, sure in zip(rules, model, confident, strict=True)]
+
+
+def takes_model(by_rules: str, by_model: str, sure: bool) -> bool:
+    """Whether the hybrid's answer is the model's: a Bliss sentence, where the rules' answer does not stand."""
+    return bool(by_model) and tense_marker(by_model) is not None and not rules_stand(by_rules, sure)
 
 
 def rules_stand(by_rules: str, sure: bool) -> bool:

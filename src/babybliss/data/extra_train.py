@@ -22,7 +22,8 @@ import random
 import re
 from pathlib import Path
 
-from babybliss.data.pairs import EVALUATION_SETS, DataError, compose_path, english_path, evaluation_set_path, load_pairs
+from babybliss.data.pairs import (EVALUATION_SETS, DataError, compose_path, english_path, evaluation_set_path,
+                                  load_pairs, shares_a_side, sides)
 from babybliss.grammar.notation import tense_marker
 from babybliss.io import read_user_text
 
@@ -133,11 +134,6 @@ def check_entry(entry: str) -> None:
 
 def without_novel(pairs: list[dict[str, str]]) -> list[dict[str, str]]:
     """`pairs` less those of the shipped evaluation sets (EVALUATION_SETS and compose), by English or Bliss side."""
-    novel = [p for path in (*map(evaluation_set_path, EVALUATION_SETS), compose_path()) if path.is_file()
-             for p in json.loads(path.read_text(encoding="utf-8"))]
-    english = {" ".join(p["original"].lower().split()) for p in novel}
-    bliss = {" ".join(p["bliss"].lower().split()) for p in novel}
-    return [
-        p for p in pairs
-        if " ".join(p["original"].lower().split()) not in english and " ".join(p["bliss"].lower().split()) not in bliss
-    ]
+    english, bliss = sides([p for path in (*map(evaluation_set_path, EVALUATION_SETS), compose_path()) if path.is_file()
+                            for p in json.loads(path.read_text(encoding="utf-8"))])
+    return [p for p in pairs if not shares_a_side(p, english, bliss)]

@@ -23,7 +23,7 @@ from importlib import metadata, resources
 from pathlib import Path
 
 from babybliss.config import cache_home
-from babybliss.data.pairs import DataError, group_key, load_pairs, split_pairs
+from babybliss.data.pairs import DataError, group_key, load_pairs, sentence_key, split_pairs
 from babybliss.io import atomic_write_json
 
 SEED = 2026
@@ -149,8 +149,7 @@ def split(pairs: list[dict[str, str]], seed: int = SEED) -> tuple[list[dict[str,
     return train, heldout
 
 
-def _key(text: str) -> str:
-    return " ".join(text.lower().split())
+_key = sentence_key
 
 
 def excluded(exclude: str | Path | None = None) -> set[str]:

@@ -214,8 +214,24 @@ def load_run_pairs(path: str | Path | None = None) -> tuple[list[dict[str, str]]
     return pairs, report
 
 
-def group_key(bliss: str) -> str:
-    return normalize_space(bliss.lower())
+def sentence_key(text: str) -> str:
+    """A sentence of either side as every disjointness check compares it (splits, extra training pairs, generated
+    pairs, the shipped evaluation sets, what a model was trained on): case and runs of whitespace do not count."""
+    return normalize_space(text.lower())
+
+
+group_key = sentence_key
+"""The Bliss sentence that groups pairs in a split."""
+
+
+def sides(pairs: list[dict[str, str]]) -> tuple[set[str], set[str]]:
+    """The English and the Bliss sentences of `pairs`, by `sentence_key`."""
+    return {sentence_key(p["original"]) for p in pairs}, {sentence_key(p["bliss"]) for p in pairs}
+
+
+def shares_a_side(pair: dict[str, str], english: set[str], bliss: set[str]) -> bool:
+    """Whether `pair` has its English sentence in `english` or its Bliss sentence in `bliss` (from `sides`)."""
+    return sentence_key(pair["original"]) in english or sentence_key(pair["bliss"]) in bliss
 
 
 def _linked_groups(pairs: list[dict[str, str]]) -> dict[str, list[dict[str, str]]]:

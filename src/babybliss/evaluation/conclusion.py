@@ -3,8 +3,10 @@ that says which differences hold.
 
 Two models are compared on the items both converted (the same split, direction, inputs and expected answers):
 exact match by McNemar's exact test (mid-p), chrF by sacrebleu's paired bootstrap (`evaluation.stats`). A
-difference holds when its p is below 0.05; two models are *indistinguishable* on a split when no test in any
-direction they share holds. With several training seeds every outcome is an array (seeds, items) and the tests
+difference holds when its p is below 0.05. Each direction's row of the table names a winner only where one of that
+row's own tests holds, else it says the difference is not shown; the verdict over directions stands apart and says
+when the directions disagree. Two models are *indistinguishable* on a split when no test in any direction they
+share holds. A model scored on pairs it trained on is named with that mark wherever it appears. With several training seeds every outcome is an array (seeds, items) and the tests
 resample the seeds as well (exact match then by the paired bootstrap of the two rates, McNemar being a one-sample
 test).
 """
@@ -22,6 +24,10 @@ from babybliss.evaluation import stats
 from babybliss.evaluation.metrics import exact_match
 
 BETTER, WORSE, MIXED, SAME = "better", "worse", "mixed", "indistinguishable"
+DISAGREE = "directions disagree"
+"""Over directions: the best model holds ahead in one direction and behind in another."""
+NOT_SHOWN = "difference not shown"
+"""A row of the table where none of its tests holds, whatever the point estimates say."""
 
 
 @dataclass
@@ -91,10 +97,23 @@ def verdict(tests: Sequence[Mapping[str, Any]]) -> str:
     return MIXED if ahead and behind else BETTER if ahead else WORSE if behind else SAME
 
 
+def over_directions(by_direction: Mapping[str, str]) -> str:
+    """The verdict over directions from each direction's own (`verdict` of that direction's tests): SAME when none
+    holds, DISAGREE when one direction holds ahead and another behind, MIXED when the measures of one direction
+    disagree, else BETTER or WORSE (in the directions where it holds)."""
+    held = {v for v in by_direction.values() if v != SAME}
+    if not held:
+        return SAME
+    if MIXED in held:
+        return MIXED
+    return DISAGREE if held == {BETTER, WORSE} else held.pop()
+
+
 def against_best(outcomes: Mapping[str, Mapping[tuple[str, str], Outcomes]], best: str, split: str,
                  models: Sequence[str]) -> list[dict[str, Any]]:
-    """For each other model with outcomes on `split`: {"model", "verdict" (the best against it), "tests":
-    {direction: paired(best, model)}}; models sharing no direction with the best are left out."""
+    """For each other model with outcomes on `split`: {"model", "tests": {direction: paired(best, model)},
+    "by_direction": {direction: the verdict of that direction's tests alone}, "verdict": `over_directions`};
+    models sharing no direction with the best are left out."""
     rows = []
     mine = outcomes.get(best, {})
     for model in models:
@@ -107,7 +126,9 @@ def against_best(outcomes: Mapping[str, Mapping[tuple[str, str], Outcomes]], bes
             if result is not None:
                 tests[direction] = result
         if tests:
-            rows.append({"model": model, "verdict": verdict(list(tests.values())), "tests": tests})
+            by_direction = {direction: verdict([test]) for direction, test in tests.items()}
+            rows.append({"model": model, "verdict": over_directions(by_direction), "by_direction": by_direction,
+                         "tests": tests})
     return rows
 
 
@@ -116,27 +137,46 @@ def _names(models: Sequence[str]) -> str:
     return models[0] if len(models) == 1 else ", ".join(models[:-1]) + " and " + models[-1]
 
 
-def sentence(split: str, best: str, rows: Sequence[Mapping[str, Any]]) -> str:
+def _where(row: Mapping[str, Any], kind: str) -> str:
+    """` (e2b only)` when `kind` holds in some of the row's directions but not all, else ``."""
+    held = [d for d, v in row["by_direction"].items() if v == kind]
+    return "" if len(held) == len(row["by_direction"]) else f" ({', '.join(held)} only)"
+
+
+def _named(model: str, marked: Mapping[str, str]) -> str:
+    return f"{model} ({marked[model]})" if model in marked else model
+
+
+def sentence(split: str, best: str, rows: Sequence[Mapping[str, Any]], marked: Mapping[str, str] | None = None) -> str:
     """The plain-words conclusion of `against_best` on one split, e.g. `On test, epoch-3 and epoch-4 are
-    indistinguishable; both beat epoch-1 and base.`"""
-    groups = {kind: [r["model"] for r in rows if r["verdict"] == kind] for kind in (SAME, BETTER, WORSE, MIXED)}
+    indistinguishable; both beat epoch-1 and base (e2b only).` A model beats another only where a test holds, in
+    the directions it holds in; a model scored on pairs it trained on carries `marked[model]`."""
+    marked = marked or {}
+    by_kind = {kind: [r for r in rows if r["verdict"] == kind] for kind in (SAME, BETTER, WORSE, MIXED, DISAGREE)}
     if not rows:
-        return f"On {split}, {best} has no other model to be compared with on the same items."
-    top = [best, *groups[SAME]]
-    if groups[SAME]:
+        return f"On {split}, {_named(best, marked)} has no other model to be compared with on the same items."
+    top = [_named(best, marked), *(_named(r["model"], marked) for r in by_kind[SAME])]
+    if by_kind[SAME]:
         text = f"On {split}, {_names(top)} are indistinguishable"
         subject = "both" if len(top) == 2 else "all"
     else:
-        text = f"On {split}, {best} is distinguishable from every other model"
+        text = f"On {split}, {top[0]} is distinguishable from every other model"
         subject = best
     parts = []
-    if groups[BETTER]:
-        parts.append(f"{subject} beat{'s' if subject == best else ''} {_names(groups[BETTER])}")
-    if groups[WORSE]:
-        parts.append(f"{_names(groups[WORSE])} beat{'s' if len(groups[WORSE]) == 1 else ''} {best}")
-    if groups[MIXED]:
-        parts.append(f"{best} and {_names(groups[MIXED])} each lead on a different measure or direction")
-    if groups[SAME] and not (groups[BETTER] or groups[WORSE] or groups[MIXED]):
+    if by_kind[BETTER]:
+        beaten = [_named(r["model"], marked) + _where(r, BETTER) for r in by_kind[BETTER]]
+        parts.append(f"{subject} beat{'s' if subject == best else ''} {_names(beaten)}")
+    for row in by_kind[WORSE]:
+        parts.append(f"{_named(row['model'], marked)} beats {best}{_where(row, WORSE)}")
+    if by_kind[MIXED]:
+        parts.append(f"{best} and {_names([_named(r['model'], marked) for r in by_kind[MIXED]])} each lead on a "
+                     "different measure")
+    for row in by_kind[DISAGREE]:
+        ahead = ", ".join(d for d, v in row["by_direction"].items() if v == BETTER)
+        behind = ", ".join(d for d, v in row["by_direction"].items() if v == WORSE)
+        parts.append(f"{best} and {_named(row['model'], marked)}: the directions disagree ({best} better in {ahead}, "
+                     f"{row['model']} better in {behind})")
+    if by_kind[SAME] and not (by_kind[BETTER] or by_kind[WORSE] or by_kind[MIXED] or by_kind[DISAGREE]):
         parts.append("no difference between them holds")
     return text + ("; " + "; ".join(parts) if parts else "") + "."
 
@@ -145,16 +185,38 @@ def _p(value: float) -> str:
     return "<0.001" if value < 0.001 else f"{value:.3f}"
 
 
-def test_table(split: str, rows: Sequence[Mapping[str, Any]], best: str) -> dict[str, Any]:
-    """The report's table of `against_best` on one split: a row per model and direction."""
+def _said(kind: str, best: str, model: str) -> str:
+    return {BETTER: f"{best} better", WORSE: f"{model} better", MIXED: "the measures disagree", SAME: NOT_SHOWN,
+            DISAGREE: DISAGREE}[kind]
+
+
+def _over(row: Mapping[str, Any], best: str) -> str:
+    """The verdict over directions in words: `epoch-2 better in e2b; not shown in b2e`."""
+    if row["verdict"] == SAME:
+        return f"{NOT_SHOWN} in any direction"
+    said: dict[str, list[str]] = {}
+    for direction, kind in row["by_direction"].items():
+        said.setdefault(_said(kind, best, row["model"]) if kind != SAME else "not shown", []).append(direction)
+    text = "; ".join(f"{words} in {', '.join(directions)}" for words, directions in said.items())
+    return f"{DISAGREE}: {text}" if row["verdict"] == DISAGREE else text
+
+
+def test_table(split: str, rows: Sequence[Mapping[str, Any]], best: str,
+               marked: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """The report's table of `against_best` on one split: a row per model and direction, each with the verdict of
+    its own tests; "overall": a line per model with the verdict over directions, apart from the rows."""
+    marked = marked or {}
     header = ["model", "direction", "n", f"exact match: {best} − model", "p (exact)", f"chrF: {best} − model",
-              "p (chrF)", "verdict"]
-    out = []
+              "p (chrF)", "verdict (this row's tests)"]
+    out, overall = [], []
     for row in rows:
-        said = {BETTER: f"{best} better", WORSE: f"{row['model']} better", MIXED: "mixed", SAME: SAME}[row["verdict"]]
         for direction, test in row["tests"].items():
             exact, chrf = test["exact_match"], test["chrf"]
-            out.append({"cells": [row["model"], direction, str(test["n"]), f"{100 * exact['difference']:+.1f} pts",
-                                  _p(exact["p"]), f"{chrf['difference']:+.1f}", _p(chrf["p"]), said],
+            out.append({"cells": [_named(row["model"], marked), direction, str(test["n"]),
+                                  f"{100 * exact['difference']:+.1f} pts", _p(exact["p"]), f"{chrf['difference']:+.1f}",
+                                  _p(chrf["p"]), _said(row["by_direction"][direction], best, row["model"])],
                         "best": False, "not_scored": False})
-    return {"split": split, "header": header, "rows": out}
+        overall.append(f"{_named(row['model'], marked)}: {_over(row, best)}")
+    if best in marked:
+        overall.insert(0, f"{best} ({marked[best]})")
+    return {"split": split, "header": header, "rows": out, "overall": overall}

@@ -228,7 +228,7 @@ def evaluate_hybrid(config: Config, run_dir: Path, epoch_name: str, epochs: int)
     English -> Bliss (convert.hybrid.combine: the rule converter where it is sure, else the model) and Bliss ->
     English (evaluation.acceptable.hybrid_b2e: the model's English where it is acceptable, else the rule realiser's
     where that is); RUN/eval/hybrid-epoch-N/. None (with a notice) where either is missing."""
-    from babybliss.convert.hybrid import combine, rule_conversions
+    from babybliss.convert.hybrid import combine, rule_conversions, takes_model
     from babybliss.evaluation.acceptable import hybrid_b2e
     from babybliss.io import read_jsonl
 
@@ -245,14 +245,19 @@ def evaluate_hybrid(config: Config, run_dir: Path, epoch_name: str, epochs: int)
     except (NotImplementedError, NlpError) as err:
         print(f"[babybliss] the rules are not available ({err}): the hybrid row is skipped", flush=True)
         return None
+    by_model = {"e2b": [takes_model(b, r["generated"], sure) for b, r, sure in zip(by_rules, by_direction["e2b"],
+                                                                                   confident)]}
+    if "b2e" in answers:
+        by_model["b2e"] = [a == r["generated"] for a, r in zip(answers["b2e"], by_direction["b2e"])]
     rows, metrics, start = [], {}, time.perf_counter()
     for direction, chosen in answers.items():
         model_rows = by_direction[direction]
         for split in dict.fromkeys(r["split"] for r in model_rows):
-            picked = [(r, a) for r, a in zip(model_rows, chosen) if r["split"] == split]
-            split_rows = [{key: r[key] for key in ("split", "direction", "input", "expected", "original",
-                                                  "clean_stop")}
-                          | {"generated": a, "exact": exact_match(a, r["expected"]), "raw": a} for r, a in picked]
+            picked = [(r, a, m) for r, a, m in zip(model_rows, chosen, by_model[direction]) if r["split"] == split]
+            # how the answer ended is the answering system's: the model's row where it answered, else the rules' (clean)
+            split_rows = [{key: r[key] for key in ("split", "direction", "input", "expected", "original")}
+                          | {"generated": a, "exact": exact_match(a, r["expected"]), "clean_stop": r["clean_stop"] if m
+                             else True, "raw": r.get("raw", a) if m else a} for r, a, m in picked]
             metrics.setdefault(split, {})[direction] = _score(config, split_rows, direction)
             rows.extend(split_rows)
     name = f"{HYBRID}-{epoch_name}"

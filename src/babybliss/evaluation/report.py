@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from babybliss.io import atomic_write_text
-from babybliss.evaluation import conclusion, pooled
+from babybliss.evaluation import conclusion, pooled, trained_on
 from babybliss.evaluation.metrics import INTERVALS, METRIC_KEYS, exact_match
 from babybliss.evaluation.report_symbols import symbol_examples
 from babybliss.data.pairs import E2B_ONLY_SETS, EVALUATION_SETS, scored_in
@@ -70,9 +70,15 @@ MIN_SUCCESS_EXAMPLES = 3
 NOT_SCORED = "not scored"
 STAGES_FILE = "stages.json"
 """Written by the one-process experiment: {"seconds": {stage: wall seconds}, "device": ...}."""
+NO_BEST = "none chosen (the report's notes say why)"
+"""What the commands print for the best model when none is chosen."""
+REPORT_STAGE = "report"
+"""The report's own stage in `stages.json`: written after the report, so never in its table or total."""
 DODGE = {"e2b": -0.06, "b2e": 0.06}
 """How far each direction's points sit from their epoch in the plots, so the error bars do not hide each other."""
 RULES = "rules"
+EMPTY_OUTPUT = ("(empty: the model ended without writing anything; the un-tuned model, greedy on a plain prompt as the "
+                "research team ran it, can choose its end-of-sequence token first)")
 
 
 # --------------------------------------------------------------------------- entry point
@@ -82,8 +88,10 @@ def write_report(run_dir: str | Path) -> dict[str, Any]:
     """Write `RUN/report.md` and `RUN/report.html` from the files other stages wrote.
 
     Returns {"report_md": path, "report_html": path, "best": model name, "headline": the best
-    model's test metrics by direction, "novel", "everyday" and "rare": its metrics on those sets by direction ({} when not
-    scored), "not_scored": trained epochs without an evaluation, "notes": what was missing or skipped}.
+    model's test metrics by direction, and each shipped evaluation set's name (novel, everyday, rare, compose): its
+    metrics on that set by direction ({} when not scored), "trained_on": {model: {split: pairs of it the model was
+    trained on}}, "not_scored": trained epochs without an evaluation, "notes": what was missing or skipped}. "best" is
+    None (and the metrics {}) when no model that was not trained on pairs it is scored on has validation metrics.
     Raises FileNotFoundError when the run has no evaluation (`RUN/eval/<model>/metrics.json`).
     """
     run = Path(run_dir)
@@ -94,7 +102,8 @@ def write_report(run_dir: str | Path) -> dict[str, Any]:
     models = sorted(evals, key=_model_sort_key)
     training = _load_training(source, notes)
     not_scored = sorted(set(training) - set(evals), key=_model_sort_key)
-    best, selection_note = _pick_best(evals, models)
+    known = trained_on.trained_on(source, models, notes)
+    best, selection_note = _pick_best(evals, models, known)
     if not_scored:
         notes.append(
             f"Trained but never evaluated: {', '.join(not_scored)} (no `eval/<model>/metrics.json`). They are not "
@@ -107,16 +116,21 @@ def write_report(run_dir: str | Path) -> dict[str, Any]:
                          "off).")
     if RULES not in evals:
         notes.append("No rules row: the rule converter was not evaluated (not available, or evaluate.rules off).")
+    for model, splits in known.items():
+        notes.append(f"`{model}` is scored on pairs it " + ("was written around" if model == RULES else "trained on")
+                     + ": " + ", ".join(f"{n} of the {split} pairs" for split, n in splits.items())
+                     + ("" if model == RULES else "; its numbers there say what it recalls, not how it converts "
+                        "unseen sentences, and it is never chosen as the best model") + ".")
     if selection_note:
         notes.append(selection_note)
-    headline = _split_metrics(evals[best], "test")
+    headline = _split_metrics(evals[best], "test") if best else {}
     if headline and not any(isinstance(m, dict) and m.get(INTERVALS) for m in headline.values()):
         notes.append(f"`{best}` was evaluated before evaluate recorded intervals: its numbers have none; run "
                      f"`babybliss evaluate {run}` again to add them.")
-    if not headline:
+    if best and not headline:
         notes.append(f"The best model `{best}` has no test-split metrics.")
-    examples, example_split = _pick_examples(source, best, notes)
-    tests = _paired_tests(seed_runs or [run], models, best, notes)
+    examples, example_split = _pick_examples(source, best, notes) if best else ({}, None)
+    tests = _paired_tests(seed_runs or [run], models, best, known, notes) if best else []
     context = {
         "title": f"babybliss run report: {run.name}",
         "best": best,
@@ -125,11 +139,11 @@ def write_report(run_dir: str | Path) -> dict[str, Any]:
         "conclusions": [test["sentence"] for test in tests],
         "test_tables": [test["table"] for test in tests if test["table"]["rows"]],
         "not_scored": not_scored,
-        "summary_table": _summary_table(evals, models, not_scored, best, SUMMARY_KEYS, DIRECTIONS),
-        "meaning_table": _summary_table(evals, models, not_scored, best, MEANING_KEYS, ("b2e",)),
-        "english_table": _english_table(evals, models, best),
-        "split_tables": [(split, _metric_table(evals, models, best, split)) for split in SPLITS],
-        "plots": _plots(source, evals, models, notes),
+        "summary_table": _summary_table(evals, models, not_scored, best, SUMMARY_KEYS, DIRECTIONS, known),
+        "meaning_table": _summary_table(evals, models, not_scored, best, MEANING_KEYS, ("b2e",), known),
+        "english_table": _english_table(evals, models, best, known),
+        "split_tables": [(split, _metric_table(evals, models, best, split, known)) for split in SPLITS],
+        "plots": _plots(source, evals, models, notes, known),
         "examples": _example_items(examples, example_split),
         "symbols": symbol_examples(run, models, examples.get("e2b", {}).get("rows", []), example_split, notes),
         "times": _time_table(evals, training, models, not_scored),
@@ -138,6 +152,7 @@ def write_report(run_dir: str | Path) -> dict[str, Any]:
         "config": _read_config(run, notes),
         "notes": notes,
         "direction_names": DIRECTION_NAMES,
+        "empty_output": EMPTY_OUTPUT,
     }
     md_path, html_path = run / "report.md", run / "report.html"
     atomic_write_text(md_path, _render("report.md.j2", context, autoescape=False))
@@ -147,7 +162,8 @@ def write_report(run_dir: str | Path) -> dict[str, Any]:
         "report_html": str(html_path),
         "best": best,
         "headline": headline,
-        **{name: _split_metrics(evals[best], name) for name in EVALUATION_SETS},
+        **{name: _split_metrics(evals[best], name) if best else {} for name in EVALUATION_SETS},
+        "trained_on": known,
         "conclusions": {test["split"]: test["sentence"] for test in tests},
         "not_scored": not_scored,
         "notes": list(notes),
@@ -314,25 +330,32 @@ def _mean_chrf(data: Mapping[str, Any], split: str) -> float | None:
     return sum(values) / len(values) if values else None
 
 
-def _pick_best(evals: Mapping[str, Mapping[str, Any]], models: Sequence[str]) -> tuple[str, str | None]:
-    """Best scored epoch-* model on validation chrF (mean over directions), with fallbacks noted. The rules
-    row (one direction) is never the best model."""
-    epoch_models = [m for m in models if m.startswith("epoch-")]
-    others = [m for m in models if m != RULES] or list(models)
+def _pick_best(evals: Mapping[str, Mapping[str, Any]], models: Sequence[str],
+               known: Mapping[str, Mapping[str, int]]) -> tuple[str | None, str | None]:
+    """Best scored epoch-* model on validation chrF (mean over directions), else the best other model there; never
+    the rules row (one direction), never a model trained on pairs of any split it is scored on. Chosen on
+    validation only: with no validation metrics no model is chosen (None, with a note), since a choice on the test
+    split would be reported on the split it was made on."""
+    eligible = [m for m in models if not any(known.get(m, {}).values())]
+    epoch_models = [m for m in eligible if m.startswith("epoch-")]
+    others = [m for m in eligible if m != RULES]
     attempts = [
-        (epoch_models, "validation", None),
-        (others, "validation", "No fine-tuned model has validation metrics; the best model is chosen among all models on validation chrF."),
-        (others, "test", "No model has validation metrics; the best model is chosen on test chrF (not a held-out choice)."),
+        (epoch_models, None),
+        (others, "No fine-tuned model has validation metrics; the best model is chosen among all models on validation "
+                 "chrF."),
     ]
-    for candidates, split, note in attempts:
-        scored = [(m, _mean_chrf(evals[m], split)) for m in candidates]
+    for candidates, note in attempts:
+        scored = [(m, _mean_chrf(evals[m], "validation")) for m in candidates]
         scored = [(m, s) for m, s in scored if s is not None]
         if scored:
             return max(scored, key=lambda item: item[1])[0], note  # first (earliest) wins ties
-    return others[-1], f"No model has chrF scores; `{others[-1]}` is shown."
+    return None, ("No best model is chosen: no model that was not trained on pairs it is scored on has validation "
+                  "metrics, and the choice is made on validation only (a choice on the test split would be reported "
+                  "on the split it was made on).")
 
 
-def _paired_tests(runs: Sequence[Path], models: Sequence[str], best: str, notes: list[str]) -> list[dict[str, Any]]:
+def _paired_tests(runs: Sequence[Path], models: Sequence[str], best: str, known: Mapping[str, Mapping[str, int]],
+                  notes: list[str]) -> list[dict[str, Any]]:
     """Per split (validation first: where the best was chosen), the paired tests of the best model against every
     other model with predictions in every run folder (one per seed), and the sentence that says what they support."""
     outcomes = {m: conclusion.read_outcomes([r / "eval" / m / "predictions.jsonl" for r in runs]) for m in models
@@ -345,8 +368,9 @@ def _paired_tests(runs: Sequence[Path], models: Sequence[str], best: str, notes:
         if not any(key[0] == split for key in outcomes[best]):
             continue
         rows = conclusion.against_best(outcomes, best, split, models)
-        out.append({"split": split, "sentence": conclusion.sentence(split, best, rows),
-                    "table": conclusion.test_table(split, rows, best)})
+        marked = {m: trained_on.marks(splits[split], m) for m, splits in known.items() if split in splits}
+        out.append({"split": split, "sentence": conclusion.sentence(split, best, rows, marked),
+                    "table": conclusion.test_table(split, rows, best, marked)})
     return out
 
 
@@ -390,7 +414,7 @@ def _ordered_directions(found: Iterable[Any]) -> list[str]:
 
 
 def _plots(run: Path, evals: Mapping[str, Mapping[str, Any]], models: Sequence[str],
-           notes: list[str]) -> list[dict[str, str]]:
+           notes: list[str], known: Mapping[str, Mapping[str, int]]) -> list[dict[str, str]]:
     """[{"title", "png" (base64), "alt"}]: the losses, then the metrics by epoch of each split."""
     plots = []
     loss_png = _plot_losses(_load_logs(run, notes))
@@ -398,9 +422,11 @@ def _plots(run: Path, evals: Mapping[str, Mapping[str, Any]], models: Sequence[s
         plots.append({"title": "Training and validation loss", "png": loss_png,
                       "alt": "Training loss (solid) and validation loss (dashed) by epoch, one colour per run"})
     for split in SPLITS:
-        png = _plot_metrics(evals, models, split)
+        png = _plot_metrics(evals, models, split, known)
         if png:
-            plots.append({"title": f"Metrics by epoch ({split} split)", "png": png,
+            marked = "; ".join(f"{m}: {trained_on.marks(n[split], m)}" for m, n in known.items() if split in n)
+            plots.append({"title": f"Metrics by epoch ({split} split)" + (f" — {marked}" if marked else ""),
+                          "png": png,
                           "alt": f"Each metric of the {split} split by epoch, e2b and b2e, with 95 % intervals as "
                                  "error bars; stars are the un-tuned model, dotted lines with shaded bands the rule "
                                  "converter; the tables above hold the same numbers"})
@@ -452,16 +478,26 @@ def _error_bars(values: Sequence[float], lows: Sequence[float], highs: Sequence[
     return [[max(0.0, v - lo) for v, lo in zip(values, lows)], [max(0.0, hi - v) for v, hi in zip(values, highs)]]
 
 
-def _plot_metrics(evals: Mapping[str, Mapping[str, Any]], models: Sequence[str], split: str) -> str | None:
+def _plotted_metrics(evals: Mapping[str, Mapping[str, Any]], models: Sequence[str], split: str) -> list[str]:
+    """The measures some model has a value of on `split`: a panel each, none left empty (tense agreement is Bliss ->
+    English's; the everyday set is scored English -> Bliss only)."""
+    return [key for key in PLOT_METRICS if any(_num((_split_metrics(evals[m], split).get(d) or {}).get(key)) is not None
+                                               for m in models for d in DIRECTIONS)]
+
+
+def _plot_metrics(evals: Mapping[str, Mapping[str, Any]], models: Sequence[str], split: str,
+                  known: Mapping[str, Mapping[str, int]]) -> str | None:
     present = [m for m in models if _split_metrics(evals[m], split)]
     if not present:
         return None
+    keys = _plotted_metrics(evals, present, split)
     plt = _pyplot()
     from matplotlib.ticker import MaxNLocator
 
-    fig, axes = plt.subplots(3, 4, figsize=(13, 8.4))
+    rows = math.ceil(len(keys) / 4)
+    fig, axes = plt.subplots(rows, 4, figsize=(13, 2.8 * rows), squeeze=False)
     colors = {"e2b": "tab:blue", "b2e": "tab:orange"}
-    for ax, key in zip(axes.flat, PLOT_METRICS):
+    for ax, key in zip(axes.flat, keys):
         for direction in DIRECTIONS:
             line, base_pts = [], []
             for model in present:
@@ -470,7 +506,8 @@ def _plot_metrics(evals: Mapping[str, Mapping[str, Any]], models: Sequence[str],
                 low, high = bounds if bounds is not None else (value, value)
                 epochs = _model_epochs(model, evals[model])
                 if model == RULES and value is not None:
-                    ax.axhline(value, color=colors[direction], linestyle=":", label=f"{direction} rules")
+                    ax.axhline(value, color=colors[direction], linestyle=":",
+                               label=_marked(f"{direction} rules", model, split, known))
                     if bounds is not None:
                         ax.axhspan(low, high, color=colors[direction], alpha=0.12, linewidth=0)
                 if value is None or epochs is None:
@@ -479,6 +516,9 @@ def _plot_metrics(evals: Mapping[str, Mapping[str, Any]], models: Sequence[str],
                     base_pts.append((0.0, value, low, high))
                 elif model.startswith("epoch-"):
                     line.append((epochs, value, low, high))
+                    if known.get(model, {}).get(split):
+                        ax.annotate(f"trained on {known[model][split]}", (epochs + DODGE[direction], value),
+                                    fontsize=6, color=colors[direction])
             if line:
                 xs, ys, lows, highs = zip(*sorted(line))
                 xs = [x + DODGE[direction] for x in xs]  # the two directions' error bars side by side
@@ -494,7 +534,7 @@ def _plot_metrics(evals: Mapping[str, Mapping[str, Any]], models: Sequence[str],
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         if key in PERCENT_KEYS:
             ax.set_ylim(-0.05, 1.05)
-    for ax in list(axes.flat)[len(PLOT_METRICS):]:
+    for ax in list(axes.flat)[len(keys):]:
         ax.set_visible(False)
     handles, labels = [], []
     for ax in axes.flat:
@@ -560,12 +600,19 @@ def _fmt_seconds(value: Any) -> str:
     return f"{number:.1f} s"
 
 
-def _label(model: str, best: str) -> str:
+def _label(model: str, best: str | None) -> str:
     return f"{model} ★" if model == best else model
 
 
+def _marked(text: str, model: str, split: str, known: Mapping[str, Mapping[str, int]]) -> str:
+    """`text`, with the words that say the model was scored on pairs it knew on `split` (trained_on.marks)."""
+    count = known.get(model, {}).get(split)
+    return f"{text} ({trained_on.marks(count, model)})" if count else text
+
+
 def _summary_table(evals: Mapping[str, Mapping[str, Any]], models: Sequence[str], not_scored: Sequence[str],
-                   best: str, keys: Sequence[str], directions: Sequence[str]) -> dict[str, Any]:
+                   best: str | None, keys: Sequence[str], directions: Sequence[str],
+                   known: Mapping[str, Mapping[str, int]]) -> dict[str, Any]:
     """One row per model (not-scored epochs included), a column per (test/novel split, direction, key);
     `n/a` where a model has no such direction (a rules row written before the realiser); no b2e columns for the
     everyday set."""
@@ -582,26 +629,28 @@ def _summary_table(evals: Mapping[str, Mapping[str, Any]], models: Sequence[str]
             if by_direction and direction not in by_direction:
                 cells.append("n/a")
             else:
-                cells.append(_cell(key, by_direction.get(direction) or {}))
+                cells.append(_marked(_cell(key, by_direction.get(direction) or {}), model, split, known))
         rows.append({"cells": cells, "best": model == best, "not_scored": False})
     header = ["model"] + [f"{s} {d} {METRIC_LABELS[k]}" for s, d, k in columns]
     return {"header": header, "rows": rows}
 
 
-def _metric_table(evals: Mapping[str, Mapping[str, Any]], models: Sequence[str], best: str,
-                  split: str) -> dict[str, Any]:
+def _metric_table(evals: Mapping[str, Mapping[str, Any]], models: Sequence[str], best: str | None,
+                  split: str, known: Mapping[str, Mapping[str, int]]) -> dict[str, Any]:
     keys = COMPOSE_KEYS if split == COMPOSE else METRIC_KEYS
     rows = []
     for model in models:
         by_direction = _split_metrics(evals[model], split)
         for direction in _ordered_directions(by_direction):
             metrics = by_direction.get(direction) or {}
-            rows.append({"cells": [_label(model, best), direction] + [_cell(k, metrics) for k in keys],
+            rows.append({"cells": [_marked(_label(model, best), model, split, known), direction]
+                         + [_cell(k, metrics) for k in keys],
                          "best": model == best, "not_scored": False})
     return {"header": ["model", "direction"] + [METRIC_LABELS[k] for k in keys], "rows": rows}
 
 
-def _english_table(evals: Mapping[str, Mapping[str, Any]], models: Sequence[str], best: str) -> dict[str, Any]:
+def _english_table(evals: Mapping[str, Mapping[str, Any]], models: Sequence[str], best: str | None,
+                   known: Mapping[str, Mapping[str, int]]) -> dict[str, Any]:
     """Bliss -> English per model and split: acceptable (evaluation/acceptable.py), exact match, and the ERRANT kinds
     of what differs from the reference, in unacceptable answers (errors) and in acceptable ones (variants)."""
     from babybliss.evaluation.acceptable import kinds_text
@@ -613,7 +662,7 @@ def _english_table(evals: Mapping[str, Mapping[str, Any]], models: Sequence[str]
             if "acceptable" not in metrics:
                 continue
             kinds = metrics.get("edit_kinds") or {}
-            rows.append({"cells": [_label(model, best), split, _cell("acceptable", metrics),
+            rows.append({"cells": [_marked(_label(model, best), model, split, known), split, _cell("acceptable", metrics),
                                    _cell("exact_match", metrics), kinds_text(kinds.get("errors") or {}),
                                    kinds_text(kinds.get("variants") or {})],
                          "best": model == best, "not_scored": False})
@@ -654,9 +703,10 @@ def _stage_table(run: Path, notes: list[str]) -> dict[str, Any] | None:
     stages = _read_json(path, notes)
     if not isinstance(stages, dict) or not isinstance(stages.get("seconds"), dict):
         return None
+    before = {name: seconds for name, seconds in stages["seconds"].items() if name != REPORT_STAGE}
     rows = [{"cells": [name, _fmt_seconds(seconds)], "best": False, "not_scored": False}
-            for name, seconds in stages["seconds"].items()]
-    rows.append({"cells": ["in all, up to the report", _fmt_seconds(sum(stages["seconds"].values()))], "best": True,
+            for name, seconds in before.items()]
+    rows.append({"cells": ["in all, up to the report", _fmt_seconds(sum(before.values()))], "best": True,
                  "not_scored": False})
     return {"header": ["stage", "wall time"], "rows": rows, "device": stages.get("device", "")}
 
@@ -691,7 +741,9 @@ def _truncate(text: Any, limit: int = 400) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _best_summary(evals: Mapping[str, Mapping[str, Any]], best: str) -> str:
+def _best_summary(evals: Mapping[str, Mapping[str, Any]], best: str | None) -> str:
+    if best is None:
+        return "No best model is chosen (the notes say why)."
     val = _mean_chrf(evals[best], "validation")
     text = f"Best model: {best}" + ("" if val is None else f" (validation chrF, mean over directions: {val:.1f})") + "."
     for split in SUMMARY_SPLITS:

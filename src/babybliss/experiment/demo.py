@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from babybliss.config import Config
 from babybliss.data.pairs import EVALUATION_SETS
+from babybliss.evaluation.report import NO_BEST
 from babybliss.experiment.pipeline import run_experiment
 
 
@@ -15,7 +16,7 @@ def demo(config: Config, skip_original_use: bool = False) -> dict:
     result = run_experiment(config, skip_original_use=skip_original_use)
     stages = result["stages"]
     print(f"\nreport: {result['report_html']}  (and {result['report_md']})")
-    print(f"best model: {result['best']}  |  {sum(stages.values()) / 60:.1f} min in all: "
+    print(f"best model: {result['best'] or NO_BEST}  |  {sum(stages.values()) / 60:.1f} min in all: "
           + ", ".join(f"{stage} {seconds:.0f} s" for stage, seconds in stages.items()))
     for split, by_direction in (("test", result["headline"]), *((name, result[name]) for name in EVALUATION_SETS)):
         for direction, metrics in by_direction.items():

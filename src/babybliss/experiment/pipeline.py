@@ -18,7 +18,7 @@ from pathlib import Path
 from babybliss.config import Config
 from babybliss.convert.generate import for_generation
 from babybliss.evaluation.evaluate import evaluate
-from babybliss.evaluation.report import STAGES_FILE, write_report
+from babybliss.evaluation.report import REPORT_STAGE, STAGES_FILE, write_report
 from babybliss.io import atomic_write_json
 from babybliss.training.models import load_model, wants_4bit
 from babybliss.training.original_use import original_use
@@ -86,7 +86,7 @@ def run_experiment(config: Config, skip_original_use: bool = False) -> dict:
         for one in runs:
             evaluate(one, Path(one.out), base=ready)
     clock.write(run)
-    with clock("report"):
+    with clock(REPORT_STAGE):
         result = write_report(run)
     clock.write(run)
     result["stages"] = dict(clock.seconds)
