@@ -650,7 +650,7 @@ def _metric_table(evals: Mapping[str, Mapping[str, Any]], models: Sequence[str],
 
 
 def _english_table(evals: Mapping[str, Mapping[str, Any]], models: Sequence[str], best: str | None,
-                   known: Mapping[str, Mapping[str, int]]) -> dict[str, Any]:
+                   known: Mapping[str, Mapping[str, int]] | None = None) -> dict[str, Any]:
     """Bliss -> English per model and split: acceptable (evaluation/acceptable.py), exact match, and the ERRANT kinds
     of what differs from the reference, in unacceptable answers (errors) and in acceptable ones (variants)."""
     from babybliss.evaluation.acceptable import kinds_text
@@ -662,7 +662,8 @@ def _english_table(evals: Mapping[str, Mapping[str, Any]], models: Sequence[str]
             if "acceptable" not in metrics:
                 continue
             kinds = metrics.get("edit_kinds") or {}
-            rows.append({"cells": [_marked(_label(model, best), model, split, known), split, _cell("acceptable", metrics),
+            rows.append({"cells": [_marked(_label(model, best), model, split, known or {}), split,
+                                   _cell("acceptable", metrics),
                                    _cell("exact_match", metrics), kinds_text(kinds.get("errors") or {}),
                                    kinds_text(kinds.get("variants") or {})],
                          "best": model == best, "not_scored": False})
