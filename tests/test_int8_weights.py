@@ -7,7 +7,7 @@ import torch
 
 from babybliss.config import GenerateConfig, load_config
 from babybliss.convert.generate import generate_raw, load_for_conversion
-from babybliss.convert.int8_weights import Int8WeightLinear, with_int8_weights
+from babybliss.convert.int8_weights import INT8_ROWS, Int8WeightLinear, with_int8_weights
 from babybliss.training.models import Loaded, tiny_model, tiny_tokenizer
 
 PROMPTS = [
@@ -45,12 +45,13 @@ def test_int8_weights_give_the_plain_models_greedy_answers(dtype):
     assert [o.raw for o in got] == [o.raw for o in want]
 
 
-def test_an_int8_layer_is_close_to_its_linear():
+@pytest.mark.parametrize("rows", [1, INT8_ROWS, INT8_ROWS + 1, 40])
+def test_an_int8_layer_is_close_to_its_linear(rows):
     torch.manual_seed(0)
     linear = torch.nn.Linear(64, 48, bias=True)
-    x = torch.randn(3, 5, 64)
+    x = torch.randn(rows, 1, 64)
     out = Int8WeightLinear(linear)(x)
-    assert out.shape == (3, 5, 48)
+    assert out.shape == (rows, 1, 48)
     assert torch.allclose(out, linear(x), atol=0.02)
 
 
