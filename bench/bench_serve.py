@@ -13,11 +13,17 @@ Starts `babybliss serve` on a free port (or uses `--url`), then:
   becomes docs/serve-page.png (when this bench starts the default server; `--screenshot` elsewhere).
 Each run reports sentences/s, p50/p90/p99 latency, non-200 answers, and the CPU seconds the client and the server
 (when started here) used. `--pin` puts the server on core 0 and the client on core 1. Results go to OUT/serve.json.
+`--direction b2e` sends Bliss -> English requests instead (the shipped novel set's Bliss sentences), which the model
+answers. `--agreement` (no server) converts the novel set's Bliss -> English with the shipped adapter in both weight
+forms (`generate.weights` plain and int8), alternately, and reports each form's exact match, how many answers are
+the same, and seconds a sentence alone; results go to OUT/agreement.json.
 
     python bench/bench_serve.py --pin --out /tmp/bench-serve
     python bench/bench_serve.py --pin --adapter runs/cpu/epoch-4 --levels 1,16 --paced '' --soak 0
     python bench/bench_serve.py --levels '' --paced '' --soak 0 --b2e-load 30   # the two lanes, the shipped adapter
     python bench/bench_serve.py --levels '' --paced '' --soak 0   # only docs/serve-page.png, from the live page
+    python bench/bench_serve.py --direction b2e --levels 1,16 --paced '' --soak 0 --set generate.weights=plain
+    python bench/bench_serve.py --agreement --out bench-serve
 
 `bench/wrk_convert.lua` drives the same requests from `wrk` (Debian's package), a cross-check of this client:
 `wrk -t1 -c64 -d10s -s bench/wrk_convert.lua http://127.0.0.1:PORT -- BODIES` (one JSON body a line).
@@ -118,9 +124,13 @@ class Connection:
         self.reader = self.writer = None
 
 
+DIRECTION = {"direction": "e2b"}
+"""The direction every request asks for (`--direction`)."""
+
+
 def request_body(sentences: list[str], i: int, per_request: int) -> tuple[list[str], bytes]:
     batch = [sentences[(i * 7 + j) % len(sentences)] for j in range(1 + i % per_request)]
-    return batch, json.dumps({"direction": "e2b", "sentences": batch}).encode()
+    return batch, json.dumps({"direction": DIRECTION["direction"], "sentences": batch}).encode()
 
 
 class Tally:
@@ -308,12 +318,19 @@ def main() -> None:
     parser.add_argument("--screenshot", help="save a screenshot of the page here ('' for none; default: "
                         "docs/serve-page.png when this bench starts the default server, the shipped adapter)")
     parser.add_argument("--out", default="bench-serve", help="folder for serve.json")
+    parser.add_argument("--direction", default="e2b", choices=("e2b", "b2e"), help="b2e: the novel set's Bliss")
+    parser.add_argument("--agreement", action="store_true", help="compare the weight forms' B->E answers (no server)")
+    parser.add_argument("--rounds", type=int, default=2, help="--agreement: alternate rounds of timing one sentence")
     args = parser.parse_args()
+    if args.agreement:
+        return agreement(args)
     if args.screenshot is None and not (args.url or args.adapter or args.model or args.set):
         args.screenshot = str(ROOT / "docs/serve-page.png")  # the docs' picture is of the page as it is served now
 
+    DIRECTION["direction"] = args.direction
     pairs = json.loads((ROOT / "src/babybliss/data/corpus/pairs.json").read_text(encoding="utf-8"))
-    sentences, bliss = [p["original"] for p in pairs], [p["bliss"] for p in pairs]
+    bliss = [p["bliss"] for p in pairs]
+    sentences = [p["bliss"] for p in novel_pairs()] if args.direction == "b2e" else [p["original"] for p in pairs]
     if args.url and not args.url.startswith(("http://127.0.0.1", "http://localhost")):
         raise SystemExit("--url: this load test only runs against 127.0.0.1")
     server, url = (None, args.url.rstrip("/")) if args.url else start_server(args, {0} if args.pin else None)
@@ -347,7 +364,7 @@ def main() -> None:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     result = {"date": time.strftime("%Y-%m-%d %H:%M"), "server": health, "load_average": os.getloadavg(),
-              "pinned": args.pin, "runs": runs}
+              "pinned": args.pin, "direction": args.direction, "set": args.set, "runs": runs}
     (out / "serve.json").write_text(json.dumps(result, indent=2), encoding="utf-8")
     print("| load | clients | sentences/request | s | sentences/s | p50 s | p90 s | p99 s | 503 / other 5xx / lost | "
           "client CPU s | server CPU s |")
@@ -356,6 +373,60 @@ def main() -> None:
         print(f"| {r['load']} | {r['clients']} | {r['sentences_per_request']} | {r['seconds']} | {r['sentences_per_s']} | "
               f"{r['p50_s']} | {r['p90_s']} | {r['p99_s']} | {r['503']} / {r['other_5xx']} / {r['lost_or_reordered']} | "
               f"{r['client_cpu_s']} | {r.get('server_cpu_s', '')} |")
+
+
+def novel_pairs() -> list[dict]:
+    return json.loads((ROOT / "src/babybliss/data/corpus/novel.json").read_text(encoding="utf-8"))
+
+
+def agreement(args) -> None:
+    """The shipped adapter's B->E answers on the novel set in each weight form, as `serve` loads them (its dtype,
+    one thread a core), and the seconds one sentence takes alone in each, the forms taking turns."""
+    import torch
+
+    from babybliss.config import load_config
+    from babybliss.convert.generate import adapter_config, load_for_conversion
+    from babybliss.convert.shipped import shipped_adapter
+    from babybliss.evaluation.metrics import exact_match_rate
+    from babybliss.serve.app import ModelConverter
+
+    adapter = shipped_adapter()
+    pairs = novel_pairs()
+    bliss, english = [p["bliss"] for p in pairs], [p["original"] for p in pairs]
+    threads = load_config(None, args.set or []).serve.threads
+    if threads:
+        torch.set_num_threads(threads)
+    forms = {}
+    for weights in ("plain", "int8"):
+        config = load_config(None, [f"generate.weights={weights}"] + (args.set or []))
+        loaded = load_for_conversion(config, adapter, config.serve.dtype)
+        forms[weights] = ModelConverter(loaded, adapter_config(adapter).prompts, config.generate, weights)
+    answers, seconds = {}, {}
+    for weights, converter in forms.items():
+        start = time.perf_counter()
+        answers[weights] = [o.answer for o in converter.convert("b2e", bliss)]
+        seconds[weights] = {"all": round(time.perf_counter() - start, 1), "one": []}
+        print(weights, "exact match", exact_match_rate(answers[weights], english), flush=True)
+    for _ in range(args.rounds):
+        for weights, converter in forms.items():
+            for sentence in bliss[:: max(1, len(bliss) // 10)][:10]:
+                start = time.perf_counter()
+                converter.convert("b2e", [sentence])
+                seconds[weights]["one"].append(time.perf_counter() - start)
+    result = {
+        "date": time.strftime("%Y-%m-%d %H:%M"), "load_average": os.getloadavg(), "threads": torch.get_num_threads(),
+        "sentences": len(bliss),
+        "exact_match": {w: exact_match_rate(a, english) for w, a in answers.items()},
+        "same_answers": sum(a == b for a, b in zip(answers["plain"], answers["int8"])),
+        "one_sentence_p50_s": {w: round(percentile(s["one"], 0.5), 3) for w, s in seconds.items()},
+        "all_sentences_s": {w: s["all"] for w, s in seconds.items()},
+        "differing": [{"bliss": b, "plain": p, "int8": i, "reference": e}
+                      for b, p, i, e in zip(bliss, answers["plain"], answers["int8"], english) if p != i],
+    }
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "agreement.json").write_text(json.dumps(result, indent=2, ensure_ascii=False), encoding="utf-8")
+    print(json.dumps({k: v for k, v in result.items() if k != "differing"}))
 
 
 if __name__ == "__main__":

@@ -201,6 +201,10 @@ class GenerateConfig:
     constrain: bool = False
     """English to Bliss: allow only a tense marker, the input's words and their lemmas, Bliss's function words and
     `.`/`?` (babybliss.convert.constrain), so the model cannot swap in words from its training set."""
+    weights: str = "int8"
+    """The weights `serve` and `generate` decode with on a CPU: int8 (one scale per row, activations unchanged, in
+    calls of at most 4 rows: babybliss.convert.int8_weights; a sentence alone 2.3x faster in-process, 18 % served,
+    bench/RESULTS.md) or plain (the decoding dtype). A GPU, evaluate and compare always use plain weights."""
 
 
 @dataclass
@@ -472,6 +476,8 @@ def validate(config: Config) -> None:
         raise ConfigError(f"train.epochs: expected positive epoch counts, got {config.train.epochs}")
     if len(set(config.train.seeds)) != len(config.train.seeds) or any(s < 0 for s in config.train.seeds):
         raise ConfigError(f"train.seeds: expected distinct seeds of 0 or more, got {config.train.seeds}")
+    if config.generate.weights not in {"int8", "plain"}:
+        raise ConfigError(f"generate.weights: expected int8 or plain, got {config.generate.weights!r}")
     bad = [d for d in config.data.directions if d not in {"e2b", "b2e"}]
     if bad or not config.data.directions:
         raise ConfigError(f"data.directions: expected e2b and/or b2e, got {config.data.directions}")

@@ -65,6 +65,19 @@ def load_for_generation(config: Config, adapter: str | Path | None = None, base:
     return load_model(replace_spec(trained, str(folder)).model)
 
 
+def load_for_conversion(config: Config, adapter: str | Path | None, dtype: str = "auto") -> Loaded:
+    """The model `serve` and `generate` convert with, in the fastest form measured on a CPU (bench/RESULTS.md): the
+    adapter merged, the decoding dtype (`for_generation`), and on a CPU int8 weights unless `generate.weights` is
+    plain."""
+    loaded = for_generation(load_for_generation(config, adapter), dtype)
+    on_cpu = next(loaded.model.parameters()).device.type == "cpu"
+    if config.generate.weights == "int8" and on_cpu and not loaded.quantized:
+        from babybliss.convert.int8_weights import with_int8_weights
+
+        with_int8_weights(loaded.model)
+    return loaded
+
+
 def for_generation(loaded: Loaded, dtype: str = "auto") -> Loaded:
     """`loaded`, cast in place to the dtype decoding is fastest in (`auto`: bfloat16 on a GPU or a CPU with bf16
     instructions, else float32; a 4-bit model stays as it is), in eval mode."""
@@ -222,7 +235,7 @@ def run_generate(
 ) -> list[Output]:
     """The `generate` command: conversions of `texts` in `direction`, or a free-text prompt."""
     prompts = adapter_config(adapter).prompts if adapter else config.prompts
-    loaded = load_for_generation(config, adapter)
+    loaded = load_for_conversion(config, adapter, config.model.dtype)
     if free_prompt is not None:
         return generate_raw(loaded, [free_prompt], config.generate)
     if direction is None:

@@ -31,11 +31,11 @@ from babybliss.serve.front_door import REDOC_CONTENT_SECURITY_POLICY, FrontDoor,
 from babybliss.serve.symbols_api import SymbolWordModel, symbols_of, symbols_router
 from babybliss.symbols.lexicon import attribution
 from babybliss.config import Config, GenerateConfig, PromptConfig, ServeConfig
-from babybliss.convert.generate import Output, adapter_config, generate_raw, load_for_generation, stop_criteria
+from babybliss.convert.generate import Output, adapter_config, generate_raw, load_for_conversion, stop_criteria
 from babybliss.convert.prefix_cache import PrefixCache, template_prefix
 from babybliss.convert.hybrid import default_system
 from babybliss.convert.shipped import NO_ADAPTER, resolve_adapter, shipped_adapter
-from babybliss.training.models import Loaded, inference_dtype
+from babybliss.training.models import Loaded
 from babybliss.grammar.nlp import NlpError
 from babybliss.data.prompts import DIRECTIONS, build_prompt
 from babybliss.grammar.notation import MARKERS
@@ -182,8 +182,7 @@ def choose_converters(config: Config, adapter: str | None, model_given: bool) ->
     of rules and adapter), the model alone if spaCy is missing."""
     named = None if adapter == NO_ADAPTER else adapter
     adapter = resolve_adapter(adapter, config.model.spec, model_given)
-    loaded = load_for_generation(config, adapter)
-    loaded.model.to(inference_dtype(config.serve.dtype))
+    loaded = load_for_conversion(config, adapter, config.serve.dtype)
     prompts = adapter_config(adapter).prompts if adapter else config.prompts
     model = ModelConverter(loaded, prompts, config.generate, model_label(config, adapter), untuned=not adapter)
     if model_given:
