@@ -57,8 +57,10 @@ LINKING = frozenset({"feel", "smell", "look", "seem", "sound", "taste", "become"
 MOTION = frozenset({"go", "come", "walk", "run", "drive", "travel", "fly", "move", "return", "get", "swim"})
 TO_PLACE = frozenset({"go", "come", "walk", "run", "drive", "travel", "fly", "return", "listen", "talk"})
 """Verbs whose place or object takes `to` (`go to bed`, `listen to music`), which a composed row may leave out."""
+MEALS = frozenset({"breakfast", "lunch", "dinner", "supper", "brunch"})
+"""Nouns English leaves without an article as an object too (`We eat lunch`)."""
 GO_ACTIVITIES = frozenset("swim fish run ski skate dance camp hike sail surf jog bowl hunt climb ride walk cycle "
-                          "sledge".split())
+                          "sledge paddle kayak row canoe golf sightsee".split())
 """After `go`, the nouns that are activities (`go swimming`), not places (`go to the park`)."""
 INFINITIVE_HEADS = frozenset({"want", "need"})
 """Verbs whose verb object takes `to` (`want to go`) and whose noun object an indefinite article (`want a hug`)."""
@@ -424,9 +426,12 @@ class _Reader:
         while self.low(j) in DEGREE:
             j += 1
         # a word that can also be a base-form verb is the verb (`this hurt`): Bliss writes verbs in the base form
-        if _is_adjective(self.peek(j)) and not _can_verb(self.peek(j)) and self._only_times_from(j + 1) and self.peek(j):
+        word = self.low(j)
+        if _is_adjective(word) and _lemmas(word).get("VERB", ("",))[0] != word and self._only_times_from(j + 1) and word:
             return True
-        return self.low() in PREPOSITIONS - {"of", "than"} or self.low() in ("here", "there")
+        # a place: a preposition and one noun (or `here`/`there`) ending the row, times aside (`mother in kitchen`)
+        place = self.low() in PREPOSITIONS - {"of", "than"} and self.peek(1) and self._only_times_from(2)
+        return bool(place) or self.low() in ("here", "there") and self._only_times_from(1)
 
     def _only_times_from(self, offset: int) -> bool:
         return all(_is_time(w) or w.lower() in ("now", "next", "last") for w in self.words[self.i + offset:])
@@ -491,7 +496,7 @@ class _Reader:
                 c.rest.append(self.take().lower())
                 continue
             if not c.rest and c.verb in INFINITIVE_HEADS and w != "to" and _can_verb(self.peek()) \
-                    and self.peek(1) and not _is_time(self.peek(1)) and self.low(1) != "now":
+                    and self._nounish(1) and not self._only_times_from(1) and not _is_adjective(self.peek(1)):
                 c.rest += ["to", self.take().lower()]  # `want go church`, `want write letter`: `to` left out
                 continue
             infinitive = w == "to" and _can_verb(self.peek(1)) and (not c.rest and not motion or _only_verb(self.peek(1)))
@@ -519,6 +524,8 @@ class _Reader:
             article = "a" if predicate and not c.rest and not phrase.plural() else "" if predicate and not c.rest else "the"
             if not c.rest and c.verb in INFINITIVE_HEADS and not phrase.plural():
                 article = "a"  # `want hug`: a thing wanted, `I want a hug`
+            if phrase.head.lower() in MEALS and not phrase.adjectives:
+                article = ""  # `eat lunch`, `cook dinner`
             if after_preposition and _is_name(phrase.nouns[0]):
                 article = ""
             # a bare plural object keeps no article, unless it is a command's (`Open the blinds`: without the
