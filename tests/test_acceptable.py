@@ -123,3 +123,5 @@ def test_a_reading_may_restore_the_small_words_a_composed_row_left_out():
     assert not acceptable("present:I tired.", "I am very tired.")  # a content word added
     assert not acceptable("present:I go bed now.", "I go to bed now.")  # the rules put `now` elsewhere: order
     assert not acceptable("present:I be tired.", "I tired.")  # only the round trip's words are taken away
+    assert acceptable("future:we go home today.", "We will go home today.")  # a pronoun's case aside
+    assert not acceptable("present:Caspian parrot repeat riddle.", "Caspian parrots the repeat riddle.")  # a name's

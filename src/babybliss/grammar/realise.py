@@ -427,7 +427,8 @@ class _Reader:
             j += 1
         # a word that can also be a base-form verb is the verb (`this hurt`): Bliss writes verbs in the base form
         word = self.low(j)
-        if _is_adjective(word) and _lemmas(word).get("VERB", ("",))[0] != word and self._only_times_from(j + 1) and word:
+        base_verb = _lemmas(word).get("VERB", ("",))[0] == word
+        if word and _is_adjective(word) and not base_verb and self._only_times_from(j + 1):
             return True
         # a place: a preposition and one noun (or `here`/`there`) ending the row, times aside (`mother in kitchen`)
         place = self.low() in PREPOSITIONS - {"of", "than"} and self.peek(1) and self._only_times_from(2)
