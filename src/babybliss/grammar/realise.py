@@ -55,13 +55,14 @@ PARTS_OF_DAY = frozenset({"morning", "afternoon", "evening"})
 LINKING = frozenset({"feel", "smell", "look", "seem", "sound", "taste", "become", "stay", "get", "turn", "grow"})
 """Verbs whose complement is an adjective, as after `be` (`The soup smells spicy`)."""
 MOTION = frozenset({"go", "come", "walk", "run", "drive", "travel", "fly", "move", "return", "get", "swim"})
-TO_PLACE = frozenset({"go", "come", "walk", "run", "drive", "travel", "fly", "return", "listen", "talk"})
+TO_PLACE = frozenset({"go", "come", "listen"})
 """Verbs whose place or object takes `to` (`go to bed`, `listen to music`), which a composed row may leave out."""
 MEALS = frozenset({"breakfast", "lunch", "dinner", "supper", "brunch"})
 """Nouns English leaves without an article as an object too (`We eat lunch`)."""
 GO_ACTIVITIES = frozenset("swim fish run ski skate dance camp hike sail surf jog bowl hunt climb ride walk cycle "
-                          "sledge paddle kayak row canoe golf sightsee".split())
-"""After `go`, the nouns that are activities (`go swimming`), not places (`go to the park`)."""
+                          "sledge paddle kayak row canoe golf sightsee shop".split())
+"""After `go`, the nouns that are activities (`go swimming`, `go shopping` as the corpus reads it), not places
+(`go to the park`)."""
 INFINITIVE_HEADS = frozenset({"want", "need"})
 """Verbs whose verb object takes `to` (`want to go`) and whose noun object an indefinite article (`want a hug`)."""
 BARE = "@"
