@@ -173,6 +173,7 @@ def test_want_before_a_noun_keeps_it_a_noun_and_before_a_verb_takes_to():
     assert realise("present:I want hug.") == "I want a hug."
     assert realise("present:I want go church.") == "I want to go to church."
     assert realise("present:I want write letter.") == "I want to write the letter."
+    assert realise("future:we eat lunch today.") == "We will eat lunch today."  # a meal takes no article
 
 
 def test_where_and_a_noun_is_a_question_with_be():
