@@ -8,6 +8,12 @@ article before a common noun, adjectives back in front of their noun, `'s` after
 `last week`, `now` -> `right now` at the end, frequency adverbs before the verb and other adverbs after the object,
 questions with their auxiliary fronted. What Bliss dropped (numbers, `every` vs `this`, `will` vs `going to`, which
 article) cannot come back; the realiser picks the commonest reading.
+
+Rows as a Bliss user composes them leave small words out (docs/compose-set.md); the realiser puts them back by
+construction: `be` between a subject and an adjective or a closing place (`I tired` -> `I am tired`) and in a
+progressive row without it, `to` after `go`/`come`/`listen` before a noun (`go bed` -> `go to bed`, not `home`), `to`
+after `want`/`need` before a verb with its object and `a` before a lone noun (`want hug` -> `want a hug`), `is` and `?`
+after a leading wh-word (`where doctor` -> `Where is the doctor?`).
 """
 
 from __future__ import annotations
