@@ -1,11 +1,12 @@
 """Bliss -> English on the shipped compose set (Bliss rows as users compose them on the page): acceptable % of the
-rule realiser and of a model with the shipped adapter (or `--adapter`), as evaluate scores it
+rule realiser, of a model with the shipped adapter (or `--adapter`) and of their hybrid (the B->E system), as evaluate
+scores it
 (evaluation.compose). Writes nothing; prints each system's acceptable % and exact % and its misses by kind.
 
     PYTHONPATH=src python bench/compose_acceptable.py              # the realiser and the shipped adapter
     PYTHONPATH=src python bench/compose_acceptable.py --no-model   # the realiser only (seconds)
     PYTHONPATH=src python bench/compose_acceptable.py --save answers.json   # keep the model's answers
-    PYTHONPATH=src python bench/compose_acceptable.py --load answers.json   # score them again, no decoding
+    PYTHONPATH=src python bench/compose_acceptable.py --load answers.json   # score them (and the hybrid) again
 """
 
 from __future__ import annotations
@@ -32,6 +33,15 @@ def score(name: str, rows: list[dict], listed: dict, answers: list[str], seconds
         print(f"  {r['bliss']!r} -> {s['generated']!r}")
 
 
+def score_hybrid(rows: list[dict], listed: dict, answers: list[str]) -> None:
+    """The B->E system of generate/serve/the page: the hybrid of these model answers and the realiser."""
+    from babybliss.evaluation.acceptable import hybrid_b2e
+
+    start = time.perf_counter()
+    hybrid = [english for english, _ in hybrid_b2e([r["bliss"] for r in rows], answers)]
+    score("hybrid (model, else realiser)", rows, listed, hybrid, time.perf_counter() - start)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--no-model", action="store_true", help="score the realiser only")
@@ -49,7 +59,9 @@ def main() -> None:
         return
     if args.load:
         saved = json.loads(open(args.load, encoding="utf-8").read())
-        score(f"model answers of {args.load}", rows, listed, [saved[r["bliss"]] for r in rows], 0.0)
+        answers = [saved[r["bliss"]] for r in rows]
+        score(f"model answers of {args.load}", rows, listed, answers, 0.0)
+        score_hybrid(rows, listed, answers)
         return
     from babybliss.convert.generate import adapter_config, convert, for_generation, load_for_generation
     from babybliss.convert.shipped import shipped_adapter
@@ -62,6 +74,7 @@ def main() -> None:
     answers = [o.answer for o in outputs]
     score(f"model with {'the shipped adapter' if args.adapter is None else folder}", rows, listed, answers,
           time.perf_counter() - start)
+    score_hybrid(rows, listed, answers)
     if args.save:
         with open(args.save, "w", encoding="utf-8") as handle:
             json.dump({r["bliss"]: a for r, a in zip(rows, answers)}, handle, ensure_ascii=False, indent=1)

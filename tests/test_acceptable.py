@@ -113,3 +113,15 @@ def test_the_report_shows_acceptable_exact_and_the_kinds_per_model_and_split():
     assert table["header"][:4] == ["model", "split", "acceptable", "exact match"]
     assert [row["cells"] for row in table["rows"]] == [
         ["epoch-1 ★", "novel", "90.0% [80.0–95.0]", "40.0%", "SPELL 3, NOUN 1", "DET 14"]]
+
+
+def test_a_reading_may_restore_the_small_words_a_composed_row_left_out():
+    assert acceptable("present:I tired.", "I am tired.")  # round trip `present:I be tired.`
+    assert acceptable("present:I go bed.", "I go to bed.")  # `to` a preposition
+    assert not acceptable("present:I want drink.", "I want to drink.")  # an infinitive's `to` is a Bliss word
+    assert not acceptable("present:I tired.", "I the tired.")
+    assert not acceptable("present:I tired.", "I am very tired.")  # a content word added
+    assert not acceptable("present:I go bed now.", "I go to bed now.")  # the rules put `now` elsewhere: order
+    assert not acceptable("present:I be tired.", "I tired.")  # only the round trip's words are taken away
+    assert acceptable("future:we go home today.", "We will go home today.")  # a pronoun's case aside
+    assert not acceptable("present:Caspian parrot repeat riddle.", "Caspian parrots the repeat riddle.")  # a name's

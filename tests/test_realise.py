@@ -147,3 +147,36 @@ def test_a_participle_after_its_noun_is_an_adjective():  # §6 and §3: a Bliss 
     assert _english_and_acceptable("present:I wrap teapot tiny chipped winter?") == (
         "Do I wrap the tiny chipped teapot every winter?", True)
     assert realise("present:cup chipped be on table.") == "The chipped cup is on the table."
+
+
+# --- rows as a Bliss user composes them, small words left out (docs/compose-set.md) -----------------------------------
+
+
+def test_a_subject_before_an_adjective_or_a_place_gets_be_in_the_rows_tense():
+    assert realise("present:I tired.") == "I am tired."
+    assert realise("past:I tired today.") == "I was tired today."
+    assert realise("present:nurse happy.") == "The nurse is happy."  # the subject's trailing adjective: a predicate
+    assert realise("present:mother in kitchen.") == "The mother is in the kitchen."
+    assert realise("present progressive:I call friend.") == "I am calling the friend."
+    assert realise("present:dog big eat.") == "The big dog eats."  # an adjective before a verb still describes
+    assert realise("present:this hurt.") == "This hurts."  # a word that can be a base-form verb is the verb
+
+
+def test_go_and_come_before_a_place_get_to_except_home():
+    assert realise("present:I go bed now.") == "I go to bed now."
+    assert realise("future:we go park tonight.") == "We will go to the park tonight."
+    assert realise("future:we go home today.") == "We will go home today."
+    assert realise("present:I go swim.") == "I go swimming."  # an activity stays a gerund
+
+
+def test_want_before_a_noun_keeps_it_a_noun_and_before_a_verb_takes_to():
+    assert realise("present:I want hug.") == "I want a hug."
+    assert realise("present:I want go church.") == "I want to go to church."
+    assert realise("present:I want write letter.") == "I want to write the letter."
+    assert realise("future:we eat lunch today.") == "We will eat lunch today."  # a meal takes no article
+
+
+def test_where_and_a_noun_is_a_question_with_be():
+    assert realise("present:where doctor.") == "Where is the doctor?"
+    assert realise("past:where father yesterday.") == "Where was the father yesterday?"
+    assert realise("present:where you go.") == "Where do you go?"

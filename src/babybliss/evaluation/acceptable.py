@@ -4,7 +4,11 @@ Several English sentences are right for one Bliss sentence (Bliss has no article
 marker), so exact match undercounts. An answer is **acceptable** when
 
 * it converts back through the rule converter (grammar/rules.py) to the input Bliss sentence (exact match after
-  spacing), and
+  spacing), or to it once the round trip's *small words the input left out* are taken away (`LEFT_OUT`: `be`, and
+  `to` where the English has it as a preposition, never an infinitive's; a Bliss user composing on the page leaves
+  them out: `present:I tired.` is read by `I am tired.`, whose round trip is `present:I be tired.`); only words the
+  input lacks at that place go, every other word, the marker, the order and the end mark must match (a pronoun's
+  case aside), and
 * every word in it is a real English form: a form in lemminflect's lexicon (its inflection tables, so `hummed` is a
   form of `hum` and `hummeed` is nothing), or a word of the Hunspell en_GB word list ERRANT ships for its own
   spelling check (closed-class words, interjections, British spellings), or a number, or a word the input Bliss
@@ -42,6 +46,10 @@ NO_ARTICLE_BEFORE = frozenset(
 DEMONSTRATIVES = frozenset({"this", "that", "these", "those"})
 FINITE = frozenset("is are was were be am does do did".split())
 """After a demonstrative: it stood alone, as a pronoun (`the that is`)."""
+PRONOUNS = frozenset("i you he she it we they".split())
+LEFT_OUT = frozenset({"be", "to"})
+"""The small words a composed Bliss row may leave out and a right reading restores (docs/metrics.md): `be`, and `to`
+only where the English has it as a preposition (`go to bed`), never an infinitive's (`want to drink`)."""
 
 
 @lru_cache(maxsize=1)
@@ -103,13 +111,45 @@ def misplaced_articles(english: str) -> list[str]:
     return bad
 
 
+def _tokens(bliss: str) -> list[str]:
+    marker, _, body = normalize_space(bliss).partition(":")
+    words = re.findall(r"[\w'-]+|[^\w\s]", body)
+    # a pronoun's case aside (`we`, `We`); a name's case is kept (`caspian` is not the name `Caspian`)
+    return [marker, *(w.lower() if w.lower() in PRONOUNS else w for w in words)]
+
+
+def same_but_left_out(bliss: str, back: str, prepositions_to: int = 0) -> bool:
+    """`back` (a round trip) is `bliss` once some of its `LEFT_OUT` words, absent from `bliss` at that place, are
+    taken away: any `be`, and at most `prepositions_to` `to`s (the English's `to` before a place, never an
+    infinitive's: `want to drink` is not `want drink`); everything else (marker, words, order, end mark) equal, a
+    pronoun's case aside."""
+    want, got = _tokens(bliss), _tokens(back)
+    i = 0
+    for token in got:
+        if i < len(want) and token == want[i]:
+            i += 1
+        elif token == "to" and prepositions_to > 0:
+            prepositions_to -= 1
+        elif token not in LEFT_OUT - {"to"}:
+            return False
+    return i == len(want)
+
+
+def _prepositions_to(english: str) -> int:
+    from babybliss.grammar.nlp import load_nlp
+
+    return sum(t.lower_ == "to" and t.pos_ == "ADP" for t in load_nlp()(normalize_space(english)))
+
+
 def round_trips(blisses: Sequence[str], englishes: Sequence[str]) -> list[bool]:
-    """Whether the rule converter turns each English answer back into its Bliss sentence (one spaCy batch)."""
+    """Whether the rule converter turns each English answer back into its Bliss sentence, its left-out small words
+    aside (`same_but_left_out`; one spaCy batch)."""
     from babybliss.grammar.rules import to_bliss
 
     back = to_bliss([e or "" for e in englishes])
-    return [bool(e) and normalize_space(b) == normalize_space(bliss) for bliss, e, b in zip(blisses, englishes, back,
-                                                                                            strict=True)]
+    return [bool(e) and (normalize_space(b) == normalize_space(bliss) or same_but_left_out(
+        bliss, b, _prepositions_to(e) if " to " in f" {e.lower()} " else 0))
+            for bliss, e, b in zip(blisses, englishes, back, strict=True)]
 
 
 def acceptable_many(blisses: Sequence[str], englishes: Sequence[str]) -> list[bool]:

@@ -8,6 +8,12 @@ article before a common noun, adjectives back in front of their noun, `'s` after
 `last week`, `now` -> `right now` at the end, frequency adverbs before the verb and other adverbs after the object,
 questions with their auxiliary fronted. What Bliss dropped (numbers, `every` vs `this`, `will` vs `going to`, which
 article) cannot come back; the realiser picks the commonest reading.
+
+Rows as a Bliss user composes them leave small words out (docs/compose-set.md); the realiser puts them back by
+construction: `be` between a subject and an adjective or a closing place (`I tired` -> `I am tired`) and in a
+progressive row without it, `to` after `go`/`come`/`listen` before a noun (`go bed` -> `go to bed`, not `home`), `to`
+after `want`/`need` before a verb with its object and `a` before a lone noun (`want hug` -> `want a hug`), `is` and `?`
+after a leading wh-word (`where doctor` -> `Where is the doctor?`).
 """
 
 from __future__ import annotations
@@ -54,6 +60,17 @@ ALL_TIMES = frozenset({"night", "day"})
 PARTS_OF_DAY = frozenset({"morning", "afternoon", "evening"})
 LINKING = frozenset({"feel", "smell", "look", "seem", "sound", "taste", "become", "stay", "get", "turn", "grow"})
 """Verbs whose complement is an adjective, as after `be` (`The soup smells spicy`)."""
+MOTION = frozenset({"go", "come", "walk", "run", "drive", "travel", "fly", "move", "return", "get", "swim"})
+TO_PLACE = frozenset({"go", "come", "listen"})
+"""Verbs whose place or object takes `to` (`go to bed`, `listen to music`), which a composed row may leave out."""
+MEALS = frozenset({"breakfast", "lunch", "dinner", "supper", "brunch"})
+"""Nouns English leaves without an article as an object too (`We eat lunch`)."""
+GO_ACTIVITIES = frozenset("swim fish run ski skate dance camp hike sail surf jog bowl hunt climb ride walk cycle "
+                          "sledge paddle kayak row canoe golf sightsee shop".split())
+"""After `go`, the nouns that are activities (`go swimming`, `go shopping` as the corpus reads it), not places
+(`go to the park`)."""
+INFINITIVE_HEADS = frozenset({"want", "need"})
+"""Verbs whose verb object takes `to` (`want to go`) and whose noun object an indefinite article (`want a hug`)."""
 BARE = "@"
 """Marks a time phrase whose `every`/`this`/`all` Bliss dropped (`Tuesday`, `morning`)."""
 
@@ -274,6 +291,8 @@ class _Reader:
             if stop_at_subject and self._new_subject_here():
                 break
         while not self.done() and (self.low() in DEGREE or _is_adjective(self.peek())):
+            if self.low() in ("later", "soon"):  # adverbs of time, not `late` compared
+                break
             if self.low() in DEGREE and not (_is_adjective(self.peek(1))):
                 break
             if subject and _can_verb(self.peek()) and not self._adjective_run_then_verb():
@@ -385,17 +404,45 @@ class _Reader:
             c.negation = self.take().lower()
         if self.low() in FREQUENCY:
             c.adverbs.append(self.take().lower())
-        if self.low() == "be":
+        if c.subject is not None and (self._left_out_be(c.subject) or c.wh == ["where"] and self._only_times_from(0)):
+            c.be = True  # `I tired`, `nurse happy`, `mother in kitchen`: a composed row left `be` out
+        elif self.low() == "be":
             self.take()
             c.be = True
             if self.progressive and _can_verb(self.peek()):
                 c.verb = self.take().lower()
         elif _can_verb(self.peek()) and not self.done():
             c.verb = self.take().lower()
+            # `present progressive:I call friend`: a composed row left out the sentence's only `be`
+            c.be = self.progressive and not c.modal and "be" not in (w.lower() for w in self.words)
         if c.verb:
             self._after_verb(c)
         self._rest(c, fronted_subordinate)
         return c
+
+    def _left_out_be(self, subject: _Phrase) -> bool:
+        """After a subject, no verb group but a predicate: an adjective (or the subject's own trailing adjectives,
+        nothing after them but a time), or a place. Moves the trailing adjectives back to the predicate."""
+        if self.low() in NEGATIONS | MODALS or self.low() == "be":
+            return False
+        if subject.adjectives and not subject.coordinated and self._only_times_from(0):
+            self.i -= len(subject.adjectives)
+            subject.adjectives = []
+            return True
+        j = 0
+        while self.low(j) in DEGREE:
+            j += 1
+        # a word that can also be a base-form verb is the verb (`this hurt`): Bliss writes verbs in the base form
+        word = self.low(j)
+        base_verb = _lemmas(word).get("VERB", ("",))[0] == word
+        if word and _is_adjective(word) and not base_verb and self._only_times_from(j + 1):
+            return True
+        # a place: a preposition and one noun (or `here`/`there`) ending the row, times aside (`mother in kitchen`)
+        place = self.low() in PREPOSITIONS - {"of", "than"} and self.peek(1) and self._only_times_from(2)
+        return bool(place) or self.low() in ("here", "there") and self._only_times_from(1)
+
+    def _only_times_from(self, offset: int) -> bool:
+        return all(_is_time(w) or w.lower() in ("now", "next", "last") for w in self.words[self.i + offset:])
 
     def _after_verb(self, c: _Clause) -> None:
         if self.low() in ALWAYS_PARTICLES or self.low() in PARTICLES and f"{c.verb}_{self.low()}" in _phrasal():
@@ -404,7 +451,9 @@ class _Reader:
             "home", "there", "here", "away", "too", "now"
         ):
             c.adverbs.append(self.take().lower())
-        if c.verb in _gerund_heads() and _can_verb(self.peek()) and not _is_name(self.peek()) and not c.particle:
+        place = c.verb in TO_PLACE and "NOUN" in _lemmas(self.low()) and self.low() not in GO_ACTIVITIES
+        if c.verb in _gerund_heads() and _can_verb(self.peek()) and not _is_name(self.peek()) and not c.particle \
+                and not place:
             if not _only_noun(self.peek()) and self.low(1) != "of":
                 c.complement_verb = self.take().lower()
                 if self.low() in ALWAYS_PARTICLES:
@@ -434,7 +483,8 @@ class _Reader:
                 continue
             if w == "now":
                 self.take()
-                c.times.append("right now")
+                # the rules put `now` in the adverb slot before objects; after one it is a composed row's `now`
+                c.times.append("now" if c.rest else "right now")
                 continue
             if _is_time(self.peek()) and not (c.rest and c.rest[-1] in PREPOSITIONS):
                 c.times.append(self._time())
@@ -442,7 +492,21 @@ class _Reader:
             if _is_adverb(self.peek()) and w not in ("home", "there", "here", "outside", "inside") or w in DEGREE and _is_adverb(self.peek(1)):
                 c.adverbs.append(self.take().lower())
                 continue
-            motion = c.verb in ("go", "come", "walk", "run", "drive", "travel", "fly", "move", "return", "get", "swim")
+            motion = c.verb in MOTION
+            last_verb = c.rest[-1] if c.rest[-2:-1] == ["to"] else "" if c.rest else c.verb
+            if last_verb in TO_PLACE and w not in PREPOSITIONS | {"home", "here", "there"} and self._nounish(0) \
+                    and not _is_adjective(self.peek()):
+                c.rest.append("to")  # `go bed`, `listen music`: a composed row left `to` out
+                if self.low() in BARE_PLACES:
+                    c.rest.append(self.take().lower())
+                    continue
+            if w in ("home", "here", "there") and last_verb in MOTION:
+                c.rest.append(self.take().lower())
+                continue
+            if not c.rest and c.verb in INFINITIVE_HEADS and w != "to" and _can_verb(self.peek()) \
+                    and self._nounish(1) and not self._only_times_from(1) and not _is_adjective(self.peek(1)):
+                c.rest += ["to", self.take().lower()]  # `want go church`, `want write letter`: `to` left out
+                continue
             infinitive = w == "to" and _can_verb(self.peek(1)) and (not c.rest and not motion or _only_verb(self.peek(1)))
             if infinitive:
                 c.rest.append(self.take().lower())
@@ -466,6 +530,10 @@ class _Reader:
                 continue
             after_preposition = c.rest and c.rest[-1] in PREPOSITIONS
             article = "a" if predicate and not c.rest and not phrase.plural() else "" if predicate and not c.rest else "the"
+            if not c.rest and c.verb in INFINITIVE_HEADS and not phrase.plural():
+                article = "a"  # `want hug`: a thing wanted, `I want a hug`
+            if phrase.head.lower() in MEALS and not phrase.adjectives:
+                article = ""  # `eat lunch`, `cook dinner`
             if after_preposition and _is_name(phrase.nouns[0]):
                 article = ""
             # a bare plural object keeps no article, unless it is a command's (`Open the blinds`: without the
@@ -679,6 +747,8 @@ def _sentence(bliss: str) -> str:
     if words[:2] == ["let", "us"] and len(words) > 2:
         rest = _sentence(f"imperative:{' '.join(words[2:])}{end}")
         return f"Let's {rest[0].lower()}{rest[1:]}"
+    if words[0].lower() in WH_WORDS - {"when"} and end == "." and not any(w.lower() in CONJUNCTIONS for w in words):
+        end, question = "?", True  # `where doctor`: a wh-word first is a question, its `?` left out
     reader = _Reader(words, progressive=marker.endswith("progressive"), imperative=marker == "imperative")
     clauses: list[_Clause] = []
     fronted = reader.low() in SUBORDINATORS or reader.low() == "as"
