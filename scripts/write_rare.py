@@ -51,19 +51,9 @@ def use_lexicon(lexicon: dict) -> None:
 
 def content_words(lexicon: dict) -> set[str]:
     """Every open-class word of the rare lexicon, lower case, in every form it is written in."""
-    words = set()
-    for key in ("names", "places", "person_adjectives", "adverbs", "copula_adjectives", "other_words"):
-        words |= {w.lower() for w in lexicon[key]}
-    words |= {w for pair in lexicon["people"].items() for w in pair}
-    for verb, forms in lexicon["verbs"].items():
-        words |= {verb, *forms[:4]}
-    for verb, forms in lexicon["intransitive"].items():
-        words |= {verb, *forms[:3]}
-    for phrasal, forms in lexicon["phrasal"].items():
-        words |= {phrasal.split()[0], *forms[:3]}
-    for noun, (plural, adjectives, _) in lexicon["things"].items():
-        words |= {noun, plural, *adjectives}
-    return words
+    from babybliss.data.vocabulary import lexicon_words
+
+    return lexicon_words(lexicon)
 
 
 def taken_words() -> set[str]:

@@ -97,3 +97,18 @@ def running_server(app, **uvicorn_options) -> Iterator[int]:
     finally:
         server.should_exit = True
         thread.join(10)
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+"""Debian's chromium, which `make browser` installs (Playwright's own browser download is not used)."""
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless chromium for the page's browser tests, one per test module."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu"])
+        yield browser
+        browser.close()

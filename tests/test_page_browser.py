@@ -36,16 +36,6 @@ def base_url():
     patch.undo()
 
 
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu"])
-        yield browser
-        browser.close()
-
-
 @pytest.fixture
 def offline(browser, base_url):
     """A browser context with the network closed: requests beyond the server are aborted and listed in `.outside`;

@@ -52,16 +52,6 @@ def base_url():
         yield f"http://localhost:{port}/"
 
 
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu"])
-        yield browser
-        browser.close()
-
-
 @pytest.fixture
 def page(browser, base_url):
     context = browser.new_context(accept_downloads=True)

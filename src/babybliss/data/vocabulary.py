@@ -90,9 +90,9 @@ def rare_lexicon() -> dict:
     return json.loads(_words_file("rare.json").read_text(encoding="utf-8"))
 
 
-def held_out_words() -> frozenset[str]:
-    """Every word of the rare lexicon, lower case, in every form it is written in: the generator uses none."""
-    lexicon = rare_lexicon()
+def lexicon_words(lexicon: dict) -> set[str]:
+    """Every open-class word of a rare-style lexicon (words/rare.json's shape), lower case, in every form it is
+    written in."""
     words = set()
     for key in ("names", "places", "person_adjectives", "adverbs", "copula_adjectives", "other_words"):
         words |= {w.lower() for w in lexicon[key]}
@@ -105,7 +105,12 @@ def held_out_words() -> frozenset[str]:
         words |= {phrasal.split()[0], *forms[:3]}
     for noun, (plural, adjectives, _) in lexicon["things"].items():
         words |= {noun, plural, *adjectives}
-    return frozenset(words)
+    return words
+
+
+def held_out_words() -> frozenset[str]:
+    """Every word of the rare lexicon, lower case, in every form it is written in: the generator uses none."""
+    return frozenset(lexicon_words(rare_lexicon()))
 
 
 def bci_glosses() -> dict[str, set[str]]:
