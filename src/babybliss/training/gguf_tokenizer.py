@@ -1,11 +1,11 @@
 """Gemma's tokenizer, built from its GGUF file the same way under every transformers version.
 
 A GGUF file stores Gemma's sentencepiece-BPE vocabulary in merge order, with scores that do not follow that order,
-and no merges. transformers 5.17's GGUF reader (the GPU image's) builds it as a Unigram model ranked by those scores
-and adds no BOS: it cuts text into short pieces (a six-word Bliss answer becomes about 43 tokens instead of 11), so
-64 new tokens ended Gemma's answers after 10-17 real tokens, and it trained and decoded on text the model was never
-pretrained on. Later readers rebuild the merges from the vocabulary's order, as done here (bench/RESULTS.md, "Why
-Gemma's answers stopped")."""
+and no merges. transformers 5.17's GGUF reader (the GPU image's) builds it as a Unigram model with no BOS; saved and
+loaded again by 5.17's `GemmaTokenizer`, that comes back as BPE without merges, one token per character (a six-word
+Bliss answer: about 44 tokens instead of 12). Gemma was fine-tuned and decoded on characters, and 64 new tokens
+ended its answers after 10-19 real tokens. Later readers rebuild the merges from the vocabulary's order, as done here
+(bench/RESULTS.md, "Why Gemma's answers stopped")."""
 
 from __future__ import annotations
 
