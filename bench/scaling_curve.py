@@ -55,8 +55,8 @@ def size_name(size: int) -> str:
     return "all" if size < 0 else str(size)
 
 
-def epochs_for(prompts_per_epoch: int) -> int:
-    return max(MIN_EPOCHS, min(MAX_EPOCHS, math.ceil(MIN_PROMPTS / max(1, prompts_per_epoch))))
+def epochs_for(prompts_per_epoch: int, min_prompts: int = MIN_PROMPTS) -> int:
+    return max(MIN_EPOCHS, min(MAX_EPOCHS, math.ceil(min_prompts / max(1, prompts_per_epoch))))
 
 
 # --- 1. prepare (needs spaCy) ----------------------------------------------------------------------------------------
@@ -126,7 +126,8 @@ def run(args) -> None:
     procs = {}
     for size in sizes:
         command = [sys.executable, str(Path(__file__).resolve()), "job", "--dir", args.dir, "--model", args.model,
-                   "--size", str(size), "--work", args.work, "--results", args.results, *sum((["--set", s] for s in args.set), [])]
+                   "--size", str(size), "--work", args.work, "--results", args.results,
+                   "--min-prompts", str(args.min_prompts), *sum((["--set", s] for s in args.set), [])]
         if size == sizes[-1] and args.keep_adapter:
             command.append("--keep-adapter")
         log = open(logs / f"{size_name(size)}.log", "w")
@@ -170,7 +171,7 @@ def job(args) -> None:
                            run_dir / "probe")
     prompts_per_epoch = summary["splits"]["train"] * len(base.data.directions)
     shutil.rmtree(run_dir / "probe")
-    epochs = epochs_for(prompts_per_epoch)
+    epochs = epochs_for(prompts_per_epoch, args.min_prompts)
     config = load_config(CONFIG, [f"data.path={folder / 'bliss.json'}", f"out={run_dir}", f"model.spec={args.model}",
                                   "data.extra_train=" + json.dumps(extra), "train.sweep=checkpoints",
                                   f"train.epochs={json.dumps(list(range(1, epochs + 1)))}"] + args.set)
@@ -199,7 +200,7 @@ def job(args) -> None:
 
     result = {
         "model": args.model, "size": args.size, "pairs_added": added, "prompts_per_epoch": prompts_per_epoch,
-        "epochs": epochs, "train_wall_seconds": round(train_wall, 1),
+        "epochs": epochs, "min_prompts": args.min_prompts, "train_wall_seconds": round(train_wall, 1),
         "epoch_info": [{k: i.get(k) for k in ("epochs", "train_seconds", "global_step", "final_eval_loss")} for i in info],
         "device": torch.cuda.get_device_name(0) if torch.cuda.is_available() else "cpu",
         "overrides": args.set, "decode_seconds": seconds, "answers": answers,
@@ -391,6 +392,8 @@ def parse_args(argv=None):
         p.add_argument("--results", required=True, help="RESULTS/MODEL/SIZE.json")
         p.add_argument("--set", action="append", default=[], metavar="SECTION.KEY=VALUE")
         p.add_argument("--keep-adapter", action="store_true", help="copy the largest size's adapter to RESULTS")
+        p.add_argument("--min-prompts", type=int, default=MIN_PROMPTS,
+                       help="the budget rule's prompts per point (a smaller budget for a short device call)")
         if name == "run":
             p.add_argument("--sizes", help="comma-separated sizes (default: the prepared ones)")
         else:
