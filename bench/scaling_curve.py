@@ -283,7 +283,7 @@ def job(args) -> None:
 
     result = {
         "model": args.model, "point": name, "adapter": args.adapter, "pairs_added": added, "prompts_per_epoch": prompts_per_epoch,
-        "epochs": epochs, "train_wall_seconds": round(train_wall, 1),
+        "epochs": epochs, "min_prompts": args.min_prompts, "train_wall_seconds": round(train_wall, 1),
         "epoch_info": [{k: i.get(k) for k in ("epochs", "train_seconds", "global_step", "final_eval_loss")} for i in info],
         "device": torch.cuda.get_device_name(0) if torch.cuda.is_available() else "cpu",
         "overrides": args.set, "decode_seconds": seconds, "answers": answers,
@@ -478,6 +478,43 @@ def plot(summary: dict, path: Path) -> None:
     fig.savefig(path, dpi=110)
 
 
+PAIRED_MODES = {"e2b": "bliss", "e2b_constrained": "bliss", "b2e": "original"}
+
+
+def paired(args) -> None:
+    """Two models at the same points: exact match % with its 95 % bootstrap interval per model, and the exact McNemar
+    test on the same items (the sets and pool slices are shared, so every answer pairs with the other model's)."""
+    from babybliss.evaluation.metrics import exact_match
+    from babybliss.evaluation.stats import interval, mcnemar
+
+    sets = json.loads((Path(args.dir) / "sets.json").read_text())
+    results = Path(args.results)
+    a, b = args.models.split(",")
+    points = sorted({f.stem for f in (results / a).glob("*.json")} & {f.stem for f in (results / b).glob("*.json")},
+                    key=lambda point: (not point.isdigit(), int(point) if point.isdigit() else 0, point))
+    lines = [f"| point | set | direction | {a} | {b} | only {a} right | only {b} right | McNemar p |",
+             "|---:|---|---|---:|---:|---:|---:|---:|"]
+    for point in points:
+        found = {m: json.loads((results / m / f"{point}.json").read_text())["answers"] for m in (a, b)}
+        for set_name, pairs in sets.items():
+            if set_name not in found[a] or set_name not in found[b]:
+                continue
+            for mode, side in PAIRED_MODES.items():
+                refs = [p[side] for p in pairs]
+                hits = {m: [exact_match(x, r) for x, r in zip(found[m][set_name][mode], refs)] for m in (a, b)}
+                cells = []
+                for m in (a, b):
+                    low, high = interval(hits[m])
+                    cells.append(f"{100 * sum(hits[m]) / len(refs):.1f} [{100 * low:.1f}–{100 * high:.1f}]")
+                test = mcnemar(hits[a], hits[b])
+                lines.append(f"| {point} | {set_name} ({len(refs)}) | {mode} | {cells[0]} | {cells[1]} | "
+                             f"{test['only_a']} | {test['only_b']} | {test['p']:.3g} |")
+    text = "\n".join(lines) + "\n"
+    if args.out:
+        Path(args.out).write_text(text, encoding="utf-8")
+    print(text)
+
+
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -519,13 +556,18 @@ def parse_args(argv=None):
     p.add_argument("--dir", required=True)
     p.add_argument("--results", required=True, help="folder of MODEL/SIZE.json")
     p.add_argument("--out", required=True)
+    p = sub.add_parser("paired", help="two models at the same points: intervals and McNemar per set and direction")
+    p.add_argument("--dir", required=True)
+    p.add_argument("--results", required=True, help="folder of MODEL/SIZE.json")
+    p.add_argument("--models", default="gemma3-270m,smollm2-135m", help="the two models, comma-separated")
+    p.add_argument("--out", help="also write the table here (Markdown)")
     return parser.parse_args(argv)
 
 
 def main(argv=None) -> None:
     args = parse_args(argv)
-    {"prepare": prepare, "prepare-vocab": prepare_vocab, "run": run, "job": job,
-     "collect": collect}[args.command](args)
+    {"prepare": prepare, "prepare-vocab": prepare_vocab, "run": run, "job": job, "collect": collect,
+     "paired": paired}[args.command](args)
 
 
 if __name__ == "__main__":

