@@ -33,17 +33,13 @@ DETERMINERS = ("My ", "The ", "A ")
 """A noun phrase written for the start of a sentence, lower-cased where it lands inside one."""
 
 
-def key(text: str) -> str:
-    return " ".join(text.lower().split())
-
-
 def taken() -> set[str]:
-    out = set()
-    for path in OTHERS:
-        if path.is_file():
-            for pair in json.loads(path.read_text(encoding="utf-8")):
-                out |= {key(pair["original"]), key(pair["bliss"])}
-    return out
+    """Both sides of every pair of the other sets, by the project's one sentence key."""
+    from babybliss.data.pairs import sides
+
+    english, bliss = sides([pair for path in OTHERS if path.is_file()
+                            for pair in json.loads(path.read_text(encoding="utf-8"))])
+    return english | bliss
 
 
 def fill(pattern: str, words: dict[str, dict], capital: bool = True) -> list[str]:
@@ -94,6 +90,8 @@ def main() -> None:
     rng = random.Random(SEED)
     lists = tomllib.loads((HERE / "compose" / "words.toml").read_text(encoding="utf-8"))
     templates = tomllib.loads((HERE / "compose" / "templates.toml").read_text(encoding="utf-8"))["template"]
+    from babybliss.data.pairs import sentence_key as key
+
     seen = taken()
     rows = []
     for template in templates:

@@ -88,12 +88,17 @@ def extra_pairs(entry: str, train: list[dict[str, str]], seed: int = 42, data_pa
     return without_novel(pairs)
 
 
+def entry_count(entry: str, prefix: str) -> int:
+    """N of a `PREFIXN` entry (`generated:N`, `augment:words:N`)."""
+    count = entry[len(prefix) :]
+    if not count.isdigit():
+        raise DataError(f"data.extra_train: {entry!r}: expected {prefix}N with N a number of pairs")
+    return int(count)
+
+
 def generated_count(entry: str) -> int:
     """N of a `generated:N` entry."""
-    count = entry[len(GENERATED_PREFIX) :]
-    if not count.isdigit():
-        raise DataError(f"data.extra_train: {entry!r}: expected {GENERATED_PREFIX}N with N a number of pairs")
-    return int(count)
+    return entry_count(entry, GENERATED_PREFIX)
 
 
 def rules_source(entry: str) -> Path:
@@ -104,10 +109,7 @@ def rules_source(entry: str) -> Path:
 
 def augment_words_count(entry: str) -> int:
     """N of an `augment:words:N` entry."""
-    count = entry[len(AUGMENT_WORDS) :]
-    if not count.isdigit():
-        raise DataError(f"data.extra_train: {entry!r}: expected {AUGMENT_WORDS}N with N a number of pairs")
-    return int(count)
+    return entry_count(entry, AUGMENT_WORDS)
 
 
 def check_augmentation(entry: str) -> None:
