@@ -48,8 +48,11 @@ def main() -> None:
     parser.add_argument("--adapter", default=None, help="an adapter folder (default: the shipped one)")
     parser.add_argument("--save", help="write the model's answers here (JSON), to score them again with --load")
     parser.add_argument("--load", help="score the model's answers saved by --save instead of decoding")
+    parser.add_argument("--rows", help="a JSON list of compose-shaped rows (bliss, original, acceptable, kind) to score "
+                                       "instead of the shipped set, e.g. fresh rows never tuned on")
     args = parser.parse_args()
-    rows = json.loads(compose_path().read_text(encoding="utf-8"))
+    rows = json.loads(open(args.rows, encoding="utf-8").read() if args.rows else
+                      compose_path().read_text(encoding="utf-8"))
     listed = listed_english(rows)
     from babybliss.grammar.realise import to_english
 
@@ -63,12 +66,12 @@ def main() -> None:
         score(f"model answers of {args.load}", rows, listed, answers, 0.0)
         score_hybrid(rows, listed, answers)
         return
-    from babybliss.convert.generate import adapter_config, convert, for_generation, load_for_generation
+    from babybliss.convert.generate import adapter_config, convert, load_for_conversion
     from babybliss.convert.shipped import shipped_adapter
 
     folder = args.adapter or shipped_adapter()
     config = adapter_config(folder)
-    loaded = for_generation(load_for_generation(config, folder), config.model.dtype)
+    loaded = load_for_conversion(config, folder, config.model.dtype)  # as generate and serve decode (int8 on a CPU)
     start = time.perf_counter()
     outputs = convert(loaded, config.prompts, "b2e", [r["bliss"] for r in rows], config.generate)
     answers = [o.answer for o in outputs]

@@ -180,3 +180,30 @@ def test_where_and_a_noun_is_a_question_with_be():
     assert realise("present:where doctor.") == "Where is the doctor?"
     assert realise("past:where father yesterday.") == "Where was the father yesterday?"
     assert realise("present:where you go.") == "Where do you go?"
+
+
+def test_a_mass_noun_takes_no_indefinite_article():
+    assert realise("present:I want water.") == "I want water."
+    assert realise("present:I not want help.") == "I do not want help."
+    assert realise("present:I need cheese.") == "I need cheese."  # not in the compose set's words
+    assert realise("present:I want apple.") == "I want an apple."  # a count noun keeps it
+    assert realise("present:I want hug.") == "I want a hug."
+
+
+def test_now_after_a_noun_is_the_rows_time_not_a_second_noun():
+    assert realise("present:I want milk now.") == "I want milk now."  # was `a milk now`: `milk now` one phrase
+    assert realise("present:I want book now.") == "I want a book now."
+
+
+def test_an_adjective_no_verb_table_knows_as_a_verb_is_a_predicate_after_its_subject():
+    assert realise("present:I hot.") == "I am hot."  # lemminflect alone made it a verb: `I hot`, `I hotted`
+    assert realise("past:I hot yesterday.") == "I was hot yesterday."
+    assert realise("present:grandmother hot.") == "The grandmother is hot."
+    assert realise("present:this hurt.") == "This hurts."  # a verb spaCy's tables know stays the verb
+
+
+def test_a_place_adverb_after_a_verb_of_motion_takes_no_article():
+    assert realise("present:I want to go downstairs.") == "I want to go downstairs."
+    assert realise("present:I go upstairs.") == "I go upstairs."
+    assert realise("past:they travel abroad.") == "They traveled abroad."
+    assert realise("past:Yuki walk to work.") == "Yuki walked to work."  # a preposition stays one

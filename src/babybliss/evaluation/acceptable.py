@@ -29,11 +29,12 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from babybliss.convert.hybrid import combine_b2e
-from babybliss.grammar.notation import normalize_space
+from babybliss.grammar.notation import END_MARKS, normalize_space
 
 CONTRACTION_STEMS = frozenset({"ca", "wo", "sha"})
 """What spaCy leaves of `can't`, `won't`, `shan't` before `n't` (ERRANT's own list of them)."""
@@ -118,45 +119,125 @@ def _tokens(bliss: str) -> list[str]:
     return [marker, *(w.lower() if w.lower() in PRONOUNS else w for w in words)]
 
 
-def same_but_left_out(bliss: str, back: str, prepositions_to: int = 0) -> bool:
+@dataclass(frozen=True)
+class Restored:
+    """What an English answer may have put back into a composed row (`same_but_left_out`), read from its parse:
+    `to_words`, how many of its `to`s a row may leave out (a preposition's, `go to bed`; an infinitive's after
+    `want`/`need` where the verb has its own object or place, `want to go to church`, never a lone verb's: `want
+    to drink` is not `want drink`, which reads `want a drink`); `adverbs`, its adverbs the rules move to the slot
+    after the verb (docs/conceptual-bliss.md §7), whose place in a Bliss row says nothing."""
+
+    to_words: int = 0
+    adverbs: tuple[str, ...] = ()
+
+
+CLAUSE_BREAKS = frozenset({",", ";", "and", "but", "or", "because", "when", "if", "while", "after", "before", "so"})
+
+
+def _clause_of(tokens: list[str], i: int) -> int:
+    return sum(t in CLAUSE_BREAKS for t in tokens[:i])
+
+
+def _without_free_adverbs(want: list[str], got: list[str], adverbs: Sequence[str]) -> tuple[list[str], list[str]]:
+    """`want` and `got` less each of `adverbs` that closes a clause of `want` (`I go kitchen now`) and stands in the
+    same clause of `got`: the rules put an adverb in the slot after the verb wherever English has it (`I go now to
+    kitchen`), so a row that puts it last, as a user composing does, says the same. An adverb anywhere else in the
+    row keeps its place (it may belong to another verb)."""
+    want, got = list(want), list(got)
+    for adverb in adverbs:
+        if adverb in want and adverb in got:
+            i, j = want.index(adverb), got.index(adverb)
+            closes = i + 1 < len(want) and (want[i + 1] in CLAUSE_BREAKS or want[i + 1] in END_MARKS)
+            if closes and _clause_of(want, i) == _clause_of(got, j):
+                del want[i], got[j]
+    return want, got
+
+
+def same_but_left_out(bliss: str, back: str, restored: Restored = Restored()) -> bool:
     """`back` (a round trip) is `bliss` once some of its `LEFT_OUT` words, absent from `bliss` at that place, are
-    taken away: any `be`, and at most `prepositions_to` `to`s (the English's `to` before a place, never an
-    infinitive's: `want to drink` is not `want drink`); everything else (marker, words, order, end mark) equal, a
-    pronoun's case aside."""
-    want, got = _tokens(bliss), _tokens(back)
-    i = 0
+    taken away: any `be`, and at most `restored.to_words` `to`s; once the English's movable adverbs are compared
+    wherever they stand in their clause; and with `?` for the `.` of a row composed as a question (realise's
+    `composed_question`: the page ends every row with a full stop). Everything else (marker, words, order, end mark)
+    equal, a pronoun's case aside."""
+    from babybliss.grammar.realise import composed_question
+
+    want, got = _without_free_adverbs(_tokens(bliss), _tokens(back), restored.adverbs)
+    if composed_question(bliss) and got[-1:] == ["?"] and want[-1:] == ["."]:
+        got[-1] = "."
+    to_words, i = restored.to_words, 0
     for token in got:
         if i < len(want) and token == want[i]:
             i += 1
-        elif token == "to" and prepositions_to > 0:
-            prepositions_to -= 1
+        elif token == "to" and to_words > 0:
+            to_words -= 1
         elif token not in LEFT_OUT - {"to"}:
             return False
     return i == len(want)
 
 
-def _prepositions_to(english: str) -> int:
-    from babybliss.grammar.nlp import load_nlp
+def _restored(doc) -> Restored:
+    """`Restored` of one parsed English answer."""
+    from babybliss.grammar.realise import INFINITIVE_HEADS
+    from babybliss.grammar.rules import _movable_adverb  # one definition of the adverb slot's words
 
-    return sum(t.lower_ == "to" and t.pos_ == "ADP" for t in load_nlp()(normalize_space(english)))
+    to_words = 0
+    for t in doc:
+        if t.lower_ != "to":
+            continue
+        verb = t.head
+        own = any(c.i > verb.i and c.dep_ not in ("punct", "cc", "conj") for c in verb.children)
+        infinitive = t.dep_ == "aux" and verb.dep_ == "xcomp" and verb.head.lemma_ in INFINITIVE_HEADS and own
+        to_words += t.pos_ == "ADP" or infinitive
+    verbs = ("VERB", "AUX")
+    return Restored(to_words, tuple(t.lower_ for t in doc if _movable_adverb(t) and t.head.pos_ in verbs))
 
 
 def round_trips(blisses: Sequence[str], englishes: Sequence[str]) -> list[bool]:
     """Whether the rule converter turns each English answer back into its Bliss sentence, its left-out small words
-    aside (`same_but_left_out`; one spaCy batch)."""
+    aside (`same_but_left_out`; one spaCy batch, and one more for the answers that are not back exactly)."""
+    from babybliss.grammar.nlp import load_nlp
     from babybliss.grammar.rules import to_bliss
 
     back = to_bliss([e or "" for e in englishes])
-    return [bool(e) and (normalize_space(b) == normalize_space(bliss) or same_but_left_out(
-        bliss, b, _prepositions_to(e) if " to " in f" {e.lower()} " else 0))
-            for bliss, e, b in zip(blisses, englishes, back, strict=True)]
+    exact = [bool(e) and normalize_space(b) == normalize_space(bliss) for bliss, e, b in zip(blisses, englishes, back,
+                                                                                            strict=True)]
+    rest = [i for i, (e, ok) in enumerate(zip(englishes, exact)) if e and not ok]
+    docs = dict(zip(rest, load_nlp().pipe(normalize_space(englishes[i]) for i in rest)))
+    return [ok or i in docs and same_but_left_out(blisses[i], back[i], _restored(docs[i]))
+            for i, ok in enumerate(exact)]
+
+
+def words_left_out(doc) -> list[str]:
+    """Where a parsed English answer leaves out a small word English needs, as a composed row does (the round trip
+    cannot see these: the row left them out too): `go`/`come`/`listen` with a noun as its object (`I go bed`, `I go
+    the kitchen`, `I listen music`; not `home` alone, a time, `way` or an activity: `go home`, `come last week`,
+    `go swimming`), and `want`/`need` with an -ing form as its object (`I want drinking`: a noun or `to` and a
+    verb)."""
+    from babybliss.grammar.lexicon import TIME_NOUNS, TIME_WORDS
+    from babybliss.grammar.realise import INFINITIVE_HEADS, TO_PLACE
+
+    missing = []
+    for t in doc:
+        head = t.head.lemma_.lower()
+        if t.i == t.head.i:
+            continue
+        bare_home = t.lower_ == "home" and not any(c.dep_ == "det" for c in t.children)
+        if head in TO_PLACE and t.dep_ in ("dobj", "npadvmod") and t.pos_ in ("NOUN", "PROPN") \
+                and t.lemma_.lower() not in TIME_NOUNS | TIME_WORDS | {"way"} and not bare_home and not t.lower_.endswith("ing"):
+            missing.append(f"{t.head.text} {t.text}")
+        elif head in INFINITIVE_HEADS and t.dep_ in ("dobj", "xcomp") and t.tag_ == "VBG":
+            missing.append(f"{t.head.text} {t.text}")
+    return missing
 
 
 def acceptable_many(blisses: Sequence[str], englishes: Sequence[str]) -> list[bool]:
     """`acceptable` of each (Bliss, English) pair, the round trips in one batch."""
+    from babybliss.grammar.nlp import load_nlp
+
     trips = round_trips(blisses, englishes)
-    return [trip and not non_words(bliss, english) and not misplaced_articles(english)
-            for bliss, english, trip in zip(blisses, englishes, trips)]
+    docs = load_nlp().pipe(normalize_space(e) for e in englishes)
+    return [trip and not non_words(bliss, english) and not misplaced_articles(english) and not words_left_out(doc)
+            for bliss, english, trip, doc in zip(blisses, englishes, trips, docs)]
 
 
 def acceptable(bliss: str, english: str) -> bool:

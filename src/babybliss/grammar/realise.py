@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from importlib import resources
 
 from babybliss.grammar.lexicon import PERSONAL_PRONOUNS, POSSESSIVES, TIME_NOUNS, TIME_WORDS, adjective_word, known_verb
 from babybliss.grammar.notation import END_MARKS, normalize_space, split_sentences, tense_marker
@@ -169,6 +170,20 @@ def _article(word: str) -> str:
     return "an" if word[:1].lower() in "aeio" else "a"
 
 
+@lru_cache(maxsize=1)
+def mass_nouns() -> frozenset[str]:
+    """Nouns English counts as a mass (words/mass_nouns.txt): `I want water`, not `a water`."""
+    text = (resources.files("babybliss.grammar") / "words" / "mass_nouns.txt").read_text(encoding="utf-8")
+    return frozenset(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
+
+
+def _indefinite(phrase: "_Phrase") -> str:
+    """`a`/`an` before a phrase that takes the indefinite article, none before a mass noun (`I need help`)."""
+    if phrase.head.lower() in mass_nouns() and not phrase.coordinated:
+        return ""
+    return _article((phrase.adjectives or phrase.nouns)[0])
+
+
 # --- reading a clause ------------------------------------------------------------------------------------------------
 
 
@@ -209,7 +224,7 @@ class _Phrase:
         elif self.nouns[-1].lower() == CLOCK or _is_number(self.nouns[0]):
             pass  # a clock time or a counted noun takes no article: `three o'clock`, `12 eggs`
         elif not _is_name(self.nouns[0]) and (not _is_time(head) or head in PARTS_OF_DAY) and article and not (article == "the" and self.plural() and bare_plural):
-            words.append(_article((self.adjectives or self.nouns)[0]) if article == "a" else article)
+            words += filter(None, [_indefinite(self) if article == "a" else article])
         nouns = [n if _is_name(n) else n.lower() for n in self.nouns]
         if len(nouns) > 1 and nouns[0] in KIN:
             words.append(nouns.pop(0) + "'s")
@@ -336,7 +351,7 @@ class _Reader:
             return False
         if not word or w in NEGATIONS | MODALS | CONJUNCTIONS | PREPOSITIONS | WH_WORDS | DEGREE or w in ("be", "to"):
             return False
-        if w in TIME_WORDS or w in ("next", "last"):
+        if w in TIME_WORDS or w in ("next", "last", "now"):  # `want water now`: `now` is no noun of `water`
             return False
         return True
 
@@ -434,7 +449,7 @@ class _Reader:
             j += 1
         # a word that can also be a base-form verb is the verb (`this hurt`): Bliss writes verbs in the base form
         word = self.low(j)
-        base_verb = _lemmas(word).get("VERB", ("",))[0] == word
+        base_verb = _predicate_verb(word)
         if word and _is_adjective(word) and not base_verb and self._only_times_from(j + 1):
             return True
         # a place: a preposition and one noun (or `here`/`there`) ending the row, times aside (`mother in kitchen`)
@@ -500,7 +515,7 @@ class _Reader:
                 if self.low() in BARE_PLACES:
                     c.rest.append(self.take().lower())
                     continue
-            if w in ("home", "here", "there") and last_verb in MOTION:
+            if (w in ("home", "here", "there") or _bare_place(w)) and last_verb in MOTION:
                 c.rest.append(self.take().lower())
                 continue
             if not c.rest and c.verb in INFINITIVE_HEADS and w != "to" and _can_verb(self.peek()) \
@@ -593,6 +608,20 @@ class _Reader:
             )
         finally:
             self.i = save
+
+
+def _bare_place(word: str) -> bool:
+    """A place English says without an article after a verb of motion (`go downstairs`, `go upstairs`, `travel
+    abroad`): a word that can be an adverb, not a manner adverb in -ly, a preposition, a particle or a word of
+    time or degree."""
+    return "ADV" in _lemmas(word) and not word.endswith("ly") and not _is_adverb(word) \
+        and word not in DEGREE | PREPOSITIONS | PARTICLES | CLOSED and not _is_time(word)
+
+
+def _predicate_verb(word: str) -> bool:
+    """After a subject, an adjective that is a verb too is read as the verb (`this hurt` -> `This hurts`) only where
+    spaCy's verb tables know it: lemminflect gives nearly every adjective a verb reading (`hot` -> `hots`)."""
+    return known_verb(word) and _lemmas(word).get("VERB", ("",))[0] == word
 
 
 def _only_noun(word: str) -> bool:
@@ -747,7 +776,7 @@ def _sentence(bliss: str) -> str:
     if words[:2] == ["let", "us"] and len(words) > 2:
         rest = _sentence(f"imperative:{' '.join(words[2:])}{end}")
         return f"Let's {rest[0].lower()}{rest[1:]}"
-    if words[0].lower() in WH_WORDS - {"when"} and end == "." and not any(w.lower() in CONJUNCTIONS for w in words):
+    if composed_question(text):
         end, question = "?", True  # `where doctor`: a wh-word first is a question, its `?` left out
     reader = _Reader(words, progressive=marker.endswith("progressive"), imperative=marker == "imperative")
     clauses: list[_Clause] = []
@@ -782,6 +811,16 @@ def _sentence(bliss: str) -> str:
     sentence = _polite(" ".join(parts), polite_first, polite_last)
     sentence = sentence[0].upper() + sentence[1:]
     return sentence + end
+
+
+def composed_question(bliss: str) -> bool:
+    """A Bliss sentence composed on the page as a question, its `?` left out (the page ends every row with a full
+    stop): a wh-word first (not `when`, which opens a clause too), a full stop, no conjunction (`where doctor.`)."""
+    body = normalize_space(bliss).partition(":")[2]
+    words = body.rstrip(".?!").lower().split()
+    words = words[1:] if words[:1] == [POLITE] else words[:-1] if words[-1:] == [POLITE] else words
+    return body.endswith(".") and bool(words) and words[0] in WH_WORDS - {"when"} \
+        and not any(w in CONJUNCTIONS for w in words)
 
 
 def _polite(english: str, first: bool, last: bool) -> str:

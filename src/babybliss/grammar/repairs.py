@@ -50,6 +50,23 @@ def _irregular_past(token):
     return "VBP -> VBD"
 
 
+def _past_by_time(token):
+    """`I read the book yesterday`: a verb whose past is spelled as its present (`read`, `put`, `cut`), tagged as a
+    present, with a past time of its own (`yesterday`, `... ago`, `last night`) is the past."""
+    if token.tag_ not in ("VB", "VBP") or any(c.dep_ in ("aux", "auxpass") for c in token.children):
+        return None
+    from lemminflect import getInflection
+
+    if token.lower_ not in getInflection(token.lower_, "VBD"):
+        return None
+    past = any(c.lower_ in ("yesterday", "ago") or c.dep_ in ("npadvmod", "tmod") and c.lower_ in TIME_NOUNS
+               and any(g.lower_ == "last" for g in c.children) for c in token.children)
+    if not past:
+        return None
+    token.tag_ = "VBD"
+    return "VBP -> VBD (a past time)"
+
+
 def _next_last(token):
     """`next Monday`: `next`/`last` before a time noun is an adjective."""
     if token.lower_ in ("next", "last") and token.head.lower_ in TIME_NOUNS and token.i < token.head.i:
@@ -260,6 +277,7 @@ _REPAIRS = (  # in this order: later repairs read the tree the earlier ones fixe
     _question_progressive,
     _attribute_progressive,
     _irregular_past,
+    _past_by_time,
     _next_last,
     _adverb_on_noun,
     _gerund_compound,
