@@ -10,6 +10,7 @@ from babybliss.convert.hybrid import combine_b2e
 from babybliss.evaluation.acceptable import (
     acceptable,
     acceptable_many,
+    disagreements,
     edit_kinds,
     english_metrics,
     hybrid_b2e,
@@ -199,3 +200,19 @@ def test_the_hybrid_is_never_less_acceptable_than_the_realiser_on_the_compose_se
     for bliss, by_rules, chosen in zip(blisses, realised, hybrid):
         if is_acceptable(bliss, by_rules, listed[bliss]):
             assert is_acceptable(bliss, chosen, listed[bliss]), (bliss, chosen)
+
+
+@pytest.mark.parametrize(("english", "found"), [("I are lonely.", ["I are"]), ("He go home.", ["He go"]),
+                                                ("I goes home.", ["I goes"]), ("You was late.", ["You was"]),
+                                                ("I am lonely.", []), ("He swam in the sea.", []),
+                                                ("If I were you, I would go.", []), ("Are you hungry?", [])])
+def test_a_verb_that_disagrees_with_its_pronoun_subject_is_found(english, found):
+    from babybliss.grammar.nlp import load_nlp
+
+    assert disagreements(load_nlp()(english)) == found
+
+
+def test_a_reading_whose_verb_disagrees_with_its_subject_is_not_acceptable():
+    """`I are lonely.` round-trips to `present:I be lonely.`: the rules write `be` for every form of it."""
+    assert not acceptable("present:I lonely.", "I are lonely.")
+    assert acceptable("present:I lonely.", "I am lonely.")

@@ -230,6 +230,35 @@ def words_left_out(doc) -> list[str]:
     return missing
 
 
+THIRD_PERSON = frozenset({"he", "she", "it"})
+WRONG_BE = {"i": {"are", "is"}, "you": {"am", "is", "was"}, "we": {"am", "is", "was"}, "they": {"am", "is", "was"},
+            "he": {"am", "are"}, "she": {"am", "are"}, "it": {"am", "are"}}
+"""Forms of `be` a personal pronoun subject never takes (`I are`, `you was`); `were` after `I` or `it` is a
+subjunctive (`if I were`)."""
+
+
+def disagreements(doc) -> list[str]:
+    """Where a parsed English answer's verb disagrees with its pronoun subject (`I are lonely`, `he go`, `I goes`).
+    The round trip cannot see these: the rules write every verb in its base form."""
+    from lemminflect import getLemma
+
+    bad = []
+    for subject in doc:
+        pronoun = subject.lower_
+        if subject.dep_ != "nsubj" or pronoun not in WRONG_BE:
+            continue
+        verb = subject.head
+        finite = [a for a in verb.children if a.dep_ in ("aux", "auxpass") and a.tag_ in ("VBZ", "VBP", "VBD")]
+        word = finite[0] if finite else verb
+        if word.tag_ not in ("VBZ", "VBP", "VBD"):
+            continue
+        third = pronoun in THIRD_PERSON
+        base = word.lower_ in getLemma(word.lower_, "VERB")  # `he go`; not a past tagged as a present (`he swam`)
+        if word.lower_ in WRONG_BE[pronoun] or word.tag_ == "VBZ" and not third or word.tag_ == "VBP" and third and base:
+            bad.append(f"{subject.text} {word.text}")
+    return bad
+
+
 def acceptable_many(blisses: Sequence[str], englishes: Sequence[str]) -> list[bool]:
     """`acceptable` of each (Bliss, English) pair, the round trips in one batch."""
     from babybliss.grammar.nlp import load_nlp
@@ -237,7 +266,7 @@ def acceptable_many(blisses: Sequence[str], englishes: Sequence[str]) -> list[bo
     trips = round_trips(blisses, englishes)
     docs = load_nlp().pipe(normalize_space(e) for e in englishes)
     return [trip and not non_words(bliss, english) and not misplaced_articles(english) and not words_left_out(doc)
-            for bliss, english, trip, doc in zip(blisses, englishes, trips, docs)]
+            and not disagreements(doc) for bliss, english, trip, doc in zip(blisses, englishes, trips, docs)]
 
 
 def acceptable(bliss: str, english: str) -> bool:
