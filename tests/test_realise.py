@@ -207,3 +207,10 @@ def test_a_place_adverb_after_a_verb_of_motion_takes_no_article():
     assert realise("present:I go upstairs.") == "I go upstairs."
     assert realise("past:they travel abroad.") == "They traveled abroad."
     assert realise("past:Yuki walk to work.") == "Yuki walked to work."  # a preposition stays one
+
+
+def test_an_adjective_after_a_personal_pronoun_alone_is_how_the_person_is():
+    assert realise("present:I warm.") == "I am warm."  # `warm` is a verb too, but `I warm` says nothing
+    assert realise("present:we calm.") == "We are calm."
+    assert realise("present:this hurt.") == "This hurts."  # a thing: the verb
+    assert realise("future:where she hum?") == "Where is she going to hum?"  # a verb only

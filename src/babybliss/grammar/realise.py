@@ -449,7 +449,7 @@ class _Reader:
             j += 1
         # a word that can also be a base-form verb is the verb (`this hurt`): Bliss writes verbs in the base form
         word = self.low(j)
-        base_verb = _predicate_verb(word)
+        base_verb = _predicate_verb(word) and not _feeling_of_a_person(subject, word)
         if word and _is_adjective(word) and not base_verb and self._only_times_from(j + 1):
             return True
         # a place: a preposition and one noun (or `here`/`there`) ending the row, times aside (`mother in kitchen`)
@@ -616,6 +616,14 @@ def _bare_place(word: str) -> bool:
     time or degree."""
     return "ADV" in _lemmas(word) and not word.endswith("ly") and not _is_adverb(word) \
         and word not in DEGREE | PREPOSITIONS | PARTICLES | CLOSED and not _is_time(word)
+
+
+def _feeling_of_a_person(subject: "_Phrase", word: str) -> bool:
+    """`I warm`, `we calm`: after a personal pronoun and nothing else, an adjective that is a verb too reads as how
+    the person is (`I am warm`); a verb alone says nothing of a person (`I warm` what?). Not after a thing
+    (`this hurt` -> `This hurts`)."""
+    pronoun = len(subject.nouns) == 1 and subject.head.lower() in SUBJECT_PRONOUNS - {"it"}
+    return pronoun and not subject.adjectives and adjective_word(word) and "ADJ" in _lemmas(word)
 
 
 def _predicate_verb(word: str) -> bool:
