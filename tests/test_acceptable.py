@@ -216,3 +216,9 @@ def test_a_reading_whose_verb_disagrees_with_its_subject_is_not_acceptable():
     """`I are lonely.` round-trips to `present:I be lonely.`: the rules write `be` for every form of it."""
     assert not acceptable("present:I lonely.", "I are lonely.")
     assert acceptable("present:I lonely.", "I am lonely.")
+
+
+def test_a_parent_word_is_the_same_person_with_a_capital_or_without():
+    assert acceptable("present:where father.", "Where is Father?")  # round trip `present:where Father be?`
+    assert acceptable("present:father help me.", "Father helps me.")
+    assert not acceptable("present:Caspian parrot repeat riddle.", "caspian parrots the repeat riddle.")

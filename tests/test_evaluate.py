@@ -380,13 +380,14 @@ def test_hybrid_rows_combine_an_epochs_answers_with_the_rules_on_the_same_items(
 
 def test_compose_set_is_scored_bliss_to_english_only_as_acceptable(tiny_run, tmp_path, monkeypatch):
     """The compose set: Bliss -> English only, each answer acceptable when listed or when it round-trips through
-    the rules with real words (the realiser's "The teacher helps me." does; "I hot.", a row whose adjective it reads as
-    a verb, does not)."""
+    the rules with real words (the realiser's "The teacher helps me." does; "Caspian parrots the repeat riddle.", a
+    row whose name it reads as the subject of a verb `parrot`, does not)."""
     run = tmp_path / "run"
     shutil.copytree(tiny_run, run)
     compose = [{"original": "The teacher helps me.", "bliss": "present:teacher help me.",
                 "acceptable": ["The teacher helps me.", "My teacher helps me."]},
-               {"original": "I am hot.", "bliss": "present:I hot.", "acceptable": ["I am hot.", "I'm hot."]}]
+               {"original": "Caspian the parrot repeats the riddle.", "bliss": "present:Caspian parrot repeat riddle.",
+                "acceptable": ["Caspian the parrot repeats the riddle."]}]
     (tmp_path / "compose.json").write_text(json.dumps(compose), encoding="utf-8")
     monkeypatch.setattr("babybliss.evaluation.evaluate.evaluation_set_path", lambda name: tmp_path / (
         "compose.json" if name == "compose" else f"no-{name}.json"))
@@ -400,4 +401,5 @@ def test_compose_set_is_scored_bliss_to_english_only_as_acceptable(tiny_run, tmp
     low, high = rules_row["splits"]["compose"]["b2e"][INTERVALS]["acceptable"]
     assert low <= 0.5 <= high
     rows = {r["input"]: r for r in read_jsonl(run / "eval" / "rules" / "predictions.jsonl") if r["split"] == "compose"}
-    assert rows["present:teacher help me."]["acceptable"] and not rows["present:I hot."]["acceptable"]
+    assert rows["present:teacher help me."]["acceptable"]
+    assert not rows["present:Caspian parrot repeat riddle."]["acceptable"]

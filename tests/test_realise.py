@@ -156,7 +156,7 @@ def test_a_subject_before_an_adjective_or_a_place_gets_be_in_the_rows_tense():
     assert realise("present:I tired.") == "I am tired."
     assert realise("past:I tired today.") == "I was tired today."
     assert realise("present:nurse happy.") == "The nurse is happy."  # the subject's trailing adjective: a predicate
-    assert realise("present:mother in kitchen.") == "The mother is in the kitchen."
+    assert realise("present:mother in kitchen.") == "Mother is in the kitchen."
     assert realise("present progressive:I call friend.") == "I am calling the friend."
     assert realise("present:dog big eat.") == "The big dog eats."  # an adjective before a verb still describes
     assert realise("present:this hurt.") == "This hurts."  # a word that can be a base-form verb is the verb
@@ -178,7 +178,7 @@ def test_want_before_a_noun_keeps_it_a_noun_and_before_a_verb_takes_to():
 
 def test_where_and_a_noun_is_a_question_with_be():
     assert realise("present:where doctor.") == "Where is the doctor?"
-    assert realise("past:where father yesterday.") == "Where was the father yesterday?"
+    assert realise("past:where father yesterday.") == "Where was Father yesterday?"
     assert realise("present:where you go.") == "Where do you go?"
 
 
@@ -198,7 +198,7 @@ def test_now_after_a_noun_is_the_rows_time_not_a_second_noun():
 def test_an_adjective_no_verb_table_knows_as_a_verb_is_a_predicate_after_its_subject():
     assert realise("present:I hot.") == "I am hot."  # lemminflect alone made it a verb: `I hot`, `I hotted`
     assert realise("past:I hot yesterday.") == "I was hot yesterday."
-    assert realise("present:grandmother hot.") == "The grandmother is hot."
+    assert realise("present:grandmother hot.") == "Grandmother is hot."
     assert realise("present:this hurt.") == "This hurts."  # a verb spaCy's tables know stays the verb
 
 
@@ -214,3 +214,10 @@ def test_an_adjective_after_a_personal_pronoun_alone_is_how_the_person_is():
     assert realise("present:we calm.") == "We are calm."
     assert realise("present:this hurt.") == "This hurts."  # a thing: the verb
     assert realise("future:where she hum?") == "Where is she going to hum?"  # a verb only
+
+
+def test_a_parent_word_alone_is_named_as_a_name():
+    assert realise("present:where father.") == "Where is Father?"  # not `the father`
+    assert realise("present:I want visit grandmother.") == "I want to visit Grandmother."
+    assert realise("present:my mother cook.") == "My mother cooks."  # a determiner keeps it a noun
+    assert realise("present:sister help me.") == "The sister helps me."  # only parents and grandparents

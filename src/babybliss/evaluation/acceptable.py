@@ -35,6 +35,7 @@ from pathlib import Path
 
 from babybliss.convert.hybrid import combine_b2e
 from babybliss.grammar.notation import END_MARKS, normalize_space
+from babybliss.grammar.realise import FAMILY_NAMES
 
 CONTRACTION_STEMS = frozenset({"ca", "wo", "sha"})
 """What spaCy leaves of `can't`, `won't`, `shan't` before `n't` (ERRANT's own list of them)."""
@@ -115,8 +116,9 @@ def misplaced_articles(english: str) -> list[str]:
 def _tokens(bliss: str) -> list[str]:
     marker, _, body = normalize_space(bliss).partition(":")
     words = re.findall(r"[\w'-]+|[^\w\s]", body)
-    # a pronoun's case aside (`we`, `We`); a name's case is kept (`caspian` is not the name `Caspian`)
-    return [marker, *(w.lower() if w.lower() in PRONOUNS else w for w in words)]
+    # a pronoun's case aside (`we`, `We`), and a parent's (`father`, `Father`: the same person); a name's case is
+    # kept (`caspian` is not the name `Caspian`)
+    return [marker, *(w.lower() if w.lower() in PRONOUNS | FAMILY_NAMES else w for w in words)]
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
-from babybliss.grammar.lexicon import PERSONAL_PRONOUNS, POSSESSIVES, TIME_NOUNS, TIME_WORDS, adjective_word, known_verb
+from babybliss.grammar.lexicon import KIN_NAMES, PERSONAL_PRONOUNS, POSSESSIVES, TIME_NOUNS, TIME_WORDS, adjective_word, known_verb
 from babybliss.grammar.notation import END_MARKS, normalize_space, split_sentences, tense_marker
 
 SUBJECT_PRONOUNS = frozenset({"i", "nobody", "everybody", "somebody", "someone", "everyone"}) | PERSONAL_PRONOUNS
@@ -221,6 +221,9 @@ class _Phrase:
         elif head.lower() in SUBJECT_PRONOUNS | OBJECT_PRONOUNS | DETERMINERS | NUMBERS and len(self.nouns) == 1:
             words.append("I" if head.lower() == "i" else head.lower())  # a pronoun: `this`, `mine`, `three`
             return " ".join(words)
+        elif _family_name(self):
+            words.append(head.capitalize())  # `Father helps me`, `Where is Grandmother?`: a parent named as a name
+            return " ".join([*words, *(f"and {other.english(article)}" for other in self.coordinated)])
         elif self.nouns[-1].lower() == CLOCK or _is_number(self.nouns[0]):
             pass  # a clock time or a counted noun takes no article: `three o'clock`, `12 eggs`
         elif not _is_name(self.nouns[0]) and (not _is_time(head) or head in PARTS_OF_DAY) and article and not (article == "the" and self.plural() and bare_plural):
@@ -554,6 +557,8 @@ class _Reader:
             # a bare plural object keeps no article, unless it is a command's (`Open the blinds`: without the
             # article `open` reads as an adjective)
             bare = not after_preposition and not self.imperative
+            if c.rest and _is_name(c.rest[-1].split()[-1]) and _family_name(phrase):
+                phrase.determiner = article  # `Mara grandfather`: a name's kin, not a second name
             c.rest.append(phrase.english(article, bare_plural=bare))
 
     def _time(self) -> str:
@@ -618,6 +623,12 @@ def _bare_place(word: str) -> bool:
         and word not in DEGREE | PREPOSITIONS | PARTICLES | CLOSED and not _is_time(word)
 
 
+def _family_name(phrase: "_Phrase") -> bool:
+    """A parent or grandparent word alone (no determiner, possessor or adjective: `father`, `grandma`): English names
+    one's own by the word as a name (`Father`), never `the father`."""
+    return len(phrase.nouns) == 1 and not phrase.adjectives and phrase.head.lower() in FAMILY_NAMES
+
+
 def _feeling_of_a_person(subject: "_Phrase", word: str) -> bool:
     """`I warm`, `we calm`: after a personal pronoun and nothing else, an adjective that is a verb too reads as how
     the person is (`I am warm`); a verb alone says nothing of a person (`I warm` what?). Not after a thing
@@ -653,6 +664,10 @@ def _gerund_heads() -> frozenset[str]:
 
 # --- writing a clause ------------------------------------------------------------------------------------------------
 
+
+FAMILY_NAMES = KIN_NAMES | {"mother", "father", "grandmother", "grandfather"}
+"""Family words that name a person as a name does (`Mother`, `Grandpa`): the same person with a capital or
+without (evaluation.acceptable compares them so)."""
 
 KIN = frozenset("mother father sister brother aunt uncle cousin niece nephew grandmother grandfather grandma grandpa son "
                 "daughter wife husband friend neighbor neighbour teacher boss mum mom dad".split())
