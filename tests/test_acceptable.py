@@ -143,7 +143,8 @@ def test_an_adverb_a_composed_row_puts_last_may_stand_in_the_adverb_slot():
 
 def test_a_row_composed_as_a_question_may_be_read_with_its_question_mark():
     assert acceptable("present:where doctor.", "Where is the doctor?")  # the page ends every row with `.`
-    assert acceptable("present:where doctor.", "Where is the doctor.")
+    assert not acceptable("present:where father.", "Where the father is.")  # a clause, not a question
+    assert not acceptable("present:where father.", "Where father.")  # the row word for word
     assert not acceptable("present:doctor here.", "Is the doctor here?")  # no wh-word first: a statement
     assert not acceptable("present:where doctor.", "Where does the doctor live?")  # a verb invented
 
@@ -152,6 +153,7 @@ def test_an_infinitives_to_after_want_may_be_left_out_before_a_verb_with_its_obj
     assert acceptable("present:I want go church.", "I want to go to church.")
     assert acceptable("present:I want write letter.", "I want to write a letter.")
     assert not acceptable("present:I want drink.", "I want to drink.")  # `want drink` reads `want a drink`
+    assert not acceptable("present:I want hug.", "I want to hug.")  # spaCy's `to` a preposition here: not after want
     assert not acceptable("present:I like swim in sea.", "I like to swim in the sea.")  # only `want`/`need`
 
 

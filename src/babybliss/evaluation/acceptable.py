@@ -189,15 +189,19 @@ def _restored(doc) -> Restored:
         verb = t.head
         own = any(c.i > verb.i and c.dep_ not in ("punct", "cc", "conj") for c in verb.children)
         infinitive = t.dep_ == "aux" and verb.dep_ == "xcomp" and verb.head.lemma_ in INFINITIVE_HEADS and own
-        to_words += t.pos_ == "ADP" or infinitive
+        after_want = t.i > 0 and doc[t.i - 1].lemma_ in INFINITIVE_HEADS  # `want to hug`: never a preposition
+        to_words += t.pos_ == "ADP" and not after_want or infinitive
     verbs = ("VERB", "AUX")
     return Restored(to_words, tuple(t.lower_ for t in doc if _movable_adverb(t) and t.head.pos_ in verbs))
 
 
 def round_trips(blisses: Sequence[str], englishes: Sequence[str]) -> list[bool]:
     """Whether the rule converter turns each English answer back into its Bliss sentence, its left-out small words
-    aside (`same_but_left_out`; one spaCy batch, and one more for the answers that are not back exactly)."""
+    aside (`same_but_left_out`; one spaCy batch, and one more for the answers that are not back exactly). A row
+    composed as a question (`where doctor.`) is read only by a question (`Where is the doctor?`, not `Where the
+    doctor is.` nor the row word for word)."""
     from babybliss.grammar.nlp import load_nlp
+    from babybliss.grammar.realise import composed_question
     from babybliss.grammar.rules import to_bliss
 
     back = to_bliss([e or "" for e in englishes])
@@ -205,8 +209,9 @@ def round_trips(blisses: Sequence[str], englishes: Sequence[str]) -> list[bool]:
                                                                                             strict=True)]
     rest = [i for i, (e, ok) in enumerate(zip(englishes, exact)) if e and not ok]
     docs = dict(zip(rest, load_nlp().pipe(normalize_space(englishes[i]) for i in rest)))
-    return [ok or i in docs and same_but_left_out(blisses[i], back[i], _restored(docs[i]))
-            for i, ok in enumerate(exact)]
+    asked = [not composed_question(bliss) or normalize_space(b).endswith("?") for bliss, b in zip(blisses, back)]
+    return [asks and (ok or i in docs and same_but_left_out(blisses[i], back[i], _restored(docs[i])))
+            for i, (ok, asks) in enumerate(zip(exact, asked))]
 
 
 def words_left_out(doc) -> list[str]:
