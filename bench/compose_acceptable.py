@@ -7,6 +7,9 @@ scores it
     PYTHONPATH=src python bench/compose_acceptable.py --no-model   # the realiser only (seconds)
     PYTHONPATH=src python bench/compose_acceptable.py --save answers.json   # keep the model's answers
     PYTHONPATH=src python bench/compose_acceptable.py --load answers.json   # score them (and the hybrid) again
+    PYTHONPATH=src python bench/compose_acceptable.py --rows fresh.json     # other compose-shaped rows instead
+
+The model decodes as generate and serve do (the adapter merged, int8 weights on a CPU).
 """
 
 from __future__ import annotations
@@ -48,8 +51,8 @@ def main() -> None:
     parser.add_argument("--adapter", default=None, help="an adapter folder (default: the shipped one)")
     parser.add_argument("--save", help="write the model's answers here (JSON), to score them again with --load")
     parser.add_argument("--load", help="score the model's answers saved by --save instead of decoding")
-    parser.add_argument("--rows", help="a JSON list of compose-shaped rows (bliss, original, acceptable, kind) to score "
-                                       "instead of the shipped set, e.g. fresh rows never tuned on")
+    parser.add_argument("--rows", help="a JSON list of compose-shaped rows (bliss, original, acceptable, kind) to "
+                                       "score instead of the shipped set, e.g. fresh rows never tuned on")
     args = parser.parse_args()
     rows = json.loads(open(args.rows, encoding="utf-8").read() if args.rows else
                       compose_path().read_text(encoding="utf-8"))

@@ -4,11 +4,11 @@ Several English sentences are right for one Bliss sentence (Bliss has no article
 marker), so exact match undercounts. An answer is **acceptable** when
 
 * it converts back through the rule converter (grammar/rules.py) to the input Bliss sentence (exact match after
-  spacing), or to it once the round trip's *small words the input left out* are taken away (`LEFT_OUT`: `be`, and
-  `to` where the English has it as a preposition, never an infinitive's; a Bliss user composing on the page leaves
-  them out: `present:I tired.` is read by `I am tired.`, whose round trip is `present:I be tired.`); only words the
-  input lacks at that place go, every other word, the marker, the order and the end mark must match (a pronoun's
-  case aside), and
+  spacing), or to the input with the *small words a composed row left out* put in (`same_but_left_out`: `be`, `to`
+  before a place or before `want`'s verb that has its own object, the `?` of a row composed as a question, an
+  adverb the row puts last where the rules put it after the verb; a Bliss user composing on the page leaves them out:
+  `present:I tired.` is read by `I am tired.`, whose round trip is `present:I be tired.`); every other word, the
+  marker and the order must match (a pronoun's and a parent word's case aside), and
 * every word in it is a real English form: a form in lemminflect's lexicon (its inflection tables, so `hummed` is a
   form of `hum` and `hummeed` is nothing), or a word of the Hunspell en_GB word list ERRANT ships for its own
   spelling check (closed-class words, interjections, British spellings), or a number, or a word the input Bliss
@@ -16,7 +16,10 @@ marker), so exact match undercounts. An answer is **acceptable** when
   wrong inflections (`weas`, `goed`); spaCy's small model has no vocabulary of its own (every word is out of it);
 * no article stands where English puts none: before a pronoun, a possessive, a demonstrative standing alone, a
   modal, `used to`, `o'clock` (`The this is my brother.`, `I the used to ...`, `It is three the o'clock.`). The round
-  trip cannot see these: the rules drop every article.
+  trip cannot see these: the rules drop every article;
+* no small word English needs is left out as the row left it (`words_left_out`: `I go bed.`, `I want drinking.`),
+  and the verb agrees with a pronoun subject (`disagreements`: not `I are lonely.`): the round trip cannot see these
+  either.
 
 Beside it, `edit_kinds` classifies each difference from the reference with ERRANT (the grammatical-error annotation
 toolkit, on the same spaCy pipeline): `R:DET` (`a`/`the`), `R:VERB` (`will`/`are going to`), `R:VERB:TENSE`,
@@ -230,7 +233,8 @@ def words_left_out(doc) -> list[str]:
             continue
         bare_home = t.lower_ == "home" and not any(c.dep_ == "det" for c in t.children)
         if head in TO_PLACE and t.dep_ in ("dobj", "npadvmod") and t.pos_ in ("NOUN", "PROPN") \
-                and t.lemma_.lower() not in TIME_NOUNS | TIME_WORDS | {"way"} and not bare_home and not t.lower_.endswith("ing"):
+                and t.lemma_.lower() not in TIME_NOUNS | TIME_WORDS | {"way"} and not bare_home \
+                and not t.lower_.endswith("ing"):
             missing.append(f"{t.head.text} {t.text}")
         elif head in INFINITIVE_HEADS and t.dep_ in ("dobj", "xcomp") and t.tag_ == "VBG":
             missing.append(f"{t.head.text} {t.text}")
@@ -261,7 +265,8 @@ def disagreements(doc) -> list[str]:
             continue
         third = pronoun in THIRD_PERSON
         base = word.lower_ in getLemma(word.lower_, "VERB")  # `he go`; not a past tagged as a present (`he swam`)
-        if word.lower_ in WRONG_BE[pronoun] or word.tag_ == "VBZ" and not third or word.tag_ == "VBP" and third and base:
+        wrong_person = word.tag_ == "VBZ" and not third or word.tag_ == "VBP" and third and base
+        if word.lower_ in WRONG_BE[pronoun] or wrong_person:
             bad.append(f"{subject.text} {word.text}")
     return bad
 

@@ -13,7 +13,10 @@ Rows as a Bliss user composes them leave small words out (docs/compose-set.md); 
 construction: `be` between a subject and an adjective or a closing place (`I tired` -> `I am tired`) and in a
 progressive row without it, `to` after `go`/`come`/`listen` before a noun (`go bed` -> `go to bed`, not `home`), `to`
 after `want`/`need` before a verb with its object and `a` before a lone noun (`want hug` -> `want a hug`), `is` and `?`
-after a leading wh-word (`where doctor` -> `Where is the doctor?`).
+after a leading wh-word (`where doctor` -> `Where is the doctor?`), no `a` before a mass noun (`want water`,
+words/mass_nouns.txt), a parent word alone as a name (`where father` -> `Where is Father?`), `be` before an adjective
+after a personal pronoun alone (`I warm` -> `I am warm`), no article before a place adverb after a verb of motion
+(`go downstairs`).
 """
 
 from __future__ import annotations
@@ -23,7 +26,15 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
-from babybliss.grammar.lexicon import KIN_NAMES, PERSONAL_PRONOUNS, POSSESSIVES, TIME_NOUNS, TIME_WORDS, adjective_word, known_verb
+from babybliss.grammar.lexicon import (
+    KIN_NAMES,
+    PERSONAL_PRONOUNS,
+    POSSESSIVES,
+    TIME_NOUNS,
+    TIME_WORDS,
+    adjective_word,
+    known_verb,
+)
 from babybliss.grammar.notation import END_MARKS, normalize_space, split_sentences, tense_marker
 
 SUBJECT_PRONOUNS = frozenset({"i", "nobody", "everybody", "somebody", "someone", "everyone"}) | PERSONAL_PRONOUNS
