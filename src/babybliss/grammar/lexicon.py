@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from pathlib import Path
 
 from babybliss.grammar.nlp import load_nlp
 
@@ -126,7 +127,7 @@ def verb_base(word: str) -> tuple[str | None, str]:
         if suffix in ("ies", "ied"):
             candidates = [stem + "y"]
         elif kind == "s":
-            candidates = [stem]
+            candidates = [stem, stem + "e"] if suffix == "es" else [stem]  # `goes` -> go, `tiptoes` -> tiptoe
         elif len(stem) > 2 and stem[-1] == stem[-2] and stem[-1] not in "lsz":
             candidates = [stem[:-1], stem]  # `hopped` -> hop
         elif re.search(r"[^aeiou][aeiou][^aeiouwxy]$", stem) or not known_verb(stem):
@@ -137,6 +138,32 @@ def verb_base(word: str) -> tuple[str | None, str]:
             if known_verb(candidate):
                 return candidate, kind
     return None, ""
+
+
+@lru_cache(maxsize=4096)
+def past_is_base(verb: str) -> bool:
+    """`put`, `read`, `cut`: the verb's past (lemminflect's lexicon) is spelled as its base form."""
+    from lemminflect import getInflection
+
+    return verb in getInflection(verb, "VBD")
+
+
+@lru_cache(maxsize=1)
+def adverbs() -> frozenset[str]:
+    lookups = load_nlp().get_pipe("lemmatizer").lookups
+    return frozenset(lookups.get_table("lemma_index").get("adv", ()))
+
+
+def noun_word(word: str) -> bool:
+    """A noun of the lexicon, or the regular plural of one (`gerbils`, `ponchos`, `boxes`)."""
+    if word in nouns():
+        return True
+    singulars = [word[:-1]] if word.endswith("s") else []
+    if word.endswith("es"):
+        singulars.append(word[:-2])
+    if word.endswith("ies"):
+        singulars.append(word[:-3] + "y")
+    return any(len(w) >= 3 and w in nouns() for w in singulars)
 
 
 @lru_cache(maxsize=1)
@@ -158,9 +185,18 @@ def _adjectives() -> frozenset[str]:
     return frozenset(lookups.get_table("lemma_index").get("adj", ()))
 
 
+@lru_cache(maxsize=1)
+def modifier_nouns() -> frozenset[str]:
+    """Nouns whose first WordNet sense is a colour or a material (`turquoise`, `bamboo`, `velvet`): words/
+    modifier_nouns.tsv beside this module, written by scripts/write_word_lists.py from WordNet 3.0."""
+    rows = (Path(__file__).parent / "words" / "modifier_nouns.tsv").read_text(encoding="utf-8").splitlines()
+    return frozenset(row.split("\t")[0] for row in rows if row)
+
+
 def adjective_word(word: str) -> bool:
-    """A material or a word WordNet lists as an adjective (`kind`, `green`), less a few food/room compounds."""
-    return word in MATERIALS or word in _adjectives() and word not in NOT_ADJECTIVES
+    """A material or colour (§6: those nouns are adjectives before a noun), or a word WordNet lists as an adjective
+    (`kind`, `green`), less a few food/room compounds."""
+    return word in MATERIALS or (word in _adjectives() or word in modifier_nouns()) and word not in NOT_ADJECTIVES
 
 
 def degree_stems(word: str, min_stem: int = 0) -> list[str]:

@@ -41,6 +41,8 @@ def _do_support(doc) -> list[str]:
             continue
         if t.pos_ == "VERB" and any(c.dep_ in ("nsubj", "expl", "aux") for c in t.children):
             continue
+        if t.dep_ == "nsubj" and t.head.i == t.i + 1 and t.head.pos_ in ("VERB", "AUX"):
+            continue  # `These shoes are ...`: the subject of the verb right after it is a noun
         before = doc[t.i - 1]
         if before.pos_ not in ("NOUN", "PROPN", "PRON", "ADV") and before.lower_ not in WH_WORDS and before.i != 0:
             continue
