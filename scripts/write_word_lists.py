@@ -25,7 +25,8 @@ MODIFIER_ROOTS = {
     "04956594": "colour",  # color, colour, coloring
     "14991712": "material",  # plant material (wood, bamboo, cork)
     "14662574": "material",  # mineral
-    "14696793": "material",  # rock, stone
+    "14696793": "material",  # rock, stone (the material)
+    "09416076": "material",  # rock, stone (the natural object; granite, basalt lie under it)
     FABRIC: "material",  # fabric, cloth, textile
     "14974264": "material",  # paper
     "14866889": "material",  # fiber
@@ -36,8 +37,8 @@ MODIFIER_ROOTS = {
 }
 """WordNet 3.0 noun synsets (offsets in data.noun) whose hyponyms are colours or materials: §6's last two adjective
 classes."""
-SOURCE_ROOT = "00004475"
-"""organism: the plant or animal a material comes from (`bamboo`, `mahogany`, `mink`), a noun's other sense allowed."""
+PIECE_OF_CLOTH = "03932670"
+"""A thing made of fabric (`handkerchief`, `sail`): under fabric, but no material."""
 PARTICLES = ("up", "down", "out", "off", "on", "in", "away", "back", "over", "around")
 POS = {"noun": "n", "verb": "v", "adj": "a", "adv": "r"}
 
@@ -88,11 +89,11 @@ def lemmas(folder: Path, pos: str) -> list[str]:
 
 
 def modifier_nouns(folder: Path, known: set[str], verbs: set[str]) -> dict[str, str]:
-    """Lower-case nouns of four letters or more whose first sense lies under a MODIFIER_ROOTS synset and every other
-    sense under one or under SOURCE_ROOT, and that are no verb: word -> colour or material. The first sense must be a
-    substance, a plant part or an attribute (WordNet's lexicographer files 27, 20, 07) or a fabric: things made of a
-    material (`tombstone`, `cigarette`, `handkerchief`) are no material. (`paper`, `wood` or `felt` also name other
-    things, and stay compounds; chemical symbols such as `am` are too short.)"""
+    """Lower-case nouns of four letters or more whose first (most frequent) sense lies under a MODIFIER_ROOTS synset,
+    and that are no verb: word -> colour or material. The first sense must be a substance, a plant part or an
+    attribute (WordNet's lexicographer files 27, 20, 07) or a fabric: things made of a material (`tombstone`,
+    `cigarette`, `handkerchief`) are no material. (`felt` or `cork` are verbs too, and stay as spaCy reads them;
+    chemical symbols such as `am` are too short.)"""
     hypernyms: dict[str, list[str]] = {}
     lexfile: dict[str, str] = {}
     for line in (folder / "data.noun").read_text(encoding="latin-1").splitlines():
@@ -104,9 +105,16 @@ def modifier_nouns(folder: Path, known: set[str], verbs: set[str]) -> dict[str, 
         lexfile[fields[0]] = fields[1]
         hypernyms[fields[0]] = [offset for symbol, offset, pos, _ in pointers if symbol in ("@", "@i") and pos == "n"]
 
+    def _under(offset: str, root: str, seen: set[str] | None = None) -> bool:
+        seen = seen if seen is not None else set()
+        seen.add(offset)
+        return offset == root or any(_under(h, root, seen) for h in hypernyms.get(offset, []) if h not in seen)
+
     def kind(offset: str, seen: set[str]) -> str | None:
-        if offset in MODIFIER_ROOTS or offset == SOURCE_ROOT:
-            return MODIFIER_ROOTS.get(offset, "source")
+        if offset == PIECE_OF_CLOTH:
+            return None
+        if offset in MODIFIER_ROOTS:
+            return MODIFIER_ROOTS[offset]
         seen.add(offset)
         found = [kind(h, seen) for h in hypernyms.get(offset, []) if h not in seen]
         return next((k for k in found if k), None)
@@ -116,11 +124,11 @@ def modifier_nouns(folder: Path, known: set[str], verbs: set[str]) -> dict[str, 
         fields = line.split()
         if line.startswith(" ") or not fields[0].isalpha() or fields[0] not in known or fields[0] in verbs:
             continue
-        senses = [kind(offset, set()) for offset in fields[-int(fields[2]) :]]
         first = fields[-int(fields[2])]
-        substance = lexfile[first] in ("07", "20", "27") or hypernyms[first] == [FABRIC]
-        if len(fields[0]) >= 4 and substance and senses[0] in ("colour", "material") and all(senses):
-            out[fields[0]] = senses[0]
+        found = kind(first, set())
+        substance = lexfile[first] in ("07", "20", "27") or found and lexfile[first] == "06" and _under(first, FABRIC)
+        if len(fields[0]) >= 4 and found and substance:
+            out[fields[0]] = found
     return out
 
 

@@ -308,10 +308,11 @@ def _noun_phrase_by_word_class(token):
     """`a nosy wiggly gerbil`, `the very glossy ornament` parsed as a noun, an adverb and an adjective: after an
     article or a possessive, degree words and adjectives (by the lexicon) and then nouns make one noun phrase whose
     last noun is its head, attached where the phrase was."""
-    if token.lower_ not in ARTICLES | POSSESSIVES or token.dep_ not in ("det", "poss"):
+    determiner = token.lower_ in ARTICLES | POSSESSIVES and token.dep_ in ("det", "poss")
+    if not determiner and not _bare_phrase_start(token):
         return None
-    run = _phrase_after(token)
-    if not run:
+    run = _phrase_words(token.doc[token.i + 1 :] if determiner else token.doc[token.i :])
+    if len(run) < 2:
         return None
     head, ids = run[-1], {t.i for t in run}
     modifiers_wrong = any(
@@ -327,7 +328,7 @@ def _noun_phrase_by_word_class(token):
         return None
     for t in run:
         for child in list(t.children):
-            if child.i not in ids and child.i != token.i and child.i > head.i:
+            if child.i not in ids and child.i > head.i:
                 child.head = head
     head.head, head.dep_ = attach
     head.pos_ = "NOUN"
@@ -339,17 +340,27 @@ def _noun_phrase_by_word_class(token):
             t.head, t.dep_, t.pos_, t.tag_ = head, "amod", "ADJ", "JJ"
         else:
             t.head, t.dep_, t.pos_ = head, "compound", "NOUN"
-    token.head = head
+    if determiner:
+        token.head = head
     return "noun phrase read by word class"
 
 
-def _phrase_after(det) -> list:
-    """The words after a determiner that make a noun phrase by their word classes: (degree word* adjective)* noun+,
-    the nouns last; [] when the words do not make one."""
+def _bare_phrase_start(token) -> bool:
+    """`cuddle nosy wiggly gerbils`, `There are wiggly foals`: an adjective only (by the lexicon) right after a verb
+    or a preposition starts a noun phrase without a determiner."""
+    word = token.lower_
+    if token.i == 0 or not token.is_alpha or not adjective_word(word) or noun_word(word) or known_verb(word):
+        return False
+    return token.doc[token.i - 1].pos_ in ("VERB", "AUX", "ADP") and word not in adverbs() | DEGREE_WORDS
+
+
+def _phrase_words(tokens) -> list:
+    """The first of `tokens` that make a noun phrase by their word classes: (degree word* adjective)* noun+, the
+    nouns last; [] when they do not make one."""
     run, nouns_started = [], False
-    for t in det.doc[det.i + 1 :]:
+    for t in tokens:
         word = t.lower_
-        if not t.is_alpha or t.text[:1].isupper() or word in TIME_WORDS | TIME_NOUNS | ARTICLES | POSSESSIVES:
+        if not t.is_alpha or t.text[:1].isupper() or word in TIME_WORDS | TIME_NOUNS | ARTICLES | POSSESSIVES | {"last", "next"}:
             break
         if t.tag_ in ("IN", "TO", "CC", "DT", "PRP", "PRP$", "WDT", "WP", "WRB", "MD", "EX", "RP", "CD"):
             break
@@ -372,13 +383,13 @@ def _phrase_after(det) -> list:
             break
     while run and not (noun_word(run[-1].lower_) and run[-1].lower_ not in DEGREE_WORDS):
         run.pop()
-    return run if len(run) > 1 else []
+    return run
 
 
 def _phrase_attachment(run, det):
     """(head, dependency) for a noun phrase spaCy had split: a nominal role one of its words held outside it, else
     the object of the verb or preposition it hung from (climbing through a noun it was wrongly made part of)."""
-    ids = {t.i for t in run} | {det.i}
+    ids = {t.i for t in run} | {det.i}  # det is the phrase's determiner or its first word
     outside = [t for t in reversed(run) if t.head.i not in ids and t.head.i != t.i]
     for t in outside:
         if t.dep_ in NOMINAL_DEPS:

@@ -44,6 +44,9 @@ def _do_support(doc) -> list[str]:
         if t.dep_ == "nsubj" and t.head.i == t.i + 1 and t.head.pos_ in ("VERB", "AUX"):
             continue  # `These shoes are ...`: the subject of the verb right after it is a noun
         before = doc[t.i - 1]
+        determined = any(c.dep_ in ("det", "poss") for c in t.children)
+        if t.dep_ in ("dobj", "pobj") and determined and adjective_word(before.lower_):
+            continue  # `stuff the velvet cushions`: an object with its determiner and adjective is a noun
         if before.pos_ not in ("NOUN", "PROPN", "PRON", "ADV") and before.lower_ not in WH_WORDS and before.i != 0:
             continue
         if before.lower_ in ("the", "a", "an") or before.tag_ in ("PRP$", "CD"):  # `Two sandwiches, please.`
