@@ -22,7 +22,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from babybliss.grammar.lexicon import PERSONAL_PRONOUNS, POSSESSIVES, TIME_NOUNS, TIME_WORDS, adjective_word, known_verb
+from babybliss.grammar.lexicon import (
+    PERSONAL_PRONOUNS,
+    POSSESSIVES,
+    TIME_NOUNS,
+    TIME_WORDS,
+    adjective_word,
+    adverbs,
+    known_verb,
+)
 from babybliss.grammar.notation import END_MARKS, normalize_space, split_sentences, tense_marker
 
 SUBJECT_PRONOUNS = frozenset({"i", "nobody", "everybody", "somebody", "someone", "everyone"}) | PERSONAL_PRONOUNS
@@ -149,7 +157,12 @@ def _is_adverb(word: str) -> bool:
     w = word.lower()
     if w in FREQUENCY or w in BARE_ADVERBS or w == "now":
         return True
-    return w.endswith("ly") and "ADV" in _lemmas(w) and "ADJ" not in _lemmas(w)
+    return w.endswith("ly") and _lexicon_adverb(w) and "ADJ" not in _lemmas(w)
+
+
+def _lexicon_adverb(word: str) -> bool:
+    """An adverb in lemminflect's lexicon or in WordNet's (`wearily` is only in the second)."""
+    return "ADV" in _lemmas(word) or word in adverbs() and not adjective_word(word)
 
 
 def _is_time(word: str) -> bool:
