@@ -165,6 +165,12 @@ def _lexicon_adverb(word: str) -> bool:
     return "ADV" in _lemmas(word) or word in adverbs() and not adjective_word(word)
 
 
+def _weaker_verb(word: str, than: str) -> bool:
+    """`milliner trim bonnet`: `bonnet` is a verb only in WordNet's index, `trim` one in lemminflect's lexicon too, so
+    `trim` is the verb (an inflected `bonnet` would be no English word)."""
+    return "VERB" not in _lemmas(word.lower()) and "VERB" in _lemmas(than.lower())
+
+
 def _is_time(word: str) -> bool:
     w = word.lower()
     return w in TIME_WORDS or w in TIME_NOUNS or w in DAYS or w.rstrip("s") in DAYS or w in ("next", "last")
@@ -366,7 +372,8 @@ class _Reader:
         while self.peek(j) and (_is_adjective(self.peek(j)) or self.low(j) in DEGREE) and not _only_verb(self.peek(j)):
             j += 1
         following = self.low(j)
-        return following in NEGATIONS | MODALS or following == "be" or _can_verb(self.peek(j))
+        return following in NEGATIONS | MODALS or following == "be" or _can_verb(self.peek(j)) and not _weaker_verb(
+            self.peek(j), self.peek())
 
     def _coordinated_subject(self) -> bool:
         j = 1

@@ -319,6 +319,7 @@ def _noun_phrase_by_word_class(token):
         t.head.i not in ids
         or adjective_word(t.lower_) and not noun_word(t.lower_) and t.lower_ not in DEGREE_WORDS
         and t.dep_ not in ("amod", "compound", "conj")
+        or t.dep_ == "amod" and t.head.i != head.i  # `durable` hung on `turquoise` in `durable turquoise poncho`
         for t in run[:-1]
     )
     if not modifiers_wrong and head.head.i not in ids and head.pos_ in ("NOUN", "PROPN"):
@@ -346,12 +347,17 @@ def _noun_phrase_by_word_class(token):
 
 
 def _bare_phrase_start(token) -> bool:
-    """`cuddle nosy wiggly gerbils`, `There are wiggly foals`: an adjective only (by the lexicon) right after a verb
-    or a preposition starts a noun phrase without a determiner."""
-    word = token.lower_
-    if token.i == 0 or not token.is_alpha or not adjective_word(word) or noun_word(word) or known_verb(word):
+    """`cuddle nosy wiggly gerbils`, `There are wiggly foals`: an adjective only (by the lexicon; with its degree word)
+    right after a verb or a preposition starts a noun phrase without a determiner."""
+    doc = token.doc
+    if token.i == 0 or doc[token.i - 1].pos_ not in ("VERB", "AUX", "ADP"):
         return False
-    return token.doc[token.i - 1].pos_ in ("VERB", "AUX", "ADP") and word not in adverbs() | DEGREE_WORDS
+    if token.lower_ in DEGREE_WORDS and token.i + 1 < len(doc):  # `cuddled very wiggly piglets`
+        token = doc[token.i + 1]
+    word = token.lower_
+    if not token.is_alpha or not adjective_word(word) or noun_word(word) or known_verb(word):
+        return False
+    return word not in adverbs() | DEGREE_WORDS
 
 
 def _phrase_words(tokens) -> list:
@@ -364,7 +370,8 @@ def _phrase_words(tokens) -> list:
             break
         if t.tag_ in ("IN", "TO", "CC", "DT", "PRP", "PRP$", "WDT", "WP", "WRB", "MD", "EX", "RP", "CD"):
             break
-        if any(c.dep_ in ("nsubj", "nsubjpass", "aux") for c in t.children):
+        verb_form = known_verb(word) or verb_base(word)[0] is not None
+        if verb_form and any(c.dep_ in ("nsubj", "nsubjpass", "aux") for c in t.children):
             break  # a verb with its subject: the phrase ended before it
         if nouns_started:  # a compound goes on only where spaCy reads one (`laundry basket`, not `bags last`)
             if noun_word(word) and run[-1].dep_ == "compound" and t.tag_.startswith("NN"):
