@@ -40,6 +40,9 @@ PHRASAL_VERBS = frozenset(
     "put_away throw_away write_down sit_down lie_down break_down look_up fill_up tidy_up wash_up set_up "
     "put_down take_out bring_back give_back come_back go_back try_on check_in fill_in".split()
 )
+BARE_PLACES = frozenset({"school", "work", "home", "bed", "church", "town", "breakfast", "lunch", "dinner", "university",
+                         "college", "hospital", "sea"})
+"""Nouns English leaves without an article after a preposition (`at school`, `to work`, `going to bed`)."""
 GERUND_HEADS = frozenset(
     "go love like enjoy hate finish start stop keep practise practice begin avoid mind prefer miss".split()
 )

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from babybliss.grammar.lexicon import (
+    BARE_PLACES,
     PERSONAL_PRONOUNS,
     POSSESSIVES,
     TIME_NOUNS,
@@ -60,9 +61,6 @@ FREQUENCY = frozenset({"always", "often", "usually", "sometimes", "never", "rare
 BARE_ADVERBS = frozenset({"early", "late", "hard", "well", "again", "yet", "together", "inside", "outside",
                           "immediately", "soon", "fast", "home", "there", "here", "too", "later", "away"})
 DEGREE = frozenset({"very", "too", "so", "quite", "really"})
-BARE_PLACES = frozenset({"school", "work", "home", "bed", "church", "town", "breakfast", "lunch", "dinner", "university",
-                         "college", "hospital", "sea"})
-"""Nouns English leaves without an article after a preposition (`at school`, `to work`)."""
 DAYS = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"})
 ALL_TIMES = frozenset({"night", "day"})
 PARTS_OF_DAY = frozenset({"morning", "afternoon", "evening"})

@@ -319,7 +319,8 @@ def _noun_phrase_by_word_class(token):
         t.head.i not in ids
         or adjective_word(t.lower_) and not noun_word(t.lower_) and t.lower_ not in DEGREE_WORDS
         and t.dep_ not in ("amod", "compound", "conj")
-        or t.dep_ == "amod" and t.head.i != head.i  # `durable` hung on `turquoise` in `durable turquoise poncho`
+        or t.head.i != head.i and adjective_word(t.lower_) and t.lower_ not in DEGREE_WORDS
+        and (t.dep_ == "amod" or not noun_word(t.lower_))  # `durable` hung on `turquoise` in `durable turquoise poncho`
         for t in run[:-1]
     )
     if not modifiers_wrong and head.head.i not in ids and head.pos_ in ("NOUN", "PROPN"):
@@ -371,7 +372,8 @@ def _phrase_words(tokens) -> list:
         if t.tag_ in ("IN", "TO", "CC", "DT", "PRP", "PRP$", "WDT", "WP", "WRB", "MD", "EX", "RP", "CD"):
             break
         verb_form = known_verb(word) or verb_base(word)[0] is not None
-        if verb_form and any(c.dep_ in ("nsubj", "nsubjpass", "aux") for c in t.children):
+        after_adjectives_only = not any(noun_word(r.lower_) for r in run)  # `nosy wiggly gerbils`: no subject there
+        if verb_form and any(c.dep_ in ("nsubj", "nsubjpass", "aux") for c in t.children) and not after_adjectives_only:
             break  # a verb with its subject: the phrase ended before it
         if nouns_started:  # a compound goes on only where spaCy reads one (`laundry basket`, not `bags last`)
             if noun_word(word) and run[-1].dep_ == "compound" and t.tag_.startswith("NN"):

@@ -15,7 +15,7 @@
 from __future__ import annotations
 
 from babybliss.grammar.nlp import parse
-from babybliss.grammar.lexicon import adjective_word, known_verb, noun_word, verb_base
+from babybliss.grammar.lexicon import BARE_PLACES, adjective_word, known_verb, noun_word, verb_base
 
 BE_FORMS = {"is": "is", "are": "are", "am": "am", "was": "was", "were": "were"}
 DETERMINERS = frozenset({"the", "a", "an", "my", "your", "his", "her", "its", "our", "their", "this", "that"})
@@ -99,8 +99,8 @@ def _stand_in(doc) -> list[tuple[str, bool, dict[int, str]]]:
     for t in doc:
         if t.i == 0 or not t.is_alpha or not t.text.islower() or t.pos_ not in ("NOUN", "ADJ", "PROPN"):
             continue
-        if t.lower_ in ("last", "next") or t.pos_ == "ADJ" and adjective_word(t.lower_):
-            continue  # `roofs last summer`, `weary donkeys`: read as the lexicon allows
+        if t.lower_ in ("last", "next") or t.pos_ == "ADJ" and adjective_word(t.lower_) or t.lower_ in BARE_PLACES:
+            continue  # `roofs last summer`, `weary donkeys`, `going to bed`: read as the lexicon allows
         before = doc[t.i - 1]
         after_subject = before.pos_ in ("NOUN", "PROPN", "PRON") or noun_word(before.lower_) and before.pos_ != "DET"
         if not (after_subject or before.lower_ in BEFORE_A_VERB) or before.tag_ in ("PRP$", "DT", "CD"):
@@ -138,10 +138,12 @@ def _own_words(variant, doc, bases: dict[int, str]):
     if len(variant) != len(doc) or any(v.text != d.text for v, d in zip(variant, doc) if d.i not in bases):
         return None
     lemmas = [bases.get(t.i, t.lemma_) for t in variant]
-    return Doc(
+    name = [d.pos_ == "PROPN" and v.pos_ == "NOUN" and d.text[:1].isupper() for v, d in zip(variant, doc)]
+    return Doc(  # a name stays a name (`Ninon simmers ...` -> `Ninon moves ...` may read `Ninon` as a noun)
         doc.vocab, words=[t.text for t in doc], spaces=[bool(t.whitespace_) for t in doc],
-        tags=[t.tag_ for t in variant], pos=[t.pos_ for t in variant], deps=[t.dep_ for t in variant],
-        heads=[t.head.i for t in variant], lemmas=lemmas,
+        tags=["NNP" if n else t.tag_ for t, n in zip(variant, name)],
+        pos=["PROPN" if n else t.pos_ for t, n in zip(variant, name)],
+        deps=[t.dep_ for t in variant], heads=[t.head.i for t in variant], lemmas=lemmas,
     )
 
 
@@ -154,7 +156,8 @@ def _join(words: list[str]) -> str:
 
 def best_parse(doc):
     """`doc`, or the variant reading of its text that scores higher."""
-    variants = [(text, tie, None) for text, tie in _uninvert(doc) + _do_support(doc)] + _stand_in(doc)
+    do_support = [(text, tie, None) for text, tie in _do_support(doc)]
+    variants = do_support + _stand_in(doc) + [(text, tie, None) for text, tie in _uninvert(doc)]
     if not variants:
         return doc
     base = score(doc)
