@@ -143,12 +143,10 @@ def verb_base(word: str) -> tuple[str | None, str]:
     return None, ""
 
 
-@lru_cache(maxsize=4096)
 def past_is_base(verb: str) -> bool:
-    """`put`, `read`, `cut`: the verb's past (lemminflect's lexicon) is spelled as its base form."""
-    from lemminflect import getInflection
-
-    return verb in getInflection(verb, "VBD")
+    """`put`, `read`, `cut`: a verb whose past may be spelled as its base form. Every such English verb ends in -t or
+    -d (put, set, spread, broadcast); `tow`, `hum`, `sew` do not, so spelled like that they are never a past."""
+    return verb.endswith(("t", "d"))
 
 
 @lru_cache(maxsize=1)

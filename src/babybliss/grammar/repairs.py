@@ -22,6 +22,8 @@ from babybliss.grammar.lexicon import (
 )
 
 DEGREE_WORDS = frozenset({"very", "too", "so", "really", "quite", "rather", "extremely"})
+PHRASE_ENDS = TIME_WORDS | TIME_NOUNS | ARTICLES | POSSESSIVES | {"last", "next"}
+"""Words a noun phrase read by word class never runs over (`the roofs last summer`, `the plum tomorrow`)."""
 NOMINAL_DEPS = frozenset({"dobj", "pobj", "nsubj", "nsubjpass", "attr", "dative", "conj", "appos", "oprd"})
 
 
@@ -358,7 +360,7 @@ def _bare_phrase_start(token) -> bool:
     word = token.lower_
     if not token.is_alpha or not adjective_word(word) or noun_word(word) or known_verb(word):
         return False
-    return word not in adverbs() | DEGREE_WORDS
+    return word not in adverbs() and word not in DEGREE_WORDS
 
 
 def _phrase_words(tokens) -> list:
@@ -367,7 +369,7 @@ def _phrase_words(tokens) -> list:
     run, nouns_started = [], False
     for t in tokens:
         word = t.lower_
-        if not t.is_alpha or t.text[:1].isupper() or word in TIME_WORDS | TIME_NOUNS | ARTICLES | POSSESSIVES | {"last", "next"}:
+        if not t.is_alpha or t.text[:1].isupper() or word in PHRASE_ENDS:
             break
         if t.tag_ in ("IN", "TO", "CC", "DT", "PRP", "PRP$", "WDT", "WP", "WRB", "MD", "EX", "RP", "CD"):
             break

@@ -95,6 +95,7 @@ def _stand_in(doc) -> list[tuple[str, bool, dict[int, str]]]:
     as a noun or an adjective, after a subject-like word or an auxiliary, and one with all of them in place:
     (text, tie wins, {index: base form})."""
     words = [t.text for t in doc]
+    verbless = not any(t.pos_ == "VERB" and t.lemma_ not in ("do", "be", "have") for t in doc)
     found = {}
     for t in doc:
         if t.i == 0 or not t.is_alpha or not t.text.islower() or t.pos_ not in ("NOUN", "ADJ", "PROPN"):
@@ -105,6 +106,8 @@ def _stand_in(doc) -> list[tuple[str, bool, dict[int, str]]]:
         after_subject = before.pos_ in ("NOUN", "PROPN", "PRON") or noun_word(before.lower_) and before.pos_ != "DET"
         if not (after_subject or before.lower_ in BEFORE_A_VERB) or before.tag_ in ("PRP$", "DT", "CD"):
             continue
+        if not (before.lower_ in BEFORE_A_VERB or t.dep_ in CLAUSE_DEPS | {"advcl", "acl", "xcomp"} or verbless):
+            continue  # the parse has its verbs, and no clause head is a noun: a noun it stays
         base, kind = (t.lower_, "") if known_verb(t.lower_) else verb_base(t.lower_)
         if base is not None and kind in STAND_IN:
             found[t.i] = (base, STAND_IN[kind])
