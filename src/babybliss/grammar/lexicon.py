@@ -156,8 +156,8 @@ def adverbs() -> frozenset[str]:
 
 
 def noun_word(word: str) -> bool:
-    """A noun of the lexicon, or the regular plural of one (`gerbils`, `ponchos`, `boxes`)."""
-    if word in nouns():
+    """A noun of the lexicon, or the plural of one (`gerbils`, `ponchos`, `boxes`, `geese`)."""
+    if word in nouns() or word in _noun_exceptions():
         return True
     singulars = [word[:-1]] if word.endswith("s") else []
     if word.endswith("es"):
@@ -165,6 +165,12 @@ def noun_word(word: str) -> bool:
     if word.endswith("ies"):
         singulars.append(word[:-3] + "y")
     return any(len(w) >= 3 and w in nouns() for w in singulars)
+
+
+@lru_cache(maxsize=1)
+def _noun_exceptions() -> frozenset[str]:
+    """Irregular noun forms of spaCy's lemmatizer tables (`geese`, `mice`)."""
+    return frozenset(load_nlp().get_pipe("lemmatizer").lookups.get_table("lemma_exc").get("noun", {}))
 
 
 @lru_cache(maxsize=1)
