@@ -22,6 +22,9 @@ CASES = {
         ("The ranger will lasso a nosy wiggly calf next Friday.", "future:ranger lasso calf nosy wiggly Friday next."),
         ("She will not groom nosy frisky ferrets next week.", "future:She not groom ferrets nosy frisky week next."),
     ],
+    "a subordinate clause's head read as a plural noun is its verb": [
+        ("Grandpa naps when the puppy snores beside the fire.", "present:Grandpa nap when puppy snore beside fire."),
+    ],
     "a noun with its determiner and adjective, or before its verb, gets no do-support reading": [
         ("These boots are too tight.", "present:these boots be too tight."),
         ("The upholsterer stuffs the velvet cushions.", "present:upholsterer stuff cushions velvet."),

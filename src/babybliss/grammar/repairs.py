@@ -417,12 +417,33 @@ def _phrase_attachment(run, det):
     return None
 
 
+def _clause_noun_is_verb(token):
+    """`when the milkman kneels beside the seesaw`: a subordinate clause's head read as a plural noun, spelled as a
+    verb's -s form, is the clause's verb, and the noun before it its subject."""
+    if token.tag_ != "NNS" or token.dep_ not in ("advcl", "ccomp"):
+        return None
+    if not any(c.dep_ == "mark" or c.tag_ == "WRB" for c in token.children):
+        return None
+    base, kind = verb_base(token.lower_)
+    subject = max((c for c in token.children if c.i < token.i and c.dep_ in ("compound", "nsubj")), default=None,
+                  key=lambda c: c.i)
+    if kind != "s" or subject is None or subject.i != token.i - 1:
+        return None
+    subject.dep_ = "nsubj"
+    for child in list(token.children):
+        if child.i < subject.i and child.dep_ in ("det", "poss", "amod", "compound"):
+            child.head = subject
+    token.pos_, token.tag_, token.lemma_ = "VERB", "VBZ", base
+    return "NNS -> VBZ"
+
+
 _REPAIRS = (  # in this order: later repairs read the tree the earlier ones fixed
     _there_participle,
     _verb_read_as_aux,
     _form_by_spelling,
     _adverb_read_as_noun,
     _noun_phrase_by_word_class,
+    _clause_noun_is_verb,
     _split_noun_phrase,
     _noun_read_as_verb,
     _particle,

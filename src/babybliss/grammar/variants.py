@@ -95,7 +95,8 @@ def _stand_in(doc) -> list[tuple[str, bool, dict[int, str]]]:
     as a noun or an adjective, after a subject-like word or an auxiliary, and one with all of them in place:
     (text, tie wins, {index: base form})."""
     words = [t.text for t in doc]
-    verbless = not any(t.pos_ == "VERB" and t.lemma_ not in ("do", "be", "have") for t in doc)
+    verbless = not any(t.pos_ == "VERB" and t.lemma_ not in ("do", "be", "have") for t in doc) or any(
+        t.dep_ == "ROOT" and t.pos_ not in ("VERB", "AUX") for t in doc)  # or the main clause has none
     found = {}
     for t in doc:
         if t.i == 0 or not t.is_alpha or not t.text.islower() or t.pos_ not in ("NOUN", "ADJ", "PROPN"):
