@@ -161,6 +161,11 @@ def test_a_verb_lemminflect_knows_is_the_verb_before_one_only_wordnet_knows():  
     assert realise("past:hatter trim bonnet.") == "The hatter trimmed the bonnet."
 
 
+def test_a_noun_that_can_be_a_verb_before_the_verb_group_is_the_wh_questions_subject():  # §12
+    assert _english_and_acceptable("present progressive:what baker be knead in kitchen?") == (
+        "What is the baker kneading in the kitchen?", True)
+
+
 def test_on_the_rare_set_the_realisers_english_is_acceptable():
     from babybliss.data.pairs import load_pairs, rare_path
     from babybliss.evaluation.acceptable import acceptable_many, non_words

@@ -373,6 +373,11 @@ class _Reader:
         return following in NEGATIONS | MODALS or following == "be" or _can_verb(self.peek(j)) and not _weaker_verb(
             self.peek(j), self.peek())
 
+    def _noun_before_group(self) -> bool:
+        """`what butcher be tow`: a word that could be a verb, followed by the verb group (`be`, `not`, a modal), is
+        the subject after the wh-word, not the verb."""
+        return self.low(1) in NEGATIONS | MODALS or self.low(1) == "be"
+
     def _coordinated_subject(self) -> bool:
         j = 1
         while self.peek(j) and self._nounish(j) and not _only_verb(self.peek(j)):
@@ -399,7 +404,8 @@ class _Reader:
             c.wh.append(self.take().lower())
             if c.wh[0] in ("what", "which", "how") and self.low() in ("time", "often", "long", "many", "much"):
                 c.wh.append(self.take().lower())
-        asks_subject = c.wh[:1] in (["who"], ["what"]) and _can_verb(self.peek()) and not _only_noun(self.peek())
+        asks_subject = c.wh[:1] in (["who"], ["what"]) and _can_verb(self.peek()) and not _only_noun(self.peek()) \
+            and not self._noun_before_group()
         command = imperative and (self.low() in ("please", "just", "let's") or _can_verb(self.peek()))
         if command and self.low() in ("please", "just"):
             c.adverbs.append(self.take().lower())
