@@ -1,4 +1,4 @@
-"""The rule realiser (Bliss -> English, babybliss.grammar.realise) on the novel set, the project corpus, the research
+"""The rule realiser (Bliss -> English, babybliss.grammar.realise) on the novel, everyday and rare sets, the project corpus, the research
 data's default test split and bench_rules.py's 40 held-out pairs (written before the realiser, never tuned on):
 exact match, acceptable English (evaluation/acceptable.py) and the meaning-kept measures of evaluation/metrics.py.
 With --model-answers FILE (JSON rows {"bliss", "model"}: a model's Bliss -> English answers), the model's acceptable
@@ -22,7 +22,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from bench_rules import HELD_OUT  # noqa: E402
 from babybliss.config import Config  # noqa: E402
-from babybliss.data.pairs import builtin_path, everyday_path, load_pairs, novel_path, split_pairs  # noqa: E402
+from babybliss.data.pairs import builtin_path, everyday_path, load_pairs, novel_path, rare_path, split_pairs  # noqa: E402
 from babybliss.evaluation.acceptable import acceptable_many, hybrid_b2e, non_words  # noqa: E402
 from babybliss.evaluation.metrics import exact_match_rate, meaning_checks, meaning_kept  # noqa: E402
 from babybliss.grammar.realise import to_english  # noqa: E402
@@ -67,6 +67,7 @@ def main() -> None:
     rows = [
         score("novel", load_pairs(novel_path())[0]),
         score("everyday", load_pairs(everyday_path())[0]),
+        score("rare", load_pairs(rare_path())[0]),
         score("pairs.json", load_pairs(builtin_path())[0]),
         score("40 held-out (bench_rules.py)", [{"original": e, "bliss": b} for e, b in HELD_OUT]),
     ]

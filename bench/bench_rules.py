@@ -1,5 +1,5 @@
-"""The rule converter's exact match (English -> Bliss): the everyday set, the novel set (and its two parts), the project
-corpus, the research data's unique pairs and its default test split, 40 held-out sentences written after the converter
+"""The rule converter's exact match (English -> Bliss): the everyday set, the novel set (and its two parts), the rare set,
+the project corpus, the research data's unique pairs and its default test split, 40 held-out sentences written after the converter
 and 30 held-out everyday messages written after the everyday rules (both never tuned on).
 
     PYTHONPATH=src python bench/bench_rules.py [--research ../shared/bliss.json] [--out rules.json]
@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from babybliss.config import Config  # noqa: E402
-from babybliss.data.pairs import builtin_path, everyday_path, load_pairs, novel_path, split_pairs  # noqa: E402
+from babybliss.data.pairs import builtin_path, everyday_path, load_pairs, novel_path, rare_path, split_pairs  # noqa: E402
 from babybliss.evaluation.metrics import exact_match_rate  # noqa: E402
 from babybliss.grammar.rules import convert  # noqa: E402
 
@@ -135,7 +135,7 @@ def main() -> None:
     convert(["Warm up."])  # load spaCy before timing
     novel = load_pairs(novel_path())[0]
     sets = [("everyday", load_pairs(everyday_path())[0]), ("novel", novel), ("novel: the 402 sentence pairs", novel[:402]),
-            ("novel: the everyday messages", novel[402:]), ("pairs.json", load_pairs(builtin_path())[0]),
+            ("novel: the everyday messages", novel[402:]), ("rare", load_pairs(rare_path())[0]), ("pairs.json", load_pairs(builtin_path())[0]),
             ("held-out sentences", [{"original": e, "bliss": b} for e, b in HELD_OUT]),
             ("held-out everyday messages", [{"original": e, "bliss": b} for e, b in HELD_OUT_EVERYDAY])]
     research = Path(args.research)

@@ -149,6 +149,33 @@ def test_a_participle_after_its_noun_is_an_adjective():  # §6 and §3: a Bliss 
     assert realise("present:cup chipped be on table.") == "The chipped cup is on the table."
 
 
+# --- words a Bliss user picks that are rare in English (the `rare` set) ---------------------------------------------
+
+
+def test_an_ly_adverb_only_wordnet_knows_is_an_adverb():  # §7: `wearily` is in no other lexicon
+    assert _english_and_acceptable("past:I polish wearily kettle copper.") == (
+        "I polished the copper kettle wearily.", True)
+
+
+def test_a_verb_lemminflect_knows_is_the_verb_before_one_only_wordnet_knows():  # §3: `bonneted` is no English word
+    assert realise("past:hatter trim bonnet.") == "The hatter trimmed the bonnet."
+
+
+def test_a_noun_that_can_be_a_verb_before_the_verb_group_is_the_wh_questions_subject():  # §12
+    assert _english_and_acceptable("present progressive:what nurse be wash in kitchen?") == (
+        "What is the nurse washing in the kitchen?", True)
+
+
+def test_on_the_rare_set_the_realisers_english_is_acceptable():
+    from babybliss.data.pairs import load_pairs, rare_path
+    from babybliss.evaluation.acceptable import acceptable_many, non_words
+
+    blisses = [p["bliss"] for p in load_pairs(rare_path())[0]]
+    english = to_english(blisses)
+    assert sum(acceptable_many(blisses, english)) / len(blisses) >= 0.98
+    assert not [e for b, e in zip(blisses, english) if non_words(b, e)]
+
+
 # --- rows as a Bliss user composes them, small words left out (docs/compose-set.md) -----------------------------------
 
 

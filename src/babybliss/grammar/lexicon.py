@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from pathlib import Path
 
 from babybliss.grammar.nlp import load_nlp
 
@@ -39,6 +40,9 @@ PHRASAL_VERBS = frozenset(
     "put_away throw_away write_down sit_down lie_down break_down look_up fill_up tidy_up wash_up set_up "
     "put_down take_out bring_back give_back come_back go_back try_on check_in fill_in".split()
 )
+BARE_PLACES = frozenset({"school", "work", "home", "bed", "church", "town", "breakfast", "lunch", "dinner", "university",
+                         "college", "hospital", "sea"})
+"""Nouns English leaves without an article after a preposition (`at school`, `to work`, `going to bed`)."""
 GERUND_HEADS = frozenset(
     "go love like enjoy hate finish start stop keep practise practice begin avoid mind prefer miss".split()
 )
@@ -126,7 +130,7 @@ def verb_base(word: str) -> tuple[str | None, str]:
         if suffix in ("ies", "ied"):
             candidates = [stem + "y"]
         elif kind == "s":
-            candidates = [stem]
+            candidates = [stem, stem + "e"] if suffix == "es" else [stem]  # `goes` -> go, `tiptoes` -> tiptoe
         elif len(stem) > 2 and stem[-1] == stem[-2] and stem[-1] not in "lsz":
             candidates = [stem[:-1], stem]  # `hopped` -> hop
         elif re.search(r"[^aeiou][aeiou][^aeiouwxy]$", stem) or not known_verb(stem):
@@ -137,6 +141,36 @@ def verb_base(word: str) -> tuple[str | None, str]:
             if known_verb(candidate):
                 return candidate, kind
     return None, ""
+
+
+def past_is_base(verb: str) -> bool:
+    """`put`, `read`, `cut`: a verb whose past may be spelled as its base form. Every such English verb ends in -t or
+    -d (put, set, spread, broadcast); `tow`, `hum`, `sew` do not, so spelled like that they are never a past."""
+    return verb.endswith(("t", "d"))
+
+
+@lru_cache(maxsize=1)
+def adverbs() -> frozenset[str]:
+    lookups = load_nlp().get_pipe("lemmatizer").lookups
+    return frozenset(lookups.get_table("lemma_index").get("adv", ()))
+
+
+def noun_word(word: str) -> bool:
+    """A noun of the lexicon, or the plural of one (`gerbils`, `ponchos`, `boxes`, `geese`)."""
+    if word in nouns() or word in _noun_exceptions():
+        return True
+    singulars = [word[:-1]] if word.endswith("s") else []
+    if word.endswith("es"):
+        singulars.append(word[:-2])
+    if word.endswith("ies"):
+        singulars.append(word[:-3] + "y")
+    return any(len(w) >= 3 and w in nouns() for w in singulars)
+
+
+@lru_cache(maxsize=1)
+def _noun_exceptions() -> frozenset[str]:
+    """Irregular noun forms of spaCy's lemmatizer tables (`geese`, `mice`)."""
+    return frozenset(load_nlp().get_pipe("lemmatizer").lookups.get_table("lemma_exc").get("noun", {}))
 
 
 @lru_cache(maxsize=1)
@@ -158,9 +192,18 @@ def _adjectives() -> frozenset[str]:
     return frozenset(lookups.get_table("lemma_index").get("adj", ()))
 
 
+@lru_cache(maxsize=1)
+def modifier_nouns() -> frozenset[str]:
+    """Nouns whose first WordNet sense is a colour or a material (`turquoise`, `bamboo`, `velvet`): words/
+    modifier_nouns.tsv beside this module, written by scripts/write_word_lists.py from WordNet 3.0."""
+    rows = (Path(__file__).parent / "words" / "modifier_nouns.tsv").read_text(encoding="utf-8").splitlines()
+    return frozenset(row.split("\t")[0] for row in rows if row)
+
+
 def adjective_word(word: str) -> bool:
-    """A material or a word WordNet lists as an adjective (`kind`, `green`), less a few food/room compounds."""
-    return word in MATERIALS or word in _adjectives() and word not in NOT_ADJECTIVES
+    """A material or colour (§6: those nouns are adjectives before a noun), or a word WordNet lists as an adjective
+    (`kind`, `green`), less a few food/room compounds."""
+    return word in MATERIALS or (word in _adjectives() or word in modifier_nouns()) and word not in NOT_ADJECTIVES
 
 
 def degree_stems(word: str, min_stem: int = 0) -> list[str]:

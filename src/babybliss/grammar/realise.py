@@ -27,12 +27,14 @@ from functools import lru_cache
 from importlib import resources
 
 from babybliss.grammar.lexicon import (
+    BARE_PLACES,
     KIN_NAMES,
     PERSONAL_PRONOUNS,
     POSSESSIVES,
     TIME_NOUNS,
     TIME_WORDS,
     adjective_word,
+    adverbs,
     known_verb,
 )
 from babybliss.grammar.notation import END_MARKS, normalize_space, split_sentences, tense_marker
@@ -64,9 +66,6 @@ FREQUENCY = frozenset({"always", "often", "usually", "sometimes", "never", "rare
 BARE_ADVERBS = frozenset({"early", "late", "hard", "well", "again", "yet", "together", "inside", "outside",
                           "immediately", "soon", "fast", "home", "there", "here", "too", "later", "away"})
 DEGREE = frozenset({"very", "too", "so", "quite", "really"})
-BARE_PLACES = frozenset({"school", "work", "home", "bed", "church", "town", "breakfast", "lunch", "dinner", "university",
-                         "college", "hospital", "sea"})
-"""Nouns English leaves without an article after a preposition (`at school`, `to work`)."""
 DAYS = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"})
 ALL_TIMES = frozenset({"night", "day"})
 PARTS_OF_DAY = frozenset({"morning", "afternoon", "evening"})
@@ -161,7 +160,18 @@ def _is_adverb(word: str) -> bool:
     w = word.lower()
     if w in FREQUENCY or w in BARE_ADVERBS or w == "now":
         return True
-    return w.endswith("ly") and "ADV" in _lemmas(w) and "ADJ" not in _lemmas(w)
+    return w.endswith("ly") and _lexicon_adverb(w) and "ADJ" not in _lemmas(w)
+
+
+def _lexicon_adverb(word: str) -> bool:
+    """An adverb in lemminflect's lexicon or in WordNet's (`wearily` is only in the second)."""
+    return "ADV" in _lemmas(word) or word in adverbs() and not adjective_word(word)
+
+
+def _weaker_verb(word: str, than: str) -> bool:
+    """`milliner trim bonnet`: `bonnet` is a verb only in WordNet's index, `trim` one in lemminflect's lexicon too, so
+    `trim` is the verb (an inflected `bonnet` would be no English word)."""
+    return "VERB" not in _lemmas(word.lower()) and "VERB" in _lemmas(than.lower())
 
 
 def _is_time(word: str) -> bool:
@@ -382,7 +392,13 @@ class _Reader:
         while self.peek(j) and (_is_adjective(self.peek(j)) or self.low(j) in DEGREE) and not _only_verb(self.peek(j)):
             j += 1
         following = self.low(j)
-        return following in NEGATIONS | MODALS or following == "be" or _can_verb(self.peek(j))
+        return following in NEGATIONS | MODALS or following == "be" or _can_verb(self.peek(j)) and not _weaker_verb(
+            self.peek(j), self.peek())
+
+    def _noun_before_group(self) -> bool:
+        """`what butcher be tow`: a word that could be a verb, followed by the verb group (`be`, `not`, a modal), is
+        the subject after the wh-word, not the verb."""
+        return self.low(1) in NEGATIONS | MODALS or self.low(1) == "be"
 
     def _coordinated_subject(self) -> bool:
         j = 1
@@ -410,7 +426,8 @@ class _Reader:
             c.wh.append(self.take().lower())
             if c.wh[0] in ("what", "which", "how") and self.low() in ("time", "often", "long", "many", "much"):
                 c.wh.append(self.take().lower())
-        asks_subject = c.wh[:1] in (["who"], ["what"]) and _can_verb(self.peek()) and not _only_noun(self.peek())
+        asks_subject = c.wh[:1] in (["who"], ["what"]) and _can_verb(self.peek()) and not _only_noun(self.peek()) \
+            and not self._noun_before_group()
         command = imperative and (self.low() in ("please", "just", "let's") or _can_verb(self.peek()))
         if command and self.low() in ("please", "just"):
             c.adverbs.append(self.take().lower())

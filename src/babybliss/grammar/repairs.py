@@ -11,11 +11,20 @@ from babybliss.grammar.lexicon import (
     TIME_NOUNS,
     TIME_WORDS,
     adjective_word,
+    adverbs,
+    known_verb,
     known_word,
+    noun_word,
     nouns,
+    past_is_base,
     verb_base,
     verb_exceptions,
 )
+
+DEGREE_WORDS = frozenset({"very", "too", "so", "really", "quite", "rather", "extremely"})
+PHRASE_ENDS = TIME_WORDS | TIME_NOUNS | ARTICLES | POSSESSIVES | {"last", "next"}
+"""Words a noun phrase read by word class never runs over (`the roofs last summer`, `the plum tomorrow`)."""
+NOMINAL_DEPS = frozenset({"dobj", "pobj", "nsubj", "nsubjpass", "attr", "dative", "conj", "appos", "oprd"})
 
 
 def fix_tags(doc) -> list[str]:
@@ -267,9 +276,191 @@ def _initial_plural(token):
     return "PROPN -> NNS"
 
 
+def _form_by_spelling(token):
+    """A verb form spaCy tags by its place, not its spelling (a rare verb): `shampooed` tagged as a present verb is a
+    past; `tow` tagged as a past is a present when its past is spelled otherwise (`towed`; not `put`, `read`)."""
+    if token.pos_ not in ("VERB", "AUX") or token.lemma_ == "be":
+        return None
+    word = token.lower_
+    if token.tag_ in ("VB", "VBP") and not known_verb(word):
+        base, kind = verb_base(word)
+        if kind not in ("ed", "s") or base is None:
+            return None
+        perfect = any(c.dep_ == "aux" and c.lemma_ == "have" for c in token.children)
+        token.tag_ = "VBZ" if kind == "s" else "VBN" if perfect else "VBD"
+        token.lemma_ = base
+        return f"-> {token.tag_}"
+    if token.tag_ == "VBD" and known_verb(word) and verb_base(word)[0] is None and not past_is_base(word):
+        if word in verb_exceptions() or any(c.dep_ in ("aux", "auxpass") for c in token.children):
+            return None
+        token.tag_, token.lemma_ = "VBP", word
+        return "VBD -> VBP"
+    return None
+
+
+def _adverb_read_as_noun(token):
+    """`mashed up the glossy courgette meekly`: an -ly adverb of the lexicon (no noun, no adjective) read as a noun
+    belongs to the verb; the noun phrase it ended keeps its place."""
+    word = token.lower_
+    if not word.endswith("ly") or token.pos_ not in ("NOUN", "PROPN", "ADJ") or word not in adverbs():
+        return None
+    if noun_word(word) or adjective_word(word):
+        return None
+    verb = _verb_of(token)
+    if verb is None:
+        return None
+    if token.dep_ in NOMINAL_DEPS:
+        noun = max((c for c in token.children if c.i < token.i and c.pos_ in ("NOUN", "PROPN", "ADJ")), default=None,
+                   key=lambda c: c.i)
+        if noun is None:
+            return None
+        for child in list(token.children):
+            if child.i != noun.i:
+                child.head = noun
+        noun.head, noun.dep_, noun.pos_ = token.head, token.dep_, "NOUN"
+        noun.tag_ = noun.tag_ if noun.tag_.startswith("NN") else "NN"
+    token.head, token.dep_, token.pos_, token.tag_ = verb, "advmod", "ADV", "RB"
+    return "-> adverb of the verb"
+
+
+def _noun_phrase_by_word_class(token):
+    """`a nosy wiggly gerbil`, `the very glossy ornament` parsed as a noun, an adverb and an adjective: after an
+    article or a possessive, degree words and adjectives (by the lexicon) and then nouns make one noun phrase whose
+    last noun is its head, attached where the phrase was."""
+    determiner = token.lower_ in ARTICLES | POSSESSIVES and token.dep_ in ("det", "poss")
+    if not determiner and not _bare_phrase_start(token):
+        return None
+    run = _phrase_words(token.doc[token.i + 1 :] if determiner else token.doc[token.i :])
+    if len(run) < 2:
+        return None
+    head, ids = run[-1], {t.i for t in run}
+    modifiers_wrong = any(
+        t.head.i not in ids
+        or adjective_word(t.lower_) and not noun_word(t.lower_) and t.lower_ not in DEGREE_WORDS
+        and t.dep_ not in ("amod", "compound", "conj")
+        or t.head.i != head.i and adjective_word(t.lower_) and t.lower_ not in DEGREE_WORDS
+        and (t.dep_ == "amod" or not noun_word(t.lower_))  # `durable` hung on `turquoise` in `durable turquoise poncho`
+        for t in run[:-1]
+    )
+    if not modifiers_wrong and head.head.i not in ids and head.pos_ in ("NOUN", "PROPN"):
+        return None
+    attach = _phrase_attachment(run, token)
+    if attach is None:
+        return None
+    for t in run:
+        for child in list(t.children):
+            if child.i not in ids and child.i > head.i:
+                child.head = head
+    head.head, head.dep_ = attach
+    head.pos_ = "NOUN"
+    head.tag_ = "NNS" if head.lower_ not in nouns() and head.lower_.endswith("s") else "NN"
+    for n, t in enumerate(run[:-1]):
+        if t.lower_ in DEGREE_WORDS:
+            t.head, t.dep_, t.pos_, t.tag_ = run[n + 1], "advmod", "ADV", "RB"
+        elif adjective_word(t.lower_):
+            t.head, t.dep_, t.pos_, t.tag_ = head, "amod", "ADJ", "JJ"
+        else:
+            t.head, t.dep_, t.pos_ = head, "compound", "NOUN"
+    if determiner:
+        token.head = head
+    return "noun phrase read by word class"
+
+
+def _bare_phrase_start(token) -> bool:
+    """`cuddle nosy wiggly gerbils`, `There are wiggly foals`: an adjective only (by the lexicon; with its degree word)
+    right after a verb or a preposition starts a noun phrase without a determiner."""
+    doc = token.doc
+    if token.i == 0 or doc[token.i - 1].pos_ not in ("VERB", "AUX", "ADP"):
+        return False
+    if token.lower_ in DEGREE_WORDS and token.i + 1 < len(doc):  # `cuddled very wiggly piglets`
+        token = doc[token.i + 1]
+    word = token.lower_
+    if not token.is_alpha or not adjective_word(word) or noun_word(word) or known_verb(word):
+        return False
+    return word not in adverbs() and word not in DEGREE_WORDS
+
+
+def _phrase_words(tokens) -> list:
+    """The first of `tokens` that make a noun phrase by their word classes: (degree word* adjective)* noun+, the
+    nouns last; [] when they do not make one."""
+    run, nouns_started = [], False
+    for t in tokens:
+        word = t.lower_
+        if not t.is_alpha or t.text[:1].isupper() or word in PHRASE_ENDS:
+            break
+        if t.tag_ in ("IN", "TO", "CC", "DT", "PRP", "PRP$", "WDT", "WP", "WRB", "MD", "EX", "RP", "CD"):
+            break
+        verb_form = known_verb(word) or verb_base(word)[0] is not None
+        after_adjectives_only = not any(noun_word(r.lower_) for r in run)  # `nosy wiggly gerbils`: no subject there
+        if verb_form and any(c.dep_ in ("nsubj", "nsubjpass", "aux") for c in t.children) and not after_adjectives_only:
+            break  # a verb with its subject: the phrase ended before it
+        if nouns_started:  # a compound goes on only where spaCy reads one (`laundry basket`, not `bags last`)
+            if noun_word(word) and run[-1].dep_ == "compound" and t.tag_.startswith("NN"):
+                run.append(t)
+                continue
+            break
+        noun = noun_word(word) and not (adjective_word(word) and t.pos_ == "ADJ")
+        if word in DEGREE_WORDS:
+            run.append(t)
+        elif noun:
+            nouns_started = True
+            run.append(t)
+        elif adjective_word(word):
+            run.append(t)
+        else:
+            break
+    while run and not (noun_word(run[-1].lower_) and run[-1].lower_ not in DEGREE_WORDS):
+        run.pop()
+    return run
+
+
+def _phrase_attachment(run, det):
+    """(head, dependency) for a noun phrase spaCy had split: a nominal role one of its words held outside it, else
+    the object of the verb or preposition it hung from (climbing through a noun it was wrongly made part of)."""
+    ids = {t.i for t in run} | {det.i}  # det is the phrase's determiner or its first word
+    outside = [t for t in reversed(run) if t.head.i not in ids and t.head.i != t.i]
+    for t in outside:
+        if t.dep_ in NOMINAL_DEPS:
+            return t.head, t.dep_
+    if not outside:
+        return None
+    head = outside[0].head
+    while head.pos_ in ("NOUN", "PROPN") and head.head.i != head.i:
+        head = head.head
+    if head.pos_ in ("VERB", "AUX"):
+        return head, "dobj"
+    if head.pos_ == "ADP":
+        return head, "pobj"
+    return None
+
+
+def _clause_noun_is_verb(token):
+    """`when the milkman kneels beside the seesaw`: a subordinate clause's head read as a plural noun, spelled as a
+    verb's -s form, is the clause's verb, and the noun before it its subject."""
+    if token.tag_ != "NNS" or token.dep_ not in ("advcl", "ccomp"):
+        return None
+    if not any(c.dep_ == "mark" or c.tag_ == "WRB" for c in token.children):
+        return None
+    base, kind = verb_base(token.lower_)
+    subject = max((c for c in token.children if c.i < token.i and c.dep_ in ("compound", "nsubj")), default=None,
+                  key=lambda c: c.i)
+    if kind != "s" or subject is None or subject.i != token.i - 1:
+        return None
+    subject.dep_ = "nsubj"
+    for child in list(token.children):
+        if child.i < subject.i and child.dep_ in ("det", "poss", "amod", "compound"):
+            child.head = subject
+    token.pos_, token.tag_, token.lemma_ = "VERB", "VBZ", base
+    return "NNS -> VBZ"
+
+
 _REPAIRS = (  # in this order: later repairs read the tree the earlier ones fixed
     _there_participle,
     _verb_read_as_aux,
+    _form_by_spelling,
+    _adverb_read_as_noun,
+    _noun_phrase_by_word_class,
+    _clause_noun_is_verb,
     _split_noun_phrase,
     _noun_read_as_verb,
     _particle,
