@@ -1,8 +1,9 @@
 """The rule realiser (Bliss -> English, babybliss.grammar.realise) on the novel, everyday and rare sets, the project corpus, the research
 data's default test split and bench_rules.py's 40 held-out pairs (written before the realiser, never tuned on):
 exact match, acceptable English (evaluation/acceptable.py) and the meaning-kept measures of evaluation/metrics.py.
-With --model-answers FILE (JSON rows {"bliss", "model"}: a model's Bliss -> English answers), the model's acceptable
-share on those rows and the hybrid's (evaluation.acceptable.hybrid_b2e), with the non-words the answers hold.
+With --model-answers FILE (JSON rows {"bliss", "model"[, "original"]}: a model's Bliss -> English answers), the model's
+acceptable share on those rows with its 95 % bootstrap interval and the hybrid's (evaluation.acceptable.hybrid_b2e),
+the non-words the answers hold and, where rows give the reference English, ERRANT's kinds of the unacceptable answers.
 
     PYTHONPATH=src python bench/bench_realise.py [--research ../shared/bliss.json] [--out realise.json]
         [--model-answers answers.json]
@@ -23,8 +24,10 @@ sys.path.insert(0, str(ROOT / "bench"))
 from bench_rules import HELD_OUT  # noqa: E402
 from babybliss.config import Config  # noqa: E402
 from babybliss.data.pairs import builtin_path, everyday_path, load_pairs, novel_path, rare_path, split_pairs  # noqa: E402
-from babybliss.evaluation.acceptable import acceptable_many, hybrid_b2e, non_words  # noqa: E402
+from babybliss.evaluation.acceptable import (acceptable_many, hybrid_b2e, judge, kind_counts, kinds_text,  # noqa: E402
+                                             non_words)
 from babybliss.evaluation.metrics import exact_match_rate, meaning_checks, meaning_kept  # noqa: E402
+from babybliss.evaluation.stats import interval  # noqa: E402
 from babybliss.grammar.realise import to_english  # noqa: E402
 
 
@@ -44,14 +47,21 @@ def score(name: str, pairs: list[dict[str, str]]) -> dict:
 def model_and_hybrid(answers: list[dict]) -> dict:
     blisses, model = [a["bliss"] for a in answers], [a["model"] for a in answers]
     hybrid = hybrid_b2e(blisses, model)
-    row = {"rows": len(answers), "model_acceptable": sum(acceptable_many(blisses, model)) / len(answers),
+    flags = acceptable_many(blisses, model)
+    row = {"rows": len(answers), "model_acceptable": sum(flags) / len(answers), "model_interval": interval(flags),
+           "model_answers_with_non_words": sum(bool(non_words(b, m)) for b, m in zip(blisses, model)),
            "hybrid_acceptable": sum(acceptable_many(blisses, [e for e, _ in hybrid])) / len(answers),
            "hybrid_unsure": sum(not sure for _, sure in hybrid),
            "model_non_words": sorted({w for b, m in zip(blisses, model) for w in non_words(b, m)}),
            "hybrid_non_words": sorted({w for b, (e, _) in zip(blisses, hybrid) for w in non_words(b, e)})}
-    print(f"\nmodel answers ({row['rows']}): model acceptable {row['model_acceptable']:.1%}, hybrid "
+    if all("original" in a for a in answers):
+        row["model_error_kinds"] = kind_counts(judge(blisses, model, [a["original"] for a in answers]))["errors"]
+    low, high = row["model_interval"]
+    print(f"\nmodel answers ({row['rows']}): model acceptable {row['model_acceptable']:.1%} [{low:.1%}-{high:.1%}], hybrid "
           f"{row['hybrid_acceptable']:.1%} ({row['hybrid_unsure']} unsure); non-words: model "
           f"{row['model_non_words']}, hybrid {row['hybrid_non_words']}", flush=True)
+    if "model_error_kinds" in row:
+        print(f"ERRANT kinds of the unacceptable answers: {kinds_text(row['model_error_kinds'], 8)}", flush=True)
     return row
 
 
