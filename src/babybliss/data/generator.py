@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from babybliss.data.vocabulary import Verb, Vocabulary
 
-GENERATOR_VERSION = 3
+GENERATOR_VERSION = 4
 """Bump when the sentences change in a way the source hash would not show (it is part of the cache key too)."""
 
 PEOPLE = ("mother", "father", "sister", "brother", "friend", "neighbour", "cousin", "aunt", "uncle", "teacher",
@@ -113,7 +113,8 @@ class _Builder:
         if roll < 0.55:
             return "", ""
         if roll < 0.85:
-            adjective = self.word(self.v.adjectives)
+            # a colour or material noun in a sixth of them, as everyday English uses them (`the wooden door`)
+            adjective = self.word(self.v.modifiers if self.v.modifiers and roll < 0.60 else self.v.adjectives)
             return adjective, adjective
         if roll < 0.93:
             adjective = "very " + self.word(self.v.adjectives)

@@ -17,7 +17,8 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
 
-from babybliss.grammar.lexicon import ARTICLES, AUXILIARIES, MATERIALS, NOT_ADJECTIVES, QUANTIFIERS, TIME_NOUNS
+from babybliss.grammar.lexicon import (ARTICLES, AUXILIARIES, MATERIALS, NOT_ADJECTIVES, QUANTIFIERS, TIME_NOUNS,
+                                      modifier_nouns)
 
 FREQUENT_WORDS = 400_000
 """How far down wordfreq's large English list (most frequent first) the open classes are taken from."""
@@ -59,10 +60,13 @@ class Vocabulary:
     adverbs: tuple[str, ...]
     verbs: tuple[Verb, ...]
     names: tuple[str, ...] = ()
+    modifiers: tuple[str, ...] = ()
+    """Colour and material nouns (§6 of docs/conceptual-bliss.md): before a noun they are its adjectives, written
+    after it in Bliss (`the bamboo fence` -> `fence bamboo`)."""
 
     def lemmas(self) -> set[str]:
         return ({n for n, _ in self.nouns} | set(self.adjectives) | set(self.adverbs) | {v.base for v in self.verbs}
-                | set(self.names))
+                | set(self.names) | set(self.modifiers))
 
 
 def _words_file(name: str):
@@ -165,6 +169,8 @@ def vocabulary(limit: int | None = None) -> Vocabulary:
     for w in sorted(compounds, key=lambda c: max(order.get(p, len(order)) for p in c.split())):
         order.setdefault(w, len(order))
     closed = ARTICLES | AUXILIARIES | QUANTIFIERS | TIME_NOUNS | MATERIALS | NOT_ADJECTIVES
+    modifiers = {w: (order.get(w, len(order)), w) for w in (MATERIALS | modifier_nouns()) - NOT_ADJECTIVES - held
+                 if w.isalpha() and w.islower() and len(w) > 2}
     nouns, adjectives, adverbs = {}, {}, {}
     for w, rank in order.items():
         if w in closed or w in held or len(w) < 3 or not w.islower() or not _suitable(w):
@@ -172,7 +178,7 @@ def vocabulary(limit: int | None = None) -> Vocabulary:
         pos = table.get(w, {})
         last = w.split()[-1]
         lemmas = getAllLemmas(last)
-        if " " in w and not _compound(w):
+        if " " in w and (not _compound(w) or w.split()[0] in modifiers):
             continue
         if ("noun" in pos or w in bci["thing"]) and (_lemma_of(last, "NOUN") or not lemmas and "noun" in pos) \
                 and not {"ADJ", "ADV"} & set(lemmas):
@@ -188,7 +194,7 @@ def vocabulary(limit: int | None = None) -> Vocabulary:
             adverbs[w] = (rank, w)
     verbs = _verbs(order, frozenset(held))
     people = [(order.get(n.lower(), len(order)), n) for n in names() if n.lower() not in held]
-    pools = {"nouns": nouns, "adjectives": adjectives, "adverbs": adverbs,
+    pools = {"nouns": nouns, "adjectives": adjectives, "adverbs": adverbs, "modifiers": modifiers,
              "verbs": {v.base: (order.get(v.base, len(order)), v) for v in verbs}}
     if limit is not None:  # each class keeps its most frequent words, in proportion to its size
         total = sum(len(pool) for pool in pools.values()) + len(people)
@@ -199,7 +205,8 @@ def vocabulary(limit: int | None = None) -> Vocabulary:
     chosen = {k: [value for _, value in sorted(pool.values(), key=lambda rv: rv[0])] for k, pool in pools.items()}
     kept = {v.base for v in chosen["verbs"]}
     return Vocabulary(tuple(chosen["nouns"]), tuple(chosen["adjectives"]), tuple(chosen["adverbs"]),
-                      tuple(v for v in verbs if v.base in kept), tuple(n for _, n in people))
+                      tuple(v for v in verbs if v.base in kept), tuple(n for _, n in people),
+                      tuple(chosen["modifiers"]))
 
 
 def _forms(lemma: str) -> list[str]:
