@@ -9,6 +9,7 @@ one direction, zero-shot, or with `--few-shot 3` the base row's 3-shot prompts w
 CPU seconds of each run and whether the raw answers of every run equal the first run's.
 
     PYTHONPATH=src python bench/bench_demo_decode.py [--direction b2e] [--prompts 64] [--rounds 2] [--threads 2]
+        [--few-shot 3] [--drop-batch 64]
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import json
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -65,6 +67,8 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2, help="pairs of runs, each way once, alternating")
     parser.add_argument("--threads", type=int, default=0, help="torch threads (0: torch's default)")
     parser.add_argument("--few-shot", type=int, default=0, help="3: the base row's prompts, no adapter")
+    parser.add_argument("--drop-batch", type=int, default=0, help="batch size of the `drop` way (0: the demo's)")
+    parser.add_argument("--save", type=Path, help="write each way's prompts and raw answers (last round) as JSON here")
     args = parser.parse_args()
     if args.threads:
         torch.set_num_threads(args.threads)
@@ -77,18 +81,22 @@ def main() -> None:
     with adapter_slot(base) as wear:
         loaded = base if args.few_shot else wear(shipped_for(config.model.spec))
         generate_raw(loaded, prompts[:2], config.generate)  # warm
-        first = None
+        first, saved = None, {"prompts": prompts}
         for _ in range(args.rounds):
             for way in ("generate", "drop"):
                 generate_module.greedy_rows = by_generate if way == "generate" else GREEDY_ROWS
                 wall, cpu = time.perf_counter(), time.process_time()
-                raws = [o.raw for o in generate_raw(loaded, prompts, config.generate)]
+                gen = replace(config.generate, batch_size=args.drop_batch or config.generate.batch_size) \
+                    if way == "drop" else config.generate
+                raws = [o.raw for o in generate_raw(loaded, prompts, gen)]
                 took = (round(time.perf_counter() - wall, 1), round(time.process_time() - cpu, 1))
                 seconds[way].append(took)
-                first = first or raws
+                first, saved[way] = first or raws, raws
                 print(f"{way}: wall {took[0]} s, cpu {took[1]} s, raw answers equal to the first run's: "
                       f"{sum(a == b for a, b in zip(raws, first))} of {len(raws)}", flush=True)
     print(json.dumps(seconds))
+    if args.save:
+        args.save.write_text(json.dumps(saved, ensure_ascii=False), encoding="utf-8")
 
 
 if __name__ == "__main__":
