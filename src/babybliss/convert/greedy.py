@@ -43,13 +43,15 @@ def greedy_rows(model, encoded: dict, cache_key: str, max_new_tokens: int, eos: 
         next_tokens = torch.argmax(outputs.logits[:, -1].to(dtype=torch.float32), dim=-1)
         input_ids = torch.cat([input_ids, next_tokens[:, None]], dim=-1)
         step += 1
-        stopped = stop(input_ids, None) if stop is not None else torch.zeros(len(live), dtype=torch.bool)
-        stopped = stopped | (next_tokens == eos) | (step >= max_new_tokens)
-        for position, (row, token) in enumerate(zip(live, next_tokens.tolist())):
+        stopped = (next_tokens == eos) | (step >= max_new_tokens)
+        if stop is not None:
+            stopped = stopped | stop(input_ids, None)
+        done = stopped.tolist()
+        for row, token, finished in zip(live, next_tokens.tolist(), done):
             generated[row].append(token)
-            if stopped[position]:
+            if finished:
                 ended_at[row] = step
-        keep = [position for position, done in enumerate(stopped.tolist()) if not done]
+        keep = [position for position, finished in enumerate(done) if not finished]
         if len(keep) < len(live):
             live = [live[position] for position in keep]
             if not keep:
