@@ -101,3 +101,18 @@ def test_generate_raw_decodes_greedy_batches_this_way(monkeypatch):
 
     monkeypatch.setattr(module, "greedy_rows", by_generate)
     assert [o.raw for o in generate_raw(loaded, prompts, config.generate)] == [o.raw for o in answers]
+
+
+def test_a_model_whose_generation_config_sets_a_processor_keeps_generate(monkeypatch):
+    from babybliss.convert import generate as module
+
+    loaded, config = _loaded()
+    config.generate.max_new_tokens = 4
+    calls = []
+    monkeypatch.setattr(module, "greedy_rows", lambda *a, **k: calls.append(1) or greedy_rows(*a, **k))
+    loaded.model.generation_config.repetition_penalty = 1.3
+    generate_raw(loaded, [build_prompt(config.prompts, "e2b", "I walk.")], config.generate)
+    assert calls == []
+    loaded.model.generation_config.repetition_penalty = 1.0
+    generate_raw(loaded, [build_prompt(config.prompts, "e2b", "I walk.")], config.generate)
+    assert calls == [1]

@@ -9,12 +9,29 @@ what generate returns for the batch, row by row: a row that stopped before the b
 `pad_token_id`s, as generate pads it (tests/test_greedy.py compares the two).
 
 Used for greedy decoding without a logits processor (a processor such as the constrained vocabulary is built for
-the whole batch's rows, so those calls keep `model.generate`).
+the whole batch's rows, so those calls keep `model.generate`, as do models whose own generation config asks generate
+for one: `plain_greedy`).
 """
 
 from __future__ import annotations
 
 import torch
+
+
+NEUTRAL = {"repetition_penalty": 1.0, "encoder_repetition_penalty": 1.0, "guidance_scale": 1.0,
+           "no_repeat_ngram_size": 0, "min_length": 0, "min_new_tokens": 0}
+"""Generation-config fields with which generate changes greedy scores (its logits processors), each with the value
+that changes nothing; every other field of `PROCESSOR_SETTINGS` changes nothing when empty."""
+PROCESSOR_SETTINGS = (*NEUTRAL, "bad_words_ids", "sequence_bias", "suppress_tokens", "begin_suppress_tokens",
+                      "forced_bos_token_id", "forced_eos_token_id", "exponential_decay_length_penalty",
+                      "renormalize_logits", "watermarking_config")
+
+
+def plain_greedy(model) -> bool:
+    """Whether generate's greedy decoding of this model is the plain argmax greedy_rows takes (no processor set in
+    the model's own generation config)."""
+    own = _transformers_model(model).generation_config
+    return all(getattr(own, name, None) in (None, False, [], (), NEUTRAL.get(name)) for name in PROCESSOR_SETTINGS)
 
 
 @torch.inference_mode()
