@@ -31,16 +31,25 @@ def loaded() -> Loaded:
 
 
 def _spy_generate(monkeypatch, loaded: Loaded) -> list[tuple[int, int]]:
-    """Record (prompt length, output length) of every model.generate call."""
+    """Record (prompt length, output length) of every batch decoded: by model.generate (sampling) or by
+    convert.greedy (greedy)."""
+    from babybliss.convert import generate as module
+
     calls: list[tuple[int, int]] = []
-    real = loaded.model.generate
+    real, real_greedy = loaded.model.generate, module.greedy_rows
 
     def spy(*args, **kwargs):
         out = real(*args, **kwargs)
         calls.append((kwargs["input_ids"].shape[1], out.shape[1]))
         return out
 
+    def spy_greedy(model, encoded, *args):
+        rows = real_greedy(model, encoded, *args)
+        calls.append((encoded["input_ids"].shape[1], encoded["input_ids"].shape[1] + len(rows[0])))
+        return rows
+
     monkeypatch.setattr(loaded.model, "generate", spy)
+    monkeypatch.setattr(module, "greedy_rows", spy_greedy)
     return calls
 
 
@@ -107,7 +116,8 @@ def test_eos_first_is_a_clean_stop():
 
 
 def _scripted(loaded: Loaded, monkeypatch, continuations: dict[str, list[int]]):
-    """Replace model.generate with one that appends the given token ids to each prompt (then pads)."""
+    """Replace model.generate and greedy decoding with one that appends the given token ids to each prompt (then
+    pads)."""
     tokenizer = loaded.tokenizer
 
     def fake_generate(input_ids, attention_mask, max_new_tokens, pad_token_id, **kwargs):
@@ -118,7 +128,14 @@ def _scripted(loaded: Loaded, monkeypatch, continuations: dict[str, list[int]]):
         width = max(map(len, rows))
         return torch.tensor([r + [pad_token_id] * (width - len(r)) for r in rows])
 
+    def fake_greedy(model, encoded, cache_key, max_new_tokens, eos, pad, stop):
+        out = fake_generate(encoded["input_ids"], encoded["attention_mask"], max_new_tokens, pad)
+        return out[:, encoded["input_ids"].shape[1]:].tolist()
+
+    from babybliss.convert import generate as module
+
     monkeypatch.setattr(loaded.model, "generate", fake_generate)
+    monkeypatch.setattr(module, "greedy_rows", fake_greedy)
 
 
 def test_clean_stop_logic(monkeypatch):

@@ -15,7 +15,8 @@ from babybliss.io import read_user_text
 from babybliss.training.models import Loaded, ModelError, inference_dtype, load_model
 from babybliss.data.pairs import line_name
 from babybliss.data.prompts import STOP_MARKERS, build_prompt, extract_answer
-from babybliss.convert.prefix_cache import PrefixCache, shared_prefix
+from babybliss.convert.greedy import greedy_rows, plain_greedy
+from babybliss.convert.prefix_cache import PrefixCache, cache_keyword, shared_prefix
 
 INPUT_KEYS = ("input", "original", "bliss")
 """The JSONL field read as a row's input, the first present."""
@@ -151,6 +152,7 @@ def generate_raw(
         stop = stop_criteria(tokenizer)
     prefixes = prefixes or PrefixCache(model, tokenizer)
     prefix = shared_prefix(prompts) if prefix is None else prefix
+    plain = plain_greedy(model)
     for batch in iterator:
         # Special tokens as in training (TRL tokenises each prompt with them): Gemma's and Llama's BOS; SmolLM2 has none.
         encoded = prefixes.batch_inputs(prefix, [prompts[i] for i in batch])
@@ -160,16 +162,19 @@ def generate_raw(
         sampling = dict(do_sample=True, temperature=gen.temperature, top_p=gen.top_p) if gen.do_sample else dict(do_sample=False)
         if gen.constrain and inputs is not None:
             sampling["logits_processor"] = bliss_words_processor(tokenizer, [inputs[i] for i in batch], encoded)
-        out = model.generate(
-            **encoded,
-            max_new_tokens=gen.max_new_tokens,
-            eos_token_id=eos,
-            pad_token_id=tokenizer.pad_token_id,
-            stopping_criteria=stop,
-            **sampling,
-        )
-        new_tokens = out[:, encoded["input_ids"].shape[1] :]
-        for row, index in zip(new_tokens.tolist(), batch):
+        if gen.do_sample or "logits_processor" in sampling or not plain:
+            out = model.generate(
+                **encoded,
+                max_new_tokens=gen.max_new_tokens,
+                eos_token_id=eos,
+                pad_token_id=tokenizer.pad_token_id,
+                stopping_criteria=stop,
+                **sampling,
+            )
+            new_tokens = out[:, encoded["input_ids"].shape[1] :].tolist()
+        else:  # the same tokens as generate, each row leaving the batch at its stop (convert.greedy)
+            new_tokens = greedy_rows(model, encoded, cache_keyword(), gen.max_new_tokens, eos, tokenizer.pad_token_id, stop)
+        for row, index in zip(new_tokens, batch):
             ended = eos in row
             if ended:
                 row = row[: row.index(eos)]
