@@ -4,7 +4,13 @@ tests, in none of the corpora."""
 
 from __future__ import annotations
 
+import signal
+
 import pytest
+
+from babybliss.grammar import repairs
+from babybliss.grammar.nlp import parse
+from babybliss.grammar.rules import convert
 
 CASES = {
     "a colour or material noun before a noun is an adjective (§6)": [
@@ -71,3 +77,28 @@ def test_rule_converter_exact_match_on_rare_set():
 
     rare = load_pairs(rare_path())[0]
     assert exact_match_rate(to_bliss([p["original"] for p in rare]), [p["bliss"] for p in rare]) >= 0.95
+
+
+def test_a_noun_phrase_rebuilt_under_a_word_of_its_own_attachment_is_left_as_parsed():
+    # the rebuilt phrase's attachment lay inside the words it moved: its head became its own ancestor and every
+    # tree walk after it (the pool's build, a served request) never ended
+    signal.alarm(60)
+    try:
+        bliss = convert(["Does the silly driver lam under her incorrect maintainable rendering continually?"])[0].bliss
+    finally:
+        signal.alarm(0)
+    assert bliss.startswith("present:") and "render" in bliss
+
+
+def test_repairs_that_would_make_a_token_its_own_ancestor_are_undone(monkeypatch):
+    def loop(token):  # a repair that hangs the root under its first child
+        children = list(token.children)
+        if token.head.i == token.i and children:
+            token.head = children[0]
+            return "looped"
+        return None
+
+    monkeypatch.setattr(repairs, "_REPAIRS", (loop,))
+    doc = parse(["The dog chased the cat."])[0]
+    notes = repairs.fix_tags(doc)
+    assert notes == [] and repairs._acyclic({t.i: t.head.i for t in doc})

@@ -28,11 +28,30 @@ NOMINAL_DEPS = frozenset({"dobj", "pobj", "nsubj", "nsubjpass", "attr", "dative"
 
 
 def fix_tags(doc) -> list[str]:
-    """Correct, in place, the tags and attachments spaCy's small model gets wrong; one note per correction."""
+    """Correct, in place, the tags and attachments spaCy's small model gets wrong; one note per correction.
+
+    Should the repairs together leave a token its own ancestor (a tree walk over such a parse never ends), the parse
+    is put back as spaCy gave it and the repairs run again one by one, each undone where it would make that loop."""
+    from spacy.attrs import DEP, HEAD, POS, TAG
+
+    attrs = [HEAD, DEP, POS, TAG]
+    parsed = doc.to_array(attrs)
+    notes = _repaired(doc, None)
+    if _acyclic({t.i: t.head.i for t in doc}):
+        return notes
+    doc.from_array(attrs, parsed)
+    return _repaired(doc, attrs)
+
+
+def _repaired(doc, careful_attrs) -> list[str]:
     notes: list[str] = []
     for repair in _REPAIRS:
         for token in doc:
+            before = doc.to_array(careful_attrs) if careful_attrs else None
             note = repair(token)
+            if note and careful_attrs and not _acyclic({t.i: t.head.i for t in doc}):
+                doc.from_array(careful_attrs, before)
+                continue
             if note:
                 notes.append(f"{token.text}: {note}")
     return notes
@@ -87,9 +106,41 @@ def _next_last(token):
 
 def _verb_of(token):
     head = token.head
-    while head.pos_ not in ("VERB", "AUX") and head.head.i != head.i:
+    for _ in range(len(token.doc)):  # bounded: a tree walk must end even on a malformed parse
+        if head.pos_ in ("VERB", "AUX") or head.head.i == head.i:
+            break
         head = head.head
     return head if head.pos_ in ("VERB", "AUX") else None
+
+
+def _planned_heads(token, run, target, determiner: bool) -> dict[int, int]:
+    """Every token's head index once `_noun_phrase_by_word_class` has rebuilt `run` under its last word."""
+    head = run[-1]
+    heads = {t.i: t.head.i for t in token.doc}
+    ids = {t.i for t in run}
+    for t in run:
+        for child in t.children:
+            if child.i not in ids and child.i > head.i:
+                heads[child.i] = head.i
+    heads[head.i] = target.i
+    for n, t in enumerate(run[:-1]):
+        heads[t.i] = run[n + 1].i if t.lower_ in DEGREE_WORDS else head.i
+    if determiner:
+        heads[token.i] = head.i
+    return heads
+
+
+def _acyclic(heads: dict[int, int]) -> bool:
+    """A parse whose head links all end at a root (a repair must never make a token its own ancestor)."""
+    for start in heads:
+        node = start
+        for _ in range(len(heads)):
+            if heads[node] == node:
+                break
+            node = heads[node]
+        else:
+            return False
+    return True
 
 
 def _adverb_on_noun(token):
@@ -345,7 +396,7 @@ def _noun_phrase_by_word_class(token):
     if not modifiers_wrong and head.head.i not in ids and head.pos_ in ("NOUN", "PROPN"):
         return None
     attach = _phrase_attachment(run, token)
-    if attach is None:
+    if attach is None or not _acyclic(_planned_heads(token, run, attach[0], determiner)):
         return None
     for t in run:
         for child in list(t.children):
@@ -425,7 +476,9 @@ def _phrase_attachment(run, det):
     if not outside:
         return None
     head = outside[0].head
-    while head.pos_ in ("NOUN", "PROPN") and head.head.i != head.i:
+    for _ in range(len(head.doc)):
+        if head.pos_ not in ("NOUN", "PROPN") or head.head.i == head.i:
+            break
         head = head.head
     if head.pos_ in ("VERB", "AUX"):
         return head, "dobj"
