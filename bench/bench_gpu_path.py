@@ -11,6 +11,8 @@ In one invocation, on the random Llama-2-7B-shaped model of bench_experiment_gpu
    same contents as bench/RESULTS.md's 142 s run;
 3. the greedy answers of the un-tuned base (the same weights in both runs: training never changes them) compared row
    by row, and each epoch's too (training on a GPU is not bit-for-bit repeatable, so those are reported, not required);
+   then the epoch-4 adapter merged, every evaluation prompt decoded by today's path twice, by the static cache at
+   today's batches and by the new path (`greedy_check`): seconds each, answers identical to today's;
 4. each stage's floor (below), written into each run's stages.json (`floors`) and its report rendered again;
 5. `serve` with the new run's epoch-4 adapter merged, 512 clients: today's settings and the new ones
    (bench_serve_gpu.py).
@@ -214,6 +216,44 @@ def step_times(run: Path) -> dict:
             "first_to_last_s": round(stamps[-1] - stamps[0], 2)}
 
 
+def greedy_check(adapter: Path, max_new_tokens: int) -> dict:
+    """The trained adapter merged (as `serve` runs it), every evaluation prompt of its run (validation, test, novel,
+    both directions) decoded by today's path twice (how far today's path agrees with itself), by the static cache
+    at today's batches, and by the new path: seconds and greedy answers identical to today's first."""
+    from dataclasses import replace
+
+    import torch
+
+    from babybliss.convert.generate import adapter_config, for_generation, generate_raw, load_for_generation
+    from babybliss.data.prompts import build_prompt
+    from babybliss.io import read_jsonl
+
+    trained = adapter_config(adapter)
+    rows = read_jsonl(adapter.parent / "eval" / adapter.name / "predictions.jsonl")
+    prompts = [build_prompt(trained.prompts, r["direction"], r["input"]) for r in rows]
+    loaded = for_generation(load_for_generation(trained, adapter), trained.model.dtype)
+    gen = replace(trained.generate, max_new_tokens=max_new_tokens, do_sample=False)
+    paths = {"today": replace(gen, kv_cache="dynamic", batch_size=256, max_batch_tokens=0)}
+    paths["today again"] = paths["today"]
+    paths["static, today's batches"] = replace(paths["today"], kv_cache="static")
+    paths["new"] = replace(gen, kv_cache="static", batch_size=1024, max_batch_tokens=65536)
+    answers, result = {}, {"prompts": len(prompts)}
+    for name, path in paths.items():
+        if torch.cuda.is_available():
+            torch.cuda.synchronize()
+        start = time.perf_counter()
+        answers[name] = [o.raw for o in generate_raw(loaded, prompts, path)]
+        if torch.cuda.is_available():
+            torch.cuda.synchronize()
+        result[name] = {"seconds": round(time.perf_counter() - start, 2),
+                        "identical_to_today": sum(a == b for a, b in zip(answers[name], answers["today"]))}
+        print(f"[gpu-path] greedy check, {name}: {json.dumps(result[name])}", flush=True)
+    del loaded
+    if torch.cuda.is_available():
+        torch.cuda.empty_cache()
+    return result
+
+
 def same_answers(a: Path, b: Path) -> dict:
     from babybliss.io import read_jsonl
 
@@ -248,6 +288,8 @@ def main() -> int:
     parser.add_argument("--serve-timeout", type=int, default=150)
     parser.add_argument("--work", default="/tmp/babybliss-gpu-path")
     parser.add_argument("--weights-dir", default="/tmp/babybliss-bench")
+    parser.add_argument("--no-greedy-check", dest="greedy_check", action="store_false",
+                        help="skip decoding the epoch-4 adapter's prompts by each path")
     parser.add_argument("--random-embedder", help="MiniLM's folder without model.safetensors: random weights instead")
     parser.add_argument("--out", default=os.environ.get("OUT", "runs/bench-gpu-path"))
     args = parser.parse_args()
@@ -304,6 +346,9 @@ def main() -> int:
         print(f"[gpu-path] greedy answers, new against today: {json.dumps(summary['greedy'])}", flush=True)
         save()
     adapter = next((runs[w] / "epoch-4" for w in ("new", "today") if w in runs and (runs[w] / "epoch-4").is_dir()), None)
+    if adapter is not None and args.greedy_check:
+        summary["greedy_check"] = greedy_check(adapter, 8 if args.tiny else 28)
+        save()
     for name in [s for s in args.serve.split(",") if s] if adapter else []:
         serve(name, SERVE_NEW if name == "new" else SERVE_TODAY, folder, adapter, args, out)
         path = Path(args.work) / f"serve-{name}" / "serve-gpu.json"
