@@ -193,7 +193,11 @@ def experiment(way: str, args, out: Path) -> dict | None:
     start = time.perf_counter()
     caches = {name: str(Path(args.work) / f"{name.lower()}-{way}") for name in ("TRITON_CACHE_DIR", "TORCHINDUCTOR_CACHE_DIR")}
     # each way starts with empty kernel caches, as on a fresh machine: the first would otherwise warm the second's
-    done = subprocess.run(command, cwd=ROOT, timeout=args.experiment_timeout, env={**os.environ, **caches})
+    try:
+        done = subprocess.run(command, cwd=ROOT, timeout=args.experiment_timeout, env={**os.environ, **caches})
+    except subprocess.TimeoutExpired:
+        print(f"[gpu-path] {way}: stopped after {args.experiment_timeout} s", flush=True)
+        return None
     print(f"[gpu-path] {way}: exit {done.returncode} after {time.perf_counter() - start:.1f} s", flush=True)
     path = Path(args.work) / f"{way}-out" / "experiment.json"
     if path.is_file():
