@@ -27,7 +27,7 @@ Floors, from counted work and the card's measured rates (not its datasheet):
   data, report: no GPU work (the process start and imports before any stage are timed alone here)
 
     python bench/bench_gpu_path.py --data PAIRS --tokenizer TOK --set evaluate.embedding_model=MINILM --out $OUT
-    python bench/bench_gpu_path.py --tiny --out /tmp/gpu-path      # CPU dry run of the plumbing
+    python bench/bench_gpu_path.py --tiny --out runs/gpu-path-dry     # CPU dry run of the plumbing
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -296,8 +297,9 @@ def main() -> int:
     parser.add_argument("--serve-levels", default="512")
     parser.add_argument("--experiment-timeout", type=int, default=300)
     parser.add_argument("--serve-timeout", type=int, default=150)
-    parser.add_argument("--work", default="/tmp/babybliss-gpu-path")
-    parser.add_argument("--weights-dir", default="/tmp/babybliss-bench")
+    parser.add_argument("--work", default=str(Path(tempfile.gettempdir()) / "babybliss-gpu-path"))
+    parser.add_argument("--weights-dir", default=str(Path(tempfile.gettempdir()) / "babybliss-bench"),
+                        help="where the random model is saved once (bench_experiment_gpu.py's default)")
     parser.add_argument("--no-greedy-check", dest="greedy_check", action="store_false",
                         help="skip decoding the epoch-4 adapter's prompts by each path")
     parser.add_argument("--random-embedder", help="MiniLM's folder without model.safetensors: random weights instead")
