@@ -140,7 +140,7 @@ def run_way(way: Way, args, model_folder: Path, pairs: Path, work: Path, env: di
         "report": ["report", str(run)],
     }
     if way.name == "one":
-        measured = one_process(config, evaluate_sets, pairs, run, env)
+        measured = one_process(config, evaluate_sets, pairs, run, {**env, STEP_LOG_ENV: str(step_log)})
     else:
         measured = {stage: run_stage(commands[stage], {**env, STEP_LOG_ENV: str(step_log)}) for stage in STAGES}
     from babybliss.config import load_config

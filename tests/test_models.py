@@ -337,3 +337,26 @@ def test_inference_dtype_is_bf16_only_where_it_is_fast(monkeypatch):
     monkeypatch.setattr(models, "cpu_has_bf16", lambda: False)
     assert models.inference_dtype("auto") == torch.float32  # emulated bf16 is slower than float32
     assert models.inference_dtype("float16") == torch.float16
+
+
+def test_load_on_device_reads_the_weights_straight_to_the_gpu(monkeypatch, tmp_path):
+    """`model.load_on_device`: on a GPU the weights load through device_map (never a CPU copy moved over after); a CPU
+    loads as before."""
+    import transformers
+
+    folder = tmp_path / "model"
+    folder.mkdir()
+    (folder / "config.json").write_text(json.dumps({"model_type": "llama"}))
+    calls = []
+
+    def fake_model(path, **kwargs):
+        calls.append(kwargs)
+        return tiny_model(tiny_tokenizer())
+
+    monkeypatch.setattr(transformers.AutoTokenizer, "from_pretrained", lambda path, **kwargs: tiny_tokenizer())
+    monkeypatch.setattr(transformers.AutoModelForCausalLM, "from_pretrained", fake_model)
+    load_model(ModelConfig(spec=str(folder), load_on_device=True), device="cuda")  # a .to("cuda") would fail here
+    assert calls[-1]["device_map"] == {"": 0}
+    load_model(ModelConfig(spec=str(folder), load_on_device=True), device="cpu")
+    assert "device_map" not in calls[-1]
+    assert ModelConfig().load_on_device is False

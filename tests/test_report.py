@@ -445,6 +445,17 @@ def test_the_reports_own_time_is_never_a_stage_of_its_table(run: Path):
     assert "| report |" not in stages and "| in all, up to the report | 90.0 s |" in stages
 
 
+def test_stage_floors_are_shown_beside_the_wall_times(run: Path):
+    """stages.json's floors (bench/bench_gpu_path.py writes them) appear beside each stage, with how they were found."""
+    floors = {"train": {"seconds": 13.0, "how": "tokens x 4 x params / FLOP/s"}, "evaluate": {"seconds": None, "how": "x"}}
+    (run / "stages.json").write_text(json.dumps({"seconds": {"train": 60.0, "evaluate": 30.0}, "floors": floors,
+                                                 "device": "cuda"}), encoding="utf-8")
+    md = Path(write_report(run)["report_md"]).read_text(encoding="utf-8")
+    stages = md.split("Stages of the one-process experiment")[1].split("##")[0]
+    assert "| train | 60.0 s | 13.0 s | tokens x 4 x params / FLOP/s |" in stages
+    assert "| evaluate | 30.0 s | — | x |" in stages
+
+
 def test_a_split_scored_one_way_has_no_empty_panel():
     """The everyday set is scored English -> Bliss only: no panel for tense agreement, a Bliss -> English measure."""
     from babybliss.evaluation.report import _plotted_metrics

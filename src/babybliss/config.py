@@ -53,6 +53,9 @@ class ModelConfig:
     """Weights dtype for loading: auto (float32 on CPU, bfloat16/float16 on GPU), float32, bfloat16, float16."""
     attn_implementation: str = "sdpa"
     """Attention kernel: sdpa, eager, or flash_attention_2 where installed."""
+    load_on_device: bool = False
+    """On a GPU, read the safetensors straight into GPU memory (transformers' device_map) instead of into CPU memory
+    first and copying them over; a CPU loads as before either way."""
 
 
 @dataclass
@@ -205,6 +208,14 @@ class GenerateConfig:
     """The weights `serve` and `generate` decode with on a CPU: int8 (one scale per row, activations unchanged, in
     calls of at most 4 rows: babybliss.convert.int8_weights; a sentence alone 2.3x faster in-process, 18 % served,
     bench/RESULTS.md) or plain (the decoding dtype). A GPU, evaluate and compare always use plain weights."""
+    kv_cache: str = "dynamic"
+    """The KV cache a batch decodes with: `dynamic` (transformers' default: each step's keys and values appended to
+    the cache, which is copied whole each step) or `static` (allocated once per batch at its final length and
+    written in place; the instruction's cached keys and values written into it, not copied per row first). Greedy
+    answers are the same (tests/test_generate_paths.py); what is faster where is in bench/RESULTS.md."""
+    max_batch_tokens: int = 0
+    """Cut a batch also where its rows times (its longest prompt + max_new_tokens) would pass this many tokens, so a
+    large `batch_size` fits short prompts and long (few-shot) prompts in the same memory; 0: `batch_size` alone."""
 
 
 @dataclass
@@ -478,6 +489,10 @@ def validate(config: Config) -> None:
         raise ConfigError(f"train.seeds: expected distinct seeds of 0 or more, got {config.train.seeds}")
     if config.generate.weights not in {"int8", "plain"}:
         raise ConfigError(f"generate.weights: expected int8 or plain, got {config.generate.weights!r}")
+    if config.generate.kv_cache not in {"dynamic", "static"}:
+        raise ConfigError(f"generate.kv_cache: expected dynamic or static, got {config.generate.kv_cache!r}")
+    if config.generate.max_batch_tokens < 0:
+        raise ConfigError(f"generate.max_batch_tokens: expected 0 (off) or more, got {config.generate.max_batch_tokens}")
     bad = [d for d in config.data.directions if d not in {"e2b", "b2e"}]
     if bad or not config.data.directions:
         raise ConfigError(f"data.directions: expected e2b and/or b2e, got {config.data.directions}")

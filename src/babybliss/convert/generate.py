@@ -16,7 +16,7 @@ from babybliss.training.models import Loaded, ModelError, inference_dtype, load_
 from babybliss.data.pairs import line_name
 from babybliss.data.prompts import STOP_MARKERS, build_prompt, extract_answer
 from babybliss.convert.greedy import greedy_rows, plain_greedy
-from babybliss.convert.prefix_cache import PrefixCache, cache_keyword, shared_prefix
+from babybliss.convert.prefix_cache import PrefixCache, cache_keyword, shared_prefix, static_cache
 
 INPUT_KEYS = ("input", "original", "bliss")
 """The JSONL field read as a row's input, the first present."""
@@ -141,7 +141,7 @@ def generate_raw(
     order = sorted(range(len(prompts)), key=lambda i: len(prompts[i]))
     results: list[Output | None] = [None] * len(prompts)
     eos = tokenizer.eos_token_id
-    batches = [order[i : i + gen.batch_size] for i in range(0, len(order), gen.batch_size)]
+    batches = batch_plan(order, prompts, tokenizer, gen)
     iterator = batches
     if show_progress:
         from tqdm import tqdm
@@ -155,20 +155,24 @@ def generate_raw(
     plain = plain_greedy(model)
     for batch in iterator:
         # Special tokens as in training (TRL tokenises each prompt with them): Gemma's and Llama's BOS; SmolLM2 has none.
-        encoded = prefixes.batch_inputs(prefix, [prompts[i] for i in batch])
+        static_tokens = gen.max_new_tokens if gen.kv_cache == "static" else None
+        encoded = prefixes.batch_inputs(prefix, [prompts[i] for i in batch], static_new_tokens=static_tokens)
         if encoded is None:
             encoded = tokenizer([prompts[i] for i in batch], return_tensors="pt", padding=True, add_special_tokens=True)
             encoded = {k: v.to(device) for k, v in encoded.items()}
+            if static_tokens is not None:
+                encoded[cache_keyword()] = static_cache(model, len(batch), encoded["input_ids"].shape[1] + static_tokens)
         sampling = dict(do_sample=True, temperature=gen.temperature, top_p=gen.top_p) if gen.do_sample else dict(do_sample=False)
         if gen.constrain and inputs is not None:
             sampling["logits_processor"] = bliss_words_processor(tokenizer, [inputs[i] for i in batch], encoded)
-        if gen.do_sample or "logits_processor" in sampling or not plain:
+        if gen.do_sample or "logits_processor" in sampling or not plain or static_tokens is not None:
             out = model.generate(
                 **encoded,
                 max_new_tokens=gen.max_new_tokens,
                 eos_token_id=eos,
                 pad_token_id=tokenizer.pad_token_id,
                 stopping_criteria=stop,
+                **({"disable_compile": True} if static_tokens is not None else {}),  # a static cache alone, never compiled
                 **sampling,
             )
             new_tokens = out[:, encoded["input_ids"].shape[1] :].tolist()
@@ -182,6 +186,25 @@ def generate_raw(
             answer, nothing_after = extract_answer(raw)
             results[index] = Output(answer, ended and nothing_after, raw)
     return results  # type: ignore[return-value]
+
+
+def batch_plan(order: list[int], prompts: list[str], tokenizer, gen: GenerateConfig) -> list[list[int]]:
+    """`order` (prompts sorted by length) cut into batches of at most `gen.batch_size` rows and, with
+    `gen.max_batch_tokens`, at most that many tokens of KV cache (rows x (longest prompt + max_new_tokens))."""
+    if not gen.max_batch_tokens:
+        return [order[i : i + gen.batch_size] for i in range(0, len(order), gen.batch_size)]
+    lengths = [len(ids) for ids in tokenizer([prompts[i] for i in order], add_special_tokens=True)["input_ids"]]
+    batches: list[list[int]] = []
+    batch: list[int] = []
+    longest = 0
+    for index, length in zip(order, lengths):
+        widest = max(longest, length)
+        if batch and (len(batch) >= gen.batch_size or (len(batch) + 1) * (widest + gen.max_new_tokens) > gen.max_batch_tokens):
+            batches.append(batch)
+            batch, widest = [], length
+        batch.append(index)
+        longest = widest
+    return batches + [batch] if batch else batches
 
 
 def stop_criteria(tokenizer):

@@ -54,9 +54,12 @@ class PrefixCache:
                 self._entries[prefix] = entry
             return self._entries[prefix]
 
-    def batch_inputs(self, prefix: str, prompts: list[str]) -> dict | None:
+    def batch_inputs(self, prefix: str, prompts: list[str], static_new_tokens: int | None = None) -> dict | None:
         """generate's input_ids, attention_mask and cache for `prompts`, or None when the prefix is too short or a
-        prompt's tokens do not begin with the prefix's own (a tokenizer that merges across the line break)."""
+        prompt's tokens do not begin with the prefix's own (a tokenizer that merges across the line break).
+
+        `static_new_tokens`: the cache is a static one with room for that many new tokens, the prefix's keys and
+        values written into every row of it; else a dynamic cache, the prefix's copied for every row."""
         entry = self._entry(prefix) if prefix else None
         if entry is None:
             return None
@@ -71,13 +74,27 @@ class PrefixCache:
         device = next(self.model.parameters()).device
         input_ids = [ids + [pad] * (width - len(rest)) + rest for rest in rests]
         mask = [[1] * start + [0] * (width - len(rest)) + [1] * len(rest) for rest in rests]
-        batch_cache = copy.deepcopy(cache)
-        batch_cache.batch_repeat_interleave(len(prompts))
+        if static_new_tokens is None:
+            batch_cache = copy.deepcopy(cache)
+            batch_cache.batch_repeat_interleave(len(prompts))
+        else:
+            batch_cache = static_cache(self.model, len(prompts), len(input_ids[0]) + static_new_tokens, cache)
         return {
             "input_ids": torch.tensor(input_ids, device=device),
             "attention_mask": torch.tensor(mask, device=device),
             cache_keyword(): batch_cache,
         }
+
+
+def static_cache(model, rows: int, length: int, prefix=None):
+    """A static KV cache of `length` positions (allocated at its first write, `rows` rows); `prefix`, a one-row cache,
+    written into the first positions of every row."""
+    from transformers import StaticCache
+
+    cache = StaticCache(config=model.config, max_cache_len=length)
+    for index, layer in enumerate(prefix.layers if prefix is not None else []):
+        cache.update(layer.keys.expand(rows, -1, -1, -1), layer.values.expand(rows, -1, -1, -1), index)
+    return cache
 
 
 @functools.lru_cache(maxsize=1)

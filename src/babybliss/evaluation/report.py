@@ -705,11 +705,21 @@ def _stage_table(run: Path, notes: list[str]) -> dict[str, Any] | None:
     if not isinstance(stages, dict) or not isinstance(stages.get("seconds"), dict):
         return None
     before = {name: seconds for name, seconds in stages["seconds"].items() if name != REPORT_STAGE}
-    rows = [{"cells": [name, _fmt_seconds(seconds)], "best": False, "not_scored": False}
-            for name, seconds in before.items()]
-    rows.append({"cells": ["in all, up to the report", _fmt_seconds(sum(before.values()))], "best": True,
-                 "not_scored": False})
-    return {"header": ["stage", "wall time"], "rows": rows, "device": stages.get("device", "")}
+    floors = stages.get("floors") if isinstance(stages.get("floors"), dict) else None
+    rows = [{"cells": [name, _fmt_seconds(seconds), *(_floor_cells(floors.get(name)) if floors else [])],
+             "best": False, "not_scored": False} for name, seconds in before.items()]
+    rows.append({"cells": ["in all, up to the report", _fmt_seconds(sum(before.values())), *(["", ""] if floors else [])],
+                 "best": True, "not_scored": False})
+    header = ["stage", "wall time", *(["floor", "how the floor is computed"] if floors else [])]
+    return {"header": header, "rows": rows, "device": stages.get("device", "")}
+
+
+def _floor_cells(floor: Any) -> list[str]:
+    """A stage's floor (what the hardware needs at least for its work, written by bench/bench_gpu_path.py) and how."""
+    if not isinstance(floor, dict):
+        return ["—", ""]
+    seconds = floor.get("seconds")
+    return [_fmt_seconds(seconds) if isinstance(seconds, (int, float)) else "—", str(floor.get("how", ""))]
 
 
 def _meaning_note(row: Mapping[str, Any]) -> str:

@@ -281,12 +281,14 @@ def load_model(model: ModelConfig, quant: QuantConfig | None = None, device: str
     quantized = wants_4bit(quant)
     if quantized:
         kwargs["quantization_config"] = quantization(quant)
-        kwargs["device_map"] = {"": _local_cuda_index()}
+    on_device = quantized or (model.load_on_device and device.startswith("cuda"))
+    if on_device:  # the weights go from the file to the GPU, never held in CPU memory
+        kwargs["device_map"] = {"": _local_cuda_index() if device == "cuda" else device}
     try:
         net = AutoModelForCausalLM.from_pretrained(folder, **kwargs)
     except OSError as err:
         raise ModelError(f"{folder}: cannot load model weights as safetensors: {err}") from None
-    if not quantized:
+    if not on_device:
         net = net.to(device)
     return Loaded(net, tokenizer, str(folder), time.perf_counter() - start, quantized)
 
