@@ -204,7 +204,13 @@ class GenerateConfig:
     weights: str = "int8"
     """The weights `serve` and `generate` decode with on a CPU: int8 (one scale per row, activations unchanged, in
     calls of at most 4 rows: babybliss.convert.int8_weights; a sentence alone 2.3x faster in-process, 18 % served,
-    bench/RESULTS.md) or plain (the decoding dtype). A GPU, evaluate and compare always use plain weights."""
+    bench/RESULTS.md) or plain (the decoding dtype). A GPU, evaluate and compare always use plain weights. With
+    CTranslate2: int8 weights with float32 activations, or float32."""
+    runtime: str = "ctranslate2"
+    """What `serve` and `generate` decode with on a CPU: ctranslate2 (the model converted once to CTranslate2 and
+    cached, babybliss.convert.ctranslate; a Bliss -> English sentence alone about 3x faster than PyTorch's int8 path,
+    the same exact match on the novel set within a point, bench/RESULTS.md) or torch. Sampling, constrained decoding,
+    a GPU, evaluate and compare always use PyTorch; without the ctranslate2 package, PyTorch with a warning."""
 
 
 @dataclass
@@ -478,6 +484,8 @@ def validate(config: Config) -> None:
         raise ConfigError(f"train.seeds: expected distinct seeds of 0 or more, got {config.train.seeds}")
     if config.generate.weights not in {"int8", "plain"}:
         raise ConfigError(f"generate.weights: expected int8 or plain, got {config.generate.weights!r}")
+    if config.generate.runtime not in {"ctranslate2", "torch"}:
+        raise ConfigError(f"generate.runtime: expected ctranslate2 or torch, got {config.generate.runtime!r}")
     bad = [d for d in config.data.directions if d not in {"e2b", "b2e"}]
     if bad or not config.data.directions:
         raise ConfigError(f"data.directions: expected e2b and/or b2e, got {config.data.directions}")

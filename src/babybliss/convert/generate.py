@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +17,8 @@ from babybliss.training.models import Loaded, ModelError, inference_dtype, load_
 from babybliss.data.pairs import line_name
 from babybliss.data.prompts import STOP_MARKERS, build_prompt, extract_answer
 from babybliss.convert.prefix_cache import PrefixCache, shared_prefix
+
+log = logging.getLogger("babybliss.convert.generate")
 
 INPUT_KEYS = ("input", "original", "bliss")
 """The JSONL field read as a row's input, the first present."""
@@ -30,6 +33,9 @@ class Output:
     warnings: list[str] | None = None
     """What made the rule converter unsure of this English -> Bliss answer ([] when it was sure); None where no
     rules checked the answer (a model alone)."""
+    acceptable: bool | None = None
+    """Bliss -> English: whether the answer is acceptable (evaluation.acceptable), where the hybrid already judged
+    it; None where nothing did."""
 
 
 def adapter_config(adapter: str | Path) -> Config:
@@ -67,8 +73,15 @@ def load_for_generation(config: Config, adapter: str | Path | None = None, base:
 
 def load_for_conversion(config: Config, adapter: str | Path | None, dtype: str = "auto") -> Loaded:
     """The model `serve` and `generate` convert with, in the fastest form measured on a CPU (bench/RESULTS.md): the
-    adapter merged, the decoding dtype (`for_generation`), and on a CPU int8 weights unless `generate.weights` is
-    plain."""
+    adapter merged; on a CPU, CTranslate2 (`generate.runtime`) where it applies, else PyTorch in the decoding dtype
+    (`for_generation`) with int8 weights unless `generate.weights` is plain."""
+    if uses_ctranslate2(config):
+        from babybliss.convert.ctranslate import RuntimeUnavailable, load_ctranslate2
+
+        try:
+            return load_ctranslate2(config, adapter, config.serve.threads)
+        except RuntimeUnavailable as err:
+            log.warning("generate.runtime = ctranslate2: %s. Decoding with PyTorch instead.", err)
     loaded = for_generation(load_for_generation(config, adapter), dtype)
     on_cpu = next(loaded.model.parameters()).device.type == "cpu"
     if config.generate.weights == "int8" and on_cpu and not loaded.quantized:
@@ -76,6 +89,13 @@ def load_for_conversion(config: Config, adapter: str | Path | None, dtype: str =
 
         with_int8_weights(loaded.model)
     return loaded
+
+
+def uses_ctranslate2(config: Config) -> bool:
+    """Whether `load_for_conversion` decodes with CTranslate2: asked for, on a CPU, greedy and unconstrained (what
+    its path implements)."""
+    gen = config.generate
+    return gen.runtime == "ctranslate2" and not torch.cuda.is_available() and not gen.do_sample and not gen.constrain
 
 
 def for_generation(loaded: Loaded, dtype: str = "auto") -> Loaded:
@@ -134,6 +154,10 @@ def generate_raw(
     `inputs` are the English sentences of e2b prompts: with `gen.constrain`, their answers keep to their words.
     `prefix`: the prompts' fixed beginning (default: the longest they share), whose KV cache is computed once and
     reused by every batch; `prefixes` keeps those caches across calls (a server's, for one model)."""
+    from babybliss.convert.ctranslate import generate, is_ctranslate2
+
+    if is_ctranslate2(loaded):
+        return generate(loaded, prompts, gen, shared_prefix(prompts) if prefix is None else prefix)
     model, tokenizer = loaded.model, loaded.tokenizer
     model.eval()
     tokenizer.padding_side = "left"

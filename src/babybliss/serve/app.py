@@ -163,7 +163,9 @@ class EnglishHybridConverter:
         for o, (english, sure) in zip(outputs, hybrid_b2e(sentences, [o.answer for o in outputs])):
             warnings = [] if sure else unsure
             same = english == o.answer
-            out.append(replace(o, warnings=warnings) if same else Output(english, True, english, warnings))
+            # The hybrid judged its answer (sure: acceptable), so the server need not judge it again.
+            out.append(replace(o, warnings=warnings, acceptable=sure) if same
+                       else Output(english, True, english, warnings, acceptable=sure))
         return out
 
 
@@ -367,10 +369,10 @@ NOT_ACCEPTABLE = "the English does not convert back to this Bliss sentence by th
 def acceptable_answers(bliss: list[str], english: list[str]) -> list[bool] | None:
     """Whether each Bliss -> English answer is acceptable (evaluation.acceptable), or None where spaCy is missing.
     Called in the batch's worker thread, like `symbols_of`."""
-    from babybliss.evaluation.acceptable import acceptable
+    from babybliss.evaluation.acceptable import acceptable_many
 
     try:
-        return [acceptable(b, e) for b, e in zip(bliss, english)]
+        return acceptable_many(bliss, english)
     except (NlpError, NotImplementedError) as err:
         log.warning("no acceptable check: %s", err)
         return None
@@ -387,8 +389,12 @@ def converter_lanes(converters: dict[str, Converter], serve: ServeConfig) -> Lan
         done = [(t, o) for t, o in zip(texts, outputs) if isinstance(o, Output)]
         answers = [o.answer for _, o in done]
         symbols = (symbols_of(answers) if direction == "e2b" and done else None) or [None] * len(done)
-        checks = (acceptable_answers([t for t, _ in done], answers) if direction == "b2e" and done else None) \
-            or [None] * len(done)
+        judged = [o.acceptable for _, o in done]
+        if None not in judged:  # the hybrid judged every answer already
+            checks = judged
+        else:
+            checks = (acceptable_answers([t for t, _ in done], answers) if direction == "b2e" and done else None) \
+                or [None] * len(done)
         found = iter(zip(symbols, checks))
         return [Answer(o, *next(found)) if isinstance(o, Output) else o for o in outputs]
 
