@@ -539,6 +539,31 @@ def test_a_bliss_to_english_answer_says_whether_it_is_acceptable():
     assert [(r["acceptable"], r["confident"]) for r in results] == [(True, True), (False, False)]
     assert results[0]["warnings"] == [] and "does not convert back" in results[1]["warnings"][0]
 
+class Fixed:
+    name = "fixed"
+
+    def convert(self, direction, sentences):
+        answers = {"present:locksmith fix lock.": "A locksmith fixes a lock.",
+                   "past:dog bark.": "The dogg barked.", "present:zz qq.": "Nothing."}
+        return [Output(answers[s], True, answers[s]) for s in sentences]
+
+
+def test_the_hybrids_bliss_to_english_answers_are_judged_once(monkeypatch):
+    """The hybrid has judged each answer it gives (the model's or the realiser's), so the server does not judge it
+    again: the check is most of a sentence's CPU time once the model is fast."""
+    judged_again = []
+    real = serve.acceptable_answers
+    monkeypatch.setattr(serve, "acceptable_answers", lambda *a: judged_again.append(a) or real(*a))
+    app = serve.create_app({"e2b": serve.RuleConverter(), "b2e": serve.EnglishHybridConverter(Fixed())},
+                           ServeConfig(), "fixed")
+    with local_client(app) as client:
+        results = client.post("/v1/convert", json={"direction": "b2e", "sentences": [
+            "present:locksmith fix lock.", "past:dog bark.", "present:zz qq."]}).json()["results"]
+    assert [(r["output"], r["acceptable"]) for r in results] == [
+        ("A locksmith fixes a lock.", True), ("The dog barked.", True), ("Nothing.", False)]
+    assert judged_again == []
+
+
 def test_bliss_to_english_answers_carry_confident_from_the_hybrid():
     """The B->E hybrid: the model's acceptable English (confident), the rule realiser's where the model's is not
     (confident), the model's marked unsure where neither converts back."""
