@@ -13,7 +13,7 @@ from safetensors.torch import load_file, save_file
 
 from babybliss.config import ConfigError, load_config
 from babybliss.convert import ctranslate
-from babybliss.convert.generate import adapter_config, generate_raw, load_for_conversion
+from babybliss.convert.generate import ctranslate2_folder, generate_raw, load_for_conversion
 from babybliss.data.prompts import build_prompt
 
 pytest.importorskip("ctranslate2")
@@ -64,16 +64,16 @@ def test_ctranslate2_decodes_the_greedy_answers_of_pytorch(lively_model, tmp_pat
 
 def test_the_conversion_is_cached_by_content_and_a_changed_adapter_converts_again(tiny_run, tmp_path):
     config = tiny_config(tiny_run, tmp_path, "ctranslate2")
-    first = ctranslate.converted_folder(config, tiny_run / "epoch-1")
+    first = ctranslate2_folder(config, tiny_run / "epoch-1")
     copy = tmp_path / "copy"
     shutil.copytree(tiny_run / "epoch-1", copy)
-    assert ctranslate.converted_folder(config, copy) == first  # same content elsewhere: no second conversion
+    assert ctranslate2_folder(config, copy) == first  # same content elsewhere: no second conversion
     weights = copy / "adapter_model.safetensors"
     save_file({name: tensor + 0.5 for name, tensor in load_file(weights).items()}, weights)
-    changed = ctranslate.converted_folder(config, copy)
+    changed = ctranslate2_folder(config, copy)
     assert changed != first and (changed / "model.bin").is_file() and (first / "model.bin").is_file()
     plain = load_config(tiny_run / "config.resolved.toml", [f"model.cache_dir={tmp_path / 'cache'}"])
-    assert ctranslate.converted_folder(plain, copy) != changed  # int8 weights are a conversion of their own
+    assert ctranslate2_folder(plain, copy) != changed  # int8 weights are a conversion of their own
 
 
 def test_without_ctranslate2_pytorch_decodes_with_a_clear_message(tiny_run, tmp_path, monkeypatch, caplog):

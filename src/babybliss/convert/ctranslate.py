@@ -13,14 +13,16 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import shutil
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from babybliss.config import Config, GenerateConfig
+from babybliss.config import GenerateConfig
 from babybliss.errors import BlissError
-from babybliss.data.prompts import STOP_MARKERS, extract_answer
-from babybliss.training.models import Loaded, cache_root, prepare_tokenizer, resolve_folder
+from babybliss.data.prompts import STOP_MARKERS
+from babybliss.training.models import Loaded, prepare_tokenizer
 
 log = logging.getLogger("babybliss.convert.ctranslate")
 
@@ -30,7 +32,7 @@ QUANTIZATION = {"int8": "int8_float32", "plain": "float32"}
 """CTranslate2's weight form for each `generate.weights`: int8 weights with float32 activations, or float32."""
 MIN_PREFIX_TOKENS = 8
 """A shorter shared beginning is sent with each prompt instead of as the cached `static_prompt`."""
-INSTALL = "pip install 'ctranslate2>=4.5,<5' (make setup installs it)"
+INSTALL = "pip install 'ctranslate2>=4.8,<5' (pyproject.toml's dependency; make setup installs it)"
 
 
 class RuntimeUnavailable(BlissError):
@@ -60,18 +62,6 @@ def runtime_module():
     return ctranslate2
 
 
-def model_sources(config: Config, adapter: str | Path | None) -> list[Path | str]:
-    """What the converted model is made of: the adapter folder and the base model's folder (the folder itself for a
-    fully fine-tuned one), or the base spec where it has no folder (`tiny`, made in-process from a fixed seed)."""
-    from babybliss.convert.generate import adapter_config
-
-    if adapter is not None and not (Path(adapter) / "adapter_config.json").is_file():
-        return [Path(adapter)]
-    model = adapter_config(adapter).model if adapter is not None else config.model
-    base = resolve_folder(model.spec, model) or model.spec
-    return ([Path(adapter)] if adapter is not None else []) + [base]
-
-
 def cache_key(sources: list[Path | str], weights: str, version: str) -> str:
     """A digest of every file of the sources (names and bytes), the weight form and the runtime's version."""
     digest = hashlib.sha256(f"{FORMAT} {version} {weights}".encode())
@@ -86,66 +76,52 @@ def cache_key(sources: list[Path | str], weights: str, version: str) -> str:
     return digest.hexdigest()[:20]
 
 
-def converted_folder(config: Config, adapter: str | Path | None) -> Path:
-    """The cached conversion of the adapter merged into its base (converted now if missing) for `generate.weights`."""
+def converted_folder(cache: Path, sources: list[Path | str], weights: str, merged: Callable[[], Loaded]) -> Path:
+    """The cached conversion of the model made of `sources` (`cache_key`) for `weights` (int8 or plain), converted
+    now from `merged()` (the adapter merged into its base) if it is missing."""
     from babybliss.io import atomic_dir
 
     ctranslate2 = runtime_module()
-    weights = config.generate.weights
-    key = cache_key(model_sources(config, adapter), weights, ctranslate2.__version__)
-    target = cache_root(config.model) / "ctranslate2" / key
+    target = cache / "ctranslate2" / cache_key(sources, weights, ctranslate2.__version__)
     if (target / "model.bin").is_file():
         return target
     from ctranslate2.converters import TransformersConverter
 
-    from babybliss.convert.generate import load_for_generation
-
     start = time.perf_counter()
-    loaded = load_for_generation(config, adapter)
+    loaded = merged()
     with atomic_dir(target) as tmp:
-        merged = tmp / "merged"
-        loaded.model.save_pretrained(merged, safe_serialization=True)
-        loaded.tokenizer.save_pretrained(merged)
+        source = tmp / "merged"
+        loaded.model.save_pretrained(source, safe_serialization=True)
+        loaded.tokenizer.save_pretrained(source)
         try:
-            TransformersConverter(str(merged)).convert(str(tmp / "model"), quantization=QUANTIZATION[weights])
+            TransformersConverter(str(source)).convert(str(tmp / "model"), quantization=QUANTIZATION[weights])
         except Exception as err:  # the converter raises ValueError, KeyError... for an architecture it lacks
             raise RuntimeUnavailable(f"{loaded.source}: CTranslate2 cannot convert this model ({err!r})") from None
         for path in (tmp / "model").iterdir():
             path.rename(tmp / path.name)
         loaded.tokenizer.save_pretrained(tmp / "tokenizer")
-        for path in merged.iterdir():
-            path.unlink()
-        merged.rmdir()
+        shutil.rmtree(source)
         (tmp / "model").rmdir()
     log.info("converted %s for CTranslate2 (%s weights) in %.0f s: %s", loaded.source, weights,
              time.perf_counter() - start, target)
     return target
 
 
-def load_ctranslate2(config: Config, adapter: str | Path | None, threads: int = 0) -> Loaded:
-    """The model of `load_for_generation(config, adapter)` as a CTranslate2 Generator on the CPU (`threads`: 0 is
-    CTranslate2's default), with the adapter's tokenizer. Raises RuntimeUnavailable where it cannot be."""
+def load_converted(folder: Path, weights: str, threads: int = 0) -> tuple[Ct2Model, object]:
+    """The converted model in `folder` as a CTranslate2 Generator on the CPU (`threads`: 0 is CTranslate2's default),
+    and the tokenizer saved with it."""
     from transformers import AutoTokenizer
 
-    from babybliss.convert.generate import with_trained_eos
-
-    start = time.perf_counter()
     ctranslate2 = runtime_module()
-    folder = converted_folder(config, adapter)
     tokenizer = prepare_tokenizer(AutoTokenizer.from_pretrained(folder / "tokenizer", local_files_only=True))
-    if adapter is not None:
-        tokenizer = with_trained_eos(tokenizer, Path(adapter))
-    generator = ctranslate2.Generator(str(folder), device="cpu", compute_type=QUANTIZATION[config.generate.weights],
+    generator = ctranslate2.Generator(str(folder), device="cpu", compute_type=QUANTIZATION[weights],
                                       intra_threads=threads)
-    name = str(adapter) if adapter is not None else config.model.spec
-    return Loaded(Ct2Model(generator, folder), tokenizer, name, time.perf_counter() - start)
+    return Ct2Model(generator, folder), tokenizer
 
 
-def generate(loaded: Loaded, prompts: list[str], gen: GenerateConfig, prefix: str) -> list:
-    """`generate_raw`'s outputs for `prompts`, greedy, decoded by CTranslate2 in batches of `gen.batch_size`;
-    `prefix` (the prompts' fixed beginning) is decoded once and cached as the static prompt."""
-    from babybliss.convert.generate import Output
-
+def decode(loaded: Loaded, prompts: list[str], gen: GenerateConfig, prefix: str) -> list[tuple[str, bool]]:
+    """Each prompt's generated text and whether it ended with EOS (not at a stop marker), greedy, in batches of
+    `gen.batch_size`; `prefix` (the prompts' fixed beginning) is decoded once and cached as the static prompt."""
     tokenizer = loaded.tokenizer
     rows = tokenizer(prompts, add_special_tokens=True)["input_ids"]
     head = tokenizer(prefix, add_special_tokens=True)["input_ids"] if prefix else []
@@ -161,15 +137,13 @@ def generate(loaded: Loaded, prompts: list[str], gen: GenerateConfig, prefix: st
         beam_size=1,
         max_batch_size=gen.batch_size,
     )
-    outputs = []
+    decoded = []
     for result in results:
         row = result.sequences_ids[0]
         ended = bool(row) and row[-1] == tokenizer.eos_token_id
-        raw = tokenizer.decode(row[:-1] if ended else row, skip_special_tokens=True)
-        raw, stopped = cut_at_stop(raw)
-        answer, nothing_after = extract_answer(raw)
-        outputs.append(Output(answer, ended and not stopped and nothing_after, raw))
-    return outputs
+        raw, stopped = cut_at_stop(tokenizer.decode(row[:-1] if ended else row, skip_special_tokens=True))
+        decoded.append((raw, ended and not stopped))
+    return decoded
 
 
 def cut_at_stop(raw: str) -> tuple[str, bool]:

@@ -76,7 +76,7 @@ def load_for_conversion(config: Config, adapter: str | Path | None, dtype: str =
     adapter merged; on a CPU, CTranslate2 (`generate.runtime`) where it applies, else PyTorch in the decoding dtype
     (`for_generation`) with int8 weights unless `generate.weights` is plain."""
     if uses_ctranslate2(config):
-        from babybliss.convert.ctranslate import RuntimeUnavailable, load_ctranslate2
+        from babybliss.convert.ctranslate import RuntimeUnavailable
 
         try:
             return load_ctranslate2(config, adapter, config.serve.threads)
@@ -96,6 +96,44 @@ def uses_ctranslate2(config: Config) -> bool:
     its path implements)."""
     gen = config.generate
     return gen.runtime == "ctranslate2" and not torch.cuda.is_available() and not gen.do_sample and not gen.constrain
+
+
+def model_sources(config: Config, adapter: str | Path | None) -> list[Path | str]:
+    """What the model of `load_for_generation(config, adapter)` is made of: the adapter folder and the base model's
+    folder (the folder itself for a fully fine-tuned one), or the base spec where it has no folder (`tiny`, made
+    in-process from a fixed seed)."""
+    from babybliss.training.models import resolve_folder
+
+    if adapter is not None and not (Path(adapter) / "adapter_config.json").is_file():
+        return [Path(adapter)]
+    model = adapter_config(adapter).model if adapter is not None else config.model
+    base = resolve_folder(model.spec, model) or model.spec
+    return ([Path(adapter)] if adapter is not None else []) + [base]
+
+
+def ctranslate2_folder(config: Config, adapter: str | Path | None) -> Path:
+    """The CTranslate2 conversion of `load_for_generation(config, adapter)` in the cache (made now if missing), keyed
+    by the content of the adapter and the base model and by `generate.weights`."""
+    from babybliss.convert.ctranslate import converted_folder
+    from babybliss.training.models import cache_root
+
+    return converted_folder(cache_root(config.model), model_sources(config, adapter), config.generate.weights,
+                            lambda: load_for_generation(config, adapter))
+
+
+def load_ctranslate2(config: Config, adapter: str | Path | None, threads: int = 0) -> Loaded:
+    """The model of `load_for_generation(config, adapter)` decoded by CTranslate2 on the CPU, with the adapter's
+    tokenizer. Raises ctranslate.RuntimeUnavailable where it cannot be."""
+    import time
+
+    from babybliss.convert.ctranslate import load_converted
+
+    start = time.perf_counter()
+    model, tokenizer = load_converted(ctranslate2_folder(config, adapter), config.generate.weights, threads)
+    if adapter is not None:
+        tokenizer = with_trained_eos(tokenizer, Path(adapter))
+    return Loaded(model, tokenizer, str(adapter) if adapter is not None else config.model.spec,
+                  time.perf_counter() - start)
 
 
 def for_generation(loaded: Loaded, dtype: str = "auto") -> Loaded:
@@ -154,10 +192,12 @@ def generate_raw(
     `inputs` are the English sentences of e2b prompts: with `gen.constrain`, their answers keep to their words.
     `prefix`: the prompts' fixed beginning (default: the longest they share), whose KV cache is computed once and
     reused by every batch; `prefixes` keeps those caches across calls (a server's, for one model)."""
-    from babybliss.convert.ctranslate import generate, is_ctranslate2
+    from babybliss.convert.ctranslate import decode, is_ctranslate2
 
     if is_ctranslate2(loaded):
-        return generate(loaded, prompts, gen, shared_prefix(prompts) if prefix is None else prefix)
+        decoded = decode(loaded, prompts, gen, shared_prefix(prompts) if prefix is None else prefix)
+        return [Output(answer, ended and nothing_after, raw)
+                for raw, ended in decoded for answer, nothing_after in [extract_answer(raw)]]
     model, tokenizer = loaded.model, loaded.tokenizer
     model.eval()
     tokenizer.padding_side = "left"
