@@ -99,3 +99,19 @@ def test_an_unknown_runtime_is_refused():
 def test_an_answer_ends_at_a_new_block_as_pytorch_stops_there():
     assert ctranslate.cut_at_stop("I want a drink.\n### Input:\nmore") == ("I want a drink.\n###", True)
     assert ctranslate.cut_at_stop("I want a drink.\n") == ("I want a drink.\n", False)
+
+
+@pytest.mark.integration
+def test_the_shipped_adapter_converts_on_ctranslate2_as_on_pytorch():
+    from babybliss.convert.generate import adapter_config, convert
+    from babybliss.convert.shipped import shipped_adapter
+
+    folder = shipped_adapter()
+    config = load_config(None, ["generate.max_new_tokens=24"])
+    loaded = load_for_conversion(config, folder)
+    assert ctranslate.is_ctranslate2(loaded)
+    prompts = adapter_config(folder).prompts
+    e2b = [o.answer for o in convert(loaded, prompts, "e2b", ["We walked home yesterday.", "The cat sleeps."], config.generate)]
+    assert e2b == ["past:We walk home yesterday.", "present:cat sleep."]  # PyTorch's answers (tests/test_shipped.py)
+    (b2e,) = convert(loaded, prompts, "b2e", ["past:We walk home yesterday."], config.generate)
+    assert "walked" in b2e.answer and ":" not in b2e.answer and b2e.clean_stop
