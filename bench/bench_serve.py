@@ -409,7 +409,7 @@ def agreement(args) -> None:
     for form in args.forms.split(","):
         runtime, _, weights = form.partition(":")
         config = load_config(None, [f"generate.runtime={runtime}", f"generate.weights={weights}"] + (args.set or []))
-        loaded = load_for_conversion(config, adapter, config.serve.dtype)
+        loaded = load_for_conversion(config, adapter, config.serve.dtype, direction)
         forms[form] = ModelConverter(loaded, adapter_config(adapter).prompts, config.generate, form)
     answers, seconds = {}, {}
     for form, converter in forms.items():

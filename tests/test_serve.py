@@ -106,7 +106,8 @@ def echo_converter():
     sentence last in the prompt every sentence gets its own answer (the plain tiny model answers all alike)."""
     import torch
 
-    config = load_config(None, ["model.spec=tiny", "generate.max_new_tokens=6", "prompts.template={input}"])
+    config = load_config(None, ["model.spec=tiny", "generate.max_new_tokens=6", "prompts.template={input}",
+                                "generate.runtime=torch"])  # its layers are changed in place
     converter = serve.choose_converters(config, None, True)["b2e"]
     with torch.no_grad():
         for layer in converter.loaded.model.model.layers:
@@ -406,7 +407,7 @@ def test_a_real_disconnect_over_http_drops_the_request(tiny_converters):
 def test_served_model_decodes_in_the_configured_dtype():
     import torch
 
-    config = load_config(None, ["model.spec=tiny", "serve.dtype=bfloat16"])
+    config = load_config(None, ["model.spec=tiny", "serve.dtype=bfloat16", "generate.runtime=torch"])
     converters = serve.choose_converters(config, None, True)
     assert next(converters["b2e"].loaded.model.parameters()).dtype == torch.bfloat16
     with pytest.raises(ConfigError, match="serve.dtype"):

@@ -71,11 +71,13 @@ def load_for_generation(config: Config, adapter: str | Path | None = None, base:
     return load_model(replace_spec(trained, str(folder)).model)
 
 
-def load_for_conversion(config: Config, adapter: str | Path | None, dtype: str = "auto") -> Loaded:
-    """The model `serve` and `generate` convert with, in the fastest form measured on a CPU (bench/RESULTS.md): the
-    adapter merged; on a CPU, CTranslate2 (`generate.runtime`) where it applies, else PyTorch in the decoding dtype
-    (`for_generation`) with int8 weights unless `generate.weights` is plain."""
-    if uses_ctranslate2(config):
+def load_for_conversion(config: Config, adapter: str | Path | None, dtype: str = "auto",
+                        direction: str | None = None) -> Loaded:
+    """The model `serve` and `generate` convert `direction` with, in the fastest form measured on a CPU
+    (bench/RESULTS.md): the adapter merged; Bliss -> English on a CPU with CTranslate2 (`generate.runtime`) where it
+    applies, else PyTorch in the decoding dtype (`for_generation`) with int8 weights unless `generate.weights` is
+    plain."""
+    if uses_ctranslate2(config, direction):
         from babybliss.convert.ctranslate import RuntimeUnavailable
 
         try:
@@ -91,11 +93,13 @@ def load_for_conversion(config: Config, adapter: str | Path | None, dtype: str =
     return loaded
 
 
-def uses_ctranslate2(config: Config) -> bool:
-    """Whether `load_for_conversion` decodes with CTranslate2: asked for, on a CPU, greedy and unconstrained (what
-    its path implements)."""
+def uses_ctranslate2(config: Config, direction: str | None) -> bool:
+    """Whether `load_for_conversion` decodes `direction` with CTranslate2: asked for, Bliss -> English (English ->
+    Bliss lost 2.3 points of exact match on novel with it: bench/RESULTS.md), on a CPU, greedy and unconstrained
+    (what its path implements)."""
     gen = config.generate
-    return gen.runtime == "ctranslate2" and not torch.cuda.is_available() and not gen.do_sample and not gen.constrain
+    return (gen.runtime == "ctranslate2" and direction == "b2e" and not torch.cuda.is_available()
+            and not gen.do_sample and not gen.constrain)
 
 
 def model_sources(config: Config, adapter: str | Path | None) -> list[Path | str]:
@@ -299,7 +303,7 @@ def run_generate(
 ) -> list[Output]:
     """The `generate` command: conversions of `texts` in `direction`, or a free-text prompt."""
     prompts = adapter_config(adapter).prompts if adapter else config.prompts
-    loaded = load_for_conversion(config, adapter, config.model.dtype)
+    loaded = load_for_conversion(config, adapter, config.model.dtype, None if free_prompt is not None else direction)
     if free_prompt is not None:
         return generate_raw(loaded, [free_prompt], config.generate)
     if direction is None:

@@ -33,6 +33,7 @@ from babybliss.symbols.lexicon import attribution
 from babybliss.config import Config, GenerateConfig, PromptConfig, ServeConfig
 from babybliss.convert.generate import Output, adapter_config, generate_raw, load_for_conversion, stop_criteria
 from babybliss.convert.prefix_cache import PrefixCache, template_prefix
+from babybliss.convert.ctranslate import is_ctranslate2
 from babybliss.convert.hybrid import default_system
 from babybliss.convert.shipped import NO_ADAPTER, resolve_adapter, shipped_adapter
 from babybliss.training.models import Loaded
@@ -184,17 +185,24 @@ def choose_converters(config: Config, adapter: str | None, model_given: bool) ->
     of rules and adapter), the model alone if spaCy is missing."""
     named = None if adapter == NO_ADAPTER else adapter
     adapter = resolve_adapter(adapter, config.model.spec, model_given)
-    loaded = load_for_conversion(config, adapter, config.serve.dtype)
     prompts = adapter_config(adapter).prompts if adapter else config.prompts
-    model = ModelConverter(loaded, prompts, config.generate, model_label(config, adapter), untuned=not adapter)
+
+    def model_for(direction: str, loaded: Loaded | None = None) -> ModelConverter:
+        loaded = loaded or load_for_conversion(config, adapter, config.serve.dtype, direction)
+        return ModelConverter(loaded, prompts, config.generate, model_label(config, adapter), untuned=not adapter)
+
+    model = model_for("b2e")
+    # English -> Bliss decodes with PyTorch where Bliss -> English has CTranslate2 (`uses_ctranslate2`): loaded only
+    # where a model serves English -> Bliss.
+    english_model = (lambda: model) if not is_ctranslate2(model.loaded) else (lambda: model_for("e2b"))
     if model_given:
-        return {"e2b": model, "b2e": model}
+        return {"e2b": english_model(), "b2e": model}
     try:
         RuleConverter().convert("e2b", RULE_PROBE)
     except (NotImplementedError, NlpError) as err:
         log.warning("the rule converter is not available (%s): the model serves English -> Bliss", err)
-        return {"e2b": model, "b2e": model}
-    e2b = HybridConverter(model) if default_system(named) == "hybrid" else RuleConverter()
+        return {"e2b": english_model(), "b2e": model}
+    e2b = HybridConverter(english_model()) if default_system(named) == "hybrid" else RuleConverter()
     return {"e2b": e2b, "b2e": EnglishHybridConverter(model) if adapter else model}
 
 
