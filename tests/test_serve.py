@@ -312,7 +312,7 @@ def test_queue_full_is_raised_before_anything_is_queued():
 
 
 def test_rules_serve_e2b_when_they_work_otherwise_the_model(monkeypatch):
-    config = load_config(None, ["model.spec=tiny"])
+    config = load_config(None, ["model.spec=tiny", "generate.runtime=torch"])  # one model for both directions
     best = serve.choose_converters(config, None, False)  # no adapter: the rules (hybrid.default_system)
     assert isinstance(best["e2b"], serve.RuleConverter) and isinstance(best["b2e"], serve.ModelConverter)
     assert best["e2b"].convert("e2b", ["We will visit the museum next week."])[0].answer == "future:We visit museum week next."
@@ -328,7 +328,7 @@ def test_rules_serve_e2b_when_they_work_otherwise_the_model(monkeypatch):
 
 
 def test_an_adapter_serves_the_hybrid_and_its_model(tiny_run, monkeypatch):
-    config = load_config(None, ["model.spec=tiny"])
+    config = load_config(None, ["model.spec=tiny", "generate.runtime=torch"])  # one model for both directions
     converters = serve.choose_converters(config, str(tiny_run / "epoch-1"), False)
     assert isinstance(converters["e2b"], serve.HybridConverter) and isinstance(converters["b2e"],
                                                                               serve.EnglishHybridConverter)
