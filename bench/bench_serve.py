@@ -14,9 +14,10 @@ Starts `babybliss serve` on a free port (or uses `--url`), then:
 Each run reports sentences/s, p50/p90/p99 latency, non-200 answers, and the CPU seconds the client and the server
 (when started here) used. `--pin` puts the server on core 0 and the client on core 1. Results go to OUT/serve.json.
 `--direction b2e` sends Bliss -> English requests instead (the shipped novel set's Bliss sentences), which the model
-answers. `--agreement` (no server) converts the novel set's Bliss -> English with the shipped adapter in both weight
-forms (`generate.weights` plain and int8), alternately, and reports each form's exact match, how many answers are
-the same, and seconds a sentence alone; results go to OUT/agreement.json.
+answers. `--agreement` (no server) converts the novel set's Bliss -> English with the shipped adapter in each
+decoding form of `--forms` (`generate.runtime` torch or ctranslate2, `generate.weights` plain or int8), alternately,
+and reports each form's exact match, how many answers are the same as the first form's, seconds a sentence alone and
+sentences/s of a batch of 16; results go to OUT/agreement.json.
 
     python bench/bench_serve.py --pin --out /tmp/bench-serve
     python bench/bench_serve.py --pin --adapter runs/cpu/epoch-4 --levels 1,16 --paced '' --soak 0
@@ -24,6 +25,7 @@ the same, and seconds a sentence alone; results go to OUT/agreement.json.
     python bench/bench_serve.py --levels '' --paced '' --soak 0   # only docs/serve-page.png, from the live page
     python bench/bench_serve.py --direction b2e --levels 1,16 --paced '' --soak 0 --set generate.weights=plain
     python bench/bench_serve.py --agreement --out bench-serve
+    python bench/bench_serve.py --agreement --forms torch:plain,torch:int8,ctranslate2:int8,ctranslate2:plain
 
 `bench/wrk_convert.lua` drives the same requests from `wrk` (Debian's package), a cross-check of this client:
 `wrk -t1 -c64 -d10s -s bench/wrk_convert.lua http://127.0.0.1:PORT -- BODIES` (one JSON body a line).
@@ -318,12 +320,16 @@ def main() -> None:
     parser.add_argument("--screenshot", help="save a screenshot of the page here ('' for none; default: "
                         "docs/serve-page.png when this bench starts the default server, the shipped adapter)")
     parser.add_argument("--out", default="bench-serve", help="folder for serve.json")
-    parser.add_argument("--direction", default="e2b", choices=("e2b", "b2e"), help="b2e: the novel set's Bliss")
-    parser.add_argument("--agreement", action="store_true", help="compare the weight forms' B->E answers (no server)")
+    parser.add_argument("--direction", choices=("e2b", "b2e"),
+                        help="b2e: the novel set's Bliss (default: e2b, and b2e with --agreement)")
+    parser.add_argument("--agreement", action="store_true", help="compare the decoding forms' answers (no server)")
+    parser.add_argument("--forms", default="torch:plain,ctranslate2:int8",
+                        help="--agreement: RUNTIME:WEIGHTS forms (torch or ctranslate2; plain or int8), comma-separated")
     parser.add_argument("--rounds", type=int, default=2, help="--agreement: alternate rounds of timing one sentence")
     args = parser.parse_args()
     if args.agreement:
         return agreement(args)
+    args.direction = args.direction or "e2b"
     if args.screenshot is None and not (args.url or args.adapter or args.model or args.set):
         args.screenshot = str(ROOT / "docs/serve-page.png")  # the docs' picture is of the page as it is served now
 
@@ -380,8 +386,10 @@ def novel_pairs() -> list[dict]:
 
 
 def agreement(args) -> None:
-    """The shipped adapter's B->E answers on the novel set in each weight form, as `serve` loads them (its dtype,
-    one thread a core), and the seconds one sentence takes alone in each, the forms taking turns."""
+    """The shipped adapter's answers on the novel set (Bliss -> English unless `--direction e2b`) in each decoding
+    form of `--forms` (RUNTIME:WEIGHTS, as `serve` loads them: its dtype, `serve.threads`), the seconds one sentence
+    takes alone and the sentences/s of a batch of 16 in each, the forms taking turns. Same answers are counted
+    against the first form."""
     import torch
 
     from babybliss.config import load_config
@@ -391,37 +399,47 @@ def agreement(args) -> None:
     from babybliss.serve.app import ModelConverter
 
     adapter = shipped_adapter()
+    direction = args.direction or "b2e"
     pairs = novel_pairs()
-    bliss, english = [p["bliss"] for p in pairs], [p["original"] for p in pairs]
+    inputs, references = ([p["bliss"] for p in pairs], [p["original"] for p in pairs])[:: 1 if direction == "b2e" else -1]
     threads = load_config(None, args.set or []).serve.threads
     if threads:
         torch.set_num_threads(threads)
     forms = {}
-    for weights in ("plain", "int8"):
-        config = load_config(None, [f"generate.weights={weights}"] + (args.set or []))
-        loaded = load_for_conversion(config, adapter, config.serve.dtype)
-        forms[weights] = ModelConverter(loaded, adapter_config(adapter).prompts, config.generate, weights)
+    for form in args.forms.split(","):
+        runtime, _, weights = form.partition(":")
+        config = load_config(None, [f"generate.runtime={runtime}", f"generate.weights={weights}"] + (args.set or []))
+        loaded = load_for_conversion(config, adapter, config.serve.dtype, direction)
+        forms[form] = ModelConverter(loaded, adapter_config(adapter).prompts, config.generate, form)
     answers, seconds = {}, {}
-    for weights, converter in forms.items():
+    for form, converter in forms.items():
         start = time.perf_counter()
-        answers[weights] = [o.answer for o in converter.convert("b2e", bliss)]
-        seconds[weights] = {"all": round(time.perf_counter() - start, 1), "one": []}
-        print(weights, "exact match", exact_match_rate(answers[weights], english), flush=True)
+        answers[form] = [o.answer for o in converter.convert(direction, inputs)]
+        seconds[form] = {"all": round(time.perf_counter() - start, 1), "one": [], "sixteen": []}
+        print(form, "exact match", exact_match_rate(answers[form], references), flush=True)
     for _ in range(args.rounds):
-        for weights, converter in forms.items():
-            for sentence in bliss[:: max(1, len(bliss) // 10)][:10]:
+        for form, converter in forms.items():
+            for sentence in inputs[:: max(1, len(inputs) // 10)][:10]:
                 start = time.perf_counter()
-                converter.convert("b2e", [sentence])
-                seconds[weights]["one"].append(time.perf_counter() - start)
+                converter.convert(direction, [sentence])
+                seconds[form]["one"].append(time.perf_counter() - start)
+            for first in (0, 16):
+                start = time.perf_counter()
+                converter.convert(direction, inputs[100 + first : 116 + first])
+                seconds[form]["sixteen"].append(16 / (time.perf_counter() - start))
+    first = next(iter(forms))
     result = {
         "date": time.strftime("%Y-%m-%d %H:%M"), "load_average": os.getloadavg(), "threads": torch.get_num_threads(),
-        "sentences": len(bliss),
-        "exact_match": {w: exact_match_rate(a, english) for w, a in answers.items()},
-        "same_answers": sum(a == b for a, b in zip(answers["plain"], answers["int8"])),
-        "one_sentence_p50_s": {w: round(percentile(s["one"], 0.5), 3) for w, s in seconds.items()},
-        "all_sentences_s": {w: s["all"] for w, s in seconds.items()},
-        "differing": [{"bliss": b, "plain": p, "int8": i, "reference": e}
-                      for b, p, i, e in zip(bliss, answers["plain"], answers["int8"], english) if p != i],
+        "direction": direction, "sentences": len(inputs),
+        "exact_match": {f: exact_match_rate(a, references) for f, a in answers.items()},
+        "same_answers_as": first,
+        "same_answers": {f: sum(a == b for a, b in zip(answers[first], a_)) for f, a_ in answers.items()},
+        "one_sentence_p50_s": {f: round(percentile(s["one"], 0.5), 3) for f, s in seconds.items()},
+        "batch_of_16_sentences_per_s": {f: round(percentile(s["sixteen"], 0.5), 1) for f, s in seconds.items()},
+        "all_sentences_s": {f: s["all"] for f, s in seconds.items()},
+        "differing": [{"input": x, "reference": r, **{f: answers[f][i] for f in forms}}
+                      for i, (x, r) in enumerate(zip(inputs, references))
+                      if len({answers[f][i] for f in forms}) > 1],
     }
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)

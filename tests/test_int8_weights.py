@@ -57,7 +57,7 @@ def test_an_int8_layer_is_close_to_its_linear(rows):
 
 @pytest.mark.parametrize("weights", ["int8", "plain"])
 def test_serve_and_generate_load_the_form_asked_for(tiny_run, weights):
-    config = load_config(tiny_run / "config.resolved.toml", [f"generate.weights={weights}"])
+    config = load_config(tiny_run / "config.resolved.toml", [f"generate.weights={weights}", "generate.runtime=torch"])
     loaded = load_for_conversion(config, tiny_run / "epoch-1")
     kinds = {type(m) for m in loaded.model.modules()}
     assert (Int8WeightLinear in kinds) == (weights == "int8")

@@ -106,7 +106,8 @@ def echo_converter():
     sentence last in the prompt every sentence gets its own answer (the plain tiny model answers all alike)."""
     import torch
 
-    config = load_config(None, ["model.spec=tiny", "generate.max_new_tokens=6", "prompts.template={input}"])
+    config = load_config(None, ["model.spec=tiny", "generate.max_new_tokens=6", "prompts.template={input}",
+                                "generate.runtime=torch"])  # its layers are changed in place
     converter = serve.choose_converters(config, None, True)["b2e"]
     with torch.no_grad():
         for layer in converter.loaded.model.model.layers:
@@ -311,7 +312,7 @@ def test_queue_full_is_raised_before_anything_is_queued():
 
 
 def test_rules_serve_e2b_when_they_work_otherwise_the_model(monkeypatch):
-    config = load_config(None, ["model.spec=tiny"])
+    config = load_config(None, ["model.spec=tiny", "generate.runtime=torch"])  # one model for both directions
     best = serve.choose_converters(config, None, False)  # no adapter: the rules (hybrid.default_system)
     assert isinstance(best["e2b"], serve.RuleConverter) and isinstance(best["b2e"], serve.ModelConverter)
     assert best["e2b"].convert("e2b", ["We will visit the museum next week."])[0].answer == "future:We visit museum week next."
@@ -327,7 +328,7 @@ def test_rules_serve_e2b_when_they_work_otherwise_the_model(monkeypatch):
 
 
 def test_an_adapter_serves_the_hybrid_and_its_model(tiny_run, monkeypatch):
-    config = load_config(None, ["model.spec=tiny"])
+    config = load_config(None, ["model.spec=tiny", "generate.runtime=torch"])  # one model for both directions
     converters = serve.choose_converters(config, str(tiny_run / "epoch-1"), False)
     assert isinstance(converters["e2b"], serve.HybridConverter) and isinstance(converters["b2e"],
                                                                               serve.EnglishHybridConverter)
@@ -406,7 +407,7 @@ def test_a_real_disconnect_over_http_drops_the_request(tiny_converters):
 def test_served_model_decodes_in_the_configured_dtype():
     import torch
 
-    config = load_config(None, ["model.spec=tiny", "serve.dtype=bfloat16"])
+    config = load_config(None, ["model.spec=tiny", "serve.dtype=bfloat16", "generate.runtime=torch"])
     converters = serve.choose_converters(config, None, True)
     assert next(converters["b2e"].loaded.model.parameters()).dtype == torch.bfloat16
     with pytest.raises(ConfigError, match="serve.dtype"):
@@ -538,6 +539,31 @@ def test_a_bliss_to_english_answer_says_whether_it_is_acceptable():
             "present:I want drink.", "past:man hum tune."]}).json()["results"]
     assert [(r["acceptable"], r["confident"]) for r in results] == [(True, True), (False, False)]
     assert results[0]["warnings"] == [] and "does not convert back" in results[1]["warnings"][0]
+
+class Fixed:
+    name = "fixed"
+
+    def convert(self, direction, sentences):
+        answers = {"present:locksmith fix lock.": "A locksmith fixes a lock.",
+                   "past:dog bark.": "The dogg barked.", "present:zz qq.": "Nothing."}
+        return [Output(answers[s], True, answers[s]) for s in sentences]
+
+
+def test_the_hybrids_bliss_to_english_answers_are_judged_once(monkeypatch):
+    """The hybrid has judged each answer it gives (the model's or the realiser's), so the server does not judge it
+    again: the check is most of a sentence's CPU time once the model is fast."""
+    judged_again = []
+    real = serve.acceptable_answers
+    monkeypatch.setattr(serve, "acceptable_answers", lambda *a: judged_again.append(a) or real(*a))
+    app = serve.create_app({"e2b": serve.RuleConverter(), "b2e": serve.EnglishHybridConverter(Fixed())},
+                           ServeConfig(), "fixed")
+    with local_client(app) as client:
+        results = client.post("/v1/convert", json={"direction": "b2e", "sentences": [
+            "present:locksmith fix lock.", "past:dog bark.", "present:zz qq."]}).json()["results"]
+    assert [(r["output"], r["acceptable"]) for r in results] == [
+        ("A locksmith fixes a lock.", True), ("The dog barked.", True), ("Nothing.", False)]
+    assert judged_again == []
+
 
 def test_bliss_to_english_answers_carry_confident_from_the_hybrid():
     """The B->E hybrid: the model's acceptable English (confident), the rule realiser's where the model's is not

@@ -207,7 +207,8 @@ class GenerateConfig:
     weights: str = "int8"
     """The weights `serve` and `generate` decode with on a CPU: int8 (one scale per row, activations unchanged, in
     calls of at most 4 rows: babybliss.convert.int8_weights; a sentence alone 2.3x faster in-process, 18 % served,
-    bench/RESULTS.md) or plain (the decoding dtype). A GPU, evaluate and compare always use plain weights."""
+    bench/RESULTS.md) or plain (the decoding dtype). A GPU, evaluate and compare always use plain weights. With
+    CTranslate2: int8 weights with float32 activations, or float32."""
     kv_cache: str = "dynamic"
     """The KV cache a batch decodes with: `dynamic` (transformers' default: each step's keys and values appended to
     the cache, which is copied whole each step) or `static` (allocated once per batch at its final length and
@@ -216,6 +217,12 @@ class GenerateConfig:
     max_batch_tokens: int = 0
     """Cut a batch also where its rows times (its longest prompt + max_new_tokens) would pass this many tokens, so a
     large `batch_size` fits short prompts and long (few-shot) prompts in the same memory; 0: `batch_size` alone."""
+    runtime: str = "ctranslate2"
+    """What `serve` and `generate` decode Bliss -> English with on a CPU: ctranslate2 (the model converted once to
+    CTranslate2 and cached, babybliss.convert.ctranslate; served 2.4-3x the sentences/s of PyTorch at 16 clients,
+    exact match on novel 49.8 % against 48.4 %, bench/RESULTS.md) or torch. English -> Bliss (it lost 2.3 points
+    there), sampling, constrained decoding, a GPU, evaluate and compare always use PyTorch; without the ctranslate2
+    package, PyTorch with a warning."""
 
 
 @dataclass
@@ -493,6 +500,8 @@ def validate(config: Config) -> None:
         raise ConfigError(f"generate.kv_cache: expected dynamic or static, got {config.generate.kv_cache!r}")
     if config.generate.max_batch_tokens < 0:
         raise ConfigError(f"generate.max_batch_tokens: expected 0 (off) or more, got {config.generate.max_batch_tokens}")
+    if config.generate.runtime not in {"ctranslate2", "torch"}:
+        raise ConfigError(f"generate.runtime: expected ctranslate2 or torch, got {config.generate.runtime!r}")
     bad = [d for d in config.data.directions if d not in {"e2b", "b2e"}]
     if bad or not config.data.directions:
         raise ConfigError(f"data.directions: expected e2b and/or b2e, got {config.data.directions}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +19,8 @@ from babybliss.data.prompts import STOP_MARKERS, build_prompt, extract_answer
 from babybliss.convert.greedy import greedy_rows, plain_greedy
 from babybliss.convert.prefix_cache import PrefixCache, cache_keyword, shared_prefix, static_cache
 
+log = logging.getLogger("babybliss.convert.generate")
+
 INPUT_KEYS = ("input", "original", "bliss")
 """The JSONL field read as a row's input, the first present."""
 
@@ -31,6 +34,9 @@ class Output:
     warnings: list[str] | None = None
     """What made the rule converter unsure of this English -> Bliss answer ([] when it was sure); None where no
     rules checked the answer (a model alone)."""
+    acceptable: bool | None = None
+    """Bliss -> English: whether the answer is acceptable (evaluation.acceptable), where the hybrid already judged
+    it; None where nothing did."""
 
 
 def adapter_config(adapter: str | Path) -> Config:
@@ -66,10 +72,19 @@ def load_for_generation(config: Config, adapter: str | Path | None = None, base:
     return load_model(replace_spec(trained, str(folder)).model)
 
 
-def load_for_conversion(config: Config, adapter: str | Path | None, dtype: str = "auto") -> Loaded:
-    """The model `serve` and `generate` convert with, in the fastest form measured on a CPU (bench/RESULTS.md): the
-    adapter merged, the decoding dtype (`for_generation`), and on a CPU int8 weights unless `generate.weights` is
+def load_for_conversion(config: Config, adapter: str | Path | None, dtype: str = "auto",
+                        direction: str | None = None) -> Loaded:
+    """The model `serve` and `generate` convert `direction` with, in the fastest form measured on a CPU
+    (bench/RESULTS.md): the adapter merged; Bliss -> English on a CPU with CTranslate2 (`generate.runtime`) where it
+    applies, else PyTorch in the decoding dtype (`for_generation`) with int8 weights unless `generate.weights` is
     plain."""
+    if uses_ctranslate2(config, direction):
+        from babybliss.convert.ctranslate import RuntimeUnavailable
+
+        try:
+            return load_ctranslate2(config, adapter, config.serve.threads)
+        except RuntimeUnavailable as err:
+            log.warning("generate.runtime = ctranslate2: %s. Decoding with PyTorch instead.", err)
     loaded = for_generation(load_for_generation(config, adapter), dtype)
     on_cpu = next(loaded.model.parameters()).device.type == "cpu"
     if config.generate.weights == "int8" and on_cpu and not loaded.quantized:
@@ -77,6 +92,53 @@ def load_for_conversion(config: Config, adapter: str | Path | None, dtype: str =
 
         with_int8_weights(loaded.model)
     return loaded
+
+
+def uses_ctranslate2(config: Config, direction: str | None) -> bool:
+    """Whether `load_for_conversion` decodes `direction` with CTranslate2: asked for, Bliss -> English (English ->
+    Bliss lost 2.3 points of exact match on novel with it: bench/RESULTS.md), on a CPU, greedy and unconstrained
+    (what its path implements)."""
+    gen = config.generate
+    return (gen.runtime == "ctranslate2" and direction == "b2e" and not torch.cuda.is_available()
+            and not gen.do_sample and not gen.constrain)
+
+
+def model_sources(config: Config, adapter: str | Path | None) -> list[Path | str]:
+    """What the model of `load_for_generation(config, adapter)` is made of: the adapter folder and the base model's
+    folder (the folder itself for a fully fine-tuned one), or the base spec where it has no folder (`tiny`, made
+    in-process from a fixed seed)."""
+    from babybliss.training.models import resolve_folder
+
+    if adapter is not None and not (Path(adapter) / "adapter_config.json").is_file():
+        return [Path(adapter)]
+    model = adapter_config(adapter).model if adapter is not None else config.model
+    base = resolve_folder(model.spec, model) or model.spec
+    return ([Path(adapter)] if adapter is not None else []) + [base]
+
+
+def ctranslate2_folder(config: Config, adapter: str | Path | None) -> Path:
+    """The CTranslate2 conversion of `load_for_generation(config, adapter)` in the cache (made now if missing), keyed
+    by the content of the adapter and the base model and by `generate.weights`."""
+    from babybliss.convert.ctranslate import converted_folder
+    from babybliss.training.models import cache_root
+
+    return converted_folder(cache_root(config.model), model_sources(config, adapter), config.generate.weights,
+                            lambda: load_for_generation(config, adapter))
+
+
+def load_ctranslate2(config: Config, adapter: str | Path | None, threads: int = 0) -> Loaded:
+    """The model of `load_for_generation(config, adapter)` decoded by CTranslate2 on the CPU, with the adapter's
+    tokenizer. Raises ctranslate.RuntimeUnavailable where it cannot be."""
+    import time
+
+    from babybliss.convert.ctranslate import load_converted
+
+    start = time.perf_counter()
+    model, tokenizer = load_converted(ctranslate2_folder(config, adapter), config.generate.weights, threads)
+    if adapter is not None:
+        tokenizer = with_trained_eos(tokenizer, Path(adapter))
+    return Loaded(model, tokenizer, str(adapter) if adapter is not None else config.model.spec,
+                  time.perf_counter() - start)
 
 
 def for_generation(loaded: Loaded, dtype: str = "auto") -> Loaded:
@@ -135,6 +197,12 @@ def generate_raw(
     `inputs` are the English sentences of e2b prompts: with `gen.constrain`, their answers keep to their words.
     `prefix`: the prompts' fixed beginning (default: the longest they share), whose KV cache is computed once and
     reused by every batch; `prefixes` keeps those caches across calls (a server's, for one model)."""
+    from babybliss.convert.ctranslate import decode, is_ctranslate2
+
+    if is_ctranslate2(loaded):
+        decoded = decode(loaded, prompts, gen, shared_prefix(prompts) if prefix is None else prefix)
+        return [Output(answer, ended and nothing_after, raw)
+                for raw, ended in decoded for answer, nothing_after in [extract_answer(raw)]]
     model, tokenizer = loaded.model, loaded.tokenizer
     model.eval()
     tokenizer.padding_side = "left"
@@ -263,7 +331,7 @@ def run_generate(
 ) -> list[Output]:
     """The `generate` command: conversions of `texts` in `direction`, or a free-text prompt."""
     prompts = adapter_config(adapter).prompts if adapter else config.prompts
-    loaded = load_for_conversion(config, adapter, config.model.dtype)
+    loaded = load_for_conversion(config, adapter, config.model.dtype, None if free_prompt is not None else direction)
     if free_prompt is not None:
         return generate_raw(loaded, [free_prompt], config.generate)
     if direction is None:

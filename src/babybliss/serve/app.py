@@ -33,6 +33,7 @@ from babybliss.symbols.lexicon import attribution
 from babybliss.config import Config, GenerateConfig, PromptConfig, ServeConfig
 from babybliss.convert.generate import Output, adapter_config, generate_raw, load_for_conversion, stop_criteria
 from babybliss.convert.prefix_cache import PrefixCache, template_prefix
+from babybliss.convert.ctranslate import is_ctranslate2
 from babybliss.convert.hybrid import default_system
 from babybliss.convert.shipped import NO_ADAPTER, resolve_adapter, shipped_adapter
 from babybliss.training.models import Loaded
@@ -163,7 +164,9 @@ class EnglishHybridConverter:
         for o, (english, sure) in zip(outputs, hybrid_b2e(sentences, [o.answer for o in outputs])):
             warnings = [] if sure else unsure
             same = english == o.answer
-            out.append(replace(o, warnings=warnings) if same else Output(english, True, english, warnings))
+            # The hybrid judged its answer (sure: acceptable), so the server need not judge it again.
+            out.append(replace(o, warnings=warnings, acceptable=sure) if same
+                       else Output(english, True, english, warnings, acceptable=sure))
         return out
 
 
@@ -182,17 +185,24 @@ def choose_converters(config: Config, adapter: str | None, model_given: bool) ->
     of rules and adapter), the model alone if spaCy is missing."""
     named = None if adapter == NO_ADAPTER else adapter
     adapter = resolve_adapter(adapter, config.model.spec, model_given)
-    loaded = load_for_conversion(config, adapter, config.serve.dtype)
     prompts = adapter_config(adapter).prompts if adapter else config.prompts
-    model = ModelConverter(loaded, prompts, config.generate, model_label(config, adapter), untuned=not adapter)
+
+    def model_for(direction: str, loaded: Loaded | None = None) -> ModelConverter:
+        loaded = loaded or load_for_conversion(config, adapter, config.serve.dtype, direction)
+        return ModelConverter(loaded, prompts, config.generate, model_label(config, adapter), untuned=not adapter)
+
+    model = model_for("b2e")
+    # English -> Bliss decodes with PyTorch where Bliss -> English has CTranslate2 (`uses_ctranslate2`): loaded only
+    # where a model serves English -> Bliss.
+    english_model = (lambda: model) if not is_ctranslate2(model.loaded) else (lambda: model_for("e2b"))
     if model_given:
-        return {"e2b": model, "b2e": model}
+        return {"e2b": english_model(), "b2e": model}
     try:
         RuleConverter().convert("e2b", RULE_PROBE)
     except (NotImplementedError, NlpError) as err:
         log.warning("the rule converter is not available (%s): the model serves English -> Bliss", err)
-        return {"e2b": model, "b2e": model}
-    e2b = HybridConverter(model) if default_system(named) == "hybrid" else RuleConverter()
+        return {"e2b": english_model(), "b2e": model}
+    e2b = HybridConverter(english_model()) if default_system(named) == "hybrid" else RuleConverter()
     return {"e2b": e2b, "b2e": EnglishHybridConverter(model) if adapter else model}
 
 
@@ -367,10 +377,10 @@ NOT_ACCEPTABLE = "the English does not convert back to this Bliss sentence by th
 def acceptable_answers(bliss: list[str], english: list[str]) -> list[bool] | None:
     """Whether each Bliss -> English answer is acceptable (evaluation.acceptable), or None where spaCy is missing.
     Called in the batch's worker thread, like `symbols_of`."""
-    from babybliss.evaluation.acceptable import acceptable
+    from babybliss.evaluation.acceptable import acceptable_many
 
     try:
-        return [acceptable(b, e) for b, e in zip(bliss, english)]
+        return acceptable_many(bliss, english)
     except (NlpError, NotImplementedError) as err:
         log.warning("no acceptable check: %s", err)
         return None
@@ -387,8 +397,12 @@ def converter_lanes(converters: dict[str, Converter], serve: ServeConfig) -> Lan
         done = [(t, o) for t, o in zip(texts, outputs) if isinstance(o, Output)]
         answers = [o.answer for _, o in done]
         symbols = (symbols_of(answers) if direction == "e2b" and done else None) or [None] * len(done)
-        checks = (acceptable_answers([t for t, _ in done], answers) if direction == "b2e" and done else None) \
-            or [None] * len(done)
+        judged = [o.acceptable for _, o in done]
+        if None not in judged:  # the hybrid judged every answer already
+            checks = judged
+        else:
+            checks = (acceptable_answers([t for t, _ in done], answers) if direction == "b2e" and done else None) \
+                or [None] * len(done)
         found = iter(zip(symbols, checks))
         return [Answer(o, *next(found)) if isinstance(o, Output) else o for o in outputs]
 

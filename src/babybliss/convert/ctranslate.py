@@ -1,0 +1,156 @@
+"""Decoding on a CPU with CTranslate2, an inference runtime for transformer models (PyPI wheel `ctranslate2`).
+
+Decoding one sentence reads every weight once a token; CTranslate2 does so with int8 weights in C++ kernels and no
+Python between the steps (served Bliss -> English: 2.4-3x the sentences/s of PyTorch's int8 path at 16 clients on the
+2-core CPU, bench/RESULTS.md). The model (the adapter merged into its base) is converted once and cached under the
+project's cache, in a folder named by the content of the adapter's and the base model's files, so a changed adapter
+or base converts again.
+
+The prompts, the instruction's cached prefix (CTranslate2's `static_prompt`), greedy decoding, the answer cap and the
+stop rules (EOS, or a new `###` block, cut afterwards) are those of `generate.generate_raw`; `generate` decides where
+this path is used (`uses_ctranslate2`)."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import shutil
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from babybliss.config import GenerateConfig
+from babybliss.errors import BlissError
+from babybliss.data.prompts import STOP_MARKERS
+from babybliss.training.models import Loaded, prepare_tokenizer
+
+log = logging.getLogger("babybliss.convert.ctranslate")
+
+FORMAT = 1
+"""Part of every cache key: raise it when the conversion below changes, so older conversions are not reused."""
+QUANTIZATION = {"int8": "int8_float32", "plain": "float32"}
+"""CTranslate2's weight form for each `generate.weights`: int8 weights with float32 activations, or float32."""
+MIN_PREFIX_TOKENS = 8
+"""A shorter shared beginning is sent with each prompt instead of as the cached `static_prompt`."""
+INSTALL = "pip install 'ctranslate2>=4.8,<5' (pyproject.toml's dependency; make setup installs it)"
+
+
+class RuntimeUnavailable(BlissError):
+    """CTranslate2 cannot serve this model here (not installed, or the model does not convert)."""
+
+
+@dataclass
+class Ct2Model:
+    """A converted model loaded for decoding; `Loaded.model` of a CTranslate2 conversion."""
+
+    generator: object
+    """The `ctranslate2.Generator`."""
+    folder: Path
+    """The converted model's cache folder."""
+
+
+def is_ctranslate2(loaded: Loaded) -> bool:
+    return isinstance(loaded.model, Ct2Model)
+
+
+def runtime_module():
+    """The ctranslate2 package, or RuntimeUnavailable saying how to install it."""
+    try:
+        import ctranslate2
+    except ImportError as err:
+        raise RuntimeUnavailable(f"CTranslate2 is not installed ({err}); {INSTALL}") from None
+    return ctranslate2
+
+
+def cache_key(sources: list[Path | str], weights: str, version: str) -> str:
+    """A digest of every file of the sources (names and bytes), the weight form and the runtime's version."""
+    digest = hashlib.sha256(f"{FORMAT} {version} {weights}".encode())
+    for source in sources:
+        if isinstance(source, str):
+            digest.update(f"spec {source}".encode())
+            continue
+        for path in sorted(p for p in source.rglob("*") if p.is_file()):
+            digest.update(path.relative_to(source).as_posix().encode())
+            with path.open("rb") as handle:
+                digest.update(hashlib.file_digest(handle, "sha256").digest())
+    return digest.hexdigest()[:20]
+
+
+def converted_folder(cache: Path, sources: list[Path | str], weights: str, merged: Callable[[], Loaded]) -> Path:
+    """The cached conversion of the model made of `sources` (`cache_key`) for `weights` (int8 or plain), converted
+    now from `merged()` (the adapter merged into its base) if it is missing."""
+    from babybliss.io import atomic_dir
+
+    ctranslate2 = runtime_module()
+    target = cache / "ctranslate2" / cache_key(sources, weights, ctranslate2.__version__)
+    if (target / "model.bin").is_file():
+        return target
+    from ctranslate2.converters import TransformersConverter
+
+    start = time.perf_counter()
+    loaded = merged()
+    with atomic_dir(target) as tmp:
+        source = tmp / "merged"
+        loaded.model.save_pretrained(source, safe_serialization=True)
+        loaded.tokenizer.save_pretrained(source)
+        try:
+            TransformersConverter(str(source)).convert(str(tmp / "model"), quantization=QUANTIZATION[weights])
+        except Exception as err:  # the converter raises ValueError, KeyError... for an architecture it lacks
+            raise RuntimeUnavailable(f"{loaded.source}: CTranslate2 cannot convert this model ({err!r})") from None
+        for path in (tmp / "model").iterdir():
+            path.rename(tmp / path.name)
+        loaded.tokenizer.save_pretrained(tmp / "tokenizer")
+        shutil.rmtree(source)
+        (tmp / "model").rmdir()
+    log.info("converted %s for CTranslate2 (%s weights) in %.0f s: %s", loaded.source, weights,
+             time.perf_counter() - start, target)
+    return target
+
+
+def load_converted(folder: Path, weights: str, threads: int = 0) -> tuple[Ct2Model, object]:
+    """The converted model in `folder` as a CTranslate2 Generator on the CPU (`threads`: 0 is CTranslate2's default),
+    and the tokenizer saved with it."""
+    from transformers import AutoTokenizer
+
+    ctranslate2 = runtime_module()
+    tokenizer = prepare_tokenizer(AutoTokenizer.from_pretrained(folder / "tokenizer", local_files_only=True))
+    generator = ctranslate2.Generator(str(folder), device="cpu", compute_type=QUANTIZATION[weights],
+                                      intra_threads=threads)
+    return Ct2Model(generator, folder), tokenizer
+
+
+def decode(loaded: Loaded, prompts: list[str], gen: GenerateConfig, prefix: str) -> list[tuple[str, bool]]:
+    """Each prompt's generated text and whether it ended with EOS (not at a stop marker), greedy, in batches of
+    `gen.batch_size`; `prefix` (the prompts' fixed beginning) is decoded once and cached as the static prompt."""
+    tokenizer = loaded.tokenizer
+    rows = tokenizer(prompts, add_special_tokens=True)["input_ids"]
+    head = tokenizer(prefix, add_special_tokens=True)["input_ids"] if prefix else []
+    if len(head) < MIN_PREFIX_TOKENS or any(row[: len(head)] != head or len(row) == len(head) for row in rows):
+        head = []  # a tokenizer that merges across the prefix's end: every prompt whole
+    results = loaded.model.generator.generate_batch(
+        [tokenizer.convert_ids_to_tokens(row[len(head):]) for row in rows],
+        static_prompt=tokenizer.convert_ids_to_tokens(head) if head else None,
+        max_length=gen.max_new_tokens,
+        end_token=tokenizer.eos_token,
+        return_end_token=True,
+        include_prompt_in_result=False,
+        beam_size=1,
+        max_batch_size=gen.batch_size,
+    )
+    decoded = []
+    for result in results:
+        row = result.sequences_ids[0]
+        ended = bool(row) and row[-1] == tokenizer.eos_token_id
+        raw, stopped = cut_at_stop(tokenizer.decode(row[:-1] if ended else row, skip_special_tokens=True))
+        decoded.append((raw, ended and not stopped))
+    return decoded
+
+
+def cut_at_stop(raw: str) -> tuple[str, bool]:
+    """`raw` up to the end of its first stop marker, as PyTorch's stop criteria end it, and whether one was there."""
+    found = [(raw.find(marker), marker) for marker in STOP_MARKERS if marker in raw]
+    if not found:
+        return raw, False
+    at, marker = min(found)
+    return raw[: at + len(marker)], True

@@ -1,0 +1,129 @@
+"""Decoding with CTranslate2 (generate.runtime = ctranslate2): the same greedy answers as PyTorch, a conversion cached
+by the content of adapter and base, and PyTorch with a clear message where the runtime is missing."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import sys
+
+import pytest
+import torch
+from safetensors.torch import load_file, save_file
+
+from babybliss.config import ConfigError, load_config
+from babybliss.convert import ctranslate
+from babybliss.convert.generate import ctranslate2_folder, generate_raw, load_for_conversion
+from babybliss.data.prompts import build_prompt
+
+pytest.importorskip("ctranslate2")
+
+INPUTS = ["present:I want drink.", "past:We walk home yesterday.", "future:cat sleep.", "present:dog bark loud."]
+
+
+def tiny_config(tiny_run, tmp_path, runtime: str):
+    return load_config(tiny_run / "config.resolved.toml", [
+        f"generate.runtime={runtime}", "generate.weights=plain", "generate.max_new_tokens=12",
+        f"model.cache_dir={tmp_path / 'cache'}"])
+
+
+@pytest.fixture(scope="module")
+def lively_model(tmp_path_factory):
+    """A model folder: the tiny Llama with large random weights, so that different prompts decode differently (the
+    fine-tuned tiny run answers every prompt with line breaks)."""
+    from babybliss.training.models import tiny_model, tiny_tokenizer
+
+    folder = tmp_path_factory.mktemp("lively")
+    tokenizer = tiny_tokenizer()
+    model = tiny_model(tokenizer, seed=3)
+    with torch.no_grad():
+        for name, weight in model.named_parameters():
+            if "norm" not in name:
+                weight.normal_(0, 0.2)
+    model.save_pretrained(folder)
+    tokenizer.save_pretrained(folder)
+    return folder
+
+
+def answers(loaded, direction):
+    prompts = [build_prompt(load_config().prompts, direction, text) for text in INPUTS]
+    gen = load_config(None, ["generate.max_new_tokens=12"]).generate
+    return [(o.raw, o.answer, o.clean_stop) for o in generate_raw(loaded, prompts, gen)]
+
+
+def test_ctranslate2_decodes_the_greedy_answers_of_pytorch(lively_model, tmp_path):
+    common = ["generate.weights=plain", f"model.spec={lively_model}", f"model.cache_dir={tmp_path}"]
+    fast = load_for_conversion(load_config(None, common + ["generate.runtime=ctranslate2"]), None, direction="b2e")
+    plain = load_for_conversion(load_config(None, common + ["generate.runtime=torch"]), None, dtype="float32")
+    assert ctranslate.is_ctranslate2(fast) and not ctranslate.is_ctranslate2(plain)
+    for direction in ("b2e", "e2b"):
+        by_torch = answers(plain, direction)
+        assert answers(fast, direction) == by_torch
+        assert len({raw for raw, _, _ in by_torch}) == len(INPUTS)  # every prompt decodes differently
+
+
+def test_the_conversion_is_cached_by_content_and_a_changed_adapter_converts_again(tiny_run, tmp_path):
+    config = tiny_config(tiny_run, tmp_path, "ctranslate2")
+    first = ctranslate2_folder(config, tiny_run / "epoch-1")
+    copy = tmp_path / "copy"
+    shutil.copytree(tiny_run / "epoch-1", copy)
+    assert ctranslate2_folder(config, copy) == first  # same content elsewhere: no second conversion
+    weights = copy / "adapter_model.safetensors"
+    save_file({name: tensor + 0.5 for name, tensor in load_file(weights).items()}, weights)
+    changed = ctranslate2_folder(config, copy)
+    assert changed != first and (changed / "model.bin").is_file() and (first / "model.bin").is_file()
+    plain = load_config(tiny_run / "config.resolved.toml", [f"model.cache_dir={tmp_path / 'cache'}"])
+    assert ctranslate2_folder(plain, copy) != changed  # int8 weights are a conversion of their own
+
+
+def test_without_ctranslate2_pytorch_decodes_with_a_clear_message(tiny_run, tmp_path, monkeypatch, caplog):
+    monkeypatch.setitem(sys.modules, "ctranslate2", None)  # as if the package were not installed
+    with caplog.at_level(logging.WARNING):
+        loaded = load_for_conversion(tiny_config(tiny_run, tmp_path, "ctranslate2"), tiny_run / "epoch-1", direction="b2e")
+    assert isinstance(loaded.model, torch.nn.Module)
+    assert "CTranslate2 is not installed" in caplog.text and "pip install" in caplog.text
+    assert "Decoding with PyTorch" in caplog.text
+
+
+def test_sampling_and_constrained_decoding_stay_with_pytorch(tiny_run, tmp_path):
+    for override in ("generate.do_sample=true", "generate.constrain=true"):
+        config = load_config(tiny_run / "config.resolved.toml", [override, f"model.cache_dir={tmp_path}"])
+        assert not ctranslate.is_ctranslate2(load_for_conversion(config, tiny_run / "epoch-1", direction="b2e"))
+
+
+def test_serve_decodes_bliss_to_english_with_ctranslate2_and_english_to_bliss_with_pytorch(tiny_run, tmp_path):
+    """English -> Bliss lost 2.3 points of exact match on novel with CTranslate2 (bench/RESULTS.md): the hybrid's
+    model calls stay with PyTorch."""
+    from babybliss.serve import app as serve
+
+    converters = serve.choose_converters(tiny_config(tiny_run, tmp_path, "ctranslate2"), str(tiny_run / "epoch-1"), False)
+    assert ctranslate.is_ctranslate2(converters["b2e"].model.loaded)
+    assert isinstance(converters["e2b"].model.loaded.model, torch.nn.Module)
+    assert not ctranslate.is_ctranslate2(load_for_conversion(tiny_config(tiny_run, tmp_path, "ctranslate2"),
+                                                             tiny_run / "epoch-1", direction="e2b"))
+
+
+def test_an_unknown_runtime_is_refused():
+    with pytest.raises(ConfigError, match="generate.runtime"):
+        load_config(None, ["generate.runtime=onnx"])
+
+
+def test_an_answer_ends_at_a_new_block_as_pytorch_stops_there():
+    assert ctranslate.cut_at_stop("I want a drink.\n### Input:\nmore") == ("I want a drink.\n###", True)
+    assert ctranslate.cut_at_stop("I want a drink.\n") == ("I want a drink.\n", False)
+
+
+@pytest.mark.integration
+def test_the_shipped_adapter_converts_on_ctranslate2_as_on_pytorch():
+    from babybliss.convert.generate import adapter_config, convert
+    from babybliss.convert.shipped import shipped_adapter
+
+    folder = shipped_adapter()
+    config = load_config(None, ["generate.max_new_tokens=24"])
+    loaded = load_for_conversion(config, folder, direction="b2e")
+    assert ctranslate.is_ctranslate2(loaded)
+    prompts = adapter_config(folder).prompts
+    e2b = [o.answer for o in convert(loaded, prompts, "e2b", ["We walked home yesterday.", "The cat sleeps."], config.generate)]
+    assert e2b == ["past:We walk home yesterday.", "present:cat sleep."]  # PyTorch's answers (tests/test_shipped.py)
+    (b2e,) = convert(loaded, prompts, "b2e", ["past:We walk home yesterday."], config.generate)
+    assert "walked" in b2e.answer and ":" not in b2e.answer and b2e.clean_stop
