@@ -541,6 +541,9 @@ def test_a_bliss_to_english_answer_says_whether_it_is_acceptable():
     assert results[0]["warnings"] == [] and "does not convert back" in results[1]["warnings"][0]
 
 class Fixed:
+    """A Bliss -> English model with set answers: one acceptable, one with a non-word, one that converts back to
+    nothing the input holds."""
+
     name = "fixed"
 
     def convert(self, direction, sentences):
@@ -568,14 +571,6 @@ def test_the_hybrids_bliss_to_english_answers_are_judged_once(monkeypatch):
 def test_bliss_to_english_answers_carry_confident_from_the_hybrid():
     """The B->E hybrid: the model's acceptable English (confident), the rule realiser's where the model's is not
     (confident), the model's marked unsure where neither converts back."""
-    class Fixed:
-        name = "fixed"
-
-        def convert(self, direction, sentences):
-            answers = {"present:locksmith fix lock.": "A locksmith fixes a lock.",
-                       "past:dog bark.": "The dogg barked.", "present:zz qq.": "Nothing."}
-            return [Output(answers[s], True, answers[s]) for s in sentences]
-
     app = serve.create_app({"e2b": serve.RuleConverter(), "b2e": serve.EnglishHybridConverter(Fixed())},
                            ServeConfig(), "fixed")
     with local_client(app) as client:
