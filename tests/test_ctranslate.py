@@ -127,3 +127,13 @@ def test_the_shipped_adapter_converts_on_ctranslate2_as_on_pytorch():
     assert e2b == ["past:We walk home yesterday.", "present:cat sleep."]  # PyTorch's answers (tests/test_shipped.py)
     (b2e,) = convert(loaded, prompts, "b2e", ["past:We walk home yesterday."], config.generate)
     assert "walked" in b2e.answer and ":" not in b2e.answer and b2e.clean_stop
+
+
+def test_the_decoder_leaves_half_the_cores_to_the_server(monkeypatch):
+    """0 threads: half the cores decode, the rest judge answers and answer HTTP (faster served on 2 cores)."""
+    from babybliss.convert import ctranslate
+
+    monkeypatch.setattr(ctranslate.os, "cpu_count", lambda: 2)
+    assert ctranslate.decode_threads(0) == 1
+    monkeypatch.setattr(ctranslate.os, "cpu_count", lambda: 16)
+    assert ctranslate.decode_threads(0) == 8 and ctranslate.decode_threads(3) == 3
