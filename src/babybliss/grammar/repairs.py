@@ -113,23 +113,6 @@ def _verb_of(token):
     return head if head.pos_ in ("VERB", "AUX") else None
 
 
-def _planned_heads(token, run, target, determiner: bool) -> dict[int, int]:
-    """Every token's head index once `_noun_phrase_by_word_class` has rebuilt `run` under its last word."""
-    head = run[-1]
-    heads = {t.i: t.head.i for t in token.doc}
-    ids = {t.i for t in run}
-    for t in run:
-        for child in t.children:
-            if child.i not in ids and child.i > head.i:
-                heads[child.i] = head.i
-    heads[head.i] = target.i
-    for n, t in enumerate(run[:-1]):
-        heads[t.i] = run[n + 1].i if t.lower_ in DEGREE_WORDS else head.i
-    if determiner:
-        heads[token.i] = head.i
-    return heads
-
-
 def _acyclic(heads: dict[int, int]) -> bool:
     """A parse whose head links all end at a root (a repair must never make a token its own ancestor)."""
     for start in heads:
@@ -396,7 +379,7 @@ def _noun_phrase_by_word_class(token):
     if not modifiers_wrong and head.head.i not in ids and head.pos_ in ("NOUN", "PROPN"):
         return None
     attach = _phrase_attachment(run, token)
-    if attach is None or not _acyclic(_planned_heads(token, run, attach[0], determiner)):
+    if attach is None:
         return None
     for t in run:
         for child in list(t.children):
