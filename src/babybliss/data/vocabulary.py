@@ -18,7 +18,7 @@ from functools import lru_cache
 from importlib import resources
 
 from babybliss.grammar.lexicon import (ARTICLES, AUXILIARIES, MATERIALS, NOT_ADJECTIVES, QUANTIFIERS, TIME_NOUNS,
-                                      modifier_nouns)
+                                      noun_modifiers)
 
 FREQUENT_WORDS = 400_000
 """How far down wordfreq's large English list (most frequent first) the open classes are taken from."""
@@ -169,7 +169,7 @@ def vocabulary(limit: int | None = None) -> Vocabulary:
     for w in sorted(compounds, key=lambda c: max(order.get(p, len(order)) for p in c.split())):
         order.setdefault(w, len(order))
     closed = ARTICLES | AUXILIARIES | QUANTIFIERS | TIME_NOUNS | MATERIALS | NOT_ADJECTIVES
-    modifiers = {w: (order.get(w, len(order)), w) for w in (MATERIALS | modifier_nouns()) - NOT_ADJECTIVES - held
+    modifiers = {w: (order.get(w, len(order)), w) for w in noun_modifiers() - held
                  if w.isalpha() and w.islower() and len(w) > 2}
     nouns, adjectives, adverbs = {}, {}, {}
     for w, rank in order.items():

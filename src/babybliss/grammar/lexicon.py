@@ -200,10 +200,17 @@ def modifier_nouns() -> frozenset[str]:
     return frozenset(row.split("\t")[0] for row in rows if row)
 
 
+@lru_cache(maxsize=1)
+def noun_modifiers() -> frozenset[str]:
+    """The nouns that are adjectives before a noun (§6): the materials, and the colour and material nouns of
+    `modifier_nouns` less a few food/room compounds."""
+    return MATERIALS | (modifier_nouns() - NOT_ADJECTIVES)
+
+
 def adjective_word(word: str) -> bool:
-    """A material or colour (§6: those nouns are adjectives before a noun), or a word WordNet lists as an adjective
-    (`kind`, `green`), less a few food/room compounds."""
-    return word in MATERIALS or (word in _adjectives() or word in modifier_nouns()) and word not in NOT_ADJECTIVES
+    """A material or colour (`noun_modifiers`), or a word WordNet lists as an adjective (`kind`, `green`), less a few
+    food/room compounds."""
+    return word in noun_modifiers() or word in _adjectives() and word not in NOT_ADJECTIVES
 
 
 def degree_stems(word: str, min_stem: int = 0) -> list[str]:
