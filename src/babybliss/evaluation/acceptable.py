@@ -37,6 +37,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from babybliss.convert.hybrid import combine_b2e
+from babybliss.grammar.lexicon import PERSONAL_PRONOUNS
 from babybliss.grammar.notation import END_MARKS, normalize_space
 from babybliss.grammar.realise import FAMILY_NAMES
 
@@ -51,7 +52,7 @@ NO_ARTICLE_BEFORE = frozenset(
 DEMONSTRATIVES = frozenset({"this", "that", "these", "those"})
 FINITE = frozenset("is are was were be am does do did".split())
 """After a demonstrative: it stood alone, as a pronoun (`the that is`)."""
-PRONOUNS = frozenset("i you he she it we they".split())
+PRONOUNS = frozenset({"i"}) | PERSONAL_PRONOUNS
 LEFT_OUT = frozenset({"be", "to"})
 """The small words a composed Bliss row may leave out and a right reading restores (docs/metrics.md): `be`, and `to`
 only where the English has it as a preposition (`go to bed`), never an infinitive's (`want to drink`)."""
