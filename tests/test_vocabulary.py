@@ -122,3 +122,13 @@ def test_relexicalise_keeps_time_phrases():
     pair = {"original": "Mara painted the fence last week.", "bliss": "past:Mara paint fence week last."}
     out = [relexicalise(pair, table, random.Random(seed)) for seed in range(30)]
     assert all(p["bliss"].endswith(" week last.") for p in out if p)
+
+
+def test_relexicalise_keeps_both_sides_alike_when_the_article_refuses_a_word():
+    verbs = [Verb("paint", "paints", "painted", "painted", "painting", True)]
+    table = swap_table(Vocabulary((("fence", "fences"),), ("red", "huge", "unusual", "humble"), (), tuple(verbs)))
+    pair = {"original": "Mara saw a red fence.", "bliss": "past:Mara see fence red."}
+    for seed in range(40):
+        new = relexicalise(pair, table, random.Random(seed))
+        if new:  # a/an before h or u is left as it was, on both sides
+            assert ("red" in new["original"].split()) == ("red." in new["bliss"].split())

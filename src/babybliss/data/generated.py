@@ -236,6 +236,7 @@ def relexicalise(pair: dict[str, str], table: dict, rng: random.Random) -> dict[
         low = word.lower() if i == 0 else word
         before = [t.group(0).lower() for t in tokens[max(0, i - 2) : i]]
         new = swaps.get(low) if low in swaps and low in table["forms"] else None
+        swap = None  # (the Bliss word, its replacement), recorded only once the English word is replaced too
         if new is None and low not in swaps and rng.random() < SWAP_SHARE:
             if low in table["forms"] and low in in_bliss:
                 kind = table["forms"][low]
@@ -244,7 +245,7 @@ def relexicalise(pair: dict[str, str], table: dict, rng: random.Random) -> dict[
                 else:
                     singular, plural = rng.choice(table["nouns"])
                     new = plural if kind == "plural" else singular
-                swaps[low] = new
+                swap = (low, new)
             elif low in table["verb_forms"]:
                 base, form = table["verb_forms"][low]
                 if base in in_bliss and base not in swaps:
@@ -252,9 +253,11 @@ def relexicalise(pair: dict[str, str], table: dict, rng: random.Random) -> dict[
                     if form == "past" and _HAVE & set(before):
                         form = "participle"
                     new = getattr(verb, form)
-                    swaps[base] = verb.base
+                    swap = (base, verb.base)
         if new is not None and before and before[-1] in ("a", "an") and new[0] in "hu":
-            new = None  # a/an before h and u goes by sound, not by letter
+            new = swap = None  # a/an before h and u goes by sound, not by letter
+        if swap:
+            swaps[swap[0]] = swap[1]
         if new is not None:
             if before and before[-1] in ("a", "an"):
                 article = tokens[i - 1]
