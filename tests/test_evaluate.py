@@ -403,3 +403,16 @@ def test_compose_set_is_scored_bliss_to_english_only_as_acceptable(tiny_run, tmp
     rows = {r["input"]: r for r in read_jsonl(run / "eval" / "rules" / "predictions.jsonl") if r["split"] == "compose"}
     assert rows["present:teacher help me."]["acceptable"]
     assert not rows["present:Caspian parrot repeat riddle."]["acceptable"]
+
+
+def test_a_shipped_pair_the_run_trained_on_is_not_scored_whatever_its_case_or_spacing(tmp_path, capsys):
+    from babybliss.evaluation.evaluate import shipped_pairs
+
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "train.jsonl").write_text(json.dumps({"original": "The cat sleeps.", "bliss": "present:cat sleep."}) + "\n")
+    shipped = tmp_path / "rare.json"
+    shipped.write_text(json.dumps([{"original": "the  cat sleeps.", "bliss": "present:cat  sleep."},
+                                   {"original": "A dog barks.", "bliss": "present:dog bark."}]))
+    assert [p["original"] for p in shipped_pairs("rare", shipped, data)] == ["A dog barks."]
+    assert "1 rare pair(s) are in the run's train split" in capsys.readouterr().out

@@ -93,3 +93,18 @@ def test_prepare_adds_levers_to_the_training_split_only(tmp_path, fake_rules, no
     assert summary["splits"]["train"] == plain["splits"]["train"] + 2  # make_pairs has no names to swap
     assert summary["splits"]["test"] == plain["splits"]["test"]
     assert "Ada walked." in (tmp_path / "levers" / "train.jsonl").read_text()
+
+
+def test_prepare_drops_an_extra_pair_that_differs_from_a_held_out_one_only_in_case_or_spacing(tmp_path, no_novel):
+    from babybliss.io import read_jsonl
+
+    data = write_json(tmp_path / "pairs.json", make_pairs(40))
+    base = ["data.validation_fraction=0.2", "data.test_fraction=0.2", f"data.path={data}"]
+    prepare(load_config(None, base), tmp_path / "plain")
+    held = read_jsonl(tmp_path / "plain" / "test.jsonl")[0]
+    twin = {"original": "  " + held["original"].upper().replace(" ", "  "), "bliss": "present:something else 99."}
+    extra = write_json(tmp_path / "extra.json", [twin, {"original": "A new one.", "bliss": "present:new one."}])
+    summary = prepare(load_config(None, base + [f'data.extra_train=["{extra}"]']), tmp_path / "extra")
+    train = (tmp_path / "extra" / "train.jsonl").read_text()
+    assert "A new one." in train and "something else 99" not in train
+    assert summary["splits"]["train"] == 24 + 1

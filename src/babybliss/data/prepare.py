@@ -8,7 +8,8 @@ from pathlib import Path
 from babybliss.config import Config
 from babybliss.data.extra_train import extra_pairs as load_extra
 from babybliss.data.inputs import check_inputs
-from babybliss.data.pairs import SPLITS, group_key, fingerprint, instruction_rows, load_run_pairs, split_pairs
+from babybliss.data.pairs import (SPLITS, fingerprint, instruction_rows, load_run_pairs, sentence_key, shares_a_side, sides,
+                                  split_pairs)
 from babybliss.io import atomic_dir, atomic_write_json, atomic_write_jsonl, fault_point
 
 
@@ -22,18 +23,12 @@ def prepare(config: Config, out_dir: str | Path) -> dict[str, object]:
     splits = split_pairs(pairs, config.data.seed, config.data.validation_fraction, config.data.test_fraction)
     if 0 < config.data.max_train_pairs < len(splits["train"]):
         splits["train"] = random.Random(f"{config.data.seed}:cap").sample(splits["train"], config.data.max_train_pairs)
-    held_out = {group_key(p["bliss"]) for name in ("validation", "test") for p in splits[name]}
-    held_out_english = {p["original"] for name in ("validation", "test") for p in splits[name]}
+    held_english, held_bliss = sides(splits["validation"] + splits["test"])
     for extra in config.data.extra_train:
         extra_pairs = load_extra(extra, splits["train"], config.data.seed, config.data.path)
-        in_train = {p["original"] for p in splits["train"]}  # e.g. `builtin` beside --data builtin: no double weight
-        fresh = [
-            p
-            for p in extra_pairs
-            if group_key(p["bliss"]) not in held_out
-            and p["original"] not in held_out_english
-            and p["original"] not in in_train
-        ]
+        in_train = sides(splits["train"])[0]  # e.g. `builtin` beside --data builtin: no double weight
+        fresh = [p for p in extra_pairs
+                 if not shares_a_side(p, held_english, held_bliss) and sentence_key(p["original"]) not in in_train]
         splits["train"].extend(fresh)
     summary = {
         "source": report.source,

@@ -12,7 +12,8 @@ from pathlib import Path
 
 from babybliss.grammar import rules
 from babybliss.config import Config, ModelConfig
-from babybliss.data.pairs import EVALUATION_SETS, evaluation_set_path, load_pairs, novel_path, read_split, scored_in
+from babybliss.data.pairs import (EVALUATION_SETS, evaluation_set_path, load_pairs, novel_path, read_split, scored_in,
+                                  shares_a_side, sides)
 from babybliss.errors import BlissError
 from babybliss.convert.adapters import adapter_slot
 from babybliss.convert.generate import adapter_config, constraint, for_generation, generate_raw, load_for_generation
@@ -75,9 +76,8 @@ def shipped_pairs(name: str, path: Path, data_dir: Path) -> list[dict[str, str]]
         print(f"[babybliss] no {name} set at {path}: the {name} split is skipped", flush=True)
         return None
     pairs, _ = load_pairs(path)
-    train = read_split(data_dir, "train")
-    seen = {p["original"] for p in train} | {p["bliss"] for p in train}
-    kept = [p for p in pairs if p["original"] not in seen and p["bliss"] not in seen]
+    english, bliss = sides(read_split(data_dir, "train"))
+    kept = [p for p in pairs if not shares_a_side(p, english, bliss)]
     if len(kept) < len(pairs):
         dropped = len(pairs) - len(kept)
         print(f"[babybliss] {dropped} {name} pair(s) are in the run's train split: not scored", flush=True)
