@@ -129,11 +129,18 @@ def test_the_shipped_adapter_converts_on_ctranslate2_as_on_pytorch():
     assert "walked" in b2e.answer and ":" not in b2e.answer and b2e.clean_stop
 
 
-def test_the_decoder_leaves_half_the_cores_to_the_server(monkeypatch):
-    """0 threads: half the cores decode, the rest judge answers and answer HTTP (faster served on 2 cores)."""
-    from babybliss.convert import ctranslate
-
+def test_one_decoder_per_core_and_a_batch_shared_out_among_them(monkeypatch):
+    """0 threads: one single-thread decoder per core; a batch is shared out evenly, a sentence alone takes one."""
     monkeypatch.setattr(ctranslate.os, "cpu_count", lambda: 2)
-    assert ctranslate.decode_threads(0) == 1
-    monkeypatch.setattr(ctranslate.os, "cpu_count", lambda: 16)
-    assert ctranslate.decode_threads(0) == 8 and ctranslate.decode_threads(3) == 3
+    assert ctranslate.decode_workers(0) == 2 and ctranslate.decode_workers(3) == 3
+    assert ctranslate.share(16, 32, 2) == 8 and ctranslate.share(1, 32, 2) == 1 and ctranslate.share(5, 32, 2) == 3
+    assert ctranslate.share(100, 32, 2) == 32  # generate.batch_size still caps a decoder's batch
+
+
+def test_several_decoders_give_the_answers_of_one(lively_model, tmp_path):
+    common = ["generate.weights=plain", f"model.spec={lively_model}", f"model.cache_dir={tmp_path}",
+              "generate.runtime=ctranslate2"]
+    one = load_for_conversion(load_config(None, common + ["serve.threads=1"]), None, direction="b2e")
+    two = load_for_conversion(load_config(None, common + ["serve.threads=2"]), None, direction="b2e")
+    assert two.model.generator.num_generators == 2
+    assert answers(one, "b2e") == answers(two, "b2e")

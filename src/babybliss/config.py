@@ -347,8 +347,8 @@ class ServeConfig:
     """Most sentences waiting in the rules lane (English -> Bliss by the rules, which never waits for the model);
     beyond it an English -> Bliss request gets 503 with Retry-After. The rules convert hundreds a second."""
     threads: int = 0
-    """CPU threads for torch and CTranslate2; 0 leaves torch's default (one per core) and gives CTranslate2 half the
-    cores (convert.ctranslate.decode_threads). On a CPU shared with other jobs, 1 avoids
+    """CPU threads for torch, and CTranslate2's one-thread decoders; 0 leaves torch's default (one per core) and gives
+    CTranslate2 one decoder per core (convert.ctranslate.decode_workers). On a CPU shared with other jobs, 1 avoids
     OpenMP threads waiting on each other (5x faster measured on a loaded 2-core machine, bench/RESULTS.md)."""
     dtype: str = "auto"
     """Weights dtype the server decodes in: auto is bfloat16 on a GPU and on CPUs with bf16 instructions

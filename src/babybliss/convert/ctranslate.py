@@ -109,22 +109,23 @@ def converted_folder(cache: Path, sources: list[Path | str], weights: str, merge
     return target
 
 
-def decode_threads(threads: int) -> int:
-    """The decoder's threads: `threads`, or for 0 half the cores (at least one), the rest left to judge the answers
-    and answer HTTP. On the quiet 2-core machine one thread served a sentence alone in 0.41 s and 16 clients 10.5-11.8
-    sentences/s, against 0.46-0.50 s and 8.2-9.0/s with CTranslate2's own default (bench/RESULTS.md)."""
-    return threads or max(1, (os.cpu_count() or 2) // 2)
+def decode_workers(threads: int) -> int:
+    """CTranslate2's decoders working at once (its `inter_threads`), one thread each: `threads`, or for 0 one per core.
+    A batch is shared out among them; a sentence alone is decoded by one, which leaves the other cores to judge the
+    answers and answer HTTP. On the quiet 2-core machine two one-thread decoders decode 22-24 sentences/s where one
+    decoder of one thread does 15-16 and one of two threads 12-17 (bench/RESULTS.md)."""
+    return threads or (os.cpu_count() or 1)
 
 
 def load_converted(folder: Path, weights: str, threads: int = 0) -> tuple[Ct2Model, object]:
-    """The converted model in `folder` as a CTranslate2 Generator on the CPU with `decode_threads(threads)`, and the
-    tokenizer saved with it."""
+    """The converted model in `folder` as a CTranslate2 Generator on the CPU with `decode_workers(threads)` decoders of
+    one thread each, and the tokenizer saved with it."""
     from transformers import AutoTokenizer
 
     ctranslate2 = runtime_module()
     tokenizer = prepare_tokenizer(AutoTokenizer.from_pretrained(folder / "tokenizer", local_files_only=True))
     generator = ctranslate2.Generator(str(folder), device="cpu", compute_type=QUANTIZATION[weights],
-                                      intra_threads=decode_threads(threads))
+                                      intra_threads=1, inter_threads=decode_workers(threads))
     return Ct2Model(generator, folder), tokenizer
 
 
@@ -144,7 +145,7 @@ def decode(loaded: Loaded, prompts: list[str], gen: GenerateConfig, prefix: str)
         return_end_token=True,
         include_prompt_in_result=False,
         beam_size=1,
-        max_batch_size=gen.batch_size,
+        max_batch_size=share(len(rows), gen.batch_size, loaded.model.generator.num_generators),
     )
     decoded = []
     for result in results:
@@ -153,6 +154,11 @@ def decode(loaded: Loaded, prompts: list[str], gen: GenerateConfig, prefix: str)
         raw, stopped = cut_at_stop(tokenizer.decode(row[:-1] if ended else row, skip_special_tokens=True))
         decoded.append((raw, ended and not stopped))
     return decoded
+
+
+def share(rows: int, batch_size: int, workers: int) -> int:
+    """The rows of one decoder's batch: the rows shared out evenly among the decoders, at most `batch_size`."""
+    return max(1, min(batch_size, -(-rows // workers)))
 
 
 def cut_at_stop(raw: str) -> tuple[str, bool]:
