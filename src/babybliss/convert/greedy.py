@@ -41,13 +41,13 @@ def greedy_rows(model, encoded: dict, cache_key: str, max_new_tokens: int, eos: 
     model = _transformers_model(model)
     input_ids, attention_mask = encoded["input_ids"], encoded["attention_mask"]
     rows, prompt_length = input_ids.shape
-    kwargs = {"use_cache": True, "cache": encoded.get(cache_key)}
+    kwargs = {"use_cache": True, cache_key: encoded.get(cache_key)}
     kwargs["position_ids"] = (attention_mask.long().cumsum(-1) - 1).masked_fill(attention_mask == 0, 0)
     # generate drops an all-ones mask (no padding) before the first step; it keeps it for the whole batch otherwise
     kwargs["attention_mask"] = None if bool((attention_mask == 1).all()) else attention_mask
     if "logits_to_keep" in _forward_parameters(model):
         kwargs["logits_to_keep"] = 1
-    past = kwargs["cache"].get_seq_length() if kwargs["cache"] is not None else 0
+    past = kwargs[cache_key].get_seq_length() if kwargs[cache_key] is not None else 0
     live = list(range(rows))  # the rows of the original batch still in the batch, in its order
     generated: list[list[int]] = [[] for _ in range(rows)]
     ended_at = [0] * rows
@@ -78,7 +78,7 @@ def greedy_rows(model, encoded: dict, cache_key: str, max_new_tokens: int, eos: 
             for key in ("position_ids", "attention_mask"):
                 if kwargs.get(key) is not None:
                     kwargs[key] = kwargs[key][index]
-            kwargs["cache"].batch_select_indices(index)
+            kwargs[cache_key].batch_select_indices(index)
         next_length = 1
     last = max(ended_at)
     return [tokens + [pad] * (last - ended) for tokens, ended in zip(generated, ended_at)]
