@@ -68,10 +68,10 @@ class Way:
 
 
 WAYS = {
-    "team": Way("team", "team's way (recipe, 4 separate QLoRA runs)", "configs/llama2-7b-qlora.toml"),
-    "fast": Way("fast", "babybliss fast (fast-gpu, one sweep run)", "configs/fast-gpu.toml",
+    "team": Way("team", "team's way (recipe, 4 separate QLoRA runs)", "src/babybliss/configs/llama2-7b-qlora.toml"),
+    "fast": Way("fast", "babybliss fast (fast-gpu, one sweep run)", "src/babybliss/configs/fast-gpu.toml",
                 ["train.sweep=checkpoints", "train.epochs=[1,2,3,4]"]),
-    "one": Way("one", "babybliss experiment (fast-gpu, every stage in one process)", "configs/fast-gpu.toml",
+    "one": Way("one", "babybliss experiment (fast-gpu, every stage in one process)", "src/babybliss/configs/fast-gpu.toml",
                ["train.sweep=checkpoints", "train.epochs=[1,2,3,4]"]),
 }
 ONE_PROCESS_STAGES = {"load base model": "data", "data": "data", "train": "train", "evaluate": "evaluate",

@@ -68,7 +68,7 @@ class Variant:
 def variants() -> list[Variant]:
     """In run order: each weights group reuses one loaded base; Liger patches modules, so it runs last in a group."""
     ladder = BF16 + B32
-    lean, fast = "configs/lean-gpu.toml", "configs/fast-gpu.toml"
+    lean, fast = "src/babybliss/configs/lean-gpu.toml", "src/babybliss/configs/fast-gpu.toml"
     # lean-gpu.toml as the first session left it (fp32 upcast, batch 16, no buckets): the ladder's rows build on it
     lean_s1 = ["quant.upcast_unquantized=true", "train.pad_to_multiple_of=0",
                "train.per_device_train_batch_size=16", "train.learning_rate=4e-4"]

@@ -46,7 +46,7 @@ def main(argv=None) -> int:
     parser.add_argument("--data", required=True)
     parser.add_argument("--tokenizer", required=True)
     parser.add_argument("--out", default=os.environ.get("OUT", "runs/bench-multi-gpu"))
-    parser.add_argument("--config", default="configs/fast-gpu.toml")
+    parser.add_argument("--config", default="src/babybliss/configs/fast-gpu.toml")
     parser.add_argument("--set", action="append", default=[], help="more section.key=value overrides")
     parser.add_argument("--limit", type=int, default=0)
     parser.add_argument("--epochs", type=int, default=1, help="epochs in one run, each timed")
