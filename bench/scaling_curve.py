@@ -386,8 +386,8 @@ def table(summary: dict) -> str:
         for set_name, s in row["scores"].items():
             lines.append(f"| {row['model']} | {row['pairs_added']:,} | {row['prompts_per_epoch']:,} | {row['epochs']} | {loss} | "
                          f"{set_name} | {pct(s['e2b'])} | {pct(s['e2b_constrained'])} | {pct(s['hybrid_constrained'])} | "
-                         f"{pct(s['b2e'])} | {pct(s['b2e_content_recall'])} | {pct(s['b2e_invented_rate'])} | "
-                         f"{pct(s['b2e_tense_agreement'])} |")
+                         f"{pct(s['b2e'])} | {pct(s.get('b2e_content_recall'))} | {pct(s.get('b2e_invented_rate'))} | "
+                         f"{pct(s.get('b2e_tense_agreement'))} |")  # an E→B-only set (everyday) has no B→E
     lines.append("")
     lines.append("The rule converter alone (E→B): " + ", ".join(f"{k} {pct(v)}" for k, v in summary["rules"].items()))
     return "\n".join(lines) + "\n"
@@ -478,12 +478,13 @@ def plot(summary: dict, path: Path) -> None:
     fig.savefig(path, dpi=110)
 
 
-PAIRED_MODES = {"e2b": "bliss", "e2b_constrained": "bliss", "b2e": "original"}
+PAIRED_MODES = {"e2b": "bliss", "e2b_constrained": "bliss", "b2e": "original", "b2e_acceptable": "original"}
 
 
 def paired(args) -> None:
-    """Two models at the same points: exact match % with its 95 % bootstrap interval per model, and the exact McNemar
-    test on the same items (the sets and pool slices are shared, so every answer pairs with the other model's)."""
+    """Two models at the same points: exact match % (and Bliss -> English acceptable %) with its 95 % bootstrap
+    interval per model, and the exact McNemar test on the same items (the sets and pool slices are shared, so every answer pairs with the other model's)."""
+    from babybliss.evaluation.acceptable import acceptable_many
     from babybliss.evaluation.metrics import exact_match
     from babybliss.evaluation.stats import interval, mcnemar
 
@@ -500,8 +501,14 @@ def paired(args) -> None:
             if set_name not in found[a] or set_name not in found[b]:
                 continue
             for mode, side in PAIRED_MODES.items():
+                if mode.startswith("b2e") and "b2e" not in found[a][set_name]:
+                    continue  # an English -> Bliss-only set
                 refs = [p[side] for p in pairs]
-                hits = {m: [exact_match(x, r) for x, r in zip(found[m][set_name][mode], refs)] for m in (a, b)}
+                if mode == "b2e_acceptable":  # converts back to the input Bliss, real English words only
+                    bliss = [p["bliss"] for p in pairs]
+                    hits = {m: acceptable_many(bliss, found[m][set_name]["b2e"]) for m in (a, b)}
+                else:
+                    hits = {m: [exact_match(x, r) for x, r in zip(found[m][set_name][mode], refs)] for m in (a, b)}
                 cells = []
                 for m in (a, b):
                     low, high = interval(hits[m])

@@ -26,6 +26,16 @@ def test_the_adapter_ships_with_its_card_and_config():
     assert json.loads((folder / "adapter_config.json").read_text())["base_model_name_or_path"] == DEFAULT_SPEC
 
 
+def test_the_adapter_was_trained_by_the_release_recipe_it_names():
+    """The config beside the adapter is configs/release-gpu.toml's recipe: its data, LoRA and training settings."""
+    from babybliss.cli.commands import shipped_config
+
+    trained, recipe = adapter_config(shipped.shipped_adapter()), load_config(shipped_config("release-gpu"))
+    assert trained.data.extra_train == recipe.data.extra_train and trained.lora == recipe.lora
+    assert trained.train.per_device_train_batch_size == recipe.train.per_device_train_batch_size
+    assert (trained.train.learning_rate, trained.train.epochs) == (recipe.train.learning_rate, recipe.train.epochs)
+
+
 def test_the_card_says_how_generate_decodes_by_default():
     """The card's decoding default is the config's (it once said constrained while the default was unconstrained)."""
     from babybliss.config import GenerateConfig
