@@ -51,14 +51,36 @@ def test_sentences_cover_the_documents_constructions(stream):
     text = [s.english for s in stream]
     markers = {s.marker for s in stream}
     assert markers == {"past", "present", "future", "present progressive", "past progressive", "future progressive",
-                       "conditional", "imperative"}
+                       "conditional", "imperative", "past conditional"}
     for needle in (" will ", " going to ", " has ", " have ", " can ", " not ", "?", " is ", "There ", "'s ", " very ",
                    " to ", " because ", " when ", " last ", " next ", " every ", ", ", " would ", " could ", " might ",
-                   "Please ", ", please", " two "):
+                   "Please ", ", please", " two ", " would have ", " used to ", "Let's ", "Let us "):
         assert any(needle in f" {t}" for t in text), needle
     assert any(t.startswith(("Did ", "Does ", "Do ")) for t in text)
     clauses = [1 + sum(f" {c} " in t for c in ("and", "but", "because", "when", "if", "while")) for t in text]
     assert max(clauses) >= 3 and clauses.count(1) > len(text) / 4
+
+
+def test_a_tenth_is_typed_fast_and_the_rules_read_it_as_the_sentence_written_out(stream):
+    """§17: no capital, `i`, no apostrophe, no final mark, a doubled space; the pair's Bliss must be the one the rules
+    give the sentence written out, or the model would learn a second convention."""
+    from babybliss.grammar.rules import convert
+
+    typed = [s for s in stream if not s.english.endswith((".", "?"))]
+    assert 0.07 < len(typed) / len(stream) < 0.13
+    assert any("  " in s.english for s in typed) and not any(s.english[0].isupper() and s.english.split()[0] in
+                                                               ("The", "They", "We", "You") for s in typed)
+    sample = typed[:40]
+    as_typed = convert([s.english for s in sample])
+    written = convert([written_out(s.english, a.bliss.endswith("?")) for s, a in zip(sample, as_typed)])
+    agree = [a.bliss.rstrip("?.") == w.bliss.rstrip("?.") for a, w in zip(as_typed, written) if a.confident]
+    assert len(agree) >= 30 and all(agree)
+
+
+def written_out(typed: str, question: bool) -> str:
+    words = ["I" if w == "i" else w for w in typed.split()]
+    text = " ".join(words).replace("lets ", "let's ")
+    return text[0].upper() + text[1:] + ("?" if question else ".")
 
 
 def test_bliss_holds_needs_the_marker_and_every_run_in_one_piece():

@@ -3,8 +3,9 @@
 Each sentence is built from a clause plan: a subject, a tense (docs/conceptual-bliss.md §2), a frame (an object, a
 particle, a place, `be` with an adjective, a noun or a place, `there is`, `want to`, `enjoy -ing`), and optional
 adverbs, numbers, possessives, adjectives and time phrases; a statement, a negation or a question; one to three
-clauses joined by the conjunctions of §14; and the everyday forms of §16 (commands with `please` or `do not`,
-`would`/`could`/`might`, the past and future progressive). Beside the English, the plan records the Bliss marker and the word runs the
+clauses joined by the conjunctions of §14; and the everyday forms of §16 (commands with `please`, `do not` or `let's`,
+`would`/`could`/`might`, `would have`, `used to`, the past and future progressive), a tenth of them typed fast (§17).
+Beside the English, the plan records the Bliss marker and the word runs the
 Bliss body must hold (`coat old`, `week last`, `not be paint`), so a conversion by the rules can be checked against
 what the sentence was built to say.
 """
@@ -16,7 +17,7 @@ from dataclasses import dataclass, field
 
 from babybliss.data.vocabulary import Verb, Vocabulary
 
-GENERATOR_VERSION = 4
+GENERATOR_VERSION = 5
 """Bump when the sentences change in a way the source hash would not show (it is part of the cache key too)."""
 
 PEOPLE = ("mother", "father", "sister", "brother", "friend", "neighbour", "cousin", "aunt", "uncle", "teacher",
@@ -35,13 +36,16 @@ FREQUENCY = ("always", "often", "usually", "sometimes")
 INFINITIVE_VERBS = ("want", "need", "plan", "decide", "hope", "try", "forget", "promise")
 GERUND_VERBS = ("like", "love", "enjoy", "hate", "finish", "start", "stop")
 TENSES = ("past", "present", "perfect", "will", "going", "progressive", "modal", "past progressive",
-          "future progressive", "conditional")
-TENSE_WEIGHTS = (14, 14, 8, 10, 8, 12, 10, 6, 4, 8)
+          "future progressive", "conditional", "past conditional", "used to")
+TENSE_WEIGHTS = (14, 14, 8, 10, 8, 12, 10, 6, 4, 8, 3, 3)
 MARKER = {"past": "past", "present": "present", "perfect": "past", "will": "future", "going": "future",
           "progressive": "present progressive", "modal": "present", "past progressive": "past progressive",
-          "future progressive": "future progressive", "conditional": "conditional", "imperative": "imperative"}
+          "future progressive": "future progressive", "conditional": "conditional", "imperative": "imperative",
+          "past conditional": "past conditional", "used to": "past"}
 CONDITIONAL = {"would": "", "could": "can", "might": "may"}
 """docs/conceptual-bliss.md §16: `would` is carried by the marker alone, `could` is `can`, `might` is `may`."""
+TYPED_FAST_SHARE = 0.1
+"""The share of sentences written as typed fast (`typed_fast`), as a share of the everyday set's messages are."""
 FOLLOWERS = {  # conjunction: (tense of the joined clause given the main clause's, may come first)
     "and": False, "but": False, "because": False, "so": False,
     "when": True, "after": True, "before": True, "while": True, "if": True, "although": True, "until": False,
@@ -210,6 +214,7 @@ class _Builder:
         """(English before the verb's complements, Bliss run of the verb group, the modal kept)."""
         person, base = subject.person, verb.base
         third = person == 3
+        negative = negative and tense not in ("past conditional", "used to")  # §16 writes them affirmative only
         particle = f" {verb.particle}" if verb.particle else ""
         modal = ""
         if tense == "past":
@@ -233,12 +238,16 @@ class _Builder:
             word = self.pick(list(CONDITIONAL))
             modal = CONDITIONAL[word]
             english = f"{word} not {base}" if negative else f"{word} {base}"
+        elif tense == "past conditional":  # §16: `would have` + participle, the marker carries it
+            english = f"would have {verb.participle}"
+        elif tense == "used to":  # §16: kept, the marker past
+            english = f"used to {base}"
         elif tense == "imperative":
             english = f"do not {base}" if negative else base
         else:
             modal = self.pick(("can", "should", "must"))
             english = ("cannot " if modal == "can" else f"{modal} not ") + base if negative else f"{modal} {base}"
-        bliss = base + particle
+        bliss = ("used to " if tense == "used to" else "") + base + particle
         if tense.endswith("progressive"):
             bliss = "be " + bliss
         if modal:
@@ -394,13 +403,22 @@ class _Builder:
             words.append(place.english)
             fragments.append(place.bliss)
         text = " ".join(words)
-        if not negative and self.chance(0.4):
+        if not negative and self.chance(0.2):  # §16: `let's` / `let us` + verb, written `let us` in Bliss
+            text = f"{self.pick(('let us', 'let' + chr(39) + 's'))} {text}"
+            fragments[0] = f"let us {fragments[0]}"
+        elif not negative and self.chance(0.4):
             text = f"please {text}" if self.chance(0.5) else f"{text}, please"
         return _finish(_Clause(text, fragments), "imperative")
 
     # --- sentences ------------------------------------------------------------------------------------------------------
 
     def sentence(self) -> Sentence | None:
+        found = self.plain_sentence()
+        if found is not None and self.chance(TYPED_FAST_SHARE):
+            return typed_fast(found, self.rng, self.names)
+        return found
+
+    def plain_sentence(self) -> Sentence | None:
         if self.chance(0.06):
             return self.command()
         tense = self.rng.choices(TENSES, TENSE_WEIGHTS)[0]
@@ -428,6 +446,23 @@ class _Builder:
         return _finish(_Clause(" ".join(parts), fragments), MARKER[tense])
 
 
+def typed_fast(sentence: Sentence, rng: random.Random, names=frozenset()) -> Sentence:
+    """The sentence as it is often typed on an AAC board (§17): no capital at the start, `i` for `I`, the apostrophe
+    dropped (`let's` -> `lets`), no final mark (a question keeps its word order), sometimes a doubled space; a name
+    (in `names`) keeps its capital. The plan (marker and Bliss runs) stays: the rules must read it so."""
+    words = sentence.english.rstrip(".?").split(" ")
+    words = ["i" if w == "I" else w for w in words]
+    if words[0].removesuffix("'s") not in names:
+        words[0] = words[0][:1].lower() + words[0][1:]
+    text = " ".join(words).replace("let's", "lets")
+    if rng.random() < 0.3:
+        at = [i for i, c in enumerate(text) if c == " "]
+        if at:
+            cut = rng.choice(at)
+            text = text[:cut] + " " + text[cut:]
+    return Sentence(text, sentence.marker, sentence.fragments)
+
+
 def _follower_tense(tense: str, conjunction: str) -> str:
     """The tense of a joined clause: a subordinate clause after a future is in the present (§14)."""
     if tense in ("will", "going") and conjunction not in ("and", "but", "so", "because"):
@@ -436,7 +471,7 @@ def _follower_tense(tense: str, conjunction: str) -> str:
         return "past"
     if tense in ("modal", "conditional", "future progressive"):
         return "present"
-    if tense == "past progressive":
+    if tense in ("past progressive", "past conditional", "used to"):
         return "past"
     return tense
 
