@@ -82,6 +82,9 @@ RULES = {
     "vocatives": [
         ("Mom, I am hungry.", "phrase:Mom. present:I be hungry."),
         ("Come here, Dad.", "imperative:come here. phrase:Dad."),
+        ("Tom, can you help me?", "phrase:Tom. present:You can help me?"),  # a name that is also a word
+        ("Anna, will you open the window?", "phrase:Anna. future:You open window?"),
+        ("Yesterday, did you see the film?", "past:You see film yesterday?"),  # a time word is not a name
     ],
     "tag and negative questions": [
         ("It's cold, isn't it?", "present:It be cold?"),

@@ -281,5 +281,9 @@ KIN_WORDS = frozenset(
     "nana nan gran auntie aunt uncle sis bro nurse doctor teacher".split()
 )
 """Words that call someone (`Mom, ...`): read as vocatives without a comma too, before a question or request (§17)."""
+DISCOURSE_OPENERS = frozenset(
+    "well so now okay ok please sorry yes no yeah oh then also still anyway first next finally again here there".split()
+)
+"""Words that open a message before a comma without calling anyone (`Well, can you ...`): never read as a name."""
 KIN_NAMES = frozenset("mom mum mommy mummy mama dad daddy papa grandma grandpa granny grandad nana nan gran".split())
 """Family words used as names: capitalised where no determiner comes before them (`call mom` -> `call Mom`, §13)."""

@@ -14,6 +14,8 @@ import unicodedata
 from babybliss.grammar.lexicon import (
     CONTRACTIONS,
     CONTRACTIONS_AT_CLAUSE_START,
+    DISCOURSE_OPENERS,
+    FUTURE_TIME_WORDS,
     ITS_IS_IT_IS_BEFORE,
     KIN_NAMES,
     KIN_WORDS,
@@ -21,6 +23,8 @@ from babybliss.grammar.lexicon import (
     QUESTION_AUXILIARIES,
     QUESTION_SUBJECTS,
     SOCIAL_PHRASES,
+    TIME_NOUNS,
+    TIME_WORDS,
     WH_WORDS,
     known_word,
 )
@@ -218,7 +222,7 @@ def _leading_vocative(words: list[str]) -> str | None:
     if len(words) < 2:
         return None
     first = words[0]
-    if first.endswith(",") and _vocative_word(first.rstrip(",")):
+    if first.endswith(",") and (_vocative_word(first.rstrip(",")) or _name_addressed(first.rstrip(","), words[1:])):
         return _vocative_spelling(first.rstrip(","))
     following = words[1].lower().strip(",")
     if first.lower() in KIN_WORDS and (following in WH_WORDS or following in {"i", "you", "we", "please", "let's"}
@@ -232,6 +236,19 @@ def _vocative_word(word: str) -> bool:
     if clean.lower() in KIN_WORDS:
         return True
     return clean[:1].isupper() and clean.isalpha() and clean != "I" and not known_word(clean.lower())
+
+
+def _name_addressed(word: str, rest: list[str]) -> bool:
+    """A capitalised word that is also an English word (`Tom`, `Anna`, `Mara`) is a name called when the message then
+    asks `you` (`can you`, `will you`, `did you`) or says `please`: `Tom, can you help me?`; not a time word, a
+    discourse word or an -ly adverb (`Yesterday, did you ...`, `Well, can you ...`, `Honestly, will you ...`)."""
+    lowered = word.lower()
+    if not (word[:1].isupper() and word.isalpha() and word != "I") or lowered.endswith("ly"):
+        return False
+    if lowered in TIME_WORDS | TIME_NOUNS | WH_WORDS | DISCOURSE_OPENERS | FUTURE_TIME_WORDS:
+        return False
+    after = [w.lower().strip(",.!?") for w in rest[:2]]
+    return after[:1] == ["please"] or len(after) == 2 and after[0] in QUESTION_AUXILIARIES and after[1] == "you"
 
 
 def _vocative_spelling(word: str) -> str:
