@@ -54,7 +54,7 @@ def test_sentences_cover_the_documents_constructions(stream):
                        "conditional", "imperative", "past conditional"}
     for needle in (" will ", " going to ", " has ", " have ", " can ", " not ", "?", " is ", "There ", "'s ", " very ",
                    " to ", " because ", " when ", " last ", " next ", " every ", ", ", " would ", " could ", " might ",
-                   "Please ", ", please", " two ", " would have ", " used to ", "Let's ", "Let us "):
+                   "Please ", ", please", " two ", " would have ", " used to ", "Let's ", "Let us ", "Mom, ", ", Dad"):
         assert any(needle in f" {t}" for t in text), needle
     assert any(t.startswith(("Did ", "Does ", "Do ")) for t in text)
     clauses = [1 + sum(f" {c} " in t for c in ("and", "but", "because", "when", "if", "while")) for t in text]
@@ -89,6 +89,18 @@ def test_bliss_holds_needs_the_marker_and_every_run_in_one_piece():
     assert not bliss_holds("present:coat old fall.", sentence)
     assert not bliss_holds("past:old coat fall.", sentence)
     assert not bliss_holds("past:coat oldish fall.", sentence)
+
+
+def test_bliss_holds_a_question_by_its_mark_and_a_name_called_as_its_own_sentence():
+    question = Sentence("can you help me", "present", ("can help", "me"), question=True)
+    assert bliss_holds("present:You can help me?", question)
+    assert not bliss_holds("present:You can help me.", question)  # read as a statement: not the plan
+    called = Sentence("Tom, can you help me?", "present", ("can help",), "Tom", True, True)
+    assert bliss_holds("phrase:Tom. present:You can help me?", called)
+    assert not bliss_holds("present:Tom you can help me?", called)
+    after = Sentence("Close the door, Dad.", "imperative", ("close door",), "Dad", False)
+    assert bliss_holds("imperative:close door. phrase:Dad.", after)
+    assert not bliss_holds("phrase:Dad. imperative:close door.", after)
 
 
 def test_pool_keeps_only_confident_checked_pairs_and_reads_the_cache(cache, monkeypatch):

@@ -44,6 +44,10 @@ MARKER = {"past": "past", "present": "present", "perfect": "past", "will": "futu
           "past conditional": "past conditional", "used to": "past"}
 CONDITIONAL = {"would": "", "could": "can", "might": "may"}
 """docs/conceptual-bliss.md §16: `would` is carried by the marker alone, `could` is `can`, `might` is `may`."""
+VOCATIVES = ("Mom", "Dad", "Grandma", "Grandpa")
+"""Family words called like names, beside the vocabulary's given names."""
+VOCATIVE_SHARE = 0.2
+"""The share of questions and commands that call someone by name (§17)."""
 TYPED_FAST_SHARE = 0.1
 """The share of sentences written as typed fast (`typed_fast`), as a share of the everyday set's messages are."""
 FOLLOWERS = {  # conjunction: (tense of the joined clause given the main clause's, may come first)
@@ -60,6 +64,11 @@ class Sentence:
     english: str
     marker: str
     fragments: tuple[str, ...] = ()
+    vocative: str = ""
+    """The name called (`Mom, can you ...?`, `... , Dad.`): its own `phrase:` sentence in Bliss (§17)."""
+    vocative_first: bool = True
+    question: bool = False
+    """A yes/no question: its Bliss ends with `?` whether or not the English kept its question mark."""
 
 
 @dataclass
@@ -414,9 +423,23 @@ class _Builder:
 
     def sentence(self) -> Sentence | None:
         found = self.plain_sentence()
+        if found is not None and (found.question or found.marker == "imperative") and self.chance(VOCATIVE_SHARE):
+            found = self.called(found)
         if found is not None and self.chance(TYPED_FAST_SHARE):
             return typed_fast(found, self.rng, self.names)
         return found
+
+    def called(self, sentence: Sentence) -> Sentence:
+        """The question or command with a name called before it (`Mom, can you ...?`) or after it (`..., Dad.`)."""
+        name = self.pick(VOCATIVES) if self.chance(0.4) else self.pick(self.names)
+        text, first = sentence.english, self.chance(0.6)
+        if first:
+            head = text.split(" ", 1)[0]
+            keep = head == "I" or head.removesuffix("'s") in self.names
+            text = f"{name}, {text if keep else text[:1].lower() + text[1:]}"
+        else:
+            text = f"{text[:-1]}, {name}{text[-1]}"
+        return Sentence(text, sentence.marker, sentence.fragments, name, first, sentence.question)
 
     def plain_sentence(self) -> Sentence | None:
         if self.chance(0.06):
@@ -460,7 +483,8 @@ def typed_fast(sentence: Sentence, rng: random.Random, names=frozenset()) -> Sen
         if at:
             cut = rng.choice(at)
             text = text[:cut] + " " + text[cut:]
-    return Sentence(text, sentence.marker, sentence.fragments)
+    return Sentence(text, sentence.marker, sentence.fragments, sentence.vocative, sentence.vocative_first,
+                    sentence.question)
 
 
 def _follower_tense(tense: str, conjunction: str) -> str:
@@ -479,7 +503,8 @@ def _follower_tense(tense: str, conjunction: str) -> str:
 def _finish(clause: _Clause, marker: str) -> Sentence:
     english = clause.english
     english = english[0].upper() + english[1:] + ("?" if clause.question else ".")
-    return Sentence(english, marker, tuple(" ".join(f.lower().split()) for f in clause.fragments if f.strip()))
+    return Sentence(english, marker, tuple(" ".join(f.lower().split()) for f in clause.fragments if f.strip()),
+                    question=clause.question)
 
 
 def sentences(count: int, seed: int, vocabulary: Vocabulary) -> list[Sentence]:
@@ -496,9 +521,18 @@ def sentences(count: int, seed: int, vocabulary: Vocabulary) -> list[Sentence]:
 
 
 def bliss_holds(bliss: str, sentence: Sentence) -> bool:
-    """The rules' Bliss has the sentence's marker and every word run its plan implies, each in one piece."""
+    """The rules' Bliss has the sentence's marker and every word run its plan implies, each in one piece; a name
+    called is its own `phrase:` sentence, before or after the rest as in the English."""
+    if sentence.vocative:
+        called = f"phrase:{sentence.vocative}."
+        if sentence.vocative_first and bliss.startswith(called + " "):
+            bliss = bliss[len(called) + 1:]
+        elif not sentence.vocative_first and bliss.endswith(" " + called):
+            bliss = bliss[: -len(called) - 1]
+        else:
+            return False
     marker, _, body = bliss.partition(":")
-    if marker != sentence.marker:
+    if marker != sentence.marker or body.rstrip().endswith("?") != sentence.question:
         return False
     text = " " + " ".join(body.rstrip(".?").lower().split()) + " "
     return all(f" {fragment} " in text for fragment in sentence.fragments)
