@@ -85,6 +85,7 @@ RULES = {
         ("Tom, can you help me?", "phrase:Tom. present:You can help me?"),  # a name that is also a word
         ("Anna, will you open the window?", "phrase:Anna. future:You open window?"),
         ("Yesterday, did you see the film?", "past:You see film yesterday?"),  # a time word is not a name
+        ("Water, please.", "phrase:water please."),  # a thing asked for
     ],
     "tag and negative questions": [
         ("It's cold, isn't it?", "present:It be cold?"),

@@ -240,7 +240,7 @@ def _vocative_word(word: str) -> bool:
 
 def _name_addressed(word: str, rest: list[str]) -> bool:
     """A capitalised word that is also an English word (`Tom`, `Anna`, `Mara`) is a name called when the message then
-    asks `you` (`can you`, `will you`, `did you`) or says `please`: `Tom, can you help me?`; not a time word, a
+    asks `you` (`can you`, `will you`, `did you`) or says `please` and more: `Tom, can you help me?`; not a time word, a
     discourse word or an -ly adverb (`Yesterday, did you ...`, `Well, can you ...`, `Honestly, will you ...`)."""
     lowered = word.lower()
     if not (word[:1].isupper() and word.isalpha() and word != "I") or lowered.endswith("ly"):
@@ -248,7 +248,9 @@ def _name_addressed(word: str, rest: list[str]) -> bool:
     if lowered in TIME_WORDS | TIME_NOUNS | WH_WORDS | DISCOURSE_OPENERS | FUTURE_TIME_WORDS:
         return False
     after = [w.lower().strip(",.!?") for w in rest[:2]]
-    return after[:1] == ["please"] or len(after) == 2 and after[0] in QUESTION_AUXILIARIES and after[1] == "you"
+    if len(after) < 2:
+        return False  # `Water, please.`: a thing asked for, not a name
+    return after[0] == "please" or after[0] in QUESTION_AUXILIARIES and after[1] == "you"
 
 
 def _vocative_spelling(word: str) -> str:
