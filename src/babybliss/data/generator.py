@@ -13,7 +13,7 @@ what the sentence was built to say.
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from babybliss.data.vocabulary import Verb, Vocabulary
 
@@ -433,13 +433,8 @@ class _Builder:
         """The question or command with a name called before it (`Mom, can you ...?`) or after it (`..., Dad.`)."""
         name = self.pick(VOCATIVES) if self.chance(0.4) else self.pick(self.names)
         text, first = sentence.english, self.chance(0.6)
-        if first:
-            head = text.split(" ", 1)[0]
-            keep = head == "I" or head.removesuffix("'s") in self.names
-            text = f"{name}, {text if keep else text[:1].lower() + text[1:]}"
-        else:
-            text = f"{text[:-1]}, {name}{text[-1]}"
-        return Sentence(text, sentence.marker, sentence.fragments, name, first, sentence.question)
+        text = f"{name}, {_lowered_start(text, self.names)}" if first else f"{text[:-1]}, {name}{text[-1]}"
+        return replace(sentence, english=text, vocative=name, vocative_first=first)
 
     def plain_sentence(self) -> Sentence | None:
         if self.chance(0.06):
@@ -473,18 +468,20 @@ def typed_fast(sentence: Sentence, rng: random.Random, names=frozenset()) -> Sen
     """The sentence as it is often typed on an AAC board (§17): no capital at the start, `i` for `I`, the apostrophe
     dropped (`let's` -> `lets`), no final mark (a question keeps its word order), sometimes a doubled space; a name
     (in `names`) keeps its capital. The plan (marker and Bliss runs) stays: the rules must read it so."""
-    words = sentence.english.rstrip(".?").split(" ")
-    words = ["i" if w == "I" else w for w in words]
-    if words[0].removesuffix("'s") not in names:
-        words[0] = words[0][:1].lower() + words[0][1:]
-    text = " ".join(words).replace("let's", "lets")
+    words = _lowered_start(sentence.english.rstrip(".?"), names).split(" ")
+    text = " ".join("i" if w == "I" else w for w in words).replace("let's", "lets")
     if rng.random() < 0.3:
         at = [i for i, c in enumerate(text) if c == " "]
         if at:
             cut = rng.choice(at)
             text = text[:cut] + " " + text[cut:]
-    return Sentence(text, sentence.marker, sentence.fragments, sentence.vocative, sentence.vocative_first,
-                    sentence.question)
+    return replace(sentence, english=text)
+
+
+def _lowered_start(text: str, names) -> str:
+    """`text` with its first letter in lower case, unless it opens with `I` or a name (in `names`)."""
+    head = text.split(" ", 1)[0]
+    return text if head == "I" or head.removesuffix("'s") in names else text[:1].lower() + text[1:]
 
 
 def _follower_tense(tense: str, conjunction: str) -> str:

@@ -235,7 +235,15 @@ def _vocative_word(word: str) -> bool:
     clean = word.strip(",.!?")
     if clean.lower() in KIN_WORDS:
         return True
-    return clean[:1].isupper() and clean.isalpha() and clean != "I" and not known_word(clean.lower())
+    return _capitalised_word(clean) and not known_word(clean.lower())
+
+
+def _capitalised_word(word: str) -> bool:
+    return word[:1].isupper() and word.isalpha() and word != "I"
+
+
+NEVER_CALLED = TIME_WORDS | TIME_NOUNS | FUTURE_TIME_WORDS | WH_WORDS | DISCOURSE_OPENERS
+"""Words before a comma that open a message without calling anyone (`Yesterday, did you ...`, `Well, can you ...`)."""
 
 
 def _name_addressed(word: str, rest: list[str]) -> bool:
@@ -243,9 +251,7 @@ def _name_addressed(word: str, rest: list[str]) -> bool:
     asks `you` (`can you`, `will you`, `did you`) or says `please` and more: `Tom, can you help me?`; not a time word, a
     discourse word or an -ly adverb (`Yesterday, did you ...`, `Well, can you ...`, `Honestly, will you ...`)."""
     lowered = word.lower()
-    if not (word[:1].isupper() and word.isalpha() and word != "I") or lowered.endswith("ly"):
-        return False
-    if lowered in TIME_WORDS | TIME_NOUNS | WH_WORDS | DISCOURSE_OPENERS | FUTURE_TIME_WORDS:
+    if not _capitalised_word(word) or lowered.endswith("ly") or lowered in NEVER_CALLED:
         return False
     after = [w.lower().strip(",.!?") for w in rest[:2]]
     if len(after) < 2:
