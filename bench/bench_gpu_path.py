@@ -263,6 +263,51 @@ def greedy_check(adapter: Path, max_new_tokens: int) -> dict:
     return result
 
 
+def profile_decode(folder: Path, data: str, out: Path, rows: int) -> dict:
+    """Where a batch's decoding time goes: `rows` of the un-tuned base's 3-shot English -> Bliss prompts (the base's
+    evaluation) and `rows` plain ones (a trained epoch's), 28 new tokens, by the new path: seconds of each batch
+    (warm) and the CUDA kernels' time by name under torch.profiler (OUT/profile.txt)."""
+    from dataclasses import replace
+
+    import torch
+    from torch.profiler import ProfilerActivity, profile
+
+    from babybliss.config import load_config
+    from babybliss.convert.generate import for_generation, generate_raw, load_for_generation
+    from babybliss.data.prompts import build_prompt, few_shot_prompt, pair_examples
+
+    config = load_config(None, [f"model.spec={folder}", *NEW, "generate.max_new_tokens=28"])
+    loaded = for_generation(load_for_generation(config), config.model.dtype)
+    pairs = json.loads(Path(data).read_text(encoding="utf-8"))
+    shots = [e for p in pairs[:3] for e in pair_examples(p, ["e2b"])]
+    texts = [p["original"] for p in pairs[3 : 3 + rows]]
+    batches = {"3-shot": [few_shot_prompt(config.prompts, "e2b", t, shots) for t in texts],
+               "plain": [build_prompt(config.prompts, "e2b", t) for t in texts]}
+    gen = replace(config.generate, max_batch_tokens=0)  # each batch whole
+    gpu = torch.cuda.is_available()
+    sync = torch.cuda.synchronize if gpu else (lambda: None)
+    activities = [ProfilerActivity.CPU] + ([ProfilerActivity.CUDA] if gpu else [])
+    result, tables = {"rows": len(texts)}, []
+    for name, prompts in batches.items():
+        generate_raw(loaded, prompts[:16], gen)
+        sync()
+        start = time.perf_counter()
+        generate_raw(loaded, prompts, gen)
+        sync()
+        result[name] = round(time.perf_counter() - start, 3)
+        with profile(activities=activities) as prof:
+            generate_raw(loaded, prompts, gen)
+            sync()
+        tables.append(f"## {name}: {len(prompts)} rows, {result[name]} s\n\n" + prof.key_averages().table(
+            sort_by="cuda_time_total" if gpu else "cpu_time_total", row_limit=30))
+        print(f"[gpu-path] profile {name}: {result[name]} s", flush=True)
+    (out / "profile.txt").write_text("\n\n".join(tables), encoding="utf-8")
+    del loaded
+    if gpu:
+        torch.cuda.empty_cache()
+    return result
+
+
 def same_answers(a: Path, b: Path) -> dict:
     from babybliss.io import read_jsonl
 
@@ -302,6 +347,8 @@ def main() -> int:
                         help="where the random model is saved once (bench_experiment_gpu.py's default)")
     parser.add_argument("--no-greedy-check", dest="greedy_check", action="store_false",
                         help="skip decoding the epoch-4 adapter's prompts by each path")
+    parser.add_argument("--profile", type=int, default=0, metavar="ROWS",
+                        help="first, profile one batch of ROWS 3-shot and plain prompts (OUT/profile.txt)")
     parser.add_argument("--random-embedder", help="MiniLM's folder without model.safetensors: random weights instead")
     parser.add_argument("--out", default=os.environ.get("OUT", "runs/bench-gpu-path"))
     args = parser.parse_args()
@@ -328,6 +375,13 @@ def main() -> int:
     print(f"[gpu-path] card: {json.dumps(summary['card'])}", flush=True)
     save()
 
+    if args.profile:
+        try:
+            summary["profile"] = profile_decode(folder, args.data, out, args.profile)
+        except Exception as err:  # a profiler the machine lacks must not cost the experiments after it
+            summary["profile"] = {"error": repr(err)}
+        save()
+
     from transformers import AutoTokenizer
 
     tokenizer = AutoTokenizer.from_pretrained(folder)
@@ -345,7 +399,8 @@ def main() -> int:
         from babybliss.evaluation.report import write_report
 
         write_report(run)
-        models = {p.parent.name: json.loads(p.read_text())["seconds"] for p in sorted((run / "eval").glob("*/metrics.json"))}
+        models = {p.parent.name: {k: json.loads(p.read_text()).get(k) for k in ("seconds", "generate_seconds")}
+                  for p in sorted((run / "eval").glob("*/metrics.json"))}
         summary["ways"][way] = {"stages_s": stages["seconds"], "floors": floor, "measured_s": result["measured_s"],
                                 "total_s": result["total_measured_s"], "evaluate_models_s": models,
                                 "train_steps": step_times(run), "run": str(run)}

@@ -324,7 +324,10 @@ def main() -> None:
                         help="b2e: the novel set's Bliss (default: e2b, and b2e with --agreement)")
     parser.add_argument("--agreement", action="store_true", help="compare the decoding forms' answers (no server)")
     parser.add_argument("--forms", default="torch:plain,ctranslate2:int8",
-                        help="--agreement: RUNTIME:WEIGHTS forms (torch or ctranslate2; plain or int8), comma-separated")
+                        help="--agreement: RUNTIME:WEIGHTS[:SECTION.KEY=VALUE] forms (torch or ctranslate2; plain or "
+                             "int8; a setting of that form's own), comma-separated")
+    parser.add_argument("--alone", action="store_true",
+                        help="--agreement: decode every sentence alone (as one client does), not in one call")
     parser.add_argument("--rounds", type=int, default=2, help="--agreement: alternate rounds of timing one sentence")
     args = parser.parse_args()
     if args.agreement:
@@ -407,14 +410,15 @@ def agreement(args) -> None:
         torch.set_num_threads(threads)
     forms = {}
     for form in args.forms.split(","):
-        runtime, _, weights = form.partition(":")
-        config = load_config(None, [f"generate.runtime={runtime}", f"generate.weights={weights}"] + (args.set or []))
+        runtime, weights, *own = form.split(":")
+        config = load_config(None, [f"generate.runtime={runtime}", f"generate.weights={weights}"] + own + (args.set or []))
         loaded = load_for_conversion(config, adapter, config.serve.dtype, direction)
         forms[form] = ModelConverter(loaded, adapter_config(adapter).prompts, config.generate, form)
     answers, seconds = {}, {}
     for form, converter in forms.items():
         start = time.perf_counter()
-        answers[form] = [o.answer for o in converter.convert(direction, inputs)]
+        batches = [[x] for x in inputs] if args.alone else [inputs]
+        answers[form] = [o.answer for batch in batches for o in converter.convert(direction, batch)]
         seconds[form] = {"all": round(time.perf_counter() - start, 1), "one": [], "sixteen": []}
         print(form, "exact match", exact_match_rate(answers[form], references), flush=True)
     for _ in range(args.rounds):
@@ -430,7 +434,7 @@ def agreement(args) -> None:
     first = next(iter(forms))
     result = {
         "date": time.strftime("%Y-%m-%d %H:%M"), "load_average": os.getloadavg(), "threads": torch.get_num_threads(),
-        "direction": direction, "sentences": len(inputs),
+        "direction": direction, "sentences": len(inputs), "alone": args.alone,
         "exact_match": {f: exact_match_rate(a, references) for f, a in answers.items()},
         "same_answers_as": first,
         "same_answers": {f: sum(a == b for a, b in zip(answers[first], a_)) for f, a_ in answers.items()},

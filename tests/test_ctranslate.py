@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import shutil
 import sys
+from dataclasses import replace
 
 import pytest
 import torch
@@ -144,3 +145,87 @@ def test_several_decoders_give_the_answers_of_one(lively_model, tmp_path):
     two = load_for_conversion(load_config(None, common + ["serve.threads=2"]), None, direction="b2e")
     assert two.model.generator.num_generators == 2
     assert answers(one, "b2e") == answers(two, "b2e")
+
+
+def drafted(loaded, texts: list[str], drafts: list[str]) -> list[tuple]:
+    prompts = [build_prompt(load_config().prompts, "b2e", text) for text in texts]
+    gen = load_config(None, ["generate.max_new_tokens=12"]).generate
+    return [(o.raw, o.answer, o.clean_stop) for o in generate_raw(loaded, prompts, gen, drafts=drafts)]
+
+
+def test_a_draft_never_changes_the_answer(lively_model, tmp_path):
+    """Checked drafts give the greedy answer whether the model agrees with all of the draft, part of it or none of
+    it, one sentence alone or two at once (one per decoder)."""
+    common = ["generate.weights=plain", f"model.spec={lively_model}", f"model.cache_dir={tmp_path}",
+              "generate.runtime=ctranslate2", "serve.threads=2"]
+    loaded = load_for_conversion(load_config(None, common), None, direction="b2e")
+    greedy = answers(loaded, "b2e")
+    own = [raw for raw, _, _ in greedy]  # the greedy answers themselves, as drafts
+    words = [raw.split() for raw in own]
+    half = [" ".join(w[: len(w) // 2] + ["zebra"] + w[len(w) // 2:]) for w in words]
+    for drafts in (own, half, ["", "I am a cat.", "present:I want drink.", "no no no no no no no no no no no no no"]):
+        for i, text in enumerate(INPUTS):
+            assert drafted(loaded, [text], [drafts[i]]) == [greedy[i]], drafts[i]
+        assert drafted(loaded, INPUTS[:2], drafts[:2]) == greedy[:2]
+
+
+def test_a_draft_the_model_agrees_with_costs_no_decoding_step(lively_model, tmp_path, monkeypatch):
+    """The draft's tokens are the greedy answer up to the answer cap: one forward pass settles it, no decoding."""
+    from babybliss.convert import drafts
+
+    common = ["generate.weights=plain", f"model.spec={lively_model}", f"model.cache_dir={tmp_path}",
+              "generate.runtime=ctranslate2", "serve.threads=1", "generate.max_new_tokens=12"]
+    loaded = load_for_conversion(load_config(None, common), None, direction="b2e")
+    gen = load_config(None, common).generate
+    prompt = build_prompt(load_config().prompts, "b2e", INPUTS[0])
+    own = generate_raw(loaded, [prompt], gen)
+    ids = loaded.tokenizer(prompt, add_special_tokens=True)["input_ids"]
+    (greedy,) = loaded.model.generator.generate_batch([loaded.tokenizer.convert_ids_to_tokens(ids)], max_length=12,
+                                                      include_prompt_in_result=False, beam_size=1)
+    monkeypatch.setattr(drafts, "draft_tokens", lambda tokenizer, draft: greedy.sequences_ids[0] + [7, 7])
+    calls: list[str] = []
+    monkeypatch.setattr(loaded.model, "generator", CountingGenerator(loaded.model.generator, calls))
+    assert generate_raw(loaded, [prompt], gen, drafts=["the greedy tokens"]) == own
+    assert calls == ["forward_batch"]
+    monkeypatch.setattr(drafts, "draft_tokens", lambda tokenizer, draft: greedy.sequences_ids[0][:5] + [7, 7])
+    assert generate_raw(loaded, [prompt], gen, drafts=["five of them"]) == own
+    assert calls[0] == "forward_batch" and calls[1:].count("generate_batch") == 1 and calls[-1] == "generate_batch"
+
+
+def test_a_draft_is_lined_up_again_behind_the_models_own_token():
+    from babybliss.convert.drafts import lined_up
+
+    draft = [10, 11, 12, 13, 14, 2]
+    assert lined_up(draft, 1, 99) == 2  # a word replaced (a for the): go on after it
+    assert lined_up(draft, 1, 12) == 3  # a word left out: go on after the model's word, found further on
+    assert lined_up(draft, 2, 11) == 2  # a word put in (the model wrote 11 again): the draft goes on at 12
+    assert lined_up(draft, 0, 14) == 1  # too far along the draft to be the same place
+
+
+@pytest.mark.integration
+def test_the_shipped_adapter_agrees_with_the_realisers_draft_in_one_pass(monkeypatch):
+    """The draft is written as the model was trained to answer (the completion and EOS): where the shipped adapter
+    writes the realiser's English, one forward pass is the whole decoding."""
+    from babybliss.convert.generate import adapter_config, convert
+    from babybliss.convert.shipped import shipped_adapter
+
+    folder = shipped_adapter()
+    config = load_config(None, ["serve.threads=1"])
+    loaded = load_for_conversion(config, folder, direction="b2e")
+    calls: list[str] = []
+    monkeypatch.setattr(loaded.model, "generator", CountingGenerator(loaded.model.generator, calls))
+    (answer,) = convert(loaded, adapter_config(folder).prompts, "b2e", ["past:We walk home yesterday."], config.generate)
+    assert answer.answer == "We walked home yesterday." and answer.clean_stop
+    assert calls == ["forward_batch"]
+
+
+class CountingGenerator:
+    """A CTranslate2 generator that records which of its calls were made."""
+
+    def __init__(self, generator, calls: list[str]):
+        self.generator, self.calls = generator, calls
+        self.num_generators = generator.num_generators
+
+    def __getattr__(self, name):
+        self.calls.append(name)
+        return getattr(self.generator, name)

@@ -173,7 +173,7 @@ def test_convert_uses_the_template(monkeypatch):
     loaded = _loaded()
     seen = []
 
-    def fake_generate_raw(loaded_, prompts, gen, show_progress=False):
+    def fake_generate_raw(loaded_, prompts, gen, show_progress=False, drafts=None):
         seen.extend(prompts)
         return [Output("x", True, "x") for _ in prompts]
 

@@ -129,27 +129,46 @@ def load_converted(folder: Path, weights: str, threads: int = 0) -> tuple[Ct2Mod
     return Ct2Model(generator, folder), tokenizer
 
 
-def decode(loaded: Loaded, prompts: list[str], gen: GenerateConfig, prefix: str) -> list[tuple[str, bool]]:
+def decode(loaded: Loaded, prompts: list[str], gen: GenerateConfig, prefix: str,
+           drafts: list[str] | None = None) -> list[tuple[str, bool]]:
     """Each prompt's generated text and whether it ended with EOS (not at a stop marker), greedy, in batches of
-    `gen.batch_size`; `prefix` (the prompts' fixed beginning) is decoded once and cached as the static prompt."""
+    `gen.batch_size`; `prefix` (the prompts' fixed beginning) is decoded once and cached as the static prompt.
+
+    `drafts` (an answer guessed for each prompt, such as the rule realiser's): where there are no more prompts than
+    decoders, each draft is checked in one forward pass first (`convert.drafts.checked`) and decoding goes on only
+    where the model's answer is not finished there. The answers are the same either way; a sentence alone whose
+    draft the model agrees with costs one pass instead of one step a token."""
     tokenizer = loaded.tokenizer
+    generator = loaded.model.generator
     rows = tokenizer(prompts, add_special_tokens=True)["input_ids"]
     head = tokenizer(prefix, add_special_tokens=True)["input_ids"] if prefix else []
     if len(head) < MIN_PREFIX_TOKENS or any(row[: len(head)] != head or len(row) == len(head) for row in rows):
         head = []  # a tokenizer that merges across the prefix's end: every prompt whole
-    results = loaded.model.generator.generate_batch(
-        [tokenizer.convert_ids_to_tokens(row[len(head):]) for row in rows],
-        static_prompt=tokenizer.convert_ids_to_tokens(head) if head else None,
-        max_length=gen.max_new_tokens,
-        end_token=tokenizer.eos_token,
-        return_end_token=True,
-        include_prompt_in_result=False,
-        beam_size=1,
-        max_batch_size=share(len(rows), gen.batch_size, loaded.model.generator.num_generators),
-    )
+    known: list[list[int]] = [[] for _ in rows]  # each answer's first tokens, as far as they are known
+    todo = list(range(len(rows)))
+    if drafts is not None and rows and len(rows) <= generator.num_generators:
+        from babybliss.convert.drafts import checked, draft_tokens
+
+        found = checked(generator, rows, [draft_tokens(tokenizer, d) for d in drafts], tokenizer.eos_token_id,
+                        gen.max_new_tokens)
+        known = [tokens for tokens, _ in found]
+        todo = [i for i, (_, finished) in enumerate(found) if not finished]
+    if todo:
+        taken = min(len(known[i]) for i in todo)
+        results = generator.generate_batch(
+            [tokenizer.convert_ids_to_tokens(rows[i][len(head):] + known[i]) for i in todo],
+            static_prompt=tokenizer.convert_ids_to_tokens(head) if head else None,
+            max_length=gen.max_new_tokens - taken,
+            end_token=tokenizer.eos_token,
+            return_end_token=True,
+            include_prompt_in_result=False,
+            beam_size=1,
+            max_batch_size=share(len(todo), gen.batch_size, generator.num_generators),
+        )
+        for i, result in zip(todo, results):
+            known[i] = (known[i] + result.sequences_ids[0])[: gen.max_new_tokens]
     decoded = []
-    for result in results:
-        row = result.sequences_ids[0]
+    for row in known:
         ended = bool(row) and row[-1] == tokenizer.eos_token_id
         raw, stopped = cut_at_stop(tokenizer.decode(row[:-1] if ended else row, skip_special_tokens=True))
         decoded.append((raw, ended and not stopped))

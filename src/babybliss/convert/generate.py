@@ -16,6 +16,7 @@ from babybliss.io import read_user_text
 from babybliss.training.models import Loaded, ModelError, inference_dtype, load_model
 from babybliss.data.pairs import line_name
 from babybliss.data.prompts import STOP_MARKERS, build_prompt, extract_answer
+from babybliss.convert.drafts import realiser_drafts
 from babybliss.convert.greedy import greedy_rows, plain_greedy
 from babybliss.convert.prefix_cache import PrefixCache, cache_keyword, shared_prefix, static_cache
 
@@ -190,17 +191,20 @@ def generate_raw(
     inputs: list[str] | None = None,
     prefixes: PrefixCache | None = None,
     prefix: str | None = None,
+    drafts: list[str] | None = None,
 ) -> list[Output]:
     """Decode every prompt; batches are sorted by length and left-padded, and end once every row has stopped.
 
     `stop` is the result of `stop_criteria(tokenizer)`, for callers that decode many times with one tokenizer.
     `inputs` are the English sentences of e2b prompts: with `gen.constrain`, their answers keep to their words.
     `prefix`: the prompts' fixed beginning (default: the longest they share), whose KV cache is computed once and
-    reused by every batch; `prefixes` keeps those caches across calls (a server's, for one model)."""
+    reused by every batch; `prefixes` keeps those caches across calls (a server's, for one model).
+    `drafts`: an answer guessed for each prompt (`convert.drafts.realiser_drafts`), which CTranslate2 checks before
+    decoding a few sentences; the answers are the same without them."""
     from babybliss.convert.ctranslate import decode, is_ctranslate2
 
     if is_ctranslate2(loaded):
-        decoded = decode(loaded, prompts, gen, shared_prefix(prompts) if prefix is None else prefix)
+        decoded = decode(loaded, prompts, gen, shared_prefix(prompts) if prefix is None else prefix, drafts)
         return [Output(answer, ended and nothing_after, raw)
                 for raw, ended in decoded for answer, nothing_after in [extract_answer(raw)]]
     model, tokenizer = loaded.model, loaded.tokenizer
@@ -297,7 +301,8 @@ def constraint(gen: GenerateConfig, direction: str, texts: list[str]) -> dict:
 
 
 def convert(loaded: Loaded, prompts: PromptConfig, direction: str, texts: list[str], gen: GenerateConfig) -> list[Output]:
-    return generate_raw(loaded, [build_prompt(prompts, direction, t) for t in texts], gen, **constraint(gen, direction, texts))
+    return generate_raw(loaded, [build_prompt(prompts, direction, t) for t in texts], gen,
+                        **constraint(gen, direction, texts), **realiser_drafts(gen, direction, texts))
 
 
 def read_inputs(path: str | Path) -> list[str]:
@@ -342,4 +347,5 @@ def run_generate(
         config.generate,
         show_progress=len(texts) > 64,
         **constraint(config.generate, direction, texts),
+        **realiser_drafts(config.generate, direction, texts),
     )

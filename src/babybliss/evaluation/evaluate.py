@@ -157,6 +157,7 @@ def evaluate_model(config: Config, run_dir: Path, name: str, loaded: Loaded, few
     splits = eval_splits(config, run_dir) if splits is None else splits
     shots = pick_shots(read_split(run_dir / "data", "train"), few_shot, config.data.seed)
     rows, metrics, start = [], {split: {} for split in splits}, time.perf_counter()
+    generate_s = 0.0
     for direction in config.data.directions:
         # every split's prompts in one call: fuller, length-sorted batches and one prefix cache
         todo = [(split, [e for p in pairs for e in pair_examples(p, [direction])]) for split, pairs in splits.items()
@@ -172,7 +173,9 @@ def evaluate_model(config: Config, run_dir: Path, name: str, loaded: Loaded, few
             for e in examples
         ]
         inputs = constraint(config.generate, direction, [e.input for e in examples])
+        decoding = time.perf_counter()
         outputs = generate_raw(loaded, prompts, config.generate, show_progress=True, **inputs)
+        generate_s += time.perf_counter() - decoding
         done = 0
         for split, split_examples in todo:
             answered, done = outputs[done : done + len(split_examples)], done + len(split_examples)
@@ -188,6 +191,7 @@ def evaluate_model(config: Config, run_dir: Path, name: str, loaded: Loaded, few
         "epochs": epochs,
         "few_shot": few_shot,
         "seconds": round(time.perf_counter() - start, 2),
+        "generate_seconds": round(generate_s, 2),
         "device": str(next(loaded.model.parameters()).device),
         "splits": metrics,
     }

@@ -34,6 +34,7 @@ from babybliss.config import Config, GenerateConfig, PromptConfig, ServeConfig
 from babybliss.convert.generate import Output, adapter_config, generate_raw, load_for_conversion, stop_criteria
 from babybliss.convert.prefix_cache import PrefixCache, template_prefix
 from babybliss.convert.ctranslate import is_ctranslate2
+from babybliss.convert.drafts import realiser_drafts
 from babybliss.convert.hybrid import default_system
 from babybliss.convert.shipped import NO_ADAPTER, resolve_adapter, shipped_adapter
 from babybliss.training.models import Loaded
@@ -72,7 +73,8 @@ class ModelConverter:
         prompts = [build_prompt(self.prompts, direction, s) for s in sentences]
         gen = replace(self.gen, max_new_tokens=self.token_bound(sentences))
         return generate_raw(self.loaded, prompts, gen, stop=self.stop, prefixes=self.prefixes,
-                            prefix=template_prefix(self.prompts, direction))
+                            prefix=template_prefix(self.prompts, direction),
+                            **realiser_drafts(gen, direction, sentences))
 
     def token_bound(self, sentences: list[str]) -> int:
         """A conversion is about as long as its input (Bliss drops words, English adds a few): twice the longest
