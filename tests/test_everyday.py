@@ -17,6 +17,8 @@ RULES = {
         ("Don't forget your hat.", "imperative:not forget your hat."),
         ("Be careful.", "imperative:be careful."),
         ("Turn off the radio.", "imperative:turn off radio."),
+        ("First wash your hands.", "imperative:wash first your hands."),  # an adverb of the verb before it
+        ("Quickly close the door.", "imperative:close quickly door."),
     ],
     "let's": [
         ("Let's play cards.", "imperative:let us play cards."),

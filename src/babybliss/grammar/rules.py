@@ -261,18 +261,24 @@ def _thanks(tokens) -> bool:
 
 def _imperative(root) -> bool:
     """A command or request: a base-form verb (or `let`) without a subject, first in its sentence but for `please`,
-    `just`, `do`/`don't`, `always` or `never` (§16)."""
+    `just`, `do`/`don't`, `always`, `never` or another adverb of the verb (`First wash your hands.`) (§16)."""
     if any(c.dep_ in ("nsubj", "nsubjpass", "expl", "csubj") for c in root.children):
         return False
     if any(c.tag_ == "MD" for c in root.children if c.dep_ == "aux"):
         return False
     before = [t for t in root.doc[: root.i] if not t.is_punct]
-    if any(t.lower_ not in ("please", "just", "do", "n't", "not", "always", "never") for t in before):
+    if any(t.lower_ not in ("please", "just", "do", "n't", "not", "always", "never") and not _opening_adverb(t, root)
+           for t in before):
         return False
     if root.tag_ == "VB" or root.lower_ == "let":
         return True
     verb_like = root.pos_ == "VERB" or any(c.dep_ in ("dobj", "prt", "dative", "xcomp") for c in root.children)
     return root.i == len(before) and verb_like and known_verb(root.lower_) and verb_base(root.lower_)[0] is None
+
+
+def _opening_adverb(t, verb) -> bool:
+    """An adverb of `verb` before it, not a wh-word (`First`, `Now`, `Quickly` in `First wash your hands.`)."""
+    return t.pos_ == "ADV" and t.dep_ == "advmod" and t.head.i == verb.i and t.tag_ != "WRB"
 
 
 def _present_habit(verb) -> bool:
