@@ -189,7 +189,7 @@ def random_embedder(config_folder: Path, target: Path) -> Path:
 
 def experiment(way: str, args, out: Path) -> dict | None:
     sets = [x for s in [*CONTENTS, *args.set] for x in ("--set", s)]
-    fast = [x for s in (TODAY if way == "today" else NEW) for x in ("--fast-set", s)]
+    fast = [x for s in (TODAY if way == "today" else NEW + args.new_set) for x in ("--fast-set", s)]
     command = [sys.executable, str(ROOT / "bench" / "bench_experiment_gpu.py"), "--ways", "one", "--with-base",
                *(["--tiny"] if args.tiny else ["--max-examples", "0", "--data", args.data, "--tokenizer", args.tokenizer]),
                *sets, *fast, "--out", str(Path(args.work) / f"{way}-out"), "--work", str(Path(args.work) / way),
@@ -337,6 +337,8 @@ def main() -> int:
     parser.add_argument("--tokenizer", help="tokenizer folder for the random model")
     parser.add_argument("--tiny", action="store_true", help="CPU dry run: the tiny model, 24 pairs")
     parser.add_argument("--set", action="append", default=[], help="section.key=value for both ways")
+    parser.add_argument("--new-set", action="append", default=[],
+                        help="section.key=value for the new settings only (experiment and serve), after NEW's")
     parser.add_argument("--ways", default="new,today", help="which experiments, in this order")
     parser.add_argument("--serve", default="new,today", help="which serve settings to measure (empty: none)")
     parser.add_argument("--serve-levels", default="512")
@@ -417,7 +419,7 @@ def main() -> int:
         summary["greedy_check"] = greedy_check(adapter, 8 if args.tiny else 28)
         save()
     for name in [s for s in args.serve.split(",") if s] if adapter else []:
-        serve(name, SERVE_NEW if name == "new" else SERVE_TODAY, folder, adapter, args, out)
+        serve(name, SERVE_NEW + args.new_set if name == "new" else SERVE_TODAY, folder, adapter, args, out)
         path = Path(args.work) / f"serve-{name}" / "serve-gpu.json"
         if path.is_file():
             summary.setdefault("serve", {})[name] = json.loads(path.read_text())
