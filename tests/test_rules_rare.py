@@ -28,6 +28,11 @@ CASES = {
         ("The ranger will lasso a nosy wiggly calf next Friday.", "future:ranger lasso calf nosy wiggly Friday next."),
         ("She will not groom nosy frisky ferrets next week.", "future:She not groom ferrets nosy frisky week next."),
     ],
+    "a question's verb that is also a noun, read into its subject, is the verb and `do` its auxiliary": [
+        ("Does the old neighbour duck?", "present:neighbour old duck?"),
+        ("Did my cousin motion near the gate?", "past:my cousin motion near gate?"),
+        ("Do you till the garden in spring?", "present:You till garden in spring?"),
+    ],
     "a subordinate clause's head read as a plural noun is its verb": [
         ("Grandpa naps when the puppy snores beside the fire.", "present:Grandpa nap when puppy snore beside fire."),
     ],

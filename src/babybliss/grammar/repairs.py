@@ -490,7 +490,47 @@ def _clause_noun_is_verb(token):
     return "NNS -> VBZ"
 
 
+SUBJECT_PRONOUNS = frozenset({"i", "you", "we", "they", "he", "she", "it"})
+
+
+def _question_verb_read_as_noun(token):
+    """`Does the neighbour duck?`, `Did Tomas motion near ...?`: `do` opening a question read as the main verb and the
+    question's verb, a word that is also a noun, read into its subject's noun phrase. The verb is a base verb of the
+    lexicon after a noun, name or pronoun (its subject): the head of the phrase spaCy hung on `do` where it is one,
+    else the first; `do` becomes its auxiliary."""
+    if token.lemma_ != "do" or token.dep_ != "ROOT" or token.i != token.sent.start or token.sent[-1].text != "?":
+        return None
+    candidates = [t for t in token.sent[1:] if t.i >= token.i + 2 and _subject_before(t.nbor(-1))
+                  and known_verb(t.lower_) and verb_base(t.lower_)[0] is None and t.tag_ not in ("VB", "VBP")]
+    heads = [t for t in candidates if t.head.i == token.i and t.dep_ in NOMINAL_DEPS]  # the phrase spaCy built
+    verb = (heads or candidates or [None])[0]
+    if verb is None or any(t.pos_ in ("VERB", "AUX") and t.head.i == token.i and token.i < t.i < verb.i for t in token.sent):
+        return None
+    subject = verb.nbor(-1)
+    for t in token.sent:
+        if t.i == verb.i or t.head.i not in (token.i, verb.i) or t.i == token.i:
+            continue
+        if token.i < t.i < subject.i:
+            t.head = subject
+        elif t.i > verb.i:
+            t.head = verb
+            if t.dep_ in ("nsubj", "nsubjpass", "appos"):
+                t.dep_ = "dobj"
+    subject.head, subject.dep_ = verb, "nsubj"
+    if subject.pos_ not in ("NOUN", "PROPN", "PRON"):  # `neighbour` read as an adjective of the verb-noun
+        subject.pos_, subject.tag_ = "NOUN", "NN"
+    verb.head, verb.dep_ = verb, "ROOT"
+    verb.pos_, verb.tag_, verb.lemma_ = "VERB", "VB", verb.lower_
+    token.head, token.dep_, token.pos_ = verb, "aux", "AUX"
+    return "question verb read as a noun -> VB"
+
+
+def _subject_before(t) -> bool:
+    return t.lower_ in SUBJECT_PRONOUNS or t.tag_ == "NNP" or noun_word(t.lower_) and t.tag_ not in ("DT", "PRP$", "POS")
+
+
 _REPAIRS = (  # in this order: later repairs read the tree the earlier ones fixed
+    _question_verb_read_as_noun,
     _there_participle,
     _verb_read_as_aux,
     _form_by_spelling,
