@@ -326,6 +326,8 @@ def main() -> None:
     parser.add_argument("--forms", default="torch:plain,ctranslate2:int8",
                         help="--agreement: RUNTIME:WEIGHTS[:SECTION.KEY=VALUE] forms (torch or ctranslate2; plain or "
                              "int8; a setting of that form's own), comma-separated")
+    parser.add_argument("--corpus", default="novel", choices=("novel", "compose", "rare"),
+                        help="--agreement: the shipped set whose sentences are converted")
     parser.add_argument("--alone", action="store_true",
                         help="--agreement: decode every sentence alone (as one client does), not in one call")
     parser.add_argument("--rounds", type=int, default=2, help="--agreement: alternate rounds of timing one sentence")
@@ -339,7 +341,7 @@ def main() -> None:
     DIRECTION["direction"] = args.direction
     pairs = json.loads((ROOT / "src/babybliss/data/corpus/pairs.json").read_text(encoding="utf-8"))
     bliss = [p["bliss"] for p in pairs]
-    sentences = [p["bliss"] for p in novel_pairs()] if args.direction == "b2e" else [p["original"] for p in pairs]
+    sentences = [p["bliss"] for p in shipped_pairs()] if args.direction == "b2e" else [p["original"] for p in pairs]
     if args.url and not args.url.startswith(("http://127.0.0.1", "http://localhost")):
         raise SystemExit("--url: this load test only runs against 127.0.0.1")
     server, url = (None, args.url.rstrip("/")) if args.url else start_server(args, {0} if args.pin else None)
@@ -384,8 +386,8 @@ def main() -> None:
               f"{r['client_cpu_s']} | {r.get('server_cpu_s', '')} |")
 
 
-def novel_pairs() -> list[dict]:
-    return json.loads((ROOT / "src/babybliss/data/corpus/novel.json").read_text(encoding="utf-8"))
+def shipped_pairs(corpus: str = "novel") -> list[dict]:
+    return json.loads((ROOT / f"src/babybliss/data/corpus/{corpus}.json").read_text(encoding="utf-8"))
 
 
 def agreement(args) -> None:
@@ -398,12 +400,13 @@ def agreement(args) -> None:
     from babybliss.config import load_config
     from babybliss.convert.generate import adapter_config, load_for_conversion
     from babybliss.convert.shipped import shipped_adapter
+    from babybliss.evaluation.acceptable import acceptable_many
     from babybliss.evaluation.metrics import exact_match_rate
     from babybliss.serve.app import ModelConverter
 
     adapter = shipped_adapter()
     direction = args.direction or "b2e"
-    pairs = novel_pairs()
+    pairs = shipped_pairs(args.corpus)
     inputs, references = ([p["bliss"] for p in pairs], [p["original"] for p in pairs])[:: 1 if direction == "b2e" else -1]
     threads = load_config(None, args.set or []).serve.threads
     if threads:
@@ -435,7 +438,10 @@ def agreement(args) -> None:
     result = {
         "date": time.strftime("%Y-%m-%d %H:%M"), "load_average": os.getloadavg(), "threads": torch.get_num_threads(),
         "direction": direction, "sentences": len(inputs), "alone": args.alone,
+        "corpus": args.corpus,
         "exact_match": {f: exact_match_rate(a, references) for f, a in answers.items()},
+        "acceptable": {f: sum(acceptable_many(inputs, a)) / len(inputs) for f, a in answers.items()}
+        if direction == "b2e" else None,
         "same_answers_as": first,
         "same_answers": {f: sum(a == b for a, b in zip(answers[first], a_)) for f, a_ in answers.items()},
         "one_sentence_p50_s": {f: round(percentile(s["one"], 0.5), 3) for f, s in seconds.items()},
