@@ -4,8 +4,10 @@ A Bliss -> English answer decoded alone costs one step per token on one core (24
 bench/RESULTS.md). The rule realiser writes an English sentence for the same Bliss in a fraction of a millisecond,
 and the fine-tuned model often writes the same tokens. One forward pass over the prompt and the realiser's answer
 gives the model's greedy choice at every position of that answer at once: the tokens it agrees with are its own
-greedy answer, its choice at the first disagreement comes for free, and decoding goes on from there only where the
-answer is not finished. The answer is the model's greedy answer whatever the draft says (tests/test_ctranslate.py).
+greedy answer, its choice at the first disagreement comes for free, the rest of the draft is lined up behind that
+choice and checked again (`ROUNDS` passes at most), and decoding goes on only where the answer is not finished. The
+answer is the model's greedy answer whatever the draft says (tests/test_ctranslate.py, in float32); with int8
+weights a pass rounds differently from one token at a time, so a near-tie can flip (bench/RESULTS.md).
 """
 
 from __future__ import annotations
