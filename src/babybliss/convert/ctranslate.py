@@ -146,7 +146,7 @@ def decode(loaded: Loaded, prompts: list[str], gen: GenerateConfig, prefix: str,
         head = []  # a tokenizer that merges across the prefix's end: every prompt whole
     known: list[list[int]] = [[] for _ in rows]  # each answer's first tokens, as far as they are known
     todo = list(range(len(rows)))
-    if drafts is not None and rows and len(rows) <= generator.num_generators:
+    if drafts is not None and checks_drafts(loaded, len(rows)):
         from babybliss.convert.drafts import checked, draft_tokens
 
         found = checked(generator, rows, [draft_tokens(tokenizer, d) for d in drafts], tokenizer.eos_token_id,
@@ -173,6 +173,12 @@ def decode(loaded: Loaded, prompts: list[str], gen: GenerateConfig, prefix: str,
         raw, stopped = cut_at_stop(tokenizer.decode(row[:-1] if ended else row, skip_special_tokens=True))
         decoded.append((raw, ended and not stopped))
     return decoded
+
+
+def checks_drafts(loaded: Loaded, rows: int) -> bool:
+    """Whether `decode` checks drafts for a batch of `rows`: CTranslate2 with no more rows than decoders, each row
+    checked on its own core (a larger batch's passes would cost as much as decoding it)."""
+    return is_ctranslate2(loaded) and 0 < rows <= loaded.model.generator.num_generators
 
 
 def share(rows: int, batch_size: int, workers: int) -> int:

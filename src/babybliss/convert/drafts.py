@@ -12,21 +12,9 @@ weights a pass rounds differently from one token at a time, so a near-tie can fl
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 
-from babybliss.config import GenerateConfig
 from babybliss.data.prompts import completion
-
-
-def realiser_drafts(gen: GenerateConfig, direction: str, texts: Sequence[str]) -> dict:
-    """generate_raw's `drafts` for `texts` where `generate.drafts` applies (Bliss -> English): the rule realiser's
-    English, else nothing."""
-    if not (gen.drafts and direction == "b2e"):
-        return {}
-    from babybliss.grammar.realise import to_english
-
-    return {"drafts": to_english(list(texts))}
 
 
 def draft_tokens(tokenizer, draft: str) -> list[int]:

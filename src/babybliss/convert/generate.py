@@ -16,7 +16,6 @@ from babybliss.io import read_user_text
 from babybliss.training.models import Loaded, ModelError, inference_dtype, load_model
 from babybliss.data.pairs import line_name
 from babybliss.data.prompts import STOP_MARKERS, build_prompt, extract_answer
-from babybliss.convert.drafts import realiser_drafts
 from babybliss.convert.greedy import greedy_rows, plain_greedy
 from babybliss.convert.prefix_cache import PrefixCache, cache_keyword, shared_prefix, static_cache
 
@@ -199,7 +198,7 @@ def generate_raw(
     `inputs` are the English sentences of e2b prompts: with `gen.constrain`, their answers keep to their words.
     `prefix`: the prompts' fixed beginning (default: the longest they share), whose KV cache is computed once and
     reused by every batch; `prefixes` keeps those caches across calls (a server's, for one model).
-    `drafts`: an answer guessed for each prompt (`convert.drafts.realiser_drafts`), which CTranslate2 checks before
+    `drafts`: an answer guessed for each prompt (`realiser_drafts`), which CTranslate2 checks before
     decoding a few sentences; the answers are the same without them."""
     from babybliss.convert.ctranslate import decode, is_ctranslate2
 
@@ -300,9 +299,21 @@ def constraint(gen: GenerateConfig, direction: str, texts: list[str]) -> dict:
     return {"inputs": texts} if gen.constrain and direction == "e2b" else {}
 
 
+def realiser_drafts(loaded: Loaded, gen: GenerateConfig, direction: str, texts: list[str]) -> dict:
+    """generate_raw's `drafts` where `generate.drafts` applies (Bliss -> English) and `loaded` checks them
+    (`ctranslate.checks_drafts`): the rule realiser's English (convert.drafts); else nothing, not written unused."""
+    from babybliss.convert.ctranslate import checks_drafts
+
+    if not (gen.drafts and direction == "b2e" and checks_drafts(loaded, len(texts))):
+        return {}
+    from babybliss.grammar.realise import to_english
+
+    return {"drafts": to_english(list(texts))}
+
+
 def convert(loaded: Loaded, prompts: PromptConfig, direction: str, texts: list[str], gen: GenerateConfig) -> list[Output]:
     return generate_raw(loaded, [build_prompt(prompts, direction, t) for t in texts], gen,
-                        **constraint(gen, direction, texts), **realiser_drafts(gen, direction, texts))
+                        **constraint(gen, direction, texts), **realiser_drafts(loaded, gen, direction, texts))
 
 
 def read_inputs(path: str | Path) -> list[str]:
@@ -347,5 +358,5 @@ def run_generate(
         config.generate,
         show_progress=len(texts) > 64,
         **constraint(config.generate, direction, texts),
-        **realiser_drafts(config.generate, direction, texts),
+        **realiser_drafts(loaded, config.generate, direction, texts),
     )

@@ -6,6 +6,7 @@ from babybliss.grammar.lexicon import (
     ARTICLES,
     AUXILIARIES,
     MATERIALS,
+    PERSONAL_PRONOUNS,
     PHRASAL_VERBS,
     POSSESSIVES,
     TIME_NOUNS,
@@ -490,9 +491,6 @@ def _clause_noun_is_verb(token):
     return "NNS -> VBZ"
 
 
-SUBJECT_PRONOUNS = frozenset({"i", "you", "we", "they", "he", "she", "it"})
-
-
 def _question_verb_read_as_noun(token):
     """`Does the neighbour duck?`, `Did Tomas motion near ...?`: `do` opening a question read as the main verb and the
     question's verb, a word that is also a noun, read into its subject's noun phrase. The verb is a base verb of the
@@ -500,7 +498,7 @@ def _question_verb_read_as_noun(token):
     else the first; `do` becomes its auxiliary."""
     if token.lemma_ != "do" or token.dep_ != "ROOT" or token.i != token.sent.start or token.sent[-1].text != "?":
         return None
-    candidates = [t for t in token.sent[1:] if t.i >= token.i + 2 and _subject_before(t.nbor(-1))
+    candidates = [t for t in token.sent[2:] if _subject_before(t.nbor(-1))
                   and known_verb(t.lower_) and verb_base(t.lower_)[0] is None and t.tag_ not in ("VB", "VBP")]
     heads = [t for t in candidates if t.head.i == token.i and t.dep_ in NOMINAL_DEPS]  # the phrase spaCy built
     verb = (heads or candidates or [None])[0]
@@ -526,7 +524,7 @@ def _question_verb_read_as_noun(token):
 
 
 def _subject_before(t) -> bool:
-    return t.lower_ in SUBJECT_PRONOUNS or t.tag_ == "NNP" or noun_word(t.lower_) and t.tag_ not in ("DT", "PRP$", "POS")
+    return t.lower_ in PERSONAL_PRONOUNS | {"i"} or t.tag_ == "NNP" or noun_word(t.lower_) and t.tag_ not in ("DT", "PRP$", "POS")
 
 
 _REPAIRS = (  # in this order: later repairs read the tree the earlier ones fixed

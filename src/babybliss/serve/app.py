@@ -31,10 +31,10 @@ from babybliss.serve.front_door import REDOC_CONTENT_SECURITY_POLICY, FrontDoor,
 from babybliss.serve.symbols_api import SymbolWordModel, symbols_of, symbols_router
 from babybliss.symbols.lexicon import attribution
 from babybliss.config import Config, GenerateConfig, PromptConfig, ServeConfig
-from babybliss.convert.generate import Output, adapter_config, generate_raw, load_for_conversion, stop_criteria
+from babybliss.convert.generate import (Output, adapter_config, generate_raw, load_for_conversion, realiser_drafts,
+                                        stop_criteria)
 from babybliss.convert.prefix_cache import PrefixCache, template_prefix
 from babybliss.convert.ctranslate import is_ctranslate2
-from babybliss.convert.drafts import realiser_drafts
 from babybliss.convert.hybrid import default_system
 from babybliss.convert.shipped import NO_ADAPTER, resolve_adapter, shipped_adapter
 from babybliss.training.models import Loaded
@@ -74,7 +74,7 @@ class ModelConverter:
         gen = replace(self.gen, max_new_tokens=self.token_bound(sentences))
         return generate_raw(self.loaded, prompts, gen, stop=self.stop, prefixes=self.prefixes,
                             prefix=template_prefix(self.prompts, direction),
-                            **realiser_drafts(gen, direction, sentences))
+                            **realiser_drafts(self.loaded, gen, direction, sentences))
 
     def token_bound(self, sentences: list[str]) -> int:
         """A conversion is about as long as its input (Bliss drops words, English adds a few): twice the longest
