@@ -11,8 +11,9 @@ In one invocation, on the random Llama-2-7B-shaped model of bench_experiment_gpu
    same contents as bench/RESULTS.md's 142 s run;
 3. the greedy answers of the un-tuned base (the same weights in both runs: training never changes them) compared row
    by row, and each epoch's too (training on a GPU is not bit-for-bit repeatable, so those are reported, not required);
-   then the epoch-4 adapter merged, every evaluation prompt decoded by today's path twice, by the static cache at
-   today's batches and by the new path (`greedy_check`): seconds each, answers identical to today's;
+   then the epoch-4 adapter merged, every evaluation prompt decoded by today's path, by it in batches of 128, by the
+   static cache at today's batches (step by step and as CUDA graphs) and by the new path (`greedy_check`): seconds
+   each, answers identical to today's;
 4. each stage's floor (below), written into each run's stages.json (`floors`) and its report rendered again;
 5. `serve` with the new run's epoch-4 adapter merged, 512 clients: today's settings and the new ones
    (bench_serve_gpu.py).
@@ -48,10 +49,11 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 TODAY = ["model.load_on_device=false", "generate.kv_cache=dynamic", "generate.batch_size=256",
          "generate.max_batch_tokens=0"]
-"""The path the 142 s run measured (configs/fast-gpu.toml as shipped), named in full."""
+"""The path the 142 s run measured (configs/fast-gpu.toml before 2026-12-07), named in full."""
 NEW = ["model.load_on_device=true", "generate.kv_cache=static", "generate.batch_size=1024",
        "generate.max_batch_tokens=65536"]
-"""The new settings: weights straight to the GPU, a static KV cache, batches of up to 1 024 rows bounded by 65 536
+"""The new settings (configs/fast-gpu.toml since 2026-12-07): weights straight to the GPU, a static KV cache (each
+decode step a CUDA graph: generate.cuda_graphs is on by default), batches of up to 1 024 rows bounded by 65 536
 tokens of KV cache (32 GiB for the 7B shape), so plain prompts go a direction at a time and few-shot ones ~290."""
 TEMPLATE_TAIL = 8
 """Tokens of the prompt template after the input (`\n\n### Response:\n`), counted per prompt in the floor."""
@@ -227,8 +229,9 @@ def step_times(run: Path) -> dict:
 
 def greedy_check(adapter: Path, max_new_tokens: int) -> dict:
     """The trained adapter merged (as `serve` runs it), every evaluation prompt of its run (validation, test, novel,
-    both directions) decoded by today's path twice (how far today's path agrees with itself), by the static cache
-    at today's batches, and by the new path: seconds and greedy answers identical to today's first."""
+    both directions) decoded by today's path, by today's path in batches of 128 (how far bf16 answers move with a
+    batch's padding alone), by the static cache at today's batches step by step and as CUDA graphs, and by the new
+    path: seconds and greedy answers identical to today's."""
     from dataclasses import replace
 
     import torch
@@ -243,8 +246,9 @@ def greedy_check(adapter: Path, max_new_tokens: int) -> dict:
     loaded = for_generation(load_for_generation(trained, adapter), trained.model.dtype)
     gen = replace(trained.generate, max_new_tokens=max_new_tokens, do_sample=False)
     paths = {"today": replace(gen, kv_cache="dynamic", batch_size=256, max_batch_tokens=0)}
-    paths["today again"] = paths["today"]
-    paths["static, today's batches"] = replace(paths["today"], kv_cache="static")
+    paths["today, batches of 128"] = replace(paths["today"], batch_size=128)  # the same path, other padding
+    paths["static, today's batches, step by step"] = replace(paths["today"], kv_cache="static", cuda_graphs=False)
+    paths["static, today's batches, graphs"] = replace(paths["today"], kv_cache="static")
     paths["new"] = replace(gen, kv_cache="static", batch_size=1024, max_batch_tokens=65536)
     answers, result = {}, {"prompts": len(prompts)}
     for name, path in paths.items():
@@ -265,8 +269,9 @@ def greedy_check(adapter: Path, max_new_tokens: int) -> dict:
 
 def profile_decode(folder: Path, data: str, out: Path, rows: int) -> dict:
     """Where a batch's decoding time goes: `rows` of the un-tuned base's 3-shot English -> Bliss prompts (the base's
-    evaluation) and `rows` plain ones (a trained epoch's), 28 new tokens, by the new path: seconds of each batch
-    (warm) and the CUDA kernels' time by name under torch.profiler (OUT/profile.txt)."""
+    evaluation) and `rows` plain ones (a trained epoch's), 28 new tokens, by the new path step by step and with the
+    decode step replayed as a CUDA graph: seconds of each batch (warm), whether the two give the same answers, and
+    the CUDA kernels' time by name under torch.profiler (OUT/profile.txt)."""
     from dataclasses import replace
 
     import torch
@@ -289,23 +294,54 @@ def profile_decode(folder: Path, data: str, out: Path, rows: int) -> dict:
     activities = [ProfilerActivity.CPU] + ([ProfilerActivity.CUDA] if gpu else [])
     result, tables = {"rows": len(texts)}, []
     for name, prompts in batches.items():
-        generate_raw(loaded, prompts[:16], gen)
-        sync()
-        start = time.perf_counter()
-        generate_raw(loaded, prompts, gen)
-        sync()
-        result[name] = round(time.perf_counter() - start, 3)
-        with profile(activities=activities) as prof:
-            generate_raw(loaded, prompts, gen)
+        result[name] = {}
+        for way, graphs in (("step by step", False), ("graphs", True)):
+            way_gen = replace(gen, cuda_graphs=graphs)
+            generate_raw(loaded, prompts[:16], way_gen)
             sync()
-        tables.append(f"## {name}: {len(prompts)} rows, {result[name]} s\n\n" + prof.key_averages().table(
-            sort_by="cuda_time_total" if gpu else "cpu_time_total", row_limit=30))
-        print(f"[gpu-path] profile {name}: {result[name]} s", flush=True)
+            start = time.perf_counter()
+            answers = [o.raw for o in generate_raw(loaded, prompts, way_gen)]
+            sync()
+            result[name][way] = round(time.perf_counter() - start, 3)
+            again = [o.raw for o in generate_raw(loaded, prompts, way_gen)]
+            result[name][f"{way}, same answers twice"] = sum(a == b for a, b in zip(answers, again))
+            if way == "step by step":
+                step_answers = answers
+            else:
+                result[name]["same answers, graphs and step by step"] = sum(a == b for a, b in zip(answers, step_answers))
+            with profile(activities=activities) as prof:
+                generate_raw(loaded, prompts, way_gen)
+                sync()
+            tables.append(f"## {name}, {way}: {len(prompts)} rows, {result[name][way]} s\n\n" + prof.key_averages().table(
+                sort_by="cuda_time_total" if gpu else "cpu_time_total", row_limit=30))
+        print(f"[gpu-path] profile {name}: {json.dumps(result[name])}", flush=True)
     (out / "profile.txt").write_text("\n\n".join(tables), encoding="utf-8")
     del loaded
     if gpu:
         torch.cuda.empty_cache()
+        result["float32, 3-shot"] = float32_graphs(folder, batches["3-shot"][:64])
     return result
+
+
+def float32_graphs(folder: Path, prompts: list[str]) -> dict:
+    """The decode step replayed as a CUDA graph against step by step in float32, where near-ties of the random model's
+    bf16 logits cannot hide a difference in what is computed: how many of `prompts` answer the same."""
+    from dataclasses import replace
+
+    import torch
+
+    from babybliss.config import load_config
+    from babybliss.convert.generate import for_generation, generate_raw, load_for_generation
+
+    config = load_config(None, [f"model.spec={folder}", *NEW, "generate.max_new_tokens=28", "model.dtype=float32"])
+    loaded = for_generation(load_for_generation(config), config.model.dtype)
+    gen = replace(config.generate, max_batch_tokens=0)
+    answers = {graphs: [o.raw for o in generate_raw(loaded, prompts, replace(gen, cuda_graphs=graphs))]
+               for graphs in (False, True)}
+    del loaded
+    torch.cuda.empty_cache()
+    return {"rows": len(prompts), "same answers, graphs and step by step": sum(a == b for a, b in zip(*answers.values())),
+            "distinct answers": len(set(answers[False]))}
 
 
 def same_answers(a: Path, b: Path) -> dict:
@@ -351,6 +387,8 @@ def main() -> int:
                         help="skip decoding the epoch-4 adapter's prompts by each path")
     parser.add_argument("--profile", type=int, default=0, metavar="ROWS",
                         help="first, profile one batch of ROWS 3-shot and plain prompts (OUT/profile.txt)")
+    parser.add_argument("--adapter", help="with no experiment run (--ways ''): a trained run's epoch-4 adapter for "
+                        "the greedy check and serve (an earlier call's, on a machine still warm)")
     parser.add_argument("--random-embedder", help="MiniLM's folder without model.safetensors: random weights instead")
     parser.add_argument("--out", default=os.environ.get("OUT", "runs/bench-gpu-path"))
     args = parser.parse_args()
@@ -414,7 +452,8 @@ def main() -> int:
                              for p in sorted((runs["new"] / "eval").glob("*/predictions.jsonl"))}
         print(f"[gpu-path] greedy answers, new against today: {json.dumps(summary['greedy'])}", flush=True)
         save()
-    adapter = next((runs[w] / "epoch-4" for w in ("new", "today") if w in runs and (runs[w] / "epoch-4").is_dir()), None)
+    adapter = next((runs[w] / "epoch-4" for w in ("new", "today") if w in runs and (runs[w] / "epoch-4").is_dir()),
+                   Path(args.adapter) if args.adapter else None)
     if adapter is not None and args.greedy_check:
         summary["greedy_check"] = greedy_check(adapter, 8 if args.tiny else 28)
         save()

@@ -10,7 +10,8 @@ from transformers import StoppingCriteriaList, StopStringCriteria
 from babybliss.config import Config
 from babybliss.convert.generate import generate_raw, stop_criteria
 from babybliss.convert.greedy import greedy_rows
-from babybliss.convert.prefix_cache import PrefixCache, cache_keyword, template_prefix
+from babybliss.convert.prefix_cache import PrefixCache, cache_keyword, static_cache, template_prefix
+from babybliss.convert.static_greedy import greedy_static
 from babybliss.data.prompts import build_prompt
 from babybliss.training.models import load_model
 
@@ -116,3 +117,47 @@ def test_a_model_whose_generation_config_sets_a_processor_keeps_generate(monkeyp
     loaded.model.generation_config.repetition_penalty = 1.0
     generate_raw(loaded, [build_prompt(config.prompts, "e2b", "I walk.")], config.generate)
     assert calls == [1]
+
+
+def _static_batch(loaded, prompts: list[str], cached: bool, prefix: str, max_new_tokens: int) -> dict:
+    if cached:
+        return PrefixCache(loaded.model, loaded.tokenizer).batch_inputs(prefix, prompts, static_new_tokens=max_new_tokens)
+    encoded = _batch(loaded, prompts, False, "")
+    encoded[cache_keyword()] = static_cache(loaded.model, len(prompts), encoded["input_ids"].shape[1] + max_new_tokens)
+    return encoded
+
+
+def test_the_static_cache_loop_gives_generates_tokens():
+    """greedy_static against generate with the same static cache: rows ending by EOS, by a stop string and by
+    max_new_tokens at different steps, with and without the prefix written into the cache, eager and SDPA masks."""
+    loaded, config = _loaded()
+    prompts = [build_prompt(config.prompts, "e2b", s) for s in SENTENCES]
+    prefix = template_prefix(config.prompts, "e2b")
+    eos, stopping = _frequent_tokens(loaded, prompts)[:2]
+    stop_string = StoppingCriteriaList([StopStringCriteria(loaded.tokenizer, [loaded.tokenizer.decode([stopping])])])
+    pad = loaded.tokenizer.pad_token_id
+    for attention in ("sdpa", "eager"):
+        loaded.model.config._attn_implementation = attention
+        for cached in (False, True):
+            for stop in (None, stop_string):
+                expected = _by_generate(loaded, _static_batch(loaded, prompts, cached, prefix, 12), 12, eos, stop)
+                got = greedy_static(loaded.model, _static_batch(loaded, prompts, cached, prefix, 12), cache_keyword(),
+                                    12, eos, pad, stop)
+                assert got == expected, (attention, cached, stop)
+                assert len({_first(row, eos) for row in got}) > 2
+    assert expected == _by_generate(loaded, _batch(loaded, prompts, True, prefix), 12, eos, stop)  # as a dynamic cache
+
+
+def test_generate_raw_decodes_static_batches_with_the_static_loop(monkeypatch):
+    from babybliss.convert import generate as module
+
+    loaded, config = _loaded()
+    config.generate.max_new_tokens = 6
+    config.generate.kv_cache = "static"
+    calls = []
+    monkeypatch.setattr(module, "greedy_static", lambda *a, **k: calls.append(k["graphs"]) or greedy_static(*a, **k))
+    prompts = [build_prompt(config.prompts, "e2b", s) for s in SENTENCES[:3]]
+    answers = generate_raw(loaded, prompts, config.generate)
+    assert calls == [False]  # a CPU model: step by step
+    config.generate.kv_cache = "dynamic"
+    assert [o.raw for o in generate_raw(loaded, prompts, config.generate)] == [o.raw for o in answers]

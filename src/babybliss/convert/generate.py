@@ -17,6 +17,7 @@ from babybliss.training.models import Loaded, ModelError, inference_dtype, load_
 from babybliss.data.pairs import line_name
 from babybliss.data.prompts import STOP_MARKERS, build_prompt, extract_answer
 from babybliss.convert.greedy import greedy_rows, plain_greedy
+from babybliss.convert.static_greedy import decodes, greedy_static
 from babybliss.convert.prefix_cache import PrefixCache, cache_keyword, shared_prefix, static_cache
 
 log = logging.getLogger("babybliss.convert.generate")
@@ -224,9 +225,11 @@ def generate_raw(
     prefixes = prefixes or PrefixCache(model, tokenizer)
     prefix = shared_prefix(prompts) if prefix is None else prefix
     plain = plain_greedy(model)
+    static = gen.kv_cache == "static" and decodes(model)
     for batch in iterator:
         # Special tokens as in training (TRL tokenises each prompt with them): Gemma's and Llama's BOS; SmolLM2 has none.
         static_tokens = gen.max_new_tokens if gen.kv_cache == "static" else None
+        encoded = None  # the last batch's KV cache freed before this one's is allocated (two at once may not fit)
         encoded = prefixes.batch_inputs(prefix, [prompts[i] for i in batch], static_new_tokens=static_tokens)
         if encoded is None:
             encoded = tokenizer([prompts[i] for i in batch], return_tensors="pt", padding=True, add_special_tokens=True)
@@ -236,7 +239,11 @@ def generate_raw(
         sampling = dict(do_sample=True, temperature=gen.temperature, top_p=gen.top_p) if gen.do_sample else dict(do_sample=False)
         if gen.constrain and inputs is not None:
             sampling["logits_processor"] = bliss_words_processor(tokenizer, [inputs[i] for i in batch], encoded)
-        if gen.do_sample or "logits_processor" in sampling or not plain or static_tokens is not None:
+        greedy = not gen.do_sample and "logits_processor" not in sampling and plain
+        if greedy and static:  # one CUDA graph a step on a GPU (convert.static_greedy)
+            new_tokens = greedy_static(model, encoded, cache_keyword(), gen.max_new_tokens, eos, tokenizer.pad_token_id,
+                                       stop, graphs=gen.cuda_graphs and device.type == "cuda")
+        elif not greedy or static_tokens is not None:
             out = model.generate(
                 **encoded,
                 max_new_tokens=gen.max_new_tokens,

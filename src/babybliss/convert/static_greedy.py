@@ -1,0 +1,148 @@
+"""Greedy decoding of one batch with a static KV cache, each decode step replayed as one CUDA graph on a GPU.
+
+On a GPU, decoding a 7B model with transformers is bound by the host: each step launches some hundreds of small
+kernels, and the H100 profile of a 256-row batch (bench/RESULTS.md) had 0.77 s of GPU work in 2.29 s. A static
+cache keeps every tensor of a step at one address, so the step is captured once per batch as a CUDA graph and each
+later step is one launch. The step's inputs live in tensors the graph owns and the graph itself moves them on: the
+new token, each row's position, the mask column of the position written, and where the token goes in the answer.
+
+The first step (the prompt's prefill) is generate's own (`prepare_inputs_for_generation`), so the prompt is read as
+generate reads it; each later step gets its attention mask already built (4D, the padding hidden, the cache's
+unwritten positions hidden), which transformers uses as it is. Rows that have stopped keep decoding until the batch
+stops (no row's answer depends on another's); what comes back is what generate returns for the batch, row by row,
+cut at each row's EOS, stop string or `max_new_tokens` and padded with `pad_token_id` (tests/test_greedy.py).
+"""
+
+from __future__ import annotations
+
+import logging
+
+import torch
+
+from babybliss.convert.greedy import _forward_parameters, _transformers_model
+
+log = logging.getLogger(__name__)
+
+MASKS = {"sdpa": "bool", "eager": "additive"}
+"""Attention implementations whose 4D mask this loop can build: SDPA takes True where a key is seen; eager adds 0
+there and the dtype's lowest value elsewhere."""
+
+
+def decodes(model) -> bool:
+    """Whether this loop can decode `model` (an attention implementation whose mask it builds)."""
+    return _attention(_transformers_model(model)) in MASKS
+
+
+@torch.inference_mode()
+def greedy_static(model, encoded: dict, cache_key: str, max_new_tokens: int, eos: int, pad: int, stop,
+                  graphs: bool = False) -> list[list[int]]:
+    """The new tokens of each row of `encoded` (input_ids, attention_mask and a `StaticCache` under `cache_key`, which
+    may hold a prefix), as `model.generate(do_sample=False, ...)` returns them; `graphs`: replay the decode step as a
+    CUDA graph (a CUDA model only)."""
+    model = _transformers_model(model)
+    input_ids, prompt_mask = encoded["input_ids"], encoded["attention_mask"]
+    cache = encoded[cache_key]
+    rows, width = input_ids.shape
+    keep = {"logits_to_keep": 1} if "logits_to_keep" in _forward_parameters(model) else {}
+    positions = (prompt_mask.long().cumsum(-1) - 1).masked_fill(prompt_mask == 0, 0)
+    kwargs = {"use_cache": True, cache_key: cache, "position_ids": positions, **keep,
+              "attention_mask": None if bool((prompt_mask == 1).all()) else prompt_mask}
+    past = cache.get_seq_length()
+    past = int(past) if isinstance(past, torch.Tensor) else past
+    inputs = model.prepare_inputs_for_generation(input_ids, next_sequence_length=width - past,
+                                                 is_first_iteration=True, **kwargs)
+    first = _argmax(model(**inputs, return_dict=True).logits)
+
+    state = _DecodeState(model, prompt_mask, positions, first, width + max_new_tokens)
+
+    def step() -> None:
+        state.seen.index_fill_(-1, state.write, True)
+        logits = model(input_ids=state.token, position_ids=state.position, attention_mask=state.mask(),
+                       use_cache=True, **{cache_key: cache}, **keep).logits
+        state.advance(_argmax(logits))
+
+    tokens = input_ids
+    stopped = torch.zeros(rows, dtype=torch.bool, device=input_ids.device)
+    ended_at = torch.full((rows,), max_new_tokens, device=input_ids.device)
+    replay = None
+    for count in range(1, max_new_tokens + 1):
+        if count > 1:
+            if replay is not None:
+                replay.replay()
+            elif graphs and count < max_new_tokens:  # a graph pays from its second replay on
+                replay = _captured(step)  # one real step, then the capture
+            else:
+                step()
+        tokens = torch.cat([tokens, state.answer[:, count - 1 : count]], dim=-1)
+        now = tokens[:, -1] == eos
+        if stop is not None:
+            now = now | stop(tokens, None)
+        ended_at = torch.where(now & ~stopped, count, ended_at)
+        stopped = stopped | now
+        if bool(stopped.all()):
+            break
+    answer, ended = state.answer.tolist(), ended_at.tolist()
+    last = max(ended)
+    return [row[:end] + [pad] * (last - end) for row, end in zip(answer, ended)]
+
+
+class _DecodeState:
+    """The tensors a decode step reads and moves on in place (the addresses a CUDA graph keeps)."""
+
+    def __init__(self, model, prompt_mask, positions, first, length: int) -> None:
+        rows, width = prompt_mask.shape
+        device = prompt_mask.device
+        self.kind = MASKS[_attention(model)]
+        self.dtype = model.dtype
+        self.seen = torch.zeros(rows, 1, 1, length, dtype=torch.bool, device=device)
+        self.seen[:, 0, 0, :width] = prompt_mask.bool()
+        self.write = torch.tensor([width], device=device)  # the cache position the next token's keys go to
+        self.token = first[:, None].clone()
+        self.position = positions[:, -1:] + 1
+        self.answer = torch.zeros(rows, length - width, dtype=torch.long, device=device)
+        self.answer[:, 0] = first
+        self.index = torch.tensor([1], device=device)  # where the next token goes in the answer
+
+    def mask(self) -> torch.Tensor:
+        if self.kind == "bool":
+            return self.seen
+        lowest = torch.finfo(self.dtype).min
+        return torch.zeros(self.seen.shape, dtype=self.dtype, device=self.seen.device).masked_fill(~self.seen, lowest)
+
+    def advance(self, token: torch.Tensor) -> None:
+        self.answer.index_copy_(1, self.index, token[:, None])
+        self.token.copy_(token[:, None])
+        self.position.add_(1)
+        self.write.add_(1)
+        self.index.add_(1)
+
+
+def _captured(step):
+    """Run `step` once for real (on a side stream, as CUDA graph warm-up wants), then capture it; None, after the real
+    step, where the capture fails (the caller goes on step by step)."""
+    side = torch.cuda.Stream()
+    side.wait_stream(torch.cuda.current_stream())
+    with torch.cuda.stream(side):
+        step()
+    torch.cuda.current_stream().wait_stream(side)
+    graph = torch.cuda.CUDAGraph()
+    try:
+        with torch.cuda.graph(graph, capture_error_mode="thread_local"):  # a server's other threads go on
+            step()
+    except RuntimeError as error:  # an operation the capture cannot hold: nothing of it ran
+        log.warning("decode step not captured as a CUDA graph (%s); decoding step by step", error)
+        return _Eager(step)
+    return graph
+
+
+class _Eager:
+    def __init__(self, step) -> None:
+        self.replay = step
+
+
+def _argmax(logits: torch.Tensor) -> torch.Tensor:
+    return torch.argmax(logits[:, -1].to(dtype=torch.float32), dim=-1)
+
+
+def _attention(model) -> str:
+    return getattr(model.config, "_attn_implementation", None) or "eager"
