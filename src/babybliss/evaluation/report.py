@@ -437,9 +437,18 @@ def _png(fig: Any) -> str:
     import matplotlib.pyplot as plt
 
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=90, bbox_inches="tight")
+    fig.savefig(buffer, format="png", dpi=90)
     plt.close(fig)
     return base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def _margins(fig: Any, rows: int, left: float, bottom: float, top: float = 0.3, gap: float = 0.72) -> None:
+    """Margins and the gap between rows of panels in inches, set once: matplotlib's tight layout measures every label
+    by drawing the figure, which made two thirds of the report's time (5.3 s of a four-epoch run's on 2 cores)."""
+    width, height = fig.get_size_inches()
+    panel = (height - top - bottom - (rows - 1) * gap) / rows
+    fig.subplots_adjust(left=left / width, right=1 - 0.12 / width, bottom=bottom / height, top=1 - top / height,
+                        wspace=0.28, hspace=gap / panel)
 
 
 def _pyplot() -> Any:
@@ -469,6 +478,7 @@ def _plot_losses(logs: Mapping[str, Mapping[str, list[tuple[float, float]]]]) ->
     ax.set_ylabel("loss")
     ax.grid(alpha=0.3)
     ax.legend(fontsize=7, ncol=2)
+    _margins(fig, 1, left=0.65, bottom=0.5)
     return _png(fig)
 
 
@@ -544,7 +554,7 @@ def _plot_metrics(evals: Mapping[str, Mapping[str, Any]], models: Sequence[str],
                 labels.append(label)
     if handles:
         fig.legend(handles, labels, loc="lower center", ncol=len(labels), fontsize=8, frameon=False)
-    fig.tight_layout(rect=(0, 0.04, 1, 1))
+    _margins(fig, rows, left=0.6, bottom=0.75)
     return _png(fig)
 
 
