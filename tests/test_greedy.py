@@ -56,12 +56,18 @@ def _first(row: list[int], token: int) -> int | None:
     return row.index(token) if token in row else None
 
 
-def test_the_same_tokens_as_generate_rows_stopping_at_different_steps():
+def _stopping_at_different_steps():
+    """The random tiny model, e2b prompts and their instruction, and two tokens it writes often: one to be EOS, one
+    whose text is a stop string (`stop_string`), so rows end at different steps and in each way."""
     loaded, config = _loaded()
     prompts = [build_prompt(config.prompts, "e2b", s) for s in SENTENCES]
-    prefix = template_prefix(config.prompts, "e2b")
     eos, stopping = _frequent_tokens(loaded, prompts)[:2]
     stop_string = StoppingCriteriaList([StopStringCriteria(loaded.tokenizer, [loaded.tokenizer.decode([stopping])])])
+    return loaded, prompts, template_prefix(config.prompts, "e2b"), eos, stopping, stop_string
+
+
+def test_the_same_tokens_as_generate_rows_stopping_at_different_steps():
+    loaded, prompts, prefix, eos, stopping, stop_string = _stopping_at_different_steps()
     pad = loaded.tokenizer.pad_token_id
     for cached in (False, True):
         for stop in (None, stop_criteria(loaded.tokenizer), stop_string):
@@ -130,11 +136,7 @@ def _static_batch(loaded, prompts: list[str], cached: bool, prefix: str, max_new
 def test_the_static_cache_loop_gives_generates_tokens():
     """greedy_static against generate with the same static cache: rows ending by EOS, by a stop string and by
     max_new_tokens at different steps, with and without the prefix written into the cache, eager and SDPA masks."""
-    loaded, config = _loaded()
-    prompts = [build_prompt(config.prompts, "e2b", s) for s in SENTENCES]
-    prefix = template_prefix(config.prompts, "e2b")
-    eos, stopping = _frequent_tokens(loaded, prompts)[:2]
-    stop_string = StoppingCriteriaList([StopStringCriteria(loaded.tokenizer, [loaded.tokenizer.decode([stopping])])])
+    loaded, prompts, prefix, eos, stopping, stop_string = _stopping_at_different_steps()
     pad = loaded.tokenizer.pad_token_id
     for attention in ("sdpa", "eager"):
         loaded.model.config._attn_implementation = attention
