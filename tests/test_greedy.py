@@ -163,3 +163,32 @@ def test_generate_raw_decodes_static_batches_with_the_static_loop(monkeypatch):
     assert calls == [False]  # a CPU model: step by step
     config.generate.kv_cache = "dynamic"
     assert [o.raw for o in generate_raw(loaded, prompts, config.generate)] == [o.raw for o in answers]
+
+
+def test_a_step_the_capture_cannot_hold_is_decoded_step_by_step(monkeypatch, caplog):
+    """Where CUDA graph capture fails (an operation it cannot hold), the real step has run once and later steps run
+    step by step; the warning is given once a process. CUDA itself is stood in for: this machine has none."""
+    from contextlib import nullcontext
+
+    from babybliss.convert import static_greedy
+
+    class Stream:
+        def wait_stream(self, other):
+            pass
+
+    def refusing_capture(*args, **kwargs):
+        raise RuntimeError("operation not permitted when stream is capturing")
+
+    monkeypatch.setattr(torch.cuda, "Stream", Stream)
+    monkeypatch.setattr(torch.cuda, "current_stream", Stream)
+    monkeypatch.setattr(torch.cuda, "stream", lambda stream: nullcontext())
+    monkeypatch.setattr(torch.cuda, "CUDAGraph", object)
+    monkeypatch.setattr(torch.cuda, "graph", refusing_capture)
+    monkeypatch.setattr(static_greedy, "_WARNED", [])
+    ran = []
+    replay = static_greedy._captured(lambda: ran.append(1))
+    assert ran == [1]  # the warm-up step is a real one
+    replay.replay()
+    assert ran == [1, 1]
+    static_greedy._captured(lambda: None)
+    assert sum("not captured" in r.message for r in caplog.records) == 1

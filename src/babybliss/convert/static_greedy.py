@@ -117,6 +117,9 @@ class _DecodeState:
         self.index.add_(1)
 
 
+_WARNED: list[str] = []  # a failed capture is said once a process, not once a batch
+
+
 def _captured(step):
     """Run `step` once for real (on a side stream, as CUDA graph warm-up wants), then capture it; None, after the real
     step, where the capture fails (the caller goes on step by step)."""
@@ -130,7 +133,9 @@ def _captured(step):
         with torch.cuda.graph(graph, capture_error_mode="thread_local"):  # a server's other threads go on
             step()
     except RuntimeError as error:  # an operation the capture cannot hold: nothing of it ran
-        log.warning("decode step not captured as a CUDA graph (%s); decoding step by step", error)
+        if not _WARNED:
+            log.warning("decode step not captured as a CUDA graph (%s); decoding step by step", error)
+            _WARNED.append(str(error))
         return _Eager(step)
     return graph
 
