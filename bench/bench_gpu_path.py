@@ -277,18 +277,15 @@ def profile_decode(folder: Path, data: str, out: Path, rows: int) -> dict:
     import torch
     from torch.profiler import ProfilerActivity, profile
 
-    from babybliss.config import load_config
-    from babybliss.convert.generate import for_generation, generate_raw, load_for_generation
+    from babybliss.convert.generate import generate_raw
     from babybliss.data.prompts import build_prompt, few_shot_prompt, pair_examples
 
-    config = load_config(None, [f"model.spec={folder}", *NEW, "generate.max_new_tokens=28"])
-    loaded = for_generation(load_for_generation(config), config.model.dtype)
+    config, loaded, gen = new_path(folder)
     pairs = json.loads(Path(data).read_text(encoding="utf-8"))
     shots = [e for p in pairs[:3] for e in pair_examples(p, ["e2b"])]
     texts = [p["original"] for p in pairs[3 : 3 + rows]]
     batches = {"3-shot": [few_shot_prompt(config.prompts, "e2b", t, shots) for t in texts],
                "plain": [build_prompt(config.prompts, "e2b", t) for t in texts]}
-    gen = replace(config.generate, max_batch_tokens=0)  # each batch whole
     gpu = torch.cuda.is_available()
     sync = torch.cuda.synchronize if gpu else (lambda: None)
     activities = [ProfilerActivity.CPU] + ([ProfilerActivity.CUDA] if gpu else [])
@@ -323,6 +320,19 @@ def profile_decode(folder: Path, data: str, out: Path, rows: int) -> dict:
     return result
 
 
+def new_path(folder: Path, *sets: str):
+    """The random model loaded for the new path (28 new tokens, each batch whole): its config, the model, the
+    generate settings."""
+    from dataclasses import replace
+
+    from babybliss.config import load_config
+    from babybliss.convert.generate import for_generation, load_for_generation
+
+    config = load_config(None, [f"model.spec={folder}", *NEW, "generate.max_new_tokens=28", *sets])
+    loaded = for_generation(load_for_generation(config), config.model.dtype)
+    return config, loaded, replace(config.generate, max_batch_tokens=0)
+
+
 def float32_graphs(folder: Path, prompts: list[str]) -> dict:
     """The decode step replayed as a CUDA graph against step by step in float32, where near-ties of the random model's
     bf16 logits cannot hide a difference in what is computed: how many of `prompts` answer the same."""
@@ -330,12 +340,9 @@ def float32_graphs(folder: Path, prompts: list[str]) -> dict:
 
     import torch
 
-    from babybliss.config import load_config
-    from babybliss.convert.generate import for_generation, generate_raw, load_for_generation
+    from babybliss.convert.generate import generate_raw
 
-    config = load_config(None, [f"model.spec={folder}", *NEW, "generate.max_new_tokens=28", "model.dtype=float32"])
-    loaded = for_generation(load_for_generation(config), config.model.dtype)
-    gen = replace(config.generate, max_batch_tokens=0)
+    _, loaded, gen = new_path(folder, "model.dtype=float32")
     answers = {graphs: [o.raw for o in generate_raw(loaded, prompts, replace(gen, cuda_graphs=graphs))]
                for graphs in (False, True)}
     del loaded

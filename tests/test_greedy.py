@@ -188,7 +188,7 @@ def test_a_step_the_capture_cannot_hold_is_decoded_step_by_step(monkeypatch, cap
     ran = []
     replay = static_greedy._captured(lambda: ran.append(1))
     assert ran == [1]  # the warm-up step is a real one
-    replay.replay()
+    replay()
     assert ran == [1, 1]
     static_greedy._captured(lambda: None)
     assert sum("not captured" in r.message for r in caplog.records) == 1

@@ -39,15 +39,9 @@ def greedy_rows(model, encoded: dict, cache_key: str, max_new_tokens: int, eos: 
     """The new tokens of each row of `encoded` (generate's input_ids, attention_mask and optional KV cache under
     `cache_key`), as `model.generate(do_sample=False, ...)` returns them for this batch."""
     model = _transformers_model(model)
-    input_ids, attention_mask = encoded["input_ids"], encoded["attention_mask"]
+    input_ids = encoded["input_ids"]
     rows, prompt_length = input_ids.shape
-    kwargs = {"use_cache": True, cache_key: encoded.get(cache_key)}
-    kwargs["position_ids"] = (attention_mask.long().cumsum(-1) - 1).masked_fill(attention_mask == 0, 0)
-    # generate drops an all-ones mask (no padding) before the first step; it keeps it for the whole batch otherwise
-    kwargs["attention_mask"] = None if bool((attention_mask == 1).all()) else attention_mask
-    if "logits_to_keep" in _forward_parameters(model):
-        kwargs["logits_to_keep"] = 1
-    past = kwargs[cache_key].get_seq_length() if kwargs[cache_key] is not None else 0
+    kwargs, past = first_step_kwargs(model, encoded, cache_key)
     live = list(range(rows))  # the rows of the original batch still in the batch, in its order
     generated: list[list[int]] = [[] for _ in range(rows)]
     ended_at = [0] * rows
@@ -57,7 +51,7 @@ def greedy_rows(model, encoded: dict, cache_key: str, max_new_tokens: int, eos: 
         inputs = model.prepare_inputs_for_generation(input_ids, next_sequence_length=next_length, **first, **kwargs)
         outputs = model(**inputs, return_dict=True)
         kwargs = model._update_model_kwargs_for_generation(outputs, kwargs)
-        next_tokens = torch.argmax(outputs.logits[:, -1].to(dtype=torch.float32), dim=-1)
+        next_tokens = greedy_token(outputs.logits)
         input_ids = torch.cat([input_ids, next_tokens[:, None]], dim=-1)
         step += 1
         stopped = (next_tokens == eos) | (step >= max_new_tokens)
@@ -82,6 +76,25 @@ def greedy_rows(model, encoded: dict, cache_key: str, max_new_tokens: int, eos: 
         next_length = 1
     last = max(ended_at)
     return [tokens + [pad] * (last - ended) for tokens, ended in zip(generated, ended_at)]
+
+
+def first_step_kwargs(model, encoded: dict, cache_key: str) -> tuple[dict, int]:
+    """generate's model kwargs for a batch before its first step (the cache, positions from the mask, the mask, one
+    position of logits), and how many of the prompt's tokens the cache already holds (a prefix written into it)."""
+    attention_mask, cache = encoded["attention_mask"], encoded.get(cache_key)
+    kwargs = {"use_cache": True, cache_key: cache}
+    kwargs["position_ids"] = (attention_mask.long().cumsum(-1) - 1).masked_fill(attention_mask == 0, 0)
+    # generate drops an all-ones mask (no padding) before the first step; it keeps it for the whole batch otherwise
+    kwargs["attention_mask"] = None if bool((attention_mask == 1).all()) else attention_mask
+    if "logits_to_keep" in _forward_parameters(model):
+        kwargs["logits_to_keep"] = 1
+    past = cache.get_seq_length() if cache is not None else 0
+    return kwargs, int(past)  # a static cache counts in a tensor
+
+
+def greedy_token(logits: torch.Tensor) -> torch.Tensor:
+    """Each row's greedy next token, as generate picks it: the argmax of the last position's scores in float32."""
+    return torch.argmax(logits[:, -1].to(dtype=torch.float32), dim=-1)
 
 
 def _transformers_model(model):

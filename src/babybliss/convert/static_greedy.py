@@ -19,7 +19,7 @@ import logging
 
 import torch
 
-from babybliss.convert.greedy import _forward_parameters, _transformers_model
+from babybliss.convert.greedy import _transformers_model, first_step_kwargs, greedy_token
 
 log = logging.getLogger(__name__)
 
@@ -41,41 +41,36 @@ def greedy_static(model, encoded: dict, cache_key: str, max_new_tokens: int, eos
     CUDA graph (a CUDA model only)."""
     model = _transformers_model(model)
     input_ids, prompt_mask = encoded["input_ids"], encoded["attention_mask"]
-    cache = encoded[cache_key]
     rows, width = input_ids.shape
-    keep = {"logits_to_keep": 1} if "logits_to_keep" in _forward_parameters(model) else {}
-    positions = (prompt_mask.long().cumsum(-1) - 1).masked_fill(prompt_mask == 0, 0)
-    kwargs = {"use_cache": True, cache_key: cache, "position_ids": positions, **keep,
-              "attention_mask": None if bool((prompt_mask == 1).all()) else prompt_mask}
-    past = cache.get_seq_length()
-    past = int(past) if isinstance(past, torch.Tensor) else past
+    kwargs, past = first_step_kwargs(model, encoded, cache_key)
     inputs = model.prepare_inputs_for_generation(input_ids, next_sequence_length=width - past,
                                                  is_first_iteration=True, **kwargs)
-    first = _argmax(model(**inputs, return_dict=True).logits)
+    first = greedy_token(model(**inputs, return_dict=True).logits)
 
-    state = _DecodeState(model, prompt_mask, positions, first, width + max_new_tokens)
+    state = _DecodeState(model, prompt_mask, kwargs["position_ids"], first, width + max_new_tokens)
+    every_step = {key: kwargs[key] for key in ("logits_to_keep", cache_key) if key in kwargs}
 
     def step() -> None:
         state.seen.index_fill_(-1, state.write, True)
         logits = model(input_ids=state.token, position_ids=state.position, attention_mask=state.mask(),
-                       use_cache=True, **{cache_key: cache}, **keep).logits
-        state.advance(_argmax(logits))
+                       use_cache=True, **every_step).logits
+        state.advance(greedy_token(logits))
 
-    tokens = input_ids
+    tokens = input_ids  # prompt and answer so far, for the stop strings
     stopped = torch.zeros(rows, dtype=torch.bool, device=input_ids.device)
     ended_at = torch.full((rows,), max_new_tokens, device=input_ids.device)
     replay = None
     for count in range(1, max_new_tokens + 1):
         if count > 1:
             if replay is not None:
-                replay.replay()
+                replay()
             elif graphs and count < max_new_tokens:  # a graph pays from its second replay on
                 replay = _captured(step)  # one real step, then the capture
             else:
                 step()
-        tokens = torch.cat([tokens, state.answer[:, count - 1 : count]], dim=-1)
-        now = tokens[:, -1] == eos
+        now = state.answer[:, count - 1] == eos
         if stop is not None:
+            tokens = torch.cat([tokens, state.answer[:, count - 1 : count]], dim=-1)
             now = now | stop(tokens, None)
         ended_at = torch.where(now & ~stopped, count, ended_at)
         stopped = stopped | now
@@ -121,8 +116,8 @@ _WARNED: list[str] = []  # a failed capture is said once a process, not once a b
 
 
 def _captured(step):
-    """Run `step` once for real (on a side stream, as CUDA graph warm-up wants), then capture it; None, after the real
-    step, where the capture fails (the caller goes on step by step)."""
+    """Run `step` once for real (on a side stream, as CUDA graph warm-up wants), then capture it: the graph's replay,
+    or `step` itself where the capture fails (the caller goes on step by step)."""
     side = torch.cuda.Stream()
     side.wait_stream(torch.cuda.current_stream())
     with torch.cuda.stream(side):
@@ -136,17 +131,8 @@ def _captured(step):
         if not _WARNED:
             log.warning("decode step not captured as a CUDA graph (%s); decoding step by step", error)
             _WARNED.append(str(error))
-        return _Eager(step)
-    return graph
-
-
-class _Eager:
-    def __init__(self, step) -> None:
-        self.replay = step
-
-
-def _argmax(logits: torch.Tensor) -> torch.Tensor:
-    return torch.argmax(logits[:, -1].to(dtype=torch.float32), dim=-1)
+        return step
+    return graph.replay
 
 
 def _attention(model) -> str:
