@@ -53,8 +53,9 @@ TODAY = ["model.load_on_device=false", "generate.kv_cache=dynamic", "generate.ba
 NEW = ["model.load_on_device=true", "generate.kv_cache=static", "generate.batch_size=1024",
        "generate.max_batch_tokens=65536"]
 """The new settings (configs/fast-gpu.toml since 2026-12-07): weights straight to the GPU, a static KV cache (each
-decode step a CUDA graph: generate.cuda_graphs is on by default), batches of up to 1 024 rows bounded by 65 536
-tokens of KV cache (32 GiB for the 7B shape), so plain prompts go a direction at a time and few-shot ones ~290."""
+decode step a CUDA graph, the prompts' shared beginning kept once a batch: generate.cuda_graphs and
+generate.shared_prefix are on by default), batches of up to 1 024 rows bounded by 65 536 tokens of KV cache (32 GiB
+for the 7B shape), so plain and few-shot prompts alike go a direction at a time."""
 TEMPLATE_TAIL = 8
 """Tokens of the prompt template after the input (`\n\n### Response:\n`), counted per prompt in the floor."""
 SHARED_BEGINNING = 200
@@ -250,6 +251,7 @@ def greedy_check(adapter: Path, max_new_tokens: int) -> dict:
     paths["static, today's batches, step by step"] = replace(paths["today"], kv_cache="static", cuda_graphs=False)
     paths["static, today's batches, graphs"] = replace(paths["today"], kv_cache="static")
     paths["new"] = replace(gen, kv_cache="static", batch_size=1024, max_batch_tokens=65536)
+    paths["new, prefix in every row"] = replace(paths["new"], shared_prefix=False)
     answers, result = {}, {"prompts": len(prompts)}
     for name, path in paths.items():
         if torch.cuda.is_available():
@@ -269,9 +271,10 @@ def greedy_check(adapter: Path, max_new_tokens: int) -> dict:
 
 def profile_decode(folder: Path, data: str, out: Path, rows: int) -> dict:
     """Where a batch's decoding time goes: `rows` of the un-tuned base's 3-shot English -> Bliss prompts (the base's
-    evaluation) and `rows` plain ones (a trained epoch's), 28 new tokens, by the new path step by step and with the
-    decode step replayed as a CUDA graph: seconds of each batch (warm), whether the two give the same answers, and
-    the CUDA kernels' time by name under torch.profiler (OUT/profile.txt)."""
+    evaluation) and `rows` plain ones (a trained epoch's), 28 new tokens, by the new path step by step, with the
+    decode step replayed as a CUDA graph, and as graphs with the prompts' shared beginning copied into every row
+    (`generate.shared_prefix = false`): seconds of each batch (warm; graphs also at a row count not run before),
+    whether they give the same answers, and the CUDA kernels' time by name under torch.profiler (OUT/profile.txt)."""
     from dataclasses import replace
 
     import torch
@@ -292,20 +295,27 @@ def profile_decode(folder: Path, data: str, out: Path, rows: int) -> dict:
     result, tables = {"rows": len(texts)}, []
     for name, prompts in batches.items():
         result[name] = {}
-        for way, graphs in (("step by step", False), ("graphs", True)):
-            way_gen = replace(gen, cuda_graphs=graphs)
+        ways = {"step by step": replace(gen, cuda_graphs=False), "graphs": gen,
+                "graphs, prefix in every row": replace(gen, shared_prefix=False)}
+        answers = {}
+        for way, way_gen in ways.items():
+            if way == "graphs":  # the first batch of a row count: what a shape never run before costs
+                sync()
+                start = time.perf_counter()
+                generate_raw(loaded, prompts[:-1], way_gen)
+                sync()
+                result[name]["graphs, a new row count"] = round(time.perf_counter() - start, 3)
             generate_raw(loaded, prompts[:16], way_gen)
             sync()
             start = time.perf_counter()
-            answers = [o.raw for o in generate_raw(loaded, prompts, way_gen)]
+            answers[way] = [o.raw for o in generate_raw(loaded, prompts, way_gen)]
             sync()
             result[name][way] = round(time.perf_counter() - start, 3)
             again = [o.raw for o in generate_raw(loaded, prompts, way_gen)]
-            result[name][f"{way}, same answers twice"] = sum(a == b for a, b in zip(answers, again))
-            if way == "step by step":
-                step_answers = answers
-            else:
-                result[name]["same answers, graphs and step by step"] = sum(a == b for a, b in zip(answers, step_answers))
+            result[name][f"{way}, same answers twice"] = sum(a == b for a, b in zip(answers[way], again))
+            if way != "step by step":
+                result[name][f"same answers, {way} and step by step"] = sum(
+                    a == b for a, b in zip(answers[way], answers["step by step"]))
             with profile(activities=activities) as prof:
                 generate_raw(loaded, prompts, way_gen)
                 sync()
@@ -334,8 +344,9 @@ def new_path(folder: Path, *sets: str):
 
 
 def float32_graphs(folder: Path, prompts: list[str]) -> dict:
-    """The decode step replayed as a CUDA graph against step by step in float32, where near-ties of the random model's
-    bf16 logits cannot hide a difference in what is computed: how many of `prompts` answer the same."""
+    """In float32, where near-ties of the random model's bf16 logits cannot hide a difference in what is computed:
+    the decode step replayed as a CUDA graph against step by step, and the prompts' shared beginning kept once a
+    batch against copied into every row; how many of `prompts` answer the same."""
     from dataclasses import replace
 
     import torch
@@ -343,12 +354,15 @@ def float32_graphs(folder: Path, prompts: list[str]) -> dict:
     from babybliss.convert.generate import generate_raw
 
     _, loaded, gen = new_path(folder, "model.dtype=float32")
-    answers = {graphs: [o.raw for o in generate_raw(loaded, prompts, replace(gen, cuda_graphs=graphs))]
-               for graphs in (False, True)}
+    ways = {"step by step": replace(gen, cuda_graphs=False), "graphs": gen,
+            "prefix in every row": replace(gen, shared_prefix=False)}
+    answers = {way: [o.raw for o in generate_raw(loaded, prompts, way_gen)] for way, way_gen in ways.items()}
     del loaded
     torch.cuda.empty_cache()
-    return {"rows": len(prompts), "same answers, graphs and step by step": sum(a == b for a, b in zip(*answers.values())),
-            "distinct answers": len(set(answers[False]))}
+    same = lambda a, b: sum(x == y for x, y in zip(answers[a], answers[b]))  # noqa: E731
+    return {"rows": len(prompts), "same answers, graphs and step by step": same("graphs", "step by step"),
+            "same answers, prefix kept once and in every row": same("graphs", "prefix in every row"),
+            "distinct answers": len(set(answers["step by step"]))}
 
 
 def same_answers(a: Path, b: Path) -> dict:

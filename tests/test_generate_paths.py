@@ -1,6 +1,7 @@
-"""The GPU decoding paths (`generate.kv_cache = "static"`, `generate.max_batch_tokens`) give the greedy answers of
-today's path (a dynamic cache, batches of `batch_size`), with and without the instruction's cached keys and values and
-with a few-shot prefix; and token-bounded batches keep to their bound."""
+"""The GPU decoding paths (`generate.kv_cache = "static"`, `generate.shared_prefix`, `generate.max_batch_tokens`) give
+the greedy answers of today's path (a dynamic cache, batches of `batch_size`), with and without the instruction's cached
+keys and values (kept once a batch, or written into every row) and with a few-shot prefix; and token-bounded batches
+keep to their bound."""
 
 from __future__ import annotations
 
@@ -46,10 +47,12 @@ def test_static_cache_and_token_batches_answer_as_today(loaded, direction, few_s
     prompts = [few_shot_prompt(config.prompts, direction, s, SHOTS) if few_shot else build_prompt(config.prompts, direction, s)
                for s in SENTENCES]
     today = [o.raw for o in generate_raw(loaded, prompts, _gen())]
-    static = generate_raw(loaded, prompts, _gen(kv_cache="static"))  # the instruction's KV written into the cache
+    static = generate_raw(loaded, prompts, _gen(kv_cache="static"))  # the instruction's KV kept once a batch
+    copied = generate_raw(loaded, prompts, _gen(kv_cache="static", shared_prefix=False))  # written into every row
     static_whole = generate_raw(loaded, prompts, _gen(kv_cache="static"), prefix="")  # no prefix: prefill fills it
     bounded = generate_raw(loaded, prompts, _gen(kv_cache="static", batch_size=64, max_batch_tokens=120))
-    assert [o.raw for o in static] == [o.raw for o in static_whole] == [o.raw for o in bounded] == today
+    assert [o.raw for o in static] == [o.raw for o in copied] == [o.raw for o in static_whole] == today
+    assert [o.raw for o in bounded] == today
     assert len(set(today)) == len(today)  # every prompt its own answer: the comparison can fail
 
 
@@ -64,6 +67,11 @@ def test_token_bounded_batches_keep_to_the_bound(loaded):
     assert len(batches) > 1
     for batch in batches:
         assert len(batch) * (max(lengths[i] for i in batch) + gen.max_new_tokens) <= gen.max_batch_tokens
+    shared = min(lengths.values()) - 1  # rows holding all but a prefix kept once a batch: more under the same bound
+    sharing = batch_plan(order, prompts, tokenizer, gen, shared)
+    assert len(sharing) < len(batches) and [i for batch in sharing for i in batch] == order
+    for batch in sharing:
+        assert len(batch) * (max(lengths[i] for i in batch) - shared + gen.max_new_tokens) <= gen.max_batch_tokens
     assert batch_plan(order, prompts, tokenizer, _gen(batch_size=4)) == [order[:4], order[4:]]  # off: rows alone
     assert batch_plan(order, prompts, tokenizer, _gen(batch_size=64, max_batch_tokens=1)) == [[i] for i in order]
 

@@ -125,9 +125,10 @@ def test_a_model_whose_generation_config_sets_a_processor_keeps_generate(monkeyp
     assert calls == [1]
 
 
-def _static_batch(loaded, prompts: list[str], cached: bool, prefix: str, max_new_tokens: int) -> dict:
+def _static_batch(loaded, prompts: list[str], cached: bool, prefix: str, max_new_tokens: int, shared: bool = False) -> dict:
     if cached:
-        return PrefixCache(loaded.model, loaded.tokenizer).batch_inputs(prefix, prompts, static_new_tokens=max_new_tokens)
+        return PrefixCache(loaded.model, loaded.tokenizer).batch_inputs(prefix, prompts, static_new_tokens=max_new_tokens,
+                                                                        shared=shared)
     encoded = _batch(loaded, prompts, False, "")
     encoded[cache_keyword()] = static_cache(loaded.model, len(prompts), encoded["input_ids"].shape[1] + max_new_tokens)
     return encoded
@@ -135,18 +136,20 @@ def _static_batch(loaded, prompts: list[str], cached: bool, prefix: str, max_new
 
 def test_the_static_cache_loop_gives_generates_tokens():
     """greedy_static against generate with the same static cache: rows ending by EOS, by a stop string and by
-    max_new_tokens at different steps, with and without the prefix written into the cache, eager and SDPA masks."""
+    max_new_tokens at different steps, with and without the prefix written into the cache, or the prefix kept apart
+    and read once a batch (convert.shared_prefix), eager and SDPA masks."""
     loaded, prompts, prefix, eos, stopping, stop_string = _stopping_at_different_steps()
     pad = loaded.tokenizer.pad_token_id
     for attention in ("sdpa", "eager"):
         loaded.model.config._attn_implementation = attention
-        for cached in (False, True):
+        for cached, shared in ((False, False), (True, False), (True, True)):
             for stop in (None, stop_string):
                 expected = _by_generate(loaded, _static_batch(loaded, prompts, cached, prefix, 12), 12, eos, stop)
-                got = greedy_static(loaded.model, _static_batch(loaded, prompts, cached, prefix, 12), cache_keyword(),
-                                    12, eos, pad, stop)
-                assert got == expected, (attention, cached, stop)
+                got = greedy_static(loaded.model, _static_batch(loaded, prompts, cached, prefix, 12, shared),
+                                    cache_keyword(), 12, eos, pad, stop)
+                assert got == expected, (attention, cached, shared, stop)
                 assert len({_first(row, eos) for row in got}) > 2
+                assert loaded.model.config._attn_implementation == attention  # its own attention again after
     assert expected == _by_generate(loaded, _batch(loaded, prompts, True, prefix), 12, eos, stop)  # as a dynamic cache
 
 

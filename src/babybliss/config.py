@@ -218,6 +218,11 @@ class GenerateConfig:
     """With `kv_cache = "static"` on a GPU, greedy decoding captures each batch's decode step once as a CUDA graph
     and replays it (babybliss.convert.static_greedy): one launch a step instead of hundreds (a batch of 256
     prompts 2.09 -> 1.20 s on an H100, bench/RESULTS.md). The answers are the same as step by step."""
+    shared_prefix: bool = True
+    """With `kv_cache = "static"` and greedy decoding, the prompts' shared beginning (the instruction, a baseline's
+    worked examples) is kept once a batch and read once a step, not copied into every row of the cache
+    (babybliss.convert.shared_prefix): a 3-shot row holds ~60 tokens instead of ~230, and `max_batch_tokens` counts
+    the rows' own tokens. The answers are the same as with the beginning copied (tests/test_greedy.py)."""
     max_batch_tokens: int = 0
     """Cut a batch also where its rows times (its longest prompt + max_new_tokens) would pass this many tokens, so a
     large `batch_size` fits short prompts and long (few-shot) prompts in the same memory; 0: `batch_size` alone."""

@@ -16,9 +16,10 @@ from babybliss.io import read_user_text
 from babybliss.training.models import Loaded, ModelError, inference_dtype, load_model
 from babybliss.data.pairs import line_name
 from babybliss.data.prompts import STOP_MARKERS, build_prompt, extract_answer
-from babybliss.convert.greedy import greedy_rows, plain_greedy
+from babybliss.convert.greedy import _transformers_model, greedy_rows, plain_greedy
 from babybliss.convert.static_greedy import decodes, greedy_static
 from babybliss.convert.prefix_cache import PrefixCache, cache_keyword, shared_prefix, static_cache
+from babybliss.convert.shared_prefix import shares
 
 log = logging.getLogger("babybliss.convert.generate")
 
@@ -213,33 +214,35 @@ def generate_raw(
     order = sorted(range(len(prompts)), key=lambda i: len(prompts[i]))
     results: list[Output | None] = [None] * len(prompts)
     eos = tokenizer.eos_token_id
-    batches = batch_plan(order, prompts, tokenizer, gen)
+    device = next(model.parameters()).device
+    prefixes = prefixes or PrefixCache(model, tokenizer)
+    prefix = shared_prefix(prompts) if prefix is None else prefix
+    constrained = gen.constrain and inputs is not None
+    greedy = not gen.do_sample and not constrained and plain_greedy(model)
+    static = gen.kv_cache == "static" and decodes(model)
+    share = greedy and static and gen.shared_prefix and shares(_transformers_model(model))
+    batches = batch_plan(order, prompts, tokenizer, gen, prefixes.length(prefix) if share and len(prompts) else 0)
     iterator = batches
     if show_progress:
         from tqdm import tqdm
 
         iterator = tqdm(batches, desc="generating", unit="batch")
-    device = next(model.parameters()).device
     if stop is None and batches:
         stop = stop_criteria(tokenizer)
-    prefixes = prefixes or PrefixCache(model, tokenizer)
-    prefix = shared_prefix(prompts) if prefix is None else prefix
-    plain = plain_greedy(model)
-    static = gen.kv_cache == "static" and decodes(model)
     for batch in iterator:
         # Special tokens as in training (TRL tokenises each prompt with them): Gemma's and Llama's BOS; SmolLM2 has none.
         static_tokens = gen.max_new_tokens if gen.kv_cache == "static" else None
         encoded = None  # the last batch's KV cache freed before this one's is allocated (two at once may not fit)
-        encoded = prefixes.batch_inputs(prefix, [prompts[i] for i in batch], static_new_tokens=static_tokens)
+        encoded = prefixes.batch_inputs(prefix, [prompts[i] for i in batch], static_new_tokens=static_tokens,
+                                        shared=share)
         if encoded is None:
             encoded = tokenizer([prompts[i] for i in batch], return_tensors="pt", padding=True, add_special_tokens=True)
             encoded = {k: v.to(device) for k, v in encoded.items()}
             if static_tokens is not None:
                 encoded[cache_keyword()] = static_cache(model, len(batch), encoded["input_ids"].shape[1] + static_tokens)
         sampling = dict(do_sample=True, temperature=gen.temperature, top_p=gen.top_p) if gen.do_sample else dict(do_sample=False)
-        if gen.constrain and inputs is not None:
+        if constrained:
             sampling["logits_processor"] = bliss_words_processor(tokenizer, [inputs[i] for i in batch], encoded)
-        greedy = not gen.do_sample and "logits_processor" not in sampling and plain
         if greedy and static:  # one CUDA graph a step on a GPU (convert.static_greedy)
             new_tokens = greedy_static(model, encoded, cache_keyword(), gen.max_new_tokens, eos, tokenizer.pad_token_id,
                                        stop, graphs=gen.cuda_graphs and device.type == "cuda")
@@ -266,12 +269,13 @@ def generate_raw(
     return results  # type: ignore[return-value]
 
 
-def batch_plan(order: list[int], prompts: list[str], tokenizer, gen: GenerateConfig) -> list[list[int]]:
+def batch_plan(order: list[int], prompts: list[str], tokenizer, gen: GenerateConfig, shared: int = 0) -> list[list[int]]:
     """`order` (prompts sorted by length) cut into batches of at most `gen.batch_size` rows and, with
-    `gen.max_batch_tokens`, at most that many tokens of KV cache (rows x (longest prompt + max_new_tokens))."""
+    `gen.max_batch_tokens`, at most that many tokens of KV cache (rows x (longest prompt + max_new_tokens)), where
+    the rows hold all but their first `shared` tokens (a prefix kept once a batch: convert.shared_prefix)."""
     if not gen.max_batch_tokens:
         return [order[i : i + gen.batch_size] for i in range(0, len(order), gen.batch_size)]
-    lengths = [len(ids) for ids in tokenizer([prompts[i] for i in order], add_special_tokens=True)["input_ids"]]
+    lengths = [len(ids) - shared for ids in tokenizer([prompts[i] for i in order], add_special_tokens=True)["input_ids"]]
     batches: list[list[int]] = []
     batch: list[int] = []
     longest = 0

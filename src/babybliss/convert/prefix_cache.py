@@ -15,6 +15,7 @@ import torch
 
 from babybliss.config import PromptConfig
 from babybliss.data.prompts import build_prompt
+from babybliss.convert.shared_prefix import KEYWORD, SharedPrefix
 
 MIN_PREFIX_TOKENS = 8
 """Shorter beginnings are recomputed: copying their cache costs about what it saves."""
@@ -54,12 +55,20 @@ class PrefixCache:
                 self._entries[prefix] = entry
             return self._entries[prefix]
 
-    def batch_inputs(self, prefix: str, prompts: list[str], static_new_tokens: int | None = None) -> dict | None:
+    def length(self, prefix: str) -> int:
+        """How many tokens of each prompt the prefix's cache holds (0 where it is not cached)."""
+        entry = self._entry(prefix) if prefix else None
+        return len(entry[0]) if entry is not None else 0
+
+    def batch_inputs(self, prefix: str, prompts: list[str], static_new_tokens: int | None = None,
+                     shared: bool = False) -> dict | None:
         """generate's input_ids, attention_mask and cache for `prompts`, or None when the prefix is too short or a
         prompt's tokens do not begin with the prefix's own (a tokenizer that merges across the line break).
 
         `static_new_tokens`: the cache is a static one with room for that many new tokens, the prefix's keys and
-        values written into every row of it; else a dynamic cache, the prefix's copied for every row."""
+        values written into every row of it; else a dynamic cache, the prefix's copied for every row. `shared` (with
+        `static_new_tokens`): the rows hold only their own tokens, and the prefix's keys and values are kept once
+        under `shared_prefix.KEYWORD` for attention that reads them once a batch (convert.shared_prefix)."""
         entry = self._entry(prefix) if prefix else None
         if entry is None:
             return None
@@ -72,6 +81,14 @@ class PrefixCache:
         width = max(len(rest) for rest in rests)
         pad = self.tokenizer.pad_token_id
         device = next(self.model.parameters()).device
+        if shared and static_new_tokens is not None:
+            return {
+                "input_ids": torch.tensor([[pad] * (width - len(rest)) + rest for rest in rests], device=device),
+                "attention_mask": torch.tensor([[0] * (width - len(rest)) + [1] * len(rest) for rest in rests],
+                                               device=device),
+                cache_keyword(): static_cache(self.model, len(prompts), width + static_new_tokens),
+                KEYWORD: SharedPrefix.of(cache),
+            }
         input_ids = [ids + [pad] * (width - len(rest)) + rest for rest in rests]
         mask = [[1] * start + [0] * (width - len(rest)) + [1] * len(rest) for rest in rests]
         if static_new_tokens is None:

@@ -7,10 +7,12 @@ later step is one launch. The step's inputs live in tensors the graph owns and t
 new token, each row's position, the mask column of the position written, and where the token goes in the answer.
 
 The first step (the prompt's prefill) is generate's own (`prepare_inputs_for_generation`), so the prompt is read as
-generate reads it; each later step gets its attention mask already built (4D, the padding hidden, the cache's
-unwritten positions hidden), which transformers uses as it is. Rows that have stopped keep decoding until the batch
-stops (no row's answer depends on another's); what comes back is what generate returns for the batch, row by row,
-cut at each row's EOS, stop string or `max_new_tokens` and padded with `pad_token_id` (tests/test_greedy.py).
+generate reads it, except where the prompts' shared beginning is kept apart (convert.shared_prefix): there the rows'
+positions go on from the beginning's and the prefill gets its 4D mask built here too. Each later step gets its
+attention mask already built (4D, the padding hidden, the cache's unwritten positions hidden), which transformers
+uses as it is. Rows that have stopped keep decoding until the batch stops (no row's answer depends on another's);
+what comes back is what generate returns for the batch, row by row, cut at each row's EOS, stop string or
+`max_new_tokens` and padded with `pad_token_id` (tests/test_greedy.py).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import logging
 import torch
 
 from babybliss.convert.greedy import _transformers_model, first_step_kwargs, greedy_token
+from babybliss.convert.shared_prefix import KEYWORD, SharedPrefix, attending
 
 log = logging.getLogger(__name__)
 
@@ -37,18 +40,32 @@ def decodes(model) -> bool:
 def greedy_static(model, encoded: dict, cache_key: str, max_new_tokens: int, eos: int, pad: int, stop,
                   graphs: bool = False) -> list[list[int]]:
     """The new tokens of each row of `encoded` (input_ids, attention_mask and a `StaticCache` under `cache_key`, which
-    may hold a prefix), as `model.generate(do_sample=False, ...)` returns them; `graphs`: replay the decode step as a
-    CUDA graph (a CUDA model only)."""
+    may hold a prefix, or the prefix kept apart under `shared_prefix.KEYWORD`), as `model.generate(do_sample=False,
+    ...)` returns them; `graphs`: replay the decode step as a CUDA graph (a CUDA model only)."""
     model = _transformers_model(model)
+    shared = encoded.get(KEYWORD)
+    if shared is None:
+        return _decode(model, encoded, cache_key, max_new_tokens, eos, pad, stop, graphs, MASKS[_attention(model)])
+    with attending(model):
+        return _decode(model, encoded, cache_key, max_new_tokens, eos, pad, stop, graphs, "bool", shared)
+
+
+def _decode(model, encoded: dict, cache_key: str, max_new_tokens: int, eos: int, pad: int, stop, graphs: bool,
+            kind: str, shared: SharedPrefix | None = None) -> list[list[int]]:
     input_ids, prompt_mask = encoded["input_ids"], encoded["attention_mask"]
     rows, width = input_ids.shape
     kwargs, past = first_step_kwargs(model, encoded, cache_key)
-    inputs = model.prepare_inputs_for_generation(input_ids, next_sequence_length=width - past,
-                                                 is_first_iteration=True, **kwargs)
-    first = greedy_token(model(**inputs, return_dict=True).logits)
-
-    state = _DecodeState(model, prompt_mask, kwargs["position_ids"], first, width + max_new_tokens)
+    state = _DecodeState(prompt_mask, width + max_new_tokens, kind, model.dtype)
     every_step = {key: kwargs[key] for key in ("logits_to_keep", cache_key) if key in kwargs}
+    if shared is None:
+        inputs = model.prepare_inputs_for_generation(input_ids, next_sequence_length=width - past,
+                                                     is_first_iteration=True, **kwargs)
+    else:  # the rows go on from the prefix: its positions come first, and every row sees all of it
+        kwargs["position_ids"] = kwargs["position_ids"] + shared.length
+        every_step[KEYWORD] = shared
+        inputs = {"input_ids": input_ids, "position_ids": kwargs["position_ids"], "use_cache": True,
+                  "attention_mask": state.prefill_mask(width), **every_step}
+    state.begin(kwargs["position_ids"], greedy_token(model(**inputs, return_dict=True).logits))
 
     def step() -> None:
         state.seen.index_fill_(-1, state.write, True)
@@ -84,17 +101,24 @@ def greedy_static(model, encoded: dict, cache_key: str, max_new_tokens: int, eos
 class _DecodeState:
     """The tensors a decode step reads and moves on in place (the addresses a CUDA graph keeps)."""
 
-    def __init__(self, model, prompt_mask, positions, first, length: int) -> None:
+    def __init__(self, prompt_mask, length: int, kind: str, dtype) -> None:
         rows, width = prompt_mask.shape
-        device = prompt_mask.device
-        self.kind = MASKS[_attention(model)]
-        self.dtype = model.dtype
-        self.seen = torch.zeros(rows, 1, 1, length, dtype=torch.bool, device=device)
+        self.kind, self.dtype, self.length = kind, dtype, length
+        self.seen = torch.zeros(rows, 1, 1, length, dtype=torch.bool, device=prompt_mask.device)
         self.seen[:, 0, 0, :width] = prompt_mask.bool()
-        self.write = torch.tensor([width], device=device)  # the cache position the next token's keys go to
+
+    def prefill_mask(self, width: int) -> torch.Tensor:
+        """The prompt's boolean 4D mask: each token sees the prompt's tokens up to itself, never the padding."""
+        causal = torch.ones(width, self.length, dtype=torch.bool, device=self.seen.device).tril()
+        return causal[None, None] & self.seen
+
+    def begin(self, positions, first) -> None:
+        """After the prompt's step: its greedy tokens `first`, the prompt's `positions`."""
+        rows, device = first.shape[0], first.device
+        self.write = torch.tensor([positions.shape[1]], device=device)  # the cache position the next token's keys go to
         self.token = first[:, None].clone()
         self.position = positions[:, -1:] + 1
-        self.answer = torch.zeros(rows, length - width, dtype=torch.long, device=device)
+        self.answer = torch.zeros(rows, self.length - positions.shape[1], dtype=torch.long, device=device)
         self.answer[:, 0] = first
         self.index = torch.tensor([1], device=device)  # where the next token goes in the answer
 
