@@ -416,3 +416,73 @@ def test_a_shipped_pair_the_run_trained_on_is_not_scored_whatever_its_case_or_sp
                                    {"original": "A dog barks.", "bliss": "present:dog bark."}]))
     assert [p["original"] for p in shipped_pairs("rare", shipped, data)] == ["A dog barks."]
     assert "1 rare pair(s) are in the run's train split" in capsys.readouterr().out
+
+
+def _without_seconds(metrics: dict) -> dict:
+    return {k: v for k, v in metrics.items() if k not in ("seconds", "generate_seconds")}
+
+
+def test_scoring_beside_decoding_writes_what_scoring_in_turn_writes(run, config, results, tmp_path, monkeypatch):
+    """On a GPU each model is scored in one background thread while the next decodes: the same rows and metrics,
+    each model scored after its own decoding, every score in the one scoring thread, never the decoder's."""
+    import threading
+
+    from babybliss.evaluation import evaluate as module
+
+    copy = tmp_path / "run"
+    shutil.copytree(run, copy, ignore=shutil.ignore_patterns("eval"))
+    none = tmp_path / "none"
+    monkeypatch.setattr(module, "evaluation_set_path", lambda name: none / f"{name}.json")
+    monkeypatch.setattr(module, "beside_decoding", lambda gen: True)
+    events = []
+    decode, score = module.decode_model, module.score_model
+    monkeypatch.setattr(module, "decode_model", lambda *a, **k: events.append(("decoded", a[2])) or decode(*a, **k))
+    monkeypatch.setattr(module, "score_model", lambda c, r, d: events.append(("scored", d.name, threading.get_ident()))
+                        or score(c, r, d))
+    beside = evaluate(replace(config, out=str(copy)), copy)
+    assert [r["model"] for r in beside] == [r["model"] for r in results]
+    for name in ("base", "rules", "epoch-1"):
+        ours, theirs = (json.loads((folder / "eval" / name / "metrics.json").read_text()) for folder in (copy, run))
+        assert _without_seconds(ours) == _without_seconds(theirs)
+        assert read_jsonl(copy / "eval" / name / "predictions.jsonl") == read_jsonl(run / "eval" / name / "predictions.jsonl")
+    order = [event[:2] for event in events]
+    assert order.index(("decoded", "base")) < order.index(("scored", "base"))
+    assert order.index(("decoded", "epoch-1")) < order.index(("scored", "epoch-1"))
+    threads = {event[2] for event in events if event[0] == "scored"}
+    assert len(threads) == 1 and threading.get_ident() not in threads
+
+
+def test_scoring_goes_beside_only_a_decoder_that_waits_on_the_card(monkeypatch):
+    import torch
+
+    from babybliss.config import GenerateConfig
+    from babybliss.evaluation.lane import beside_decoding
+
+    graphs = GenerateConfig(kv_cache="static")
+    assert not beside_decoding(graphs) or torch.cuda.is_available()  # a CPU: never
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    assert beside_decoding(graphs)
+    assert not beside_decoding(GenerateConfig())  # the dynamic cache: every kernel launched from Python
+    assert not beside_decoding(GenerateConfig(kv_cache="static", cuda_graphs=False))
+
+
+def test_a_scoring_error_beside_decoding_is_raised_and_writes_nothing(run, config, tmp_path, monkeypatch):
+    from babybliss.evaluation import evaluate as module
+
+    copy = tmp_path / "run"
+    shutil.copytree(run, copy, ignore=shutil.ignore_patterns("eval"))
+    monkeypatch.setattr(module, "evaluation_set_path", lambda name: tmp_path / f"no-{name}.json")
+    monkeypatch.setattr(module, "beside_decoding", lambda gen: True)
+    score = module.score_model
+
+    def fails_for_the_epoch(config_, run_dir, decoded):
+        if decoded.name == "epoch-1":
+            raise RuntimeError("scoring blew up")
+        return score(config_, run_dir, decoded)
+
+    monkeypatch.setattr(module, "score_model", fails_for_the_epoch)
+    with pytest.raises(RuntimeError, match="scoring blew up"):
+        evaluate(replace(config, out=str(copy)), copy)
+    assert (copy / "eval" / "base" / "metrics.json").is_file()
+    assert not (copy / "eval" / "epoch-1").exists()
+    assert not [p for p in (copy / "eval").iterdir() if p.name.startswith(".")]

@@ -8,6 +8,8 @@ import random
 import re
 import tempfile
 import time
+from concurrent.futures import Future
+from dataclasses import dataclass
 from pathlib import Path
 
 from babybliss.grammar import rules
@@ -21,7 +23,9 @@ from babybliss.convert.shipped import shipped_for
 from babybliss.io import atomic_dir, atomic_write_json, atomic_write_jsonl
 from babybliss.evaluation.compose import COMPOSE, acceptable_rate, shipped_listed
 from babybliss.evaluation import stats
-from babybliss.evaluation.metrics import INTERVALS, direction_metrics, exact_match, row_meaning_checks
+from babybliss.evaluation.lane import beside_decoding, scoring_lane
+from babybliss.evaluation.metrics import (INTERVALS, direction_metrics, exact_match, load_embedding_model,
+                                         row_meaning_checks)
 from babybliss.training.models import Loaded, load_model
 from babybliss.grammar.nlp import NlpError
 from babybliss.data.prompts import Example, build_prompt, few_shot_prompt, pair_examples
@@ -150,14 +154,34 @@ def _write(run_dir: Path, name: str, rows: list[dict], result: dict) -> dict:
     return result
 
 
+@dataclass
+class Decoded:
+    """A model's answers to every split and direction, before scoring."""
+
+    name: str
+    epochs: int
+    few_shot: int
+    device: str
+    splits: list[str]
+    answered: list[tuple[str, str, list[dict]]]
+    """(split, direction, rows) in the order decoded."""
+    decode_seconds: float
+    generate_seconds: float
+
+
 def evaluate_model(config: Config, run_dir: Path, name: str, loaded: Loaded, few_shot: int = 0, epochs: int = 0,
                    splits: dict[str, list[dict[str, str]]] | None = None) -> dict:
     """Convert each split (default: `eval_splits`) in each direction with `loaded`; write RUN/eval/<name>/
     atomically."""
+    return score_model(config, run_dir, decode_model(config, run_dir, name, loaded, few_shot, epochs, splits))
+
+
+def decode_model(config: Config, run_dir: Path, name: str, loaded: Loaded, few_shot: int = 0, epochs: int = 0,
+                 splits: dict[str, list[dict[str, str]]] | None = None) -> Decoded:
+    """`loaded`'s answers to each split in each direction (the model's part of `evaluate_model`)."""
     splits = eval_splits(config, run_dir) if splits is None else splits
     shots = pick_shots(read_split(run_dir / "data", "train"), few_shot, config.data.seed)
-    rows, metrics, start = [], {split: {} for split in splits}, time.perf_counter()
-    generate_s = 0.0
+    answered, start, generate_s = [], time.perf_counter(), 0.0
     for direction in config.data.directions:
         # every split's prompts in one call: fuller, length-sorted batches and one prefix cache
         todo = [(split, [e for p in pairs for e in pair_examples(p, [direction])]) for split, pairs in splits.items()
@@ -178,24 +202,32 @@ def evaluate_model(config: Config, run_dir: Path, name: str, loaded: Loaded, few
         generate_s += time.perf_counter() - decoding
         done = 0
         for split, split_examples in todo:
-            answered, done = outputs[done : done + len(split_examples)], done + len(split_examples)
-            if not split_examples:
-                continue
-            split_rows = _rows(split, direction, split_examples, [o.answer for o in answered],
-                               [o.clean_stop for o in answered], [o.raw for o in answered])
-            metrics[split][direction] = _score(config, split_rows, direction)
-            rows.extend(split_rows)
-    rows.sort(key=lambda row: list(splits).index(row["split"]))  # rows.jsonl by split, then direction, as before
+            answers, done = outputs[done : done + len(split_examples)], done + len(split_examples)
+            if split_examples:
+                answered.append((split, direction, _rows(split, direction, split_examples, [o.answer for o in answers],
+                                                         [o.clean_stop for o in answers], [o.raw for o in answers])))
+    return Decoded(name, epochs, few_shot, str(next(loaded.model.parameters()).device), list(splits), answered,
+                   time.perf_counter() - start, generate_s)
+
+
+def score_model(config: Config, run_dir: Path, decoded: Decoded) -> dict:
+    """Score a model's answers and write RUN/eval/<name>/ atomically (the scoring part of `evaluate_model`)."""
+    start = time.perf_counter()
+    rows, metrics = [], {split: {} for split in decoded.splits}
+    for split, direction, split_rows in decoded.answered:
+        metrics[split][direction] = _score(config, split_rows, direction)
+        rows.extend(split_rows)
+    rows.sort(key=lambda row: decoded.splits.index(row["split"]))  # rows.jsonl by split, then direction, as before
     result = {
-        "model": name,
-        "epochs": epochs,
-        "few_shot": few_shot,
-        "seconds": round(time.perf_counter() - start, 2),
-        "generate_seconds": round(generate_s, 2),
-        "device": str(next(loaded.model.parameters()).device),
+        "model": decoded.name,
+        "epochs": decoded.epochs,
+        "few_shot": decoded.few_shot,
+        "seconds": round(decoded.decode_seconds + time.perf_counter() - start, 2),
+        "generate_seconds": round(decoded.generate_seconds, 2),
+        "device": decoded.device,
         "splits": metrics,
     }
-    return _write(run_dir, name, rows, result)
+    return _write(run_dir, decoded.name, rows, result)
 
 
 def evaluate_rules(config: Config, run_dir: Path, splits: dict[str, list[dict[str, str]]]) -> dict | None:
@@ -298,26 +330,28 @@ def evaluate(config: Config, run_dir: str | Path, skip_done: bool = False, base:
         return loaded_bases[model.spec]
 
     splits = eval_splits(config, run_dir)
-    results = []
-    if config.evaluate.base_model and todo(BASE):
-        print(f"[babybliss] evaluating the un-tuned model ({config.evaluate.few_shot}-shot)", flush=True)
-        loaded = base_of(config.model)
-        results.append(evaluate_model(config, run_dir, BASE, loaded, few_shot=config.evaluate.few_shot, splits=splits))
-    if config.evaluate.rules and todo(RULES):
-        print("[babybliss] evaluating the rule converter", flush=True)
-        scored = evaluate_rules(config, run_dir, splits)
-        if scored is not None:
-            results.append(scored)
-    shipped = shipped_for(config.model.spec) if config.evaluate.shipped_adapter else None
-    folders = epoch_folders(run_dir)
-    if not folders:
-        print(f"[babybliss] {run_dir}: no finished epoch-N adapter to evaluate", flush=True)
-    with contextlib.ExitStack() as slot:
+    scored: list[Future] = []
+    beside = beside_decoding(config.generate)
+    with scoring_lane(beside) as submit, contextlib.ExitStack() as slot:
+        if beside:  # the coherence model loads while the first model decodes
+            submit(load_embedding_model, config.evaluate.embedding_model)
+        if config.evaluate.base_model and todo(BASE):
+            print(f"[babybliss] evaluating the un-tuned model ({config.evaluate.few_shot}-shot)", flush=True)
+            decoded = decode_model(config, run_dir, BASE, base_of(config.model), few_shot=config.evaluate.few_shot,
+                                   splits=splits)
+            scored.append(submit(score_model, config, run_dir, decoded))
+        if config.evaluate.rules and todo(RULES):
+            print("[babybliss] evaluating the rule converter", flush=True)
+            scored.append(submit(evaluate_rules, config, run_dir, splits))
+        shipped = shipped_for(config.model.spec) if config.evaluate.shipped_adapter else None
+        folders = epoch_folders(run_dir)
+        if not folders:
+            print(f"[babybliss] {run_dir}: no finished epoch-N adapter to evaluate", flush=True)
         worn: dict = {"spec": None, "wear": None}
 
-        def evaluate_trained(name: str, folder: Path) -> dict:
-            """Score the folder's model: its adapter put on its base (loaded once, the adapter worn before taken
-            off), or the whole model a full fine-tuning saved there."""
+        def evaluate_trained(name: str, folder: Path) -> Future:
+            """Decode with the folder's model: its adapter put on its base (loaded once, the adapter worn before
+            taken off), or the whole model a full fine-tuning saved there; then score it in the lane."""
             trained = adapter_config(folder)
             if not (folder / "adapter_config.json").is_file():
                 loaded = for_generation(load_for_generation(config, folder), trained.model.dtype)
@@ -326,19 +360,21 @@ def evaluate(config: Config, run_dir: str | Path, skip_done: bool = False, base:
                     slot.close()  # the previous base without adapters, before another is loaded
                     worn.update(spec=trained.model.spec, wear=slot.enter_context(adapter_slot(base_of(trained.model))))
                 loaded = worn["wear"](folder)
-            return evaluate_model(config, run_dir, name, loaded, epochs=trained.train.epochs[0], splits=splits)
+            decoded = decode_model(config, run_dir, name, loaded, epochs=trained.train.epochs[0], splits=splits)
+            return submit(score_model, config, run_dir, decoded)
 
         if shipped is not None and todo(SHIPPED):
             print("[babybliss] evaluating the shipped adapter", flush=True)
-            results.append(evaluate_trained(SHIPPED, shipped))
+            scored.append(evaluate_trained(SHIPPED, shipped))
         for folder in folders:
             if todo(folder.name):
                 print(f"[babybliss] evaluating {folder.name}", flush=True)
-                results.append(evaluate_trained(folder.name, folder))
+                scored.append(evaluate_trained(folder.name, folder))
+    results = [result for result in (future.result() for future in scored) if result is not None]
     for folder in folders if config.evaluate.hybrid and "e2b" in config.data.directions else []:
         if todo(f"{HYBRID}-{folder.name}") and (run_dir / "eval" / folder.name / "predictions.jsonl").is_file():
             print(f"[babybliss] evaluating the hybrid of {folder.name} and the rules", flush=True)
-            scored = evaluate_hybrid(config, run_dir, folder.name, adapter_config(folder).train.epochs[0])
-            if scored is not None:
-                results.append(scored)
+            hybrid = evaluate_hybrid(config, run_dir, folder.name, adapter_config(folder).train.epochs[0])
+            if hybrid is not None:
+                results.append(hybrid)
     return results
