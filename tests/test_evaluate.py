@@ -486,3 +486,20 @@ def test_a_scoring_error_beside_decoding_is_raised_and_writes_nothing(run, confi
     assert (copy / "eval" / "base" / "metrics.json").is_file()
     assert not (copy / "eval" / "epoch-1").exists()
     assert not [p for p in (copy / "eval").iterdir() if p.name.startswith(".")]
+
+
+def test_missing_meaning_checks_are_said_once(monkeypatch, capsys):
+    from babybliss.config import Config
+    from babybliss.evaluation import evaluate as module
+    from babybliss.grammar.nlp import NlpError
+
+    def no_spacy(rows, direction):
+        raise NlpError("spaCy's English model is not installed")
+
+    monkeypatch.setattr(module, "row_meaning_checks", no_spacy)
+    monkeypatch.setattr(module, "_SAID", set())
+    monkeypatch.setattr(module, "direction_metrics", lambda rows, direction, model, checks: {INTERVALS: {}})
+    rows = [{"split": "test", "direction": "e2b", "input": "I walk.", "expected": "present:I walk.", "generated": "x"}]
+    for direction in ("e2b", "b2e", "e2b"):
+        module._score(Config(), [dict(r, direction=direction) for r in rows], direction)
+    assert capsys.readouterr().out.count("meaning-kept measures skipped") == 1

@@ -125,12 +125,18 @@ def _rows(split: str, direction: str, examples: list[Example], answers: list[str
     ]
 
 
+_SAID: set[str] = set()
+
+
 def _score(config: Config, rows: list[dict], direction: str) -> dict:
     """The direction's metrics; each row gets its meaning check (missing and invented content words, tense)."""
     try:
         checks = row_meaning_checks(rows, direction)
     except NlpError as err:
-        print(f"[babybliss] meaning-kept measures skipped: {err}", flush=True)
+        notice = f"[babybliss] meaning-kept measures skipped: {err}"
+        if notice not in _SAID:  # once a process, not once for every split, direction and model
+            _SAID.add(notice)
+            print(notice, flush=True)
         checks = []
     for row, check in zip(rows, checks):
         row.update(missing=check["missing"], invented=check["invented"], tense_agrees=check["tense_agrees"])
