@@ -104,6 +104,35 @@ def test_paired_corpus_test_is_sacrebleus_paired_bootstrap():
     assert stats.distinguishable(several["p"])
 
 
+def _sacrebleu_paired(name, hyp_a, hyp_b, refs):
+    """sacrebleu's paired bootstrap with A as the system and B as the baseline, each read from scratch."""
+    from sacrebleu.significance import Result, _paired_bs_test
+
+    metric = stats.corpus_metric(name)
+    stats_b = metric._extract_corpus_statistics(hyp_b, [refs])
+    score_b = metric._aggregate_and_compute(stats_b).score
+    _, results = _paired_bs_test({name: (stats_b, Result(score_b))}, "a", hyp_a, [refs], {name: metric},
+                                 n_samples=stats.SAMPLES, seed=stats.SEED)
+    return results[name].score - score_b, results[name].p_value
+
+
+@pytest.mark.parametrize("name", ["chrf", "bleu"])
+def test_the_kept_statistics_give_sacrebleus_paired_test(name):
+    """The best model's statistics and the references are read once for every model tested against it: the same
+    difference and p-value as sacrebleu's test read from scratch, for each of several models in turn."""
+    rng = np.random.default_rng(3)
+    words = ["lake", "blue", "move", "slowly", "towards", "I", "we", "bread", "eat"]
+    refs = ["present:" + " ".join(rng.choice(words, 5)) + "." for _ in range(80)]
+    best = [r if rng.random() < 0.7 else "present:" + " ".join(rng.choice(words, 4)) + "." for r in refs]
+    others = [[r if rng.random() < share else "past:" + " ".join(rng.choice(words, 3)) + "." for r in refs]
+              for share in (0.6, 0.3, 0.65)]
+    for a, b in [(best, other) for other in others] + [(other, best) for other in others]:
+        result = stats.paired_corpus_test(name, [a], [b], refs)
+        difference, p = _sacrebleu_paired(name, a, b, refs)
+        assert result["difference"] == pytest.approx(difference, abs=1e-9) and result["p"] == pytest.approx(p)
+    assert len({stats.paired_corpus_test(name, [best], [o], refs)["p"] for o in others}) > 1  # the test can tell
+
+
 def test_paired_mean_test_tells_a_real_gap_from_none():
     rng = np.random.default_rng(5)
     a = rng.random(200) < 0.6

@@ -19,6 +19,7 @@ Results are reproducible: every function draws from `numpy.random.default_rng(se
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 from typing import Any
@@ -81,14 +82,16 @@ def interval(values: Any, weights: Any = None, samples: int = SAMPLES, seed: int
 # --------------------------------------------------------------------------- chrF and BLEU
 
 
-def corpus_metric(name: str) -> Any:
-    """sacrebleu's metric object for `chrf` or `bleu`, with the defaults `metrics.chrf`/`metrics.bleu` use."""
+def corpus_metric(name: str, references: Sequence[str] | None = None) -> Any:
+    """sacrebleu's metric object for `chrf` or `bleu`, with the defaults `metrics.chrf`/`metrics.bleu` use;
+    `references` (one per item) read once into its cache."""
     from sacrebleu.metrics import BLEU, CHRF
 
+    refs = [list(references)] if references is not None else None
     if name == "chrf":
-        return CHRF()
+        return CHRF(references=refs)
     if name == "bleu":
-        return BLEU()
+        return BLEU(references=refs)
     raise ValueError(f"no corpus metric {name!r}: expected chrf or bleu")
 
 
@@ -188,16 +191,14 @@ def paired_corpus_test(name: str, hyps_a: Sequence[Sequence[str]], hyps_b: Seque
 
     if len(hyps_a) != len(hyps_b):
         raise ValueError(f"a paired test needs the same seeds: {len(hyps_a)} and {len(hyps_b)}")
-    refs = [normalize_space(r) for r in references]
     if len(hyps_a) == 1:
-        metric = corpus_metric(name)
-        hyp_a = [normalize_space(h) for h in hyps_a[0]]
-        hyp_b = [normalize_space(h) for h in hyps_b[0]]
-        stats_b = metric._extract_corpus_statistics(hyp_b, [refs])
-        score_b = metric._aggregate_and_compute(stats_b).score
-        _, results = _paired_bs_test({name: (stats_b, Result(score_b))}, "a", hyp_a, [refs], {name: metric},
-                                     n_samples=samples, seed=seed)
-        difference = float(results[name].score - score_b)
+        refs = tuple(normalize_space(r) for r in references)
+        stats_a, score_a = _corpus_statistics(name, tuple(normalize_space(h) for h in hyps_a[0]), refs)
+        # A is sacrebleu's baseline here: the test's statistic |A - B| is symmetric, and a report tests its best
+        # model (A) against every other on the same references, so A's statistics and the references' are kept
+        _, results = _paired_bs_test({name: (stats_a, Result(score_a))}, "b", [normalize_space(h) for h in hyps_b[0]],
+                                     None, {name: _metric_on(name, refs)}, n_samples=samples, seed=seed)
+        difference = float(score_a - results[name].score)
         return {"difference": difference, "p": float(results[name].p_value) if difference else 1.0}
     stats_a = np.stack([sentence_statistics(name, h, references) for h in hyps_a])
     stats_b = np.stack([sentence_statistics(name, h, references) for h in hyps_b])
@@ -205,6 +206,19 @@ def paired_corpus_test(name: str, hyps_a: Sequence[Sequence[str]], hyps_b: Seque
     differences = _corpus_scores(name, stats_a, seed_idx, item_idx) - _corpus_scores(name, stats_b, seed_idx, item_idx)
     observed = corpus_score(name, stats_a) - corpus_score(name, stats_b)
     return {"difference": observed, "p": _p_from_differences(differences, observed)}
+
+
+@functools.lru_cache(maxsize=8)
+def _metric_on(name: str, references: tuple[str, ...]) -> Any:
+    return corpus_metric(name, references)
+
+
+@functools.lru_cache(maxsize=8)
+def _corpus_statistics(name: str, hypotheses: tuple[str, ...], references: tuple[str, ...]) -> tuple[list, float]:
+    """sacrebleu's per-sentence statistics of `hypotheses` and their corpus score."""
+    metric = _metric_on(name, references)
+    statistics = metric._extract_corpus_statistics(list(hypotheses), None)
+    return statistics, metric._aggregate_and_compute(statistics).score
 
 
 def corpus_score(name: str, stats: Any) -> float:
