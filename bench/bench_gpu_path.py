@@ -275,8 +275,6 @@ def profile_decode(folder: Path, data: str, out: Path, rows: int) -> dict:
     decode step replayed as a CUDA graph, and as graphs with the prompts' shared beginning copied into every row
     (`generate.shared_prefix = false`): seconds of each batch (warm; graphs also at a row count not run before),
     whether they give the same answers, and the CUDA kernels' time by name under torch.profiler (OUT/profile.txt)."""
-    from dataclasses import replace
-
     import torch
     from torch.profiler import ProfilerActivity, profile
 
@@ -295,10 +293,8 @@ def profile_decode(folder: Path, data: str, out: Path, rows: int) -> dict:
     result, tables = {"rows": len(texts)}, []
     for name, prompts in batches.items():
         result[name] = {}
-        ways = {"step by step": replace(gen, cuda_graphs=False), "graphs": gen,
-                "graphs, prefix in every row": replace(gen, shared_prefix=False)}
         answers = {}
-        for way, way_gen in ways.items():
+        for way, way_gen in decode_ways(gen).items():
             if way == "graphs":  # the first batch of a row count: what a shape never run before costs
                 sync()
                 start = time.perf_counter()
@@ -343,25 +339,30 @@ def new_path(folder: Path, *sets: str):
     return config, loaded, replace(config.generate, max_batch_tokens=0)
 
 
+def decode_ways(gen):
+    """The new path's decoding compared in the profile and in float32: step by step, each step a CUDA graph, and as
+    graphs with the prompts' shared beginning copied into every row."""
+    from dataclasses import replace
+
+    return {"step by step": replace(gen, cuda_graphs=False), "graphs": gen,
+            "graphs, prefix in every row": replace(gen, shared_prefix=False)}
+
+
 def float32_graphs(folder: Path, prompts: list[str]) -> dict:
     """In float32, where near-ties of the random model's bf16 logits cannot hide a difference in what is computed:
     the decode step replayed as a CUDA graph against step by step, and the prompts' shared beginning kept once a
     batch against copied into every row; how many of `prompts` answer the same."""
-    from dataclasses import replace
-
     import torch
 
     from babybliss.convert.generate import generate_raw
 
     _, loaded, gen = new_path(folder, "model.dtype=float32")
-    ways = {"step by step": replace(gen, cuda_graphs=False), "graphs": gen,
-            "prefix in every row": replace(gen, shared_prefix=False)}
-    answers = {way: [o.raw for o in generate_raw(loaded, prompts, way_gen)] for way, way_gen in ways.items()}
+    answers = {way: [o.raw for o in generate_raw(loaded, prompts, way_gen)] for way, way_gen in decode_ways(gen).items()}
     del loaded
     torch.cuda.empty_cache()
     same = lambda a, b: sum(x == y for x, y in zip(answers[a], answers[b]))  # noqa: E731
     return {"rows": len(prompts), "same answers, graphs and step by step": same("graphs", "step by step"),
-            "same answers, prefix kept once and in every row": same("graphs", "prefix in every row"),
+            "same answers, prefix kept once and in every row": same("graphs", "graphs, prefix in every row"),
             "distinct answers": len(set(answers["step by step"]))}
 
 

@@ -16,7 +16,7 @@ from babybliss.io import read_user_text
 from babybliss.training.models import Loaded, ModelError, inference_dtype, load_model
 from babybliss.data.pairs import line_name
 from babybliss.data.prompts import STOP_MARKERS, build_prompt, extract_answer
-from babybliss.convert.greedy import _transformers_model, greedy_rows, plain_greedy
+from babybliss.convert.greedy import greedy_rows, plain_greedy
 from babybliss.convert.static_greedy import decodes, greedy_static
 from babybliss.convert.prefix_cache import PrefixCache, cache_keyword, shared_prefix, static_cache
 from babybliss.convert.shared_prefix import shares
@@ -220,8 +220,8 @@ def generate_raw(
     constrained = gen.constrain and inputs is not None
     greedy = not gen.do_sample and not constrained and plain_greedy(model)
     static = gen.kv_cache == "static" and decodes(model)
-    share = greedy and static and gen.shared_prefix and shares(_transformers_model(model))
-    batches = batch_plan(order, prompts, tokenizer, gen, prefixes.length(prefix) if share and len(prompts) else 0)
+    share = greedy and static and gen.shared_prefix and shares(model)
+    batches = batch_plan(order, prompts, tokenizer, gen, prefixes.length(prefix) if share else 0)
     iterator = batches
     if show_progress:
         from tqdm import tqdm

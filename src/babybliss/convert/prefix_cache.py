@@ -81,24 +81,23 @@ class PrefixCache:
         width = max(len(rest) for rest in rests)
         pad = self.tokenizer.pad_token_id
         device = next(self.model.parameters()).device
+        own_ids = [[pad] * (width - len(rest)) + rest for rest in rests]  # each row's own tokens, left-padded
+        own_mask = [[0] * (width - len(rest)) + [1] * len(rest) for rest in rests]
         if shared and static_new_tokens is not None:
             return {
-                "input_ids": torch.tensor([[pad] * (width - len(rest)) + rest for rest in rests], device=device),
-                "attention_mask": torch.tensor([[0] * (width - len(rest)) + [1] * len(rest) for rest in rests],
-                                               device=device),
+                "input_ids": torch.tensor(own_ids, device=device),
+                "attention_mask": torch.tensor(own_mask, device=device),
                 cache_keyword(): static_cache(self.model, len(prompts), width + static_new_tokens),
                 KEYWORD: SharedPrefix.of(cache),
             }
-        input_ids = [ids + [pad] * (width - len(rest)) + rest for rest in rests]
-        mask = [[1] * start + [0] * (width - len(rest)) + [1] * len(rest) for rest in rests]
         if static_new_tokens is None:
             batch_cache = copy.deepcopy(cache)
             batch_cache.batch_repeat_interleave(len(prompts))
         else:
-            batch_cache = static_cache(self.model, len(prompts), len(input_ids[0]) + static_new_tokens, cache)
+            batch_cache = static_cache(self.model, len(prompts), start + width + static_new_tokens, cache)
         return {
-            "input_ids": torch.tensor(input_ids, device=device),
-            "attention_mask": torch.tensor(mask, device=device),
+            "input_ids": torch.tensor([ids + row for row in own_ids], device=device),
+            "attention_mask": torch.tensor([[1] * start + row for row in own_mask], device=device),
             cache_keyword(): batch_cache,
         }
 

@@ -23,6 +23,8 @@ from dataclasses import dataclass
 
 import torch
 
+from babybliss.convert.greedy import _transformers_model
+
 NAME = "babybliss_shared_prefix"
 """The attention implementation's name in transformers' AttentionInterface while a batch decodes this way."""
 
@@ -49,6 +51,7 @@ class SharedPrefix:
 
 def shares(model) -> bool:
     """Whether this model's attention can be computed this way (every layer full attention, no soft cap)."""
+    model = _transformers_model(model)
     config = model.config
     if getattr(config, "sliding_window", None) is not None or getattr(config, "attn_logit_softcapping", None):
         return False
