@@ -7,7 +7,7 @@ import torch
 
 from babybliss.errors import BlissError
 from babybliss.config import Config, GenerateConfig
-from babybliss.convert.generate import Output, convert, generate_raw, read_inputs
+from babybliss.convert.generate import Output, convert, generate_raw, read_inputs, stop_criteria
 from babybliss.training.models import Loaded, tiny_model, tiny_tokenizer
 from babybliss.data.prompts import build_prompt
 
@@ -207,3 +207,29 @@ def test_read_inputs_jsonl(tmp_path):
 def test_read_inputs_missing(tmp_path):
     with pytest.raises(BlissError, match="not found"):
         read_inputs(tmp_path / "none.txt")
+
+
+class _ReorderedVocabulary:
+    """A tokenizer whose vocabulary comes back in reverse order, as a fast tokenizer's may on another call."""
+
+    def __init__(self, tokenizer) -> None:
+        self._tokenizer = tokenizer
+
+    def get_vocab(self) -> dict[str, int]:
+        return dict(reversed(list(self._tokenizer.get_vocab().items())))
+
+    def __getattr__(self, name):
+        return getattr(self._tokenizer, name)
+
+
+def test_the_stop_criteria_are_built_once_a_vocabulary():
+    tokenizer = tiny_tokenizer()
+    stop = stop_criteria(tokenizer)
+    assert stop_criteria(tiny_tokenizer()) is stop  # another tokenizer object, the same tokens
+    assert stop_criteria(_ReorderedVocabulary(tokenizer)) is stop
+    grown = tiny_tokenizer()
+    grown.add_tokens(["<extra-token>"])
+    other = stop_criteria(grown)
+    assert other is not stop
+    ids = torch.tensor([tokenizer.encode("Answer: present:I walk.\n###")])
+    assert bool(stop(ids, None).all()) and bool(other(ids, None).all())
