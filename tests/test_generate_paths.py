@@ -10,7 +10,9 @@ from dataclasses import replace
 import pytest
 
 from babybliss.config import Config, ConfigError, load_config
+from babybliss.convert import static_greedy
 from babybliss.convert.generate import batch_plan, generate_raw
+from babybliss.convert.static_greedy import prefill_parts
 from babybliss.data.prompts import Example, build_prompt, few_shot_prompt
 from babybliss.training.models import load_model
 
@@ -54,6 +56,32 @@ def test_static_cache_and_token_batches_answer_as_today(loaded, direction, few_s
     assert [o.raw for o in static] == [o.raw for o in copied] == [o.raw for o in static_whole] == today
     assert [o.raw for o in bounded] == today
     assert len(set(today)) == len(today)  # every prompt its own answer: the comparison can fail
+
+
+@pytest.mark.parametrize("few_shot", [False, True])
+@pytest.mark.parametrize("part_tokens", [1, 40])
+def test_a_prompt_step_read_in_parts_answers_as_in_one(loaded, monkeypatch, few_shot, part_tokens):
+    """Rows of like length read in parts as wide as their longest row, their keys and values then put where the
+    whole batch's step writes them: the same answers as the whole batch in one step, and as today's path."""
+    config = Config()
+    prompts = [few_shot_prompt(config.prompts, "e2b", s, SHOTS) if few_shot else build_prompt(config.prompts, "e2b", s)
+               for s in SENTENCES]
+    gen = _gen(kv_cache="static", batch_size=64)
+    today = [o.raw for o in generate_raw(loaded, prompts, _gen())]
+    whole = [o.raw for o in generate_raw(loaded, prompts, gen)]
+    planned = []
+    monkeypatch.setattr(static_greedy, "PART_TOKENS", part_tokens)
+    monkeypatch.setattr(static_greedy, "prefill_parts", lambda *a: planned.append(prefill_parts(*a)) or planned[-1])
+    parts = [o.raw for o in generate_raw(loaded, prompts, gen)]
+    assert len(planned) == 1 and len(planned[0]) > 2  # one batch, its prompt step in parts
+    assert len({width for _, _, width in planned[0]}) > 1  # of different widths
+    assert parts == whole == today
+
+
+def test_prefill_parts_close_at_the_token_count():
+    assert prefill_parts([2, 3, 3, 5, 8], 8, part_tokens=6) == [(0, 2, 3), (2, 4, 5), (4, 5, 8)]
+    assert prefill_parts([2, 3, 3, 5, 8], 8, part_tokens=100) == [(0, 5, 8)]
+    assert prefill_parts([4, 4], 6, part_tokens=8) == [(0, 2, 6)]  # one part: the batch's own width, as it is
 
 
 def test_token_bounded_batches_keep_to_the_bound(loaded):

@@ -222,7 +222,10 @@ class GenerateConfig:
     """With `kv_cache = "static"` and greedy decoding, the prompts' shared beginning (the instruction, a baseline's
     worked examples) is kept once a batch and read once a step, not copied into every row of the cache
     (babybliss.convert.shared_prefix): a 3-shot row holds ~60 tokens instead of ~230, and `max_batch_tokens` counts
-    the rows' own tokens. The answers are the same as with the beginning copied (tests/test_greedy.py)."""
+    the rows' own tokens. The answers are the same as with the beginning copied (tests/test_greedy.py). A batch of
+    more than 4 096 prompt tokens then reads its prompts in parts of like length, each as wide as its longest row
+    (convert.static_greedy.prefill_parts): their keys and values are held a second time until they are copied into
+    the batch's cache."""
     max_batch_tokens: int = 0
     """Cut a batch also where its rows times (its longest prompt + max_new_tokens) would pass this many tokens, so a
     large `batch_size` fits short prompts and long (few-shot) prompts in the same memory; 0: `batch_size` alone."""

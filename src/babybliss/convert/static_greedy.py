@@ -8,11 +8,13 @@ new token, each row's position, the mask column of the position written, and whe
 
 The first step (the prompt's prefill) is generate's own (`prepare_inputs_for_generation`), so the prompt is read as
 generate reads it, except where the prompts' shared beginning is kept apart (convert.shared_prefix): there the rows'
-positions go on from the beginning's and the prefill gets its 4D mask built here too. Each later step gets its
-attention mask already built (4D, the padding hidden, the cache's unwritten positions hidden), which transformers
-uses as it is. Rows that have stopped keep decoding until the batch stops (no row's answer depends on another's);
-what comes back is what generate returns for the batch, row by row, cut at each row's EOS, stop string or
-`max_new_tokens` and padded with `pad_token_id` (tests/test_greedy.py).
+positions go on from the beginning's and the prefill gets its 4D mask built here too, and a large batch reads its
+prompts in parts of rows of like length (`prefill_parts`), each only as wide as its own longest row, so that the
+short rows' padding is not run through the model. Each later step gets its attention mask already built (4D, the
+padding hidden, the cache's unwritten positions hidden), which transformers uses as it is. Rows that have stopped
+keep decoding until the batch stops (no row's answer depends on another's); what comes back is what generate returns
+for the batch, row by row, cut at each row's EOS, stop string or `max_new_tokens` and padded with `pad_token_id`
+(tests/test_greedy.py, tests/test_generate_paths.py).
 """
 
 from __future__ import annotations
@@ -22,9 +24,14 @@ import logging
 import torch
 
 from babybliss.convert.greedy import _transformers_model, first_step_kwargs, greedy_token
+from babybliss.convert.prefix_cache import static_cache
 from babybliss.convert.shared_prefix import KEYWORD, SharedPrefix, attending
 
 log = logging.getLogger(__name__)
+
+PART_TOKENS = 4096
+"""A prompt step of a shared-beginning batch is cut into parts of rows (consecutive in the batch's length order) of at
+least this many tokens, each as wide as its longest row: fewer tokens a step would leave a GPU waiting on the host."""
 
 MASKS = {"sdpa": "bool", "eager": "additive"}
 """Attention implementations whose 4D mask this loop can build: SDPA takes True where a key is seen; eager adds 0
@@ -60,12 +67,12 @@ def _decode(model, encoded: dict, cache_key: str, max_new_tokens: int, eos: int,
     if shared is None:
         inputs = model.prepare_inputs_for_generation(input_ids, next_sequence_length=width - past,
                                                      is_first_iteration=True, **kwargs)
+        first = greedy_token(model(**inputs, return_dict=True).logits)
     else:  # the rows go on from the prefix: its positions come first, and every row sees all of it
         kwargs["position_ids"] = kwargs["position_ids"] + shared.length
         every_step[KEYWORD] = shared
-        inputs = {"input_ids": input_ids, "position_ids": kwargs["position_ids"], "use_cache": True,
-                  "attention_mask": state.prefill_mask(width), **every_step}
-    state.begin(kwargs["position_ids"], greedy_token(model(**inputs, return_dict=True).logits))
+        first = _prefill(model, input_ids, kwargs["position_ids"], state, every_step, cache_key)
+    state.begin(kwargs["position_ids"], first)
 
     def step() -> None:
         state.seen.index_fill_(-1, state.write, True)
@@ -96,6 +103,59 @@ def _decode(model, encoded: dict, cache_key: str, max_new_tokens: int, eos: int,
     answer, ended = state.answer.tolist(), ended_at.tolist()
     last = max(ended)
     return [row[:end] + [pad] * (last - end) for row, end in zip(answer, ended)]
+
+
+def prefill_parts(own: list[int], width: int, part_tokens: int | None = None) -> list[tuple[int, int, int]]:
+    """(first row, end row, width) of each part of a batch's prompt step: consecutive rows, a part closed once its
+    rows times its widest row reach `part_tokens` (PART_TOKENS); `own` is each row's own token count."""
+    part_tokens = PART_TOKENS if part_tokens is None else part_tokens
+    parts, start, widest = [], 0, 0
+    for row, length in enumerate(own):
+        widest = max(widest, length)
+        if (row + 1 - start) * widest >= part_tokens:
+            parts.append((start, row + 1, widest))
+            start, widest = row + 1, 0
+    if start < len(own):
+        parts.append((start, len(own), widest))
+    return parts if len(parts) > 1 else [(0, len(own), width)]
+
+
+def _prefill(model, input_ids, positions, state, every_step: dict, cache_key: str) -> torch.Tensor:
+    """The prompt step of a shared-beginning batch, in parts (`prefill_parts`): each part's rows run through the
+    model as wide as their longest row, into a cache of their own, whose keys and values are then put in the batch's
+    cache at the prompt's last positions, where the full-width step would have written them (the padding before a
+    row's tokens stays hidden by its mask). Every cache is allocated before any part runs. Returns each row's
+    first greedy token."""
+    rows, width = input_ids.shape
+    cache, shared = every_step[cache_key], every_step[KEYWORD]
+    own = state.seen[:, 0, 0, :width].sum(-1).tolist()
+    parts = prefill_parts(own, width)
+    if len(parts) == 1:
+        inputs = {"input_ids": input_ids, "position_ids": positions, "use_cache": True,
+                  "attention_mask": state.prefill_mask(width), **every_step}
+        return greedy_token(model(**inputs, return_dict=True).logits)
+    kv_heads, dim = shared.keys[0].shape[1], shared.keys[0].shape[-1]
+    blank = shared.keys[0].new_zeros(rows, kv_heads, width, dim)
+    for layer in range(len(shared.keys)):  # the batch's cache holds the prompt's positions from here on
+        cache.update(blank, blank, layer)
+    del blank
+    caches = [static_cache(model, end - start, part_width) for start, end, part_width in parts]
+    empty = shared.keys[0].new_zeros(1, kv_heads, 0, dim)
+    for (start, end, _), part_cache in zip(parts, caches):
+        for layer in range(len(shared.keys)):
+            part_cache.update(empty.expand(end - start, -1, -1, -1), empty.expand(end - start, -1, -1, -1), layer)
+    first = torch.empty(rows, dtype=torch.long, device=input_ids.device)
+    mask = state.prefill_mask(width)
+    for (start, end, part_width), part_cache in zip(parts, caches):
+        begun = width - part_width
+        inputs = {**every_step, cache_key: part_cache, "input_ids": input_ids[start:end, begun:],
+                  "position_ids": positions[start:end, begun:], "use_cache": True,
+                  "attention_mask": mask[start:end, :, begun:, begun:width]}
+        first[start:end] = greedy_token(model(**inputs, return_dict=True).logits)
+        for into, part in zip(cache.layers, part_cache.layers):
+            into.keys[start:end, :, begun:width] = part.keys
+            into.values[start:end, :, begun:width] = part.values
+    return first
 
 
 class _DecodeState:
