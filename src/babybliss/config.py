@@ -174,6 +174,10 @@ class TrainConfig:
     """Use Liger's fused kernels (GPU, liger-kernel installed)."""
     torch_compile: bool = False
     """Compile the model with torch.compile."""
+    kernel_warmup: bool = False
+    """On one CUDA GPU: compile the first training step's Triton kernels (Liger's, TRL's fused LM head) on a one-layer
+    copy of the model in a background thread while the base model loads and the trainer is built
+    (training.kernel_warmup); the answers are the same either way."""
     seed: int = 42
     """Seed of initialisation and data order."""
     seeds: list[int] = field(default_factory=list)

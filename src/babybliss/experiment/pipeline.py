@@ -20,10 +20,11 @@ from babybliss.convert.generate import for_generation
 from babybliss.evaluation.evaluate import evaluate
 from babybliss.evaluation.report import REPORT_STAGE, STAGES_FILE, write_report
 from babybliss.io import atomic_write_json
+from babybliss.training import kernel_warmup
 from babybliss.training.models import load_model, wants_4bit
 from babybliss.training.original_use import original_use
 from babybliss.training.seeds import checked_runs, record
-from babybliss.training.train import finetune
+from babybliss.training.train import finetune, peft_config
 
 
 class StageClock:
@@ -69,6 +70,8 @@ def run_experiment(config: Config, skip_original_use: bool = False) -> dict:
     clock = StageClock()
     shared = not wants_4bit(config.quant)  # a 4-bit base is prepared for training in place: training loads its own
     base = None
+    if skip_original_use:  # Liger's RoPE, once put on, is the whole process's: never before the original use
+        kernel_warmup.start(config, peft_config(config))  # the first step's kernels compile while the base loads
     if shared or not skip_original_use:
         with clock("load base model"):
             base = load_model(config.model)

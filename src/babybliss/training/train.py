@@ -15,7 +15,7 @@ from pathlib import Path
 
 import torch
 
-from babybliss.training import epoch_shards
+from babybliss.training import epoch_shards, kernel_warmup
 from babybliss.training import run_folder
 from babybliss.io import fault_point
 from babybliss.config import TINY_SPEC, Config, TrainConfig, save_config
@@ -29,7 +29,7 @@ from babybliss.training.models import Loaded, device_name, load_model, parameter
 PROMPT_FILE = "prompt.json"
 TRAINING_FILE = "training.json"
 OWN_FIELDS = {"epochs", "sweep", "warmup_ratio", "group_by_length", "max_seq_length", "num_threads", "seeds",
-              "vary_split"} | {
+              "vary_split", "kernel_warmup"} | {
     "fp16", "optim", "fsdp", "pad_to_multiple_of"  # SFTConfig's, but with a CPU fallback or an "off" value mapped
 }
 """TrainConfig fields babybliss interprets itself; every other field is SFTConfig's own and passed by name."""
@@ -502,6 +502,7 @@ def train_run(
             + (f", resuming from {resume_from.name}" if resume_from else ""),
             flush=True,
         )
+    kernel_warmup.wait()  # its kernels compiled before the first real step asks for them
     try:
         with writing_in(run_dir):
             output = trainer.train(resume_from_checkpoint=str(resume_from) if resume_from else None)
@@ -555,6 +556,7 @@ def finetune(config: Config, resume: bool = False, loaded: Loaded | None = None,
     run_dir = Path(config.out)
     if is_main_process():
         run_folder.check_start(config, resume)  # before the lock creates the folder
+    kernel_warmup.start(config, peft_config(config))  # while the data are prepared and the model loads
     stop = GracefulStop()
     with stop.installed(), (run_folder.locked(run_dir) if is_main_process() else contextlib.nullcontext()):
         if is_main_process():
