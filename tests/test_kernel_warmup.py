@@ -12,7 +12,7 @@ from safetensors.torch import load_file
 from babybliss.config import load_config
 from babybliss.training import kernel_warmup
 from babybliss.training.models import prepare_tokenizer, tiny_model, tiny_tokenizer
-from babybliss.training.train import finetune, peft_config
+from babybliss.training.train import finetune
 from conftest import make_pairs, write_json
 
 
@@ -57,7 +57,7 @@ def test_it_is_wanted_only_where_asked_on_one_cuda_gpu(tmp_path, model_folder, m
 
 def test_the_copy_has_one_layer_and_steps_on_a_packed_batch(tmp_path, model_folder, on_the_cpu):
     config = _config(tmp_path, model_folder, "train.kernel_warmup=true")
-    model, pad = kernel_warmup.one_layer_copy(config, peft_config(config))
+    model, pad = kernel_warmup.one_layer_copy(config)
     assert model.get_base_model().config.num_hidden_layers == 1
     batch = kernel_warmup.packed_batch(config, 100, pad, 8)
     assert batch["input_ids"].shape[0] == 1 and batch["input_ids"].shape[1] % 64 == 0  # padding-free, bucketed

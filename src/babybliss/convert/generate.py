@@ -219,7 +219,8 @@ def generate_raw(
     prefix = shared_prefix(prompts) if prefix is None else prefix
     constrained = gen.constrain and inputs is not None
     greedy = not gen.do_sample and not constrained and plain_greedy(model)
-    static = gen.kv_cache == "static" and decodes(model)
+    static_tokens = gen.max_new_tokens if gen.kv_cache == "static" else None  # a static cache's room for answers
+    static = static_tokens is not None and decodes(model)
     share = greedy and static and gen.shared_prefix and shares(model)
     batches = batch_plan(order, prompts, tokenizer, gen, prefixes.length(prefix) if share else 0)
     iterator = batches
@@ -231,7 +232,6 @@ def generate_raw(
         stop = stop_criteria(tokenizer)
     for batch in iterator:
         # Special tokens as in training (TRL tokenises each prompt with them): Gemma's and Llama's BOS; SmolLM2 has none.
-        static_tokens = gen.max_new_tokens if gen.kv_cache == "static" else None
         encoded = None  # the last batch's KV cache freed before this one's is allocated (two at once may not fit)
         encoded = prefixes.batch_inputs(prefix, [prompts[i] for i in batch], static_new_tokens=static_tokens,
                                         shared=share)

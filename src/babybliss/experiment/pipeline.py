@@ -24,7 +24,7 @@ from babybliss.training import kernel_warmup
 from babybliss.training.models import load_model, wants_4bit
 from babybliss.training.original_use import original_use
 from babybliss.training.seeds import checked_runs, record
-from babybliss.training.train import finetune, peft_config
+from babybliss.training.train import finetune
 
 
 class StageClock:
@@ -71,7 +71,7 @@ def run_experiment(config: Config, skip_original_use: bool = False) -> dict:
     shared = not wants_4bit(config.quant)  # a 4-bit base is prepared for training in place: training loads its own
     base = None
     if skip_original_use:  # Liger's RoPE, once put on, is the whole process's: never before the original use
-        kernel_warmup.start(config, peft_config(config))  # the first step's kernels compile while the base loads
+        kernel_warmup.start(config)  # the first training step's kernels compile while the base model loads
     if shared or not skip_original_use:
         with clock("load base model"):
             base = load_model(config.model)

@@ -30,6 +30,7 @@ from threading import Thread
 import torch
 
 from babybliss.config import Config
+from babybliss.training.models import peft_config, torch_dtype, wants_4bit
 
 log = logging.getLogger(__name__)
 
@@ -41,20 +42,17 @@ _STATE: dict = {"thread": None, "started": False}
 
 def wanted(config: Config) -> bool:
     """A CUDA run whose training steps compile kernels (bf16 or float32 weights; a 4-bit base takes other paths)."""
-    from babybliss.training.models import wants_4bit
-
     single = int(os.environ.get("WORLD_SIZE", "1")) <= 1  # under a launcher each rank's GPU is not chosen yet
     return config.train.kernel_warmup and single and torch.cuda.is_available() and not wants_4bit(config.quant)
 
 
-def start(config: Config, lora=None) -> bool:
-    """Begin the warm-up for `config`'s model where `wanted`, `lora` the run's peft.LoraConfig (None: no LoRA);
-    once a process. Whether a warm-up runs now."""
+def start(config: Config) -> bool:
+    """Begin the warm-up for `config`'s model where `wanted`; once a process. Whether a warm-up runs now."""
     if _STATE["started"] or not wanted(config):
         return False
     _STATE["started"] = True
     try:
-        model, pad = one_layer_copy(config, lora)
+        model, pad = one_layer_copy(config)
     except Exception as err:  # a spec that has no transformers config (GGUF, a wheel): nothing to warm
         log.info("kernel warm-up skipped: %s", err)
         return False
@@ -72,13 +70,12 @@ def wait() -> None:
         _STATE["thread"] = None
 
 
-def one_layer_copy(config: Config, lora=None):
+def one_layer_copy(config: Config):
     """`config.model`'s architecture with one layer on the GPU, its weights as allocated, patched as the trainer
-    patches the real model: Liger's layer kernels where `train.use_liger_kernel`, TRL's fused LM head, `lora`."""
+    patches the real model: Liger's layer kernels where `train.use_liger_kernel`, TRL's fused LM head, the run's
+    LoRA."""
     from transformers import AutoConfig, AutoModelForCausalLM
     from trl.trainer.utils import add_fused_lm_head
-
-    from babybliss.training.models import torch_dtype
 
     shape = AutoConfig.from_pretrained(config.model.spec)
     shape.num_hidden_layers = 1
@@ -93,6 +90,7 @@ def one_layer_copy(config: Config, lora=None):
 
         apply_liger_kernel(model, {"fused_linear_cross_entropy": False})  # as TRL's SFTTrainer asks the Trainer
     add_fused_lm_head(model, outputs=("log_probs", "entropy", "is_top1"))
+    lora = peft_config(config.lora)
     if lora is not None:
         from peft import get_peft_model
 

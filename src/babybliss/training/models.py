@@ -16,6 +16,7 @@ from babybliss.config import (
     GEMMA3_WHEEL,
     SMOLLM2_WHEEL,
     TINY_SPEC,
+    LoraConfig,
     ModelConfig,
     cache_home,
     QuantConfig,
@@ -331,3 +332,20 @@ def parameter_counts(net: torch.nn.Module) -> tuple[int, int]:
     total = sum(p.numel() for p in net.parameters())
     trainable = sum(p.numel() for p in net.parameters() if p.requires_grad)
     return total, trainable
+
+
+def peft_config(lora: LoraConfig):
+    """peft's LoraConfig of the run's `lora` section; None where LoRA is off (full fine-tuning)."""
+    if not lora.enabled:
+        return None
+    from peft import LoraConfig as PeftLoraConfig
+
+    targets = lora.target_modules
+    return PeftLoraConfig(
+        r=lora.r,
+        lora_alpha=lora.alpha,
+        lora_dropout=lora.dropout,
+        bias=lora.bias,
+        target_modules="all-linear" if targets == ["all-linear"] else list(targets),
+        task_type="CAUSAL_LM",
+    )

@@ -24,7 +24,7 @@ from babybliss.data.prepare import prepare
 from babybliss.errors import BlissError
 from babybliss.io import atomic_dir, atomic_write_json, atomic_write_jsonl, read_jsonl, remove_leftovers, writing_in
 from babybliss.training.process import SIGTERM_EXIT, Terminated, is_main_process  # noqa: F401 (re-exported)
-from babybliss.training.models import Loaded, device_name, load_model, parameter_counts, wants_4bit
+from babybliss.training.models import Loaded, device_name, load_model, parameter_counts, peft_config, wants_4bit
 
 PROMPT_FILE = "prompt.json"
 TRAINING_FILE = "training.json"
@@ -137,22 +137,6 @@ def sft_arguments(config: Config, output_dir: Path, epochs: int, has_eval: bool)
         ddp_find_unused_parameters=False,
         disable_tqdm=False,
         use_cpu=not cuda,
-    )
-
-
-def peft_config(config: Config):
-    if not config.lora.enabled:
-        return None
-    from peft import LoraConfig
-
-    targets = config.lora.target_modules
-    return LoraConfig(
-        r=config.lora.r,
-        lora_alpha=config.lora.alpha,
-        lora_dropout=config.lora.dropout,
-        bias=config.lora.bias,
-        target_modules="all-linear" if targets == ["all-linear"] else list(targets),
-        task_type="CAUSAL_LM",
     )
 
 
@@ -426,7 +410,7 @@ def build_trainer(
         train_dataset=Dataset.from_list(train_rows),
         eval_dataset=Dataset.from_list(eval_rows) if eval_rows else None,
         processing_class=loaded.tokenizer,
-        peft_config=peft_config(config),
+        peft_config=peft_config(config.lora),
         callbacks=callbacks + ([_stopper(stop)] if stop else []),
     )
     return trainer, resume_from
@@ -556,7 +540,7 @@ def finetune(config: Config, resume: bool = False, loaded: Loaded | None = None,
     run_dir = Path(config.out)
     if is_main_process():
         run_folder.check_start(config, resume)  # before the lock creates the folder
-    kernel_warmup.start(config, peft_config(config))  # while the data are prepared and the model loads
+    kernel_warmup.start(config)  # while the data are prepared and the model loads (once a process)
     stop = GracefulStop()
     with stop.installed(), (run_folder.locked(run_dir) if is_main_process() else contextlib.nullcontext()):
         if is_main_process():
